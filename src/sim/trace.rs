@@ -15,7 +15,8 @@ pub enum EventKind {
     Receive { msg: MsgId },
     /// A message reached a crashed node and was discarded.
     Discard { msg: MsgId },
-    /// A message died in the network (the event sits on the sender's line at death time).
+    /// A message died in the network. Not on any node's line: the diagram draws the
+    /// message line from its send to the point of death and ends it with a cross.
     Lost { msg: MsgId, reason: LossReason },
     Timer { label: String },
     Input { input: String },

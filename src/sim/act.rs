@@ -1,0 +1,219 @@
+//! Interventions: what a user can do to a run, as data. A run is its scenario plus the
+//! list of these, each tagged with the step it follows, so the same list replays the
+//! same run.
+
+use super::network::{format_percent, parse_percent, NetworkConfig, MAX_DELAY};
+use super::params::parse_bool;
+use super::{MsgId, NodeId, Time};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Act {
+    Crash(NodeId),
+    Recover(NodeId),
+    /// A protocol input, e.g. "request" (node wants the critical section).
+    Input(NodeId, String),
+    /// Drop one message in flight.
+    Drop(MsgId),
+    /// Hold one message in flight for this much longer.
+    Delay(MsgId, Time),
+    /// The network delivers one message twice.
+    Duplicate(MsgId),
+    Cut(NodeId, NodeId),
+    Restore(NodeId, NodeId),
+    /// Split the nodes into groups that cannot talk to each other.
+    Partition(Vec<Vec<NodeId>>),
+    Heal,
+    /// New network panel settings.
+    Network(NetworkConfig),
+}
+
+/// An intervention applied after engine step `step`, at simulated time `time` (which lies
+/// between that step and the next, so a click mid-flight replays mid-flight).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TimedAct {
+    pub step: u64,
+    pub time: Option<Time>,
+    pub act: Act,
+}
+
+pub const ACT_FORMS: &str = "crash:N, recover:N, input:N:NAME, drop:MSG, delay:MSG:TICKS, dup:MSG, cut:A-B, restore:A-B, partition:0.1/2.3, heal, net:MIN-MAX/DROP%/DUP%/fifo|any";
+
+impl Act {
+    /// Short readable form used in URLs and the log, e.g. `crash:3` or `cut:1-2`.
+    pub fn encode(&self) -> String {
+        match self {
+            Act::Crash(n) => format!("crash:{n}"),
+            Act::Recover(n) => format!("recover:{n}"),
+            Act::Input(n, i) => format!("input:{n}:{i}"),
+            Act::Drop(m) => format!("drop:{m}"),
+            Act::Delay(m, t) => format!("delay:{m}:{t}"),
+            Act::Duplicate(m) => format!("dup:{m}"),
+            Act::Cut(a, b) => format!("cut:{a}-{b}"),
+            Act::Restore(a, b) => format!("restore:{a}-{b}"),
+            Act::Partition(groups) => format!(
+                "partition:{}",
+                groups.iter().map(|g| g.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(".")).collect::<Vec<_>>().join("/")
+            ),
+            Act::Heal => "heal".into(),
+            Act::Network(c) => format!(
+                "net:{}-{}/{}/{}/{}",
+                c.delay_min,
+                c.delay_max,
+                format_percent(c.drop),
+                format_percent(c.duplicate),
+                if c.fifo { "fifo" } else { "any" }
+            ),
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<Act, String> {
+        let bad = || format!("'{text}' is not an intervention; accepted forms: {ACT_FORMS}");
+        let mut parts = text.splitn(3, ':');
+        let verb = parts.next().unwrap_or("");
+        let a = parts.next();
+        let b = parts.next();
+        let num = |s: Option<&str>| s.and_then(|s| s.trim().parse::<usize>().ok()).ok_or_else(bad);
+        let pair = |s: Option<&str>| -> Result<(usize, usize), String> {
+            let (x, y) = s.and_then(|s| s.split_once('-')).ok_or_else(bad)?;
+            Ok((x.trim().parse().map_err(|_| bad())?, y.trim().parse().map_err(|_| bad())?))
+        };
+        let act = match verb {
+            "crash" => Act::Crash(num(a)?),
+            "recover" => Act::Recover(num(a)?),
+            "input" => {
+                let name = b.filter(|s| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')).ok_or_else(bad)?;
+                Act::Input(num(a)?, name.to_string())
+            }
+            "drop" => Act::Drop(num(a)?),
+            "delay" => {
+                let t = b.and_then(|s| s.parse::<Time>().ok()).filter(|t| (1..=MAX_DELAY).contains(t)).ok_or_else(bad)?;
+                Act::Delay(num(a)?, t)
+            }
+            "dup" => Act::Duplicate(num(a)?),
+            "cut" => {
+                let (x, y) = pair(a)?;
+                Act::Cut(x, y)
+            }
+            "restore" => {
+                let (x, y) = pair(a)?;
+                Act::Restore(x, y)
+            }
+            "partition" => {
+                let groups: Result<Vec<Vec<usize>>, String> = a
+                    .ok_or_else(bad)?
+                    .split('/')
+                    .map(|g| g.split('.').map(|n| n.trim().parse::<usize>().map_err(|_| bad())).collect())
+                    .collect();
+                let groups = groups?;
+                if groups.len() < 2 {
+                    return Err(bad());
+                }
+                Act::Partition(groups)
+            }
+            "heal" if a.is_none() => Act::Heal,
+            "net" => {
+                let rest = match (a, b) {
+                    (Some(a), None) => a.to_string(),
+                    _ => return Err(bad()),
+                };
+                let f: Vec<&str> = rest.split('/').collect();
+                if f.len() != 4 {
+                    return Err(bad());
+                }
+                let (lo, hi) = parse_range(f[0]).ok_or_else(bad)?;
+                let fifo = match f[3] {
+                    "fifo" => true,
+                    "any" => false,
+                    other => parse_bool(other).ok_or_else(bad)?,
+                };
+                Act::Network(NetworkConfig {
+                    delay_min: lo,
+                    delay_max: hi,
+                    drop: parse_percent(f[1]).ok_or_else(bad)?,
+                    duplicate: parse_percent(f[2]).ok_or_else(bad)?,
+                    fifo,
+                })
+            }
+            _ => return Err(bad()),
+        };
+        Ok(act)
+    }
+
+    /// Nodes this act names, to check them against N.
+    pub fn nodes(&self) -> Vec<NodeId> {
+        match self {
+            Act::Crash(n) | Act::Recover(n) | Act::Input(n, _) => vec![*n],
+            Act::Cut(a, b) | Act::Restore(a, b) => vec![*a, *b],
+            Act::Partition(g) => g.iter().flatten().copied().collect(),
+            _ => vec![],
+        }
+    }
+}
+
+/// A delay range "40-80" (or a single "50"), within 1..=MAX_DELAY.
+pub fn parse_range(text: &str) -> Option<(Time, Time)> {
+    let (lo, hi) = match text.split_once('-') {
+        Some((lo, hi)) => (lo.trim().parse().ok()?, hi.trim().parse().ok()?),
+        None => {
+            let v = text.trim().parse().ok()?;
+            (v, v)
+        }
+    };
+    (1 <= lo && lo <= hi && hi <= MAX_DELAY).then_some((lo, hi))
+}
+
+impl TimedAct {
+    /// `<step>[@<time>]:<act>`, e.g. `12@340:crash:3`.
+    pub fn encode(&self) -> String {
+        match self.time {
+            Some(t) => format!("{}@{}:{}", self.step, t, self.act.encode()),
+            None => format!("{}:{}", self.step, self.act.encode()),
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<TimedAct, String> {
+        let bad = || format!("'{text}' is not a timed intervention; expected STEP[@TIME]:ACT, e.g. 12@340:crash:3, where ACT is one of {ACT_FORMS}");
+        let (when, act) = text.split_once(':').ok_or_else(bad)?;
+        let (step, time) = match when.split_once('@') {
+            Some((s, t)) => (s.parse().map_err(|_| bad())?, Some(t.parse().map_err(|_| bad())?)),
+            None => (when.parse().map_err(|_| bad())?, None),
+        };
+        Ok(TimedAct { step, time, act: Act::parse(act)? })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn acts_round_trip() {
+        let acts = [
+            Act::Crash(3),
+            Act::Recover(0),
+            Act::Input(2, "request".into()),
+            Act::Drop(17),
+            Act::Delay(4, 250),
+            Act::Duplicate(9),
+            Act::Cut(1, 2),
+            Act::Restore(2, 1),
+            Act::Partition(vec![vec![0, 1], vec![2, 3, 4]]),
+            Act::Heal,
+            Act::Network(NetworkConfig { delay_min: 10, delay_max: 90, drop: 5_000, duplicate: 100_000, fifo: false }),
+        ];
+        for act in acts {
+            assert_eq!(Act::parse(&act.encode()), Ok(act.clone()), "{}", act.encode());
+            let timed = TimedAct { step: 12, time: Some(340), act };
+            assert_eq!(TimedAct::parse(&timed.encode()), Ok(timed));
+        }
+    }
+
+    #[test]
+    fn bad_acts_name_the_accepted_forms() {
+        for bad in ["explode:3", "crash", "crash:x", "delay:3", "delay:3:0", "cut:1", "partition:1", "net:1-2/x/0/fifo", "input:1:"] {
+            let err = Act::parse(bad).unwrap_err();
+            assert!(err.contains(bad) && err.contains("crash:N"), "{bad}: {err}");
+        }
+        assert!(TimedAct::parse("x:crash:1").unwrap_err().contains("STEP[@TIME]:ACT"));
+    }
+}

@@ -1,0 +1,39 @@
+//! The simulation core: plain, deterministic Rust with no web imports. The same code runs
+//! natively (tests, benchmarks, the command-line runner) and in the browser, and gives the
+//! same trace for the same scenario, bit for bit.
+
+pub mod act;
+pub mod engine;
+pub mod history;
+pub mod network;
+pub mod params;
+pub mod protocol;
+pub mod rng;
+pub mod scenario;
+pub mod simulation;
+pub mod topology;
+pub mod trace;
+
+/// Nodes are numbered 0..N.
+pub type NodeId = usize;
+/// Simulated time in ticks (read as milliseconds in the UI). Never a float, never the wall clock.
+pub type Time = u64;
+/// Index of an event in the trace.
+pub type EventId = usize;
+/// Index of a message in the trace.
+pub type MsgId = usize;
+
+/// Above this many nodes the engine stops keeping vector clocks (their cost is O(N) per
+/// event and nobody can read a 1,000-entry vector); Lamport clocks are always kept.
+pub const VECTOR_CLOCK_LIMIT: usize = 64;
+
+pub use act::{Act, TimedAct};
+pub use engine::{Counters, Engine, RunView};
+pub use history::History;
+pub use network::{LinkRule, LossReason, Network, NetworkConfig};
+pub use params::{ParamKind, ParamSpec, ParamValue, Params};
+pub use protocol::*;
+pub use scenario::{Scenario, ScenarioError};
+pub use simulation::{FlightView, InvariantStatus, Simulation, TimerView};
+pub use topology::Topology;
+pub use trace::{Event, EventKind, MessageRecord, Trace, Violation};

@@ -1,0 +1,251 @@
+//! A scenario is a run, fully described: protocol, N, topology, seed, network settings,
+//! parameters, interventions, and where the cursor stands. It travels as a URL fragment:
+//!
+//! ```text
+//! #v=1&proto=election-ring&n=8&seed=42&topo=ring&delay=40-80&drop=0&dup=0&fifo=1
+//!     &p.ids=worst&act=12@340:crash:3,20:heal&at=57
+//! ```
+//!
+//! Reading is tolerant: unknown keys are ignored; a bad value yields a [`ScenarioError`]
+//! naming the key and what is accepted, and that key keeps its default. Callers that must
+//! not guess (the command-line runner) treat any error as fatal.
+
+use std::fmt;
+
+use super::act::{parse_range, TimedAct};
+use super::network::{format_percent, parse_percent, NetworkConfig};
+use super::params::{parse_bool, Params};
+use super::protocol::{ProtocolInfo, Setup};
+use super::simulation::{ProtocolEntry, Simulation};
+use super::topology::Topology;
+
+pub const FORMAT_VERSION: &str = "1";
+pub const DEFAULT_SEED: u64 = 1;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScenarioError {
+    /// The URL key at fault ("n", "p.ids", "act"...).
+    pub key: String,
+    pub message: String,
+}
+
+impl fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.key, self.message)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scenario {
+    pub protocol: &'static str,
+    pub n: usize,
+    pub seed: u64,
+    pub topology: Topology,
+    pub network: NetworkConfig,
+    pub params: Params,
+    pub acts: Vec<TimedAct>,
+    /// The step the cursor stands on; None means "at the start".
+    pub at: Option<u64>,
+}
+
+fn find<'a>(registry: &'a [ProtocolEntry], id: &str) -> Option<(&'a ProtocolEntry, ProtocolInfo)> {
+    registry.iter().map(|e| (e, (e.info)())).find(|(_, info)| info.id == id)
+}
+
+fn err(key: &str, message: String) -> ScenarioError {
+    ScenarioError { key: key.to_string(), message }
+}
+
+/// Undo %XX escapes (a fragment copied through a chat client may come back escaped).
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+impl Scenario {
+    /// The protocol's defaults, seed 1, no interventions.
+    pub fn defaults(info: &ProtocolInfo) -> Scenario {
+        Scenario {
+            protocol: info.id,
+            n: info.nodes.default,
+            seed: DEFAULT_SEED,
+            topology: info.topologies[0],
+            network: info.network.clone(),
+            params: Params::defaults(&info.params),
+            acts: Vec::new(),
+            at: None,
+        }
+    }
+
+    /// Read a scenario from a full URL, a fragment (with or without '#'), or a bare
+    /// protocol id. Always returns a runnable scenario plus what was wrong with the text.
+    pub fn parse(text: &str, registry: &[ProtocolEntry]) -> (Scenario, Vec<ScenarioError>) {
+        let mut errors = Vec::new();
+        let text = text.trim();
+        let fragment = match text.split_once('#') {
+            Some((_, f)) => f,
+            None => text.rsplit_once('?').map_or(text, |(_, q)| q),
+        };
+        let pairs: Vec<(String, String)> = fragment
+            .split('&')
+            .filter(|p| !p.is_empty())
+            .map(|p| match p.split_once('=') {
+                Some((k, v)) => (percent_decode(k), percent_decode(v)),
+                // A bare word is a protocol id.
+                None => ("proto".to_string(), percent_decode(p)),
+            })
+            .collect();
+        let get = |key: &str| pairs.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v.as_str());
+
+        if let Some(v) = get("v").filter(|v| *v != FORMAT_VERSION) {
+            errors.push(err("v", format!("format version '{v}' is not supported; accepted: {FORMAT_VERSION} (read as version {FORMAT_VERSION})")));
+        }
+        let default_info = (registry[0].info)();
+        let info = match get("proto") {
+            None => default_info,
+            Some(id) => match find(registry, id) {
+                Some((_, info)) => info,
+                None => {
+                    let ids: Vec<&str> = registry.iter().map(|e| (e.info)().id).collect();
+                    errors.push(err("proto", format!("'{id}' is not a protocol; accepted: {} (showing {})", ids.join(", "), default_info.id)));
+                    default_info
+                }
+            },
+        };
+        let mut s = Scenario::defaults(&info);
+
+        if let Some(v) = get("n") {
+            let r = info.nodes;
+            match v.parse::<usize>() {
+                Ok(n) if (r.min..=r.max).contains(&n) => s.n = n,
+                _ => errors.push(err("n", format!("'{v}' is not accepted; expected a whole number of nodes from {} to {} for {}", r.min, r.max, info.id))),
+            }
+        }
+        if let Some(v) = get("seed") {
+            match v.parse::<u64>() {
+                Ok(seed) => s.seed = seed,
+                Err(_) => errors.push(err("seed", format!("'{v}' is not accepted; expected a whole number from 0 to {}", u64::MAX))),
+            }
+        }
+        if let Some(v) = get("topo") {
+            match Topology::parse(v).filter(|t| info.topologies.contains(t)) {
+                Some(t) => s.topology = t,
+                None => {
+                    let names: Vec<&str> = info.topologies.iter().map(|t| t.name()).collect();
+                    errors.push(err("topo", format!("'{v}' is not accepted for {}; accepted: {}", info.id, names.join(", "))));
+                }
+            }
+        }
+        if let Some(v) = get("delay") {
+            match parse_range(v) {
+                Some((lo, hi)) => (s.network.delay_min, s.network.delay_max) = (lo, hi),
+                None => errors.push(err("delay", format!("'{v}' is not accepted; expected MIN-MAX ticks with 1 <= MIN <= MAX <= {}, e.g. 40-80", super::network::MAX_DELAY))),
+            }
+        }
+        for (key, slot) in [("drop", &mut s.network.drop), ("dup", &mut s.network.duplicate)] {
+            if let Some(v) = get(key) {
+                match parse_percent(v) {
+                    Some(p) => *slot = p,
+                    None => errors.push(err(key, format!("'{v}' is not accepted; expected a percentage from 0 to 100 with at most 4 decimals, e.g. 0.5"))),
+                }
+            }
+        }
+        if let Some(v) = get("fifo") {
+            match parse_bool(v) {
+                Some(b) => s.network.fifo = b,
+                None => errors.push(err("fifo", format!("'{v}' is not accepted; expected 1 or 0 (on/off, true/false)"))),
+            }
+        }
+        for spec in &info.params {
+            let key = format!("p.{}", spec.name);
+            if let Some(v) = get(&key) {
+                match spec.parse(v) {
+                    Ok(value) => {
+                        s.params.0.insert(spec.name, value);
+                    }
+                    Err(message) => errors.push(err(&key, message)),
+                }
+            }
+        }
+        if let Some(v) = get("act") {
+            for item in v.split(',').filter(|i| !i.is_empty()) {
+                match TimedAct::parse(item) {
+                    Ok(a) => match a.act.nodes().into_iter().find(|&x| x >= s.n) {
+                        Some(bad) => errors.push(err("act", format!("'{item}' names node {bad}, but nodes are 0 to {}; skipped", s.n - 1))),
+                        None => s.acts.push(a),
+                    },
+                    Err(message) => errors.push(err("act", format!("{message}; skipped"))),
+                }
+            }
+        }
+        if let Some(v) = get("at") {
+            match v.parse::<u64>() {
+                Ok(at) => s.at = Some(at),
+                Err(_) => errors.push(err("at", format!("'{v}' is not accepted; expected a step number (0 or more)"))),
+            }
+        }
+        (s, errors)
+    }
+
+    /// As [`Scenario::parse`], but any problem is an error (for the command line).
+    pub fn parse_strict(text: &str, registry: &[ProtocolEntry]) -> Result<Scenario, Vec<ScenarioError>> {
+        let (s, errors) = Scenario::parse(text, registry);
+        if errors.is_empty() {
+            Ok(s)
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// The fragment, without '#'. Keys come in a fixed order so equal runs give equal links.
+    pub fn to_fragment(&self) -> String {
+        let c = &self.network;
+        let mut out = format!(
+            "v={FORMAT_VERSION}&proto={}&n={}&seed={}&topo={}&delay={}-{}&drop={}&dup={}&fifo={}",
+            self.protocol,
+            self.n,
+            self.seed,
+            self.topology.name(),
+            c.delay_min,
+            c.delay_max,
+            format_percent(c.drop),
+            format_percent(c.duplicate),
+            if c.fifo { 1 } else { 0 }
+        );
+        for (name, value) in &self.params.0 {
+            out.push_str(&format!("&p.{name}={value}"));
+        }
+        if !self.acts.is_empty() {
+            let acts: Vec<String> = self.acts.iter().map(|a| a.encode()).collect();
+            out.push_str(&format!("&act={}", acts.join(",")));
+        }
+        if let Some(at) = self.at {
+            out.push_str(&format!("&at={at}"));
+        }
+        out
+    }
+
+    pub fn setup(&self) -> Setup {
+        Setup { n: self.n, topology: self.topology, params: self.params.clone() }
+    }
+
+    /// Start the run at step 0 (interventions are the history's business).
+    pub fn start(&self, registry: &[ProtocolEntry]) -> Result<Box<dyn Simulation>, ScenarioError> {
+        let (entry, _) = find(registry, self.protocol).ok_or_else(|| err("proto", format!("'{}' is not a protocol", self.protocol)))?;
+        (entry.start)(self.setup(), self.network.clone(), self.seed).map_err(|m| err("p", m))
+    }
+}
