@@ -35,7 +35,10 @@ struct Flight<M> {
     to: NodeId,
     payload: M,
     sent_at: Time,
+    /// Arrival, or death if lost.
     due: Time,
+    /// Arrival if nothing stops it: the pace of the arrow.
+    arrive: Time,
     lost: Option<LossReason>,
     key: (Time, u64),
     lamport: u64,
@@ -315,7 +318,9 @@ impl<P: Protocol> Engine<P> {
         let flight = self.world.flights.remove(&id).expect("lost message is in flight");
         let reason = flight.lost.expect("a Lose is only queued for a lost message");
         self.world.counters.dropped += 1;
-        let e = self.push_event(None, EventKind::Lost { msg: id, reason }, Some(flight.send_event));
+        let span = flight.arrive.saturating_sub(flight.sent_at).max(1);
+        let progress = (self.world.now.saturating_sub(flight.sent_at) * 1000 / span).min(1000) as u32;
+        let e = self.push_event(None, EventKind::Lost { msg: id, reason, progress }, Some(flight.send_event));
         self.trace.events[e].notes.push(format!("{} {}→{} {}", self.trace.messages[id].kind, flight.from, flight.to, reason.describe()));
         self.trace.messages[id].end = Some(e);
     }
@@ -397,6 +402,7 @@ impl<P: Protocol> Engine<P> {
             payload,
             sent_at: now,
             due: transit.due,
+            arrive: transit.arrive,
             lost: transit.lost,
             key,
             lamport: sender.lamport,
@@ -555,6 +561,7 @@ impl<P: Protocol> Engine<P> {
         let f = self.world.flights.get_mut(&id).expect("rescheduled message is in flight");
         f.key = key;
         f.due = due;
+        f.arrive = due;
     }
 
     /// Messages crossing a link that just went down are lost at once.
@@ -629,9 +636,9 @@ impl<P: Protocol> Engine<P> {
     }
 
     /// Messages in flight (including ones doomed to be lost), in id order:
-    /// (id, from, to, sent_at, due, lost).
-    pub fn flights(&self) -> impl Iterator<Item = (MsgId, NodeId, NodeId, Time, Time, Option<LossReason>)> + '_ {
-        self.world.flights.iter().map(|(id, f)| (*id, f.from, f.to, f.sent_at, f.due, f.lost))
+    /// (id, from, to, sent_at, due, arrive, lost).
+    pub fn flights(&self) -> impl Iterator<Item = (MsgId, NodeId, NodeId, Time, Time, Time, Option<LossReason>)> + '_ {
+        self.world.flights.iter().map(|(id, f)| (*id, f.from, f.to, f.sent_at, f.due, f.arrive, f.lost))
     }
 
     /// Armed timers: (node, set_at, due, label), in due order.

@@ -7,6 +7,7 @@
 
 use super::act::{Act, TimedAct};
 use super::simulation::{Checkpoint, Simulation};
+use super::trace::Trace;
 use super::Time;
 
 pub const CHECKPOINT_EVERY: u64 = 256;
@@ -29,6 +30,10 @@ pub struct History {
     /// Interventions that could not be replayed (e.g. a hand-edited URL names a message
     /// that is not in flight then), with the reason; they are skipped.
     problems: Vec<String>,
+    /// The log as far as the run has been seen, kept while the cursor is behind the
+    /// horizon, so the diagram can show what lies ahead (the run is deterministic, so the
+    /// log at the cursor is a prefix of it).
+    ahead: Option<Trace>,
 }
 
 impl History {
@@ -36,7 +41,7 @@ impl History {
     pub fn new(sim: Box<dyn Simulation>, mut acts: Vec<TimedAct>) -> Self {
         acts.sort_by_key(|a| a.step);
         let checkpoint = sim.checkpoint();
-        let mut h = History { sim, acts, applied: 0, saved: vec![Saved { step: 0, applied: 0, checkpoint }], horizon: 0, problems: Vec::new() };
+        let mut h = History { sim, acts, applied: 0, saved: vec![Saved { step: 0, applied: 0, checkpoint }], horizon: 0, problems: Vec::new(), ahead: None };
         h.apply_due_acts();
         h
     }
@@ -59,6 +64,12 @@ impl History {
 
     pub fn problems(&self) -> &[String] {
         &self.problems
+    }
+
+    /// The longest log seen since the last fork: the current one, or the one ahead of
+    /// the cursor when it has stepped back.
+    pub fn known_trace(&self) -> &Trace {
+        self.ahead.as_ref().unwrap_or(self.sim.trace())
     }
 
     /// Apply the interventions recorded for the current step that are not applied yet.
@@ -90,6 +101,9 @@ impl History {
             self.saved.push(Saved { step, applied: self.applied, checkpoint: self.sim.checkpoint() });
         }
         self.horizon = self.horizon.max(step);
+        if self.ahead.as_ref().is_some_and(|a| self.sim.trace().events.len() >= a.events.len()) {
+            self.ahead = None;
+        }
         true
     }
 
@@ -103,6 +117,9 @@ impl History {
     /// Go to step `target` (or as far as the run goes). Returns the step reached.
     pub fn seek(&mut self, target: u64) -> u64 {
         if target < self.step() {
+            if self.ahead.is_none() {
+                self.ahead = Some(self.sim.trace().clone());
+            }
             let i = self.saved.iter().rposition(|s| s.step <= target).expect("step 0 is always saved");
             let saved = &self.saved[i];
             self.sim.restore(&saved.checkpoint);
@@ -139,6 +156,7 @@ impl History {
         self.acts.push(TimedAct { step, time, act });
         self.applied = self.acts.len();
         self.horizon = step;
+        self.ahead = None;
         Ok(())
     }
 }

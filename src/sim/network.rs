@@ -67,6 +67,8 @@ impl LossReason {
 pub struct Transit {
     /// When it arrives, or when it dies if lost.
     pub due: Time,
+    /// When it would arrive if nothing stopped it (the picture moves the arrow at this pace).
+    pub arrive: Time,
     pub lost: Option<LossReason>,
 }
 
@@ -106,7 +108,7 @@ impl Network {
     /// so a seed always means the same run.
     pub fn transit(&mut self, rng: &mut SimRng, from: NodeId, to: NodeId, now: Time) -> Transit {
         if from == to {
-            return Transit { due: now, lost: None };
+            return Transit { due: now, arrive: now, lost: None };
         }
         let rule = self.links.get(&link_key(from, to));
         let (lo, hi) = rule.and_then(|r| r.delay).unwrap_or((self.config.delay_min, self.config.delay_max));
@@ -114,10 +116,10 @@ impl Network {
         let delay = rng.between(lo, hi).max(1);
         if !self.connected(from, to) {
             // Dies half way, so the picture shows it leave and vanish.
-            return Transit { due: now + delay.div_ceil(2), lost: Some(LossReason::Cut) };
+            return Transit { due: now + delay.div_ceil(2), arrive: now + delay, lost: Some(LossReason::Cut) };
         }
         if rng.chance(drop) {
-            return Transit { due: now + delay.div_ceil(2), lost: Some(LossReason::Random) };
+            return Transit { due: now + delay.div_ceil(2), arrive: now + delay, lost: Some(LossReason::Random) };
         }
         let mut due = now + delay;
         if self.config.fifo {
@@ -125,7 +127,7 @@ impl Network {
             due = due.max(*last);
             *last = due;
         }
-        Transit { due, lost: None }
+        Transit { due, arrive: due, lost: None }
     }
 
     /// Whether a send should produce a second copy.

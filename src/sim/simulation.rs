@@ -20,6 +20,8 @@ pub struct FlightView {
     pub sent_at: Time,
     /// Arrival, or death if `lost`.
     pub due: Time,
+    /// Arrival if nothing stops it; the arrow moves at this pace.
+    pub arrive: Time,
     pub lost: Option<LossReason>,
     pub kind: &'static str,
     pub text: String,
@@ -119,9 +121,9 @@ impl<P: Protocol> Simulation for Engine<P> {
     }
     fn flights(&self) -> Vec<FlightView> {
         Engine::flights(self)
-            .map(|(id, from, to, sent_at, due, lost)| {
+            .map(|(id, from, to, sent_at, due, arrive, lost)| {
                 let m = &self.trace.messages[id];
-                FlightView { id, from, to, sent_at, due, lost, kind: m.kind, text: m.text.clone(), token: m.token }
+                FlightView { id, from, to, sent_at, due, arrive, lost, kind: m.kind, text: m.text.clone(), token: m.token }
             })
             .collect()
     }

@@ -17,7 +17,9 @@ pub enum EventKind {
     Discard { msg: MsgId },
     /// A message died in the network. Not on any node's line: the diagram draws the
     /// message line from its send to the point of death and ends it with a cross.
-    Lost { msg: MsgId, reason: LossReason },
+    /// `progress` is how far along its path it got, in thousandths, so the picture
+    /// can draw it dying where it died.
+    Lost { msg: MsgId, reason: LossReason, progress: u32 },
     Timer { label: String },
     Input { input: String },
     Crash,
@@ -167,23 +169,45 @@ pub fn happened_before(trace: &Trace, a: EventId, b: EventId) -> bool {
     }
 }
 
-/// Every event in the causal past of `target` (including itself), by walking back along
-/// node lines and message edges.
+/// Every event in the causal past of `target` (including itself): earlier events on the
+/// lines it reaches and the sends of every message received on the way.
 pub fn causal_past(trace: &Trace, target: EventId) -> std::collections::BTreeSet<EventId> {
     let mut seen = std::collections::BTreeSet::new();
-    let mut stack = vec![target];
-    // Index of the previous event on each event's node line.
-    while let Some(id) = stack.pop() {
-        if !seen.insert(id) {
-            continue;
+    let mut reached_nodes = std::collections::BTreeSet::new();
+    let mut wanted = std::collections::BTreeSet::new();
+    // One backward pass suffices: causes always precede their effects in the log.
+    for e in trace.events[..=target].iter().rev() {
+        let include = e.id == target || e.node.is_some_and(|n| reached_nodes.contains(&n)) || wanted.contains(&e.id);
+        if include {
+            seen.insert(e.id);
+            if let Some(n) = e.node {
+                reached_nodes.insert(n);
+            }
+            if let Some(c) = e.cause {
+                wanted.insert(c);
+            }
         }
-        let e = &trace.events[id];
-        if let Some(c) = e.cause {
-            stack.push(c);
-        }
-        if let Some(node) = e.node {
-            if let Some(prev) = trace.events[..id].iter().rev().find(|p| p.node == Some(node)) {
-                stack.push(prev.id);
+    }
+    seen
+}
+
+/// Every event in the causal future of `source` (including itself): later events on its
+/// node's line and everything reached through messages sent from the set.
+pub fn causal_future(trace: &Trace, source: EventId) -> std::collections::BTreeSet<EventId> {
+    let mut seen = std::collections::BTreeSet::new();
+    seen.insert(source);
+    // One pass in log order suffices: causes always precede their effects in the log.
+    let mut reached_nodes = std::collections::BTreeSet::new();
+    if let Some(n) = trace.events[source].node {
+        reached_nodes.insert(n);
+    }
+    for e in &trace.events[source + 1..] {
+        let by_line = e.node.is_some_and(|n| reached_nodes.contains(&n));
+        let by_message = e.cause.is_some_and(|c| seen.contains(&c));
+        if by_line || by_message {
+            seen.insert(e.id);
+            if let Some(n) = e.node {
+                reached_nodes.insert(n);
             }
         }
     }
