@@ -1,3 +1,4 @@
 //! dsviz: deterministic, step-able simulations of distributed algorithms.
 pub mod sim;
 pub mod protocols;
+pub mod ui;

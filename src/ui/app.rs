@@ -1,0 +1,184 @@
+//! The page: mounts the reducer, keeps the URL in step with the run, drives the clock
+//! while playing, and lays out the views.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use gloo_timers::callback::Interval;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+use super::controls::{Controls, Header};
+use super::panels::{Banner, EventLog, Inspector, Monitors, NetworkPanel};
+use super::state::{Action, AppHandle, AppState, Theme};
+use super::timeline::Timeline;
+use super::topology::TopologyView;
+
+const FRAME_MS: u32 = 16;
+
+fn window() -> web_sys::Window {
+    web_sys::window().expect("a browser window")
+}
+
+fn current_hash() -> String {
+    window().location().hash().unwrap_or_default().trim_start_matches('#').to_string()
+}
+
+fn stored_theme() -> Theme {
+    let stored = window().local_storage().ok().flatten().and_then(|s| s.get_item("dsviz-theme").ok().flatten());
+    match stored.as_deref() {
+        Some("dark") => Theme::Dark,
+        Some("light") => Theme::Light,
+        _ => {
+            let dark = window().match_media("(prefers-color-scheme: dark)").ok().flatten().is_some_and(|m| m.matches());
+            if dark {
+                Theme::Dark
+            } else {
+                Theme::Light
+            }
+        }
+    }
+}
+
+/// Whether a key press belongs to a text field rather than to the app's shortcuts.
+fn typing_in_field(e: &KeyboardEvent) -> bool {
+    e.target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"))
+}
+
+#[function_component(App)]
+pub fn app() -> Html {
+    let state = use_reducer(|| AppState::load(&current_hash(), stored_theme()));
+
+    // The clock: while playing, one tick per frame with the wall time that passed.
+    {
+        let dispatch = state.dispatcher();
+        use_effect_with(state.playing, move |playing| {
+            let interval = playing.then(|| {
+                let last = Rc::new(Cell::new(js_sys::Date::now()));
+                Interval::new(FRAME_MS, move || {
+                    let now = js_sys::Date::now();
+                    let ms = now - last.replace(now);
+                    dispatch.dispatch(Action::Tick(ms));
+                })
+            });
+            move || drop(interval)
+        });
+    }
+
+    // The URL follows the run (not every frame while playing: on pause and on each act).
+    {
+        let fragment = if state.playing { None } else { Some(state.fragment()) };
+        use_effect_with(fragment, |fragment| {
+            if let Some(f) = fragment {
+                if current_hash() != *f {
+                    let url = format!("#{f}");
+                    let _ = window().history().and_then(|h| h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url)));
+                }
+            }
+        });
+    }
+
+    // A link pasted into this tab's address bar loads that run.
+    {
+        let dispatch = state.dispatcher();
+        use_effect_with((), move |_| {
+            let on_hash = Closure::<dyn Fn()>::new(move || dispatch.dispatch(Action::Load(current_hash())));
+            let _ = window().add_event_listener_with_callback("hashchange", on_hash.as_ref().unchecked_ref());
+            move || {
+                let _ = window().remove_event_listener_with_callback("hashchange", on_hash.as_ref().unchecked_ref());
+            }
+        });
+    }
+
+    // Keyboard: space plays or pauses, arrows step.
+    {
+        let dispatch = state.dispatcher();
+        use_effect_with((), move |_| {
+            let on_key = Closure::<dyn Fn(KeyboardEvent)>::new(move |e: KeyboardEvent| {
+                if typing_in_field(&e) || e.ctrl_key() || e.meta_key() || e.alt_key() {
+                    return;
+                }
+                let action = match e.key().as_str() {
+                    " " => Action::TogglePlay,
+                    "ArrowRight" => Action::StepForward,
+                    "ArrowLeft" => Action::StepBack,
+                    "Home" => Action::Rewind,
+                    _ => return,
+                };
+                e.prevent_default();
+                dispatch.dispatch(action);
+            });
+            let doc = window().document().expect("a document");
+            let _ = doc.add_event_listener_with_callback("keydown", on_key.as_ref().unchecked_ref());
+            move || {
+                let _ = doc.remove_event_listener_with_callback("keydown", on_key.as_ref().unchecked_ref());
+            }
+        });
+    }
+
+    // The theme lives on <html> so the page background follows it too.
+    {
+        let theme = state.theme;
+        use_effect_with(theme, |theme| {
+            let name = if *theme == Theme::Dark { "dark" } else { "light" };
+            if let Some(root) = window().document().and_then(|d| d.document_element()) {
+                let _ = root.set_attribute("data-theme", name);
+            }
+            if let Ok(Some(storage)) = window().local_storage() {
+                let _ = storage.set_item("dsviz-theme", name);
+            }
+        });
+    }
+
+    let handle: AppHandle = state.clone();
+    html! {
+        <ContextProvider<AppHandle> context={handle}>
+            <div class="app" data-testid="app" data-version={state.version.to_string()}>
+                <Header />
+                <Banner />
+                <main class="stage">
+                    <section class="view topology-view" aria-label="Topology">
+                        <TopologyView />
+                    </section>
+                    <section class="view timeline-view" aria-label="Time-space diagram">
+                        <Timeline />
+                    </section>
+                </main>
+                <Controls />
+                <div class="panels">
+                    <Inspector />
+                    <Monitors />
+                    <NetworkPanel />
+                    <EventLog />
+                </div>
+            </div>
+        </ContextProvider<AppHandle>>
+    }
+}
+
+/// Show a readable page instead of a blank one if anything panics.
+fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let message = info.to_string();
+        web_sys::console::error_1(&message.clone().into());
+        if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+            if let Some(body) = doc.body() {
+                let escaped = message.replace('&', "&amp;").replace('<', "&lt;");
+                body.set_inner_html(&format!(
+                    "<div class=\"crash\"><h1>dsviz stopped</h1><p>Something went wrong inside the simulator. \
+                     The run's link is still in the address bar; you can <a href=\"\" onclick=\"location.reload()\">reload it</a> \
+                     or <a href=\"./\">start afresh</a>.</p><pre>{escaped}</pre></div>"
+                ));
+            }
+        }
+    }));
+}
+
+pub fn start() {
+    install_panic_hook();
+    let root = window().document().and_then(|d| d.get_element_by_id("app")).expect("index.html has <div id=\"app\">");
+    yew::Renderer::<App>::with_root(root).render();
+}

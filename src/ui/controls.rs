@@ -1,0 +1,224 @@
+//! The header (what runs: protocol, scenario, N, topology, seed, parameters, link) and the
+//! transport bar (play, step, scrub, speed).
+
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+use super::state::{Action, AppHandle, Configure, Theme, SPEEDS};
+use crate::protocols::REGISTRY;
+use crate::sim::params::ParamKind;
+
+fn input_value(e: &Event) -> String {
+    e.target()
+        .and_then(|t| {
+            t.clone().dyn_into::<web_sys::HtmlInputElement>().map(|i| i.value()).ok().or_else(|| t.dyn_into::<web_sys::HtmlSelectElement>().map(|s| s.value()).ok())
+        })
+        .unwrap_or_default()
+}
+
+fn page_url(fragment: &str) -> String {
+    let loc = web_sys::window().expect("window").location();
+    let base = loc.href().unwrap_or_default();
+    let base = base.split('#').next().unwrap_or_default().to_string();
+    format!("{base}#{fragment}")
+}
+
+/// Put text on the clipboard through `navigator.clipboard.writeText`, reached by
+/// reflection so no unstable web-sys API is needed.
+fn copy_to_clipboard(text: &str) -> bool {
+    let Some(window) = web_sys::window() else { return false };
+    let navigator = window.navigator();
+    let Ok(clipboard) = js_sys::Reflect::get(&navigator, &"clipboard".into()) else { return false };
+    if clipboard.is_undefined() {
+        return false;
+    }
+    let Ok(write) = js_sys::Reflect::get(&clipboard, &"writeText".into()) else { return false };
+    let Ok(write) = write.dyn_into::<js_sys::Function>() else { return false };
+    write.call1(&clipboard, &text.into()).is_ok()
+}
+
+#[function_component(Header)]
+pub fn header() -> Html {
+    let state = use_context::<AppHandle>().expect("app context");
+    let info = &state.info;
+    let s = &state.scenario;
+
+    let on_protocol = {
+        let d = state.dispatcher();
+        Callback::from(move |e: Event| d.dispatch(Action::Configure(Configure::Protocol(input_value(&e)))))
+    };
+    let on_ready = {
+        let d = state.dispatcher();
+        Callback::from(move |e: Event| {
+            let v = input_value(&e);
+            if !v.is_empty() {
+                d.dispatch(Action::Load(v));
+            }
+        })
+    };
+    let on_n = {
+        let d = state.dispatcher();
+        Callback::from(move |e: Event| {
+            if let Ok(n) = input_value(&e).trim().parse() {
+                d.dispatch(Action::Configure(Configure::Nodes(n)));
+            }
+        })
+    };
+    let on_topology = {
+        let d = state.dispatcher();
+        Callback::from(move |e: Event| d.dispatch(Action::Configure(Configure::Topology(input_value(&e)))))
+    };
+    let on_seed = {
+        let d = state.dispatcher();
+        Callback::from(move |e: Event| match input_value(&e).trim().parse() {
+            Ok(seed) => d.dispatch(Action::Configure(Configure::Seed(seed))),
+            Err(_) => d.dispatch(Action::Notice(Some("The seed is a whole number (0 or more).".into()))),
+        })
+    };
+    let reseed = {
+        let d = state.dispatcher();
+        let seed = s.seed;
+        Callback::from(move |_| d.dispatch(Action::Configure(Configure::Seed(seed.wrapping_add(1)))))
+    };
+    let on_theme = {
+        let d = state.dispatcher();
+        Callback::from(move |_| d.dispatch(Action::ToggleTheme))
+    };
+    let on_copy = {
+        let d = state.dispatcher();
+        let url = page_url(&state.fragment());
+        Callback::from(move |_| {
+            let ok = copy_to_clipboard(&url);
+            d.dispatch(Action::Pause);
+            d.dispatch(Action::Notice(Some(if ok { "Link copied: it opens this run at this step.".into() } else { "Copy the link from the box beside the button.".into() })));
+        })
+    };
+
+    let params = info.params.iter().map(|spec| {
+        let d = state.dispatcher();
+        let name = spec.name;
+        let value = s.params.0.get(name).map(|v| v.to_string()).unwrap_or_default();
+        let onchange = Callback::from(move |e: Event| d.dispatch(Action::Configure(Configure::Param(name, input_value(&e)))));
+        let control = match &spec.kind {
+            ParamKind::Int { min, max } => html! {
+                <input type="number" min={min.to_string()} max={max.to_string()} value={value.clone()} {onchange} data-param={name} />
+            },
+            ParamKind::Bool => html! {
+                <select {onchange} data-param={name}>
+                    <option value="on" selected={value == "on"}>{"on"}</option>
+                    <option value="off" selected={value == "off"}>{"off"}</option>
+                </select>
+            },
+            ParamKind::Choice(options) => html! {
+                <select {onchange} data-param={name}>
+                    { for options.iter().map(|o| html! { <option value={*o} selected={value == *o}>{*o}</option> }) }
+                </select>
+            },
+        };
+        html! { <label class="field" title={spec.help}><span>{name}</span>{control}</label> }
+    });
+
+    html! {
+        <header class="header">
+            <div class="brand"><span class="logo">{"◉"}</span>{"dsviz"}</div>
+            <label class="field">
+                <span>{"algorithm"}</span>
+                <select onchange={on_protocol} data-testid="protocol">
+                    { for REGISTRY.iter().map(|e| {
+                        let i = (e.info)();
+                        html! { <option value={i.id} selected={i.id == info.id}>{format!("{} — {}", i.family, i.name)}</option> }
+                    }) }
+                </select>
+            </label>
+            <label class="field">
+                <span>{"scenario"}</span>
+                <select onchange={on_ready} data-testid="scenario">
+                    <option value="" selected={state.lesson.is_none()}>{"(your own run)"}</option>
+                    { for info.scenarios.iter().map(|r| {
+                        let chosen = state.lesson.as_ref().is_some_and(|(t, _)| t == r.title);
+                        html! { <option value={r.fragment} selected={chosen}>{r.title}</option> }
+                    }) }
+                </select>
+            </label>
+            <label class="field narrow">
+                <span>{"N"}</span>
+                <input type="number" min={info.nodes.min.to_string()} max={info.nodes.max.to_string()} value={s.n.to_string()} onchange={on_n} data-testid="nodes" />
+            </label>
+            <label class="field">
+                <span>{"topology"}</span>
+                <select onchange={on_topology} disabled={info.topologies.len() < 2}>
+                    { for info.topologies.iter().map(|t| html! { <option value={t.name()} selected={*t == s.topology}>{t.name()}</option> }) }
+                </select>
+            </label>
+            <label class="field narrow">
+                <span>{"seed"}</span>
+                <input type="number" min="0" value={s.seed.to_string()} onchange={on_seed} data-testid="seed" />
+            </label>
+            <button class="icon" onclick={reseed} title="Next seed: the same scenario with other random delays">{"🎲"}</button>
+            { for params }
+            <div class="spacer" />
+            <input class="share" readonly=true value={page_url(&state.fragment())} data-testid="share-url" aria-label="Link to this run" />
+            <button onclick={on_copy} data-action="copy-link" title="Copy a link that opens this run at this step">{"🔗 Copy link"}</button>
+            <button class="icon" onclick={on_theme} title="Light or dark">{ if state.theme == Theme::Dark { "☀" } else { "☾" } }</button>
+        </header>
+    }
+}
+
+#[function_component(Controls)]
+pub fn controls() -> Html {
+    let state = use_context::<AppHandle>().expect("app context");
+    let h = state.history.borrow();
+    let step = h.step();
+    let horizon = h.horizon();
+    let now = h.sim().now();
+    let ended = h.sim().quiescent();
+    drop(h);
+
+    let click = |action: fn() -> Action| {
+        let d = state.dispatcher();
+        Callback::from(move |_: MouseEvent| d.dispatch(action()))
+    };
+    let on_scrub = {
+        let d = state.dispatcher();
+        Callback::from(move |e: InputEvent| {
+            if let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>() {
+                if let Ok(step) = input.value().parse() {
+                    d.dispatch(Action::Seek(step));
+                }
+            }
+        })
+    };
+    let on_speed = {
+        let d = state.dispatcher();
+        Callback::from(move |e: Event| {
+            if let Ok(i) = input_value(&e).parse() {
+                d.dispatch(Action::SetSpeed(i));
+            }
+        })
+    };
+
+    html! {
+        <div class="controls" role="toolbar" aria-label="Run controls">
+            <button onclick={click(|| Action::Rewind)} data-action="rewind" title="Back to the start (Home)">{"⏮"}</button>
+            <button onclick={click(|| Action::StepBack)} data-action="step-back" disabled={step == 0} title="Step back (←)">{"◀ step"}</button>
+            if state.playing {
+                <button class="primary" onclick={click(|| Action::TogglePlay)} data-action="pause" title="Pause (space)">{"⏸ pause"}</button>
+            } else {
+                <button class="primary" onclick={click(|| Action::TogglePlay)} data-action="play" disabled={ended} title="Play (space)">{"▶ play"}</button>
+            }
+            <button onclick={click(|| Action::StepForward)} data-action="step-forward" disabled={ended} title="Step forward (→)">{"step ▶"}</button>
+            <input class="scrubber" type="range" min="0" max={horizon.max(1).to_string()} value={step.to_string()} oninput={on_scrub} data-testid="scrubber" aria-label="Seek to a step" />
+            <div class="readout">
+                <span>{"step "}<b data-testid="cursor">{step}</b>{format!(" / {}", horizon.max(step))}</span>
+                <span>{"t = "}<b data-testid="time">{state.display_time.max(now)}</b></span>
+                if ended { <span class="ended">{"run ended"}</span> }
+            </div>
+            <label class="field">
+                <span>{"speed"}</span>
+                <select onchange={on_speed} data-testid="speed">
+                    { for SPEEDS.iter().enumerate().map(|(i, s)| html! { <option value={i.to_string()} selected={i == state.speed}>{format!("{s}×")}</option> }) }
+                </select>
+            </label>
+        </div>
+    }
+}

@@ -1,0 +1,213 @@
+//! Layout maths for the pictures: where nodes sit, where an arrow's head is at a given
+//! instant, where an event lands on the time-space diagram. Pure functions, tested
+//! natively, so the components only turn numbers into SVG.
+
+use crate::sim::{NodeId, Time, Topology};
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Point {
+    pub x: f64,
+    pub y: f64,
+}
+
+impl Point {
+    pub fn new(x: f64, y: f64) -> Self {
+        Point { x, y }
+    }
+    pub fn lerp(self, to: Point, t: f64) -> Point {
+        Point::new(self.x + (to.x - self.x) * t, self.y + (to.y - self.y) * t)
+    }
+    pub fn distance(self, to: Point) -> f64 {
+        ((to.x - self.x).powi(2) + (to.y - self.y).powi(2)).sqrt()
+    }
+}
+
+/// The topology view's coordinate box (the SVG viewBox); the SVG scales it to fit.
+pub const VIEW_W: f64 = 1000.0;
+pub const VIEW_H: f64 = 760.0;
+
+/// Node radius: large enough to read from the back of a hall, small enough not to touch.
+pub fn node_radius(n: usize) -> f64 {
+    let circumference = std::f64::consts::TAU * ring_radius();
+    (circumference / n.max(1) as f64 * 0.32).clamp(14.0, 52.0)
+}
+
+fn ring_radius() -> f64 {
+    VIEW_H * 0.36
+}
+
+fn centre() -> Point {
+    Point::new(VIEW_W / 2.0, VIEW_H / 2.0)
+}
+
+fn on_circle(i: usize, count: usize, radius: f64) -> Point {
+    // Node 0 at the top, ids increasing clockwise: the direction a ring's messages go.
+    let angle = -std::f64::consts::FRAC_PI_2 + std::f64::consts::TAU * i as f64 / count.max(1) as f64;
+    let c = centre();
+    Point::new(c.x + radius * angle.cos(), c.y + radius * angle.sin())
+}
+
+/// Where each node is drawn.
+pub fn node_positions(topology: Topology, n: usize) -> Vec<Point> {
+    match topology {
+        Topology::Ring | Topology::Complete => (0..n).map(|i| on_circle(i, n, ring_radius())).collect(),
+        Topology::Star => (0..n).map(|i| if i == 0 { centre() } else { on_circle(i - 1, n - 1, ring_radius()) }).collect(),
+        Topology::Tree => {
+            let depth_of = |i: usize| usize::BITS - 1 - (i + 1).leading_zeros();
+            let depths = (0..n).map(depth_of).max().unwrap_or(0) as f64 + 1.0;
+            let margin = 70.0;
+            (0..n)
+                .map(|i| {
+                    let d = depth_of(i);
+                    let first = (1usize << d) - 1;
+                    let slots = (1usize << d) as f64;
+                    let x = margin + (VIEW_W - 2.0 * margin) * ((i - first) as f64 + 0.5) / slots;
+                    let y = margin + (VIEW_H - 2.0 * margin) * (d as f64 + 0.5) / depths;
+                    Point::new(x, y)
+                })
+                .collect()
+        }
+    }
+}
+
+/// The two ends of the arrow for a message from `a` to `b`: trimmed to the node rims and
+/// shifted to the right of the direction of travel, so messages going opposite ways on
+/// one link do not overlap.
+pub fn arrow_ends(a: Point, b: Point, radius: f64) -> (Point, Point) {
+    let d = a.distance(b).max(1e-9);
+    let (ux, uy) = ((b.x - a.x) / d, (b.y - a.y) / d);
+    // Right-hand normal in screen coordinates (y grows downwards).
+    let (nx, ny) = (-uy, ux);
+    let shift = radius * 0.35;
+    let trim = radius + 4.0;
+    (
+        Point::new(a.x + ux * trim + nx * shift, a.y + uy * trim + ny * shift),
+        Point::new(b.x - ux * trim + nx * shift, b.y - uy * trim + ny * shift),
+    )
+}
+
+/// How far along its path a message is at `now`: 0 at sending, 1 at arrival.
+pub fn progress(sent_at: Time, arrive: Time, now: Time) -> f64 {
+    if arrive <= sent_at {
+        return 1.0;
+    }
+    (now.saturating_sub(sent_at) as f64 / (arrive - sent_at) as f64).clamp(0.0, 1.0)
+}
+
+/// Where the token is drawn beside the node holding it: outward from the centre.
+pub fn token_spot(node: Point, radius: f64) -> Point {
+    let c = centre();
+    let d = node.distance(c);
+    if d < 1.0 {
+        return Point::new(node.x + radius * 1.1, node.y - radius * 1.1);
+    }
+    let k = (radius * 1.35) / d;
+    Point::new(node.x + (node.x - c.x) * k, node.y + (node.y - c.y) * k)
+}
+
+/// Where the label under a node goes (outside the ring, so it never sits on an edge).
+pub fn label_spot(node: Point, radius: f64) -> Point {
+    Point::new(node.x, node.y + radius + 26.0)
+}
+
+/// The time-space diagram's mapping from (time, node) to the page.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Timeline {
+    pub t0: Time,
+    pub t1: Time,
+    pub x0: f64,
+    pub x1: f64,
+    pub y0: f64,
+    pub row: f64,
+}
+
+impl Timeline {
+    /// A window of `span` ticks ending at `now` (or starting at 0 while the run is short),
+    /// drawn across `width` with `n` rows of `row` height under a header of `y0`.
+    pub fn new(now: Time, span: Time, width: f64, x0: f64, y0: f64, row: f64) -> Self {
+        let span = span.max(10);
+        let t1 = now.max(span);
+        Timeline { t0: t1 - span, t1, x0, x1: width - 20.0, y0, row }
+    }
+    pub fn x(&self, t: Time) -> f64 {
+        self.x0 + (self.x1 - self.x0) * (t.saturating_sub(self.t0)) as f64 / (self.t1 - self.t0) as f64
+    }
+    /// Fractional row positions are allowed (a message line between two rows).
+    pub fn y(&self, node: f64) -> f64 {
+        self.y0 + self.row * (node + 0.5)
+    }
+    pub fn visible(&self, t: Time) -> bool {
+        t >= self.t0 && t <= self.t1
+    }
+}
+
+/// A readable step for time-axis ticks covering `span`: 1, 2 or 5 times a power of ten.
+pub fn tick_step(span: Time, max_ticks: u64) -> Time {
+    let rough = (span / max_ticks.max(1)).max(1);
+    let mut p = 1;
+    while p * 10 <= rough {
+        p *= 10;
+    }
+    [1, 2, 5, 10].iter().map(|m| m * p).find(|s| *s >= rough).unwrap_or(10 * p)
+}
+
+/// Rows for node `i` of `n`, as used by the diagram; also where a lost message died.
+pub fn row_between(from: NodeId, to: NodeId, fraction: f64) -> f64 {
+    from as f64 + (to as f64 - from as f64) * fraction
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nodes_never_overlap_and_stay_in_view() {
+        for topology in crate::sim::topology::ALL_TOPOLOGIES {
+            for n in [2, 3, 5, 8, 16, 32] {
+                let r = node_radius(n);
+                let p = node_positions(*topology, n);
+                assert_eq!(p.len(), n);
+                for (i, a) in p.iter().enumerate() {
+                    assert!(a.x - r >= 0.0 && a.x + r <= VIEW_W && a.y - r >= 0.0 && a.y + r <= VIEW_H, "{topology:?} {n} node {i} at {a:?}");
+                    for b in &p[i + 1..] {
+                        assert!(a.distance(*b) > 2.0 * r, "{topology:?} {n}: nodes touch");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn ring_goes_clockwise_from_the_top() {
+        let p = node_positions(Topology::Ring, 4);
+        assert!(p[0].y < p[2].y && (p[0].x - VIEW_W / 2.0).abs() < 1e-6);
+        assert!(p[1].x > p[3].x, "node 1 is to the right of node 3");
+    }
+
+    #[test]
+    fn arrows_both_ways_do_not_overlap_and_progress_clamps() {
+        let (a, b) = (Point::new(0.0, 0.0), Point::new(100.0, 0.0));
+        let (s1, e1) = arrow_ends(a, b, 10.0);
+        let (s2, _) = arrow_ends(b, a, 10.0);
+        assert!(s1.x > 0.0 && e1.x < 100.0);
+        assert!((s1.y - s2.y).abs() > 5.0, "opposite directions sit on opposite sides");
+        assert_eq!(progress(100, 200, 150), 0.5);
+        assert_eq!(progress(100, 200, 50), 0.0);
+        assert_eq!(progress(100, 200, 500), 1.0);
+        assert_eq!(progress(100, 100, 100), 1.0);
+    }
+
+    #[test]
+    fn timeline_maps_the_window() {
+        let t = Timeline::new(2000, 1000, 1020.0, 20.0, 30.0, 40.0);
+        assert_eq!((t.t0, t.t1), (1000, 2000));
+        assert_eq!(t.x(1000), 20.0);
+        assert_eq!(t.x(2000), 1000.0);
+        assert_eq!(t.y(0.0), 50.0);
+        let early = Timeline::new(100, 1000, 1020.0, 20.0, 30.0, 40.0);
+        assert_eq!(early.t0, 0);
+        assert_eq!(tick_step(1000, 10), 100);
+        assert_eq!(tick_step(1300, 10), 200);
+        assert_eq!(tick_step(7, 10), 1);
+    }
+}

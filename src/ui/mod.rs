@@ -1,0 +1,21 @@
+//! The browser UI (Yew). It sees the core only through `Simulation`, `History` and the
+//! protocol-agnostic view data; one reducer owns the app state.
+
+pub mod layout;
+pub mod text;
+
+#[cfg(target_arch = "wasm32")]
+mod app;
+#[cfg(target_arch = "wasm32")]
+mod controls;
+#[cfg(target_arch = "wasm32")]
+mod panels;
+#[cfg(target_arch = "wasm32")]
+pub mod state;
+#[cfg(target_arch = "wasm32")]
+mod timeline;
+#[cfg(target_arch = "wasm32")]
+mod topology;
+
+#[cfg(target_arch = "wasm32")]
+pub use app::{start, App};

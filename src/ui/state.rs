@@ -1,0 +1,348 @@
+//! The app's one state and its one reducer: every change the UI can make is an
+//! [`Action`], and this file is where each is read.
+//!
+//! The run itself (a [`History`]) is not cloneable, so the state holds it in an
+//! `Rc<RefCell<_>>` and changes it in place; `version` tells renders apart. An action that
+//! changes nothing returns the same `Rc`, so nothing re-renders.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::protocols::REGISTRY;
+use crate::sim::scenario::Scenario;
+use crate::sim::{Act, EventId, History, MsgId, NodeId, ProtocolInfo, Time};
+
+/// Simulated ticks per second of wall time at 1x.
+pub const BASE_SPEED: f64 = 120.0;
+pub const SPEEDS: &[f64] = &[0.25, 0.5, 1.0, 2.0, 4.0, 8.0];
+/// Cap on steps per animation frame, so a burst never freezes the page.
+const MAX_STEPS_PER_FRAME: u64 = 2_000;
+pub const SPANS: &[Time] = &[300, 600, 1200, 2400, 4800, 9600, 19200];
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Selection {
+    None,
+    Node(NodeId),
+    Message(MsgId),
+    Event(EventId),
+    Link(NodeId, NodeId),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Theme {
+    Light,
+    Dark,
+}
+
+pub struct AppState {
+    pub history: Rc<RefCell<History>>,
+    pub version: u64,
+    /// The run's settings (its interventions live in the history).
+    pub scenario: Scenario,
+    pub info: ProtocolInfo,
+    /// The instant the picture shows: the current step's time, or later while playing.
+    pub display_time: Time,
+    pub playing: bool,
+    /// Index into [`SPEEDS`].
+    pub speed: usize,
+    /// Index into [`SPANS`]: how many ticks the time-space diagram shows.
+    pub span: usize,
+    pub selected: Selection,
+    /// Problems to show in the banner: a bad URL, a refused intervention.
+    pub problems: Vec<String>,
+    /// A short confirmation ("link copied").
+    pub notice: Option<String>,
+    pub theme: Theme,
+    /// Show vector stamps on the diagram.
+    pub show_vectors: bool,
+    /// Title of the ready-made scenario loaded, if the run is still exactly it.
+    pub lesson: Option<(String, String)>,
+}
+
+impl PartialEq for AppState {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.history, &other.history) && self.version == other.version
+    }
+}
+
+pub enum Action {
+    /// Load a scenario from a URL fragment (page load, hash change, ready-made scenario).
+    Load(String),
+    TogglePlay,
+    Pause,
+    /// An animation frame: `ms` of wall time passed.
+    Tick(f64),
+    StepForward,
+    StepBack,
+    Seek(u64),
+    /// Back to step 0, keeping the settings and the interventions.
+    Rewind,
+    /// Restart with new settings (protocol, N, topology, seed, parameter); drops interventions.
+    Configure(Configure),
+    Act(Act),
+    Select(Selection),
+    /// Select an event on the diagram or in the log and move the cursor there.
+    SelectEvent(EventId),
+    SetSpeed(usize),
+    SetSpan(usize),
+    ToggleVectors,
+    ToggleTheme,
+    DismissProblems,
+    Notice(Option<String>),
+}
+
+pub enum Configure {
+    Protocol(String),
+    Nodes(usize),
+    Topology(String),
+    Seed(u64),
+    Param(&'static str, String),
+}
+
+impl AppState {
+    /// Build the state for a URL fragment; problems with it land in the banner.
+    pub fn load(fragment: &str, theme: Theme) -> AppState {
+        let (scenario, errors) = Scenario::parse(fragment, REGISTRY);
+        let mut problems: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+        let (scenario, sim) = match scenario.start(REGISTRY) {
+            Ok(sim) => (scenario, sim),
+            Err(e) => {
+                problems.push(format!("{e}; showing the protocol's defaults"));
+                let info = crate::protocols::find(scenario.protocol).map(|e| (e.info)()).unwrap_or_else(|| (REGISTRY[0].info)());
+                let defaults = Scenario::defaults(&info);
+                let sim = defaults.start(REGISTRY).expect("a protocol's defaults always start");
+                (defaults, sim)
+            }
+        };
+        let info = sim.info();
+        let mut history = History::new(sim, scenario.acts.clone());
+        if let Some(at) = scenario.at {
+            let reached = history.seek(at);
+            if reached < at {
+                problems.push(format!("at: step {at} is past the end of this run; showing its last step, {reached}"));
+            }
+        }
+        problems.extend(history.problems().iter().cloned());
+        let display_time = history.sim().now();
+        let lesson = info
+            .scenarios
+            .iter()
+            .find(|r| Scenario::parse_strict(r.fragment, REGISTRY).is_ok_and(|s| Scenario { at: None, ..s } == Scenario { at: None, ..scenario.clone() }))
+            .map(|r| (r.title.to_string(), r.explanation.to_string()));
+        AppState {
+            history: Rc::new(RefCell::new(history)),
+            version: 0,
+            scenario,
+            info,
+            display_time,
+            playing: false,
+            speed: 2,
+            span: 2,
+            selected: Selection::None,
+            problems,
+            notice: None,
+            theme,
+            show_vectors: false,
+            lesson,
+        }
+        .with_default_vectors()
+    }
+
+    fn with_default_vectors(mut self) -> Self {
+        self.show_vectors = self.scenario.n <= 4 || self.info.id.starts_with("clocks");
+        self
+    }
+
+    /// The fragment that reproduces the run at the cursor.
+    pub fn fragment(&self) -> String {
+        let h = self.history.borrow();
+        let scenario = Scenario { acts: h.acts().to_vec(), at: Some(h.step()).filter(|&s| s > 0), ..self.scenario.clone() };
+        scenario.to_fragment()
+    }
+
+    /// A copy with the same run and everything else as given by `change`, one version on.
+    fn next(self: &Rc<Self>, change: impl FnOnce(&mut AppState)) -> Rc<Self> {
+        let mut s = AppState {
+            history: self.history.clone(),
+            version: self.version + 1,
+            scenario: self.scenario.clone(),
+            info: self.info.clone(),
+            display_time: self.display_time,
+            playing: self.playing,
+            speed: self.speed,
+            span: self.span,
+            selected: self.selected,
+            problems: self.problems.clone(),
+            notice: self.notice.clone(),
+            theme: self.theme,
+            show_vectors: self.show_vectors,
+            lesson: self.lesson.clone(),
+        };
+        change(&mut s);
+        Rc::new(s)
+    }
+
+    fn now(&self) -> Time {
+        self.history.borrow().sim().now()
+    }
+
+    /// Keep the picture's instant in step with the cursor after a jump.
+    fn sync_time(&mut self) {
+        self.display_time = self.now();
+    }
+}
+
+impl Reducible for AppState {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        match action {
+            Action::Load(fragment) => {
+                let mut s = AppState::load(&fragment, self.theme);
+                s.version = self.version + 1;
+                s.speed = self.speed;
+                Rc::new(s)
+            }
+            Action::TogglePlay => {
+                let ended = self.history.borrow().sim().quiescent();
+                if ended && !self.playing {
+                    return self.next(|s| s.notice = Some("The run has ended: nothing is in flight and no timer is armed.".into()));
+                }
+                self.next(|s| {
+                    s.playing = !s.playing;
+                    s.notice = None;
+                    if !s.playing {
+                        // Pausing snaps nothing: the picture stays mid-flight where it is.
+                    }
+                })
+            }
+            Action::Pause if !self.playing => self,
+            Action::Pause => self.next(|s| s.playing = false),
+            Action::Tick(_) if !self.playing => self,
+            Action::Tick(ms) => {
+                let advance = (ms.clamp(0.0, 250.0) / 1000.0 * BASE_SPEED * SPEEDS[self.speed]).round() as Time;
+                let target = self.display_time + advance.max(1);
+                let mut h = self.history.borrow_mut();
+                h.run_until(target, MAX_STEPS_PER_FRAME);
+                let ended = h.sim().quiescent();
+                let now = h.sim().now();
+                drop(h);
+                self.next(|s| {
+                    s.display_time = target.max(now);
+                    if ended {
+                        s.playing = false;
+                        s.display_time = now;
+                    }
+                })
+            }
+            Action::StepForward => {
+                let moved = self.history.borrow_mut().forward();
+                if !moved {
+                    return self.next(|s| s.notice = Some("The run has ended: nothing is in flight and no timer is armed.".into()));
+                }
+                self.next(|s| {
+                    s.playing = false;
+                    s.sync_time();
+                })
+            }
+            Action::StepBack => {
+                if self.history.borrow().step() == 0 {
+                    return self;
+                }
+                self.history.borrow_mut().back();
+                self.next(|s| {
+                    s.playing = false;
+                    s.sync_time();
+                })
+            }
+            Action::Seek(step) => {
+                self.history.borrow_mut().seek(step);
+                self.next(|s| {
+                    s.playing = false;
+                    s.sync_time();
+                })
+            }
+            Action::Rewind => {
+                self.history.borrow_mut().seek(0);
+                self.next(|s| {
+                    s.playing = false;
+                    s.selected = Selection::None;
+                    s.sync_time();
+                })
+            }
+            Action::Configure(change) => {
+                let mut scenario = Scenario { acts: Vec::new(), at: None, ..self.scenario.clone() };
+                match change {
+                    Configure::Protocol(id) => match crate::protocols::find(&id) {
+                        Some(entry) => scenario = Scenario::defaults(&(entry.info)()),
+                        None => return self,
+                    },
+                    Configure::Nodes(n) => scenario.n = n.clamp(self.info.nodes.min, self.info.nodes.max),
+                    Configure::Topology(name) => match crate::sim::Topology::parse(&name) {
+                        Some(t) => scenario.topology = t,
+                        None => return self,
+                    },
+                    Configure::Seed(seed) => scenario.seed = seed,
+                    Configure::Param(name, text) => {
+                        let Some(spec) = self.info.params.iter().find(|p| p.name == name) else { return self };
+                        match spec.parse(&text) {
+                            Ok(v) => {
+                                scenario.params.0.insert(spec.name, v);
+                            }
+                            Err(e) => return self.next(|s| s.problems = vec![format!("p.{name}: {e}")]),
+                        }
+                    }
+                }
+                let mut s = AppState::load(&scenario.to_fragment(), self.theme);
+                s.version = self.version + 1;
+                s.speed = self.speed;
+                s.span = self.span;
+                Rc::new(s)
+            }
+            Action::Act(act) => {
+                let t = self.display_time;
+                let result = self.history.borrow_mut().act(act, Some(t));
+                match result {
+                    Ok(()) => self.next(|s| {
+                        s.lesson = None;
+                        s.sync_time();
+                        s.display_time = s.display_time.max(t);
+                        if let Selection::Message(_) = s.selected {
+                            s.selected = Selection::None;
+                        }
+                    }),
+                    Err(why) => self.next(|s| s.notice = Some(format!("Not done: {why}"))),
+                }
+            }
+            Action::Select(sel) if sel == self.selected => self,
+            Action::Select(sel) => self.next(|s| s.selected = sel),
+            Action::SelectEvent(id) => {
+                let step = self.history.borrow().known_trace().events.get(id).map(|e| e.step);
+                let Some(step) = step else { return self };
+                self.history.borrow_mut().seek(step);
+                self.next(|s| {
+                    s.playing = false;
+                    s.selected = Selection::Event(id);
+                    s.sync_time();
+                })
+            }
+            Action::SetSpeed(i) => self.next(|s| s.speed = i.min(SPEEDS.len() - 1)),
+            Action::SetSpan(i) => self.next(|s| s.span = i.min(SPANS.len() - 1)),
+            Action::ToggleVectors => self.next(|s| s.show_vectors = !s.show_vectors),
+            Action::ToggleTheme => self.next(|s| {
+                s.theme = match s.theme {
+                    Theme::Light => Theme::Dark,
+                    Theme::Dark => Theme::Light,
+                }
+            }),
+            Action::DismissProblems => self.next(|s| s.problems.clear()),
+            Action::Notice(n) if n == self.notice => self,
+            Action::Notice(n) => self.next(|s| s.notice = n),
+        }
+    }
+}
+
+/// What components reach through context.
+pub type AppHandle = UseReducerHandle<AppState>;

@@ -1,0 +1,232 @@
+//! The time-space diagram: one line per node, time to the right, every event a dot with
+//! its Lamport (and vector) stamp, every message a line from its send to its receipt.
+//! Selecting an event lights its causal past and future; what lies ahead of the cursor
+//! (after stepping back) is drawn faded.
+
+use std::collections::BTreeSet;
+
+use yew::prelude::*;
+
+use super::layout::{self, Timeline as Frame};
+use super::state::{Action, AppHandle, Selection, SPANS};
+use super::text;
+use super::topology::kind_slot;
+use crate::sim::trace::{causal_future, causal_past, Event, EventKind};
+
+const WIDTH: f64 = 1000.0;
+const LEFT: f64 = 46.0;
+const TOP: f64 = 34.0;
+/// Share of the window before the cursor; the rest shows what is in flight and ahead.
+const PAST_SHARE: f64 = 0.8;
+
+fn event_class(e: &Event) -> &'static str {
+    match e.kind {
+        EventKind::Send { .. } => "ev-send",
+        EventKind::Receive { .. } => "ev-receive",
+        EventKind::Crash | EventKind::Discard { .. } => "ev-crash",
+        EventKind::Recover | EventKind::Start => "ev-start",
+        _ => "ev-local",
+    }
+}
+
+#[function_component(Timeline)]
+pub fn timeline() -> Html {
+    let state = use_context::<AppHandle>().expect("app context");
+    let h = state.history.borrow();
+    let sim = h.sim();
+    let n = sim.setup().n;
+    let cursor = h.step();
+    let trace = h.known_trace();
+    let t = state.display_time.max(sim.now());
+    let span = SPANS[state.span];
+    let row = (560.0 / n as f64).clamp(16.0, 72.0);
+    let height = TOP + row * n as f64 + 10.0;
+    let end = t + (span as f64 * (1.0 - PAST_SHARE)) as u64;
+    let frame = Frame::new(end, span, WIDTH, LEFT, TOP, row);
+    let now_x = frame.x(t);
+    let dense = row < 30.0;
+    let show_vectors = state.show_vectors && !dense;
+
+    // Causality around the selected event.
+    let (past, future) = match state.selected {
+        Selection::Event(id) if id < trace.events.len() => (causal_past(trace, id), causal_future(trace, id)),
+        _ => (BTreeSet::new(), BTreeSet::new()),
+    };
+    let focus = !past.is_empty();
+    let relation = |id: usize| -> Option<&'static str> {
+        if !focus {
+            None
+        } else if past.contains(&id) && future.contains(&id) {
+            Some("focus")
+        } else if past.contains(&id) {
+            Some("past")
+        } else if future.contains(&id) {
+            Some("future")
+        } else {
+            Some("unrelated")
+        }
+    };
+    let ahead = |e: &Event| e.step > cursor;
+
+    // Rows, with crashed stretches drawn broken.
+    let rows = (0..n).map(|i| {
+        let y = frame.y(i as f64);
+        let mut down = Vec::new();
+        let mut since = None;
+        for e in trace.node_events(i) {
+            match e.kind {
+                EventKind::Crash => since = Some(e.time),
+                EventKind::Recover => {
+                    if let Some(s) = since.take() {
+                        down.push((s, e.time));
+                    }
+                }
+                _ => {}
+            }
+        }
+        if let Some(s) = since {
+            down.push((s, frame.t1));
+        }
+        html! {
+            <g class="row">
+                <text class="row-label" x="6" y={(y + 5.0).to_string()}>{format!("n{i}")}</text>
+                <line class="row-line" x1={LEFT.to_string()} y1={y.to_string()} x2={frame.x1.to_string()} y2={y.to_string()} />
+                { for down.into_iter().filter(|(a, b)| *b >= frame.t0 && *a <= frame.t1).map(|(a, b)| html! {
+                    <line class="row-down" x1={frame.x(a.max(frame.t0)).to_string()} y1={y.to_string()} x2={frame.x(b.min(frame.t1)).to_string()} y2={y.to_string()} />
+                }) }
+            </g>
+        }
+    });
+
+    let step = layout::tick_step(span, 8);
+    let first_tick = frame.t0.div_ceil(step) * step;
+    let ticks = (0..)
+        .map(|k| first_tick + k * step)
+        .take_while(|&x| x <= frame.t1)
+        .map(|x| html! { <g class="tick"><line x1={frame.x(x).to_string()} y1={(TOP - 8.0).to_string()} x2={frame.x(x).to_string()} y2={(height - 10.0).to_string()} /><text x={frame.x(x).to_string()} y={(TOP - 14.0).to_string()}>{x}</text></g> });
+
+    let arrivals: std::collections::BTreeMap<usize, u64> = sim.flights().into_iter().map(|f| (f.id, f.arrive)).collect();
+    // Message lines: from the send to the receipt, the death, or where it is now.
+    let messages = trace.messages.iter().filter(|m| m.from != m.to).filter_map(|m| {
+        let send = &trace.events[m.send_event];
+        let ended = m.end.map(|e| &trace.events[e]).filter(|e| !ahead(e) || ahead(send));
+        let end_time = ended.map_or(t, |e| e.time);
+        if end_time < frame.t0 || send.time > frame.t1 {
+            return None;
+        }
+        let (x1, y1) = (frame.x(send.time), frame.y(m.from as f64));
+        let (x2, y2, class, cross) = match ended.map(|e| &e.kind) {
+            Some(EventKind::Lost { progress, .. }) => {
+                let row = layout::row_between(m.from, m.to, *progress as f64 / 1000.0);
+                (frame.x(end_time), frame.y(row), "msg-lost", true)
+            }
+            Some(_) => (frame.x(end_time), frame.y(m.to as f64), "msg-done", false),
+            None => {
+                // Still in flight at the cursor: draw it as far as it has got.
+                let arrive = arrivals.get(&m.id).copied().unwrap_or(t);
+                let k = layout::progress(send.time, arrive, t);
+                (frame.x(t), frame.y(layout::row_between(m.from, m.to, k)), "msg-flying", false)
+            }
+        };
+        let lit = match (relation(send.id), m.end.and_then(relation)) {
+            (Some("past" | "focus"), Some("past" | "focus")) => Some("past"),
+            (Some("future" | "focus"), Some("future" | "focus")) => Some("future"),
+            (Some(_), _) => Some("unrelated"),
+            _ => None,
+        };
+        Some(html! {
+            <g class={classes!("tl-msg", class, format!("kind-{}", kind_slot(m.kind)), m.token.then_some("token-msg"), lit, ahead(send).then_some("ghost"))}>
+                <line x1={x1.to_string()} y1={y1.to_string()} x2={x2.to_string()} y2={y2.to_string()} />
+                if cross { <text class="tl-cross" x={x2.to_string()} y={(y2 + 5.0).to_string()}>{"✕"}</text> }
+            </g>
+        })
+    });
+
+    let events = trace.events.iter().filter(|e| e.node.is_some() && frame.visible(e.time)).map(|e| {
+        let node = e.node.expect("filtered");
+        let (x, y) = (frame.x(e.time), frame.y(node as f64));
+        let selected = state.selected == Selection::Event(e.id);
+        let marked = !e.marks.is_empty();
+        let onclick = {
+            let d = state.dispatcher();
+            let id = e.id;
+            Callback::from(move |ev: MouseEvent| {
+                ev.stop_propagation();
+                d.dispatch(Action::SelectEvent(id));
+            })
+        };
+        let title = format!(
+            "{}\nt={} step {} · Lamport {}{}",
+            text::describe(trace, e),
+            e.time,
+            e.step,
+            e.lamport,
+            e.vector.as_ref().map_or(String::new(), |v| format!(" · vector {}", text::vector(v)))
+        );
+        html! {
+            <g class={classes!("tl-event", event_class(e), relation(e.id), selected.then_some("selected"), marked.then_some("marked"), ahead(e).then_some("ghost"))}
+               onclick={onclick} data-event={e.id.to_string()}>
+                <title>{title}</title>
+                <circle class="hit" cx={x.to_string()} cy={y.to_string()} r="11" />
+                if marked { <circle class="mark-ring" cx={x.to_string()} cy={y.to_string()} r="10" /> }
+                <circle class="dot" cx={x.to_string()} cy={y.to_string()} r={if dense { "3.5" } else { "5.5" }} />
+                if !dense || selected {
+                    <text class="stamp" x={x.to_string()} y={(y - 10.0).to_string()}>{e.lamport}</text>
+                }
+                if show_vectors || selected {
+                    if let Some(v) = &e.vector {
+                        <text class="vstamp" x={x.to_string()} y={(y + 20.0).to_string()}>{text::vector(v)}</text>
+                    }
+                }
+                if marked && !dense {
+                    <text class="mark-label" x={x.to_string()} y={(y - 24.0).to_string()}>{e.marks.join(" ")}</text>
+                }
+            </g>
+        }
+    });
+
+    let violations = trace.violations.iter().filter(|v| frame.visible(v.time)).map(|v| {
+        let x = frame.x(v.time);
+        html! { <g class="tl-violation"><title>{format!("{}: {}", v.invariant, v.detail)}</title><line x1={x.to_string()} y1={(TOP - 6.0).to_string()} x2={x.to_string()} y2={(height - 10.0).to_string()} /><text x={x.to_string()} y={(TOP - 2.0).to_string()}>{"⚠"}</text></g> }
+    });
+
+    let zoom = |delta: isize| {
+        let d = state.dispatcher();
+        let i = (state.span as isize + delta).clamp(0, SPANS.len() as isize - 1) as usize;
+        Callback::from(move |_: MouseEvent| d.dispatch(Action::SetSpan(i)))
+    };
+    let toggle_vectors = {
+        let d = state.dispatcher();
+        Callback::from(move |_: MouseEvent| d.dispatch(Action::ToggleVectors))
+    };
+    let clear = {
+        let d = state.dispatcher();
+        Callback::from(move |_: MouseEvent| d.dispatch(Action::Select(Selection::None)))
+    };
+    let legend = if focus {
+        html! { <span class="legend"><i class="sw past" />{"causal past"}<i class="sw future" />{"causal future"}<i class="sw unrelated" />{"concurrent"}</span> }
+    } else {
+        html! { <span class="legend hint">{"click an event: its causal past and future light up"}</span> }
+    };
+
+    html! {
+        <div class="timeline-box">
+            <div class="timeline-bar">
+                <b>{"Time-space diagram"}</b>
+                {legend}
+                <span class="spacer" />
+                <button class={classes!("small", state.show_vectors.then_some("on"))} onclick={toggle_vectors} title="Show vector clocks under the events">{"vector stamps"}</button>
+                <button class="small" onclick={zoom(-1)} title="Zoom in">{"＋"}</button>
+                <button class="small" onclick={zoom(1)} title="Zoom out">{"－"}</button>
+            </div>
+            <svg id="timeline" viewBox={format!("0 0 {WIDTH} {height:.0}")} onclick={clear} data-events={trace.events.len().to_string()}>
+                <g class="ticks">{ for ticks }</g>
+                <g class="rows">{ for rows }</g>
+                <line class="now-line" x1={now_x.to_string()} y1={(TOP - 10.0).to_string()} x2={now_x.to_string()} y2={(height - 6.0).to_string()} />
+                <g class="tl-messages">{ for messages }</g>
+                <g class="tl-events">{ for events }</g>
+                <g class="tl-violations">{ for violations }</g>
+            </svg>
+        </div>
+    }
+}

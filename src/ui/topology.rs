@@ -1,0 +1,262 @@
+//! The topology view: nodes where the layout puts them, links, every message in flight
+//! as an arrow whose head moves from sender to receiver, the token, dying messages, and
+//! a small menu at whatever the user clicks (node, message, link) to break it.
+
+use yew::prelude::*;
+
+use super::layout::{self, Point, VIEW_H, VIEW_W};
+use super::state::{Action, AppHandle, Selection};
+use crate::sim::protocol::Tone;
+use crate::sim::trace::EventKind;
+use crate::sim::{network::link_key, Act, LossReason, Time, Topology};
+
+/// How long a lost message's cross stays on screen, in simulated ticks.
+const DEATH_SHOWN_FOR: Time = 90;
+
+pub fn tone_class(t: Tone) -> &'static str {
+    match t {
+        Tone::Idle => "tone-idle",
+        Tone::Waiting => "tone-waiting",
+        Tone::Active => "tone-active",
+        Tone::Leader => "tone-leader",
+        Tone::Done => "tone-done",
+        Tone::Alert => "tone-alert",
+    }
+}
+
+/// A stable colour slot per message kind (same kind, same colour, every run).
+pub fn kind_slot(kind: &str) -> usize {
+    kind.bytes().fold(7usize, |h, b| h.wrapping_mul(31).wrapping_add(b as usize)) % 6
+}
+
+fn pct(p: Point) -> String {
+    format!("left:{:.2}%;top:{:.2}%", p.x / VIEW_W * 100.0, p.y / VIEW_H * 100.0)
+}
+
+fn arrow_head(tip: Point, from: Point, size: f64) -> String {
+    let d = tip.distance(from).max(1e-9);
+    let (ux, uy) = ((tip.x - from.x) / d, (tip.y - from.y) / d);
+    let base = Point::new(tip.x - ux * size, tip.y - uy * size);
+    let (nx, ny) = (-uy * size * 0.55, ux * size * 0.55);
+    format!("{:.1},{:.1} {:.1},{:.1} {:.1},{:.1}", tip.x, tip.y, base.x + nx, base.y + ny, base.x - nx, base.y - ny)
+}
+
+#[function_component(TopologyView)]
+pub fn topology_view() -> Html {
+    let state = use_context::<AppHandle>().expect("app context");
+    let h = state.history.borrow();
+    let sim = h.sim();
+    let setup = sim.setup();
+    let n = setup.n;
+    let topology = setup.topology;
+    let pos = layout::node_positions(topology, n);
+    let r = layout::node_radius(n);
+    let views = sim.node_views();
+    let up = sim.up().to_vec();
+    let net = sim.network();
+    let t = state.display_time.max(sim.now());
+    let trace = sim.trace();
+    let breached: Vec<usize> = sim.invariants().into_iter().flat_map(|i| i.nodes).collect();
+    let font = (r * 0.62).clamp(13.0, 30.0);
+
+    let select = |sel: Selection| {
+        let d = state.dispatcher();
+        Callback::from(move |e: MouseEvent| {
+            e.stop_propagation();
+            d.dispatch(Action::Select(sel));
+        })
+    };
+
+    // Links: wide invisible strokes make them easy to click.
+    let edges = topology.edges(n).into_iter().map(|(a, b)| {
+        let cut = !net.connected(a, b) || net.links.get(&link_key(a, b)).is_some_and(|l| l.cut);
+        let selected = state.selected == Selection::Link(a, b);
+        let (pa, pb) = (pos[a], pos[b]);
+        let mid = pa.lerp(pb, 0.5);
+        let chevron = (topology == Topology::Ring && !cut).then(|| {
+            let (from, to) = if Topology::ring_next(n, a) == b { (pa, pb) } else { (pb, pa) };
+            let tip = from.lerp(to, 0.5 + 12.0 / from.distance(to).max(1.0));
+            html! { <polygon class="edge-dir" points={arrow_head(tip, from, 14.0)} /> }
+        });
+        html! {
+            <g class={classes!("edge", cut.then_some("cut"), selected.then_some("selected"))} onclick={select(Selection::Link(a, b))} data-link={format!("{a}-{b}")}>
+                <line class="edge-hit" x1={pa.x.to_string()} y1={pa.y.to_string()} x2={pb.x.to_string()} y2={pb.y.to_string()} />
+                <line class="edge-line" x1={pa.x.to_string()} y1={pa.y.to_string()} x2={pb.x.to_string()} y2={pb.y.to_string()} />
+                { for chevron }
+                if cut { <text class="cut-mark" x={mid.x.to_string()} y={(mid.y + 8.0).to_string()}>{"✂"}</text> }
+            </g>
+        }
+    });
+
+    let nodes = views.iter().enumerate().map(|(i, v)| {
+        let p = pos[i];
+        let label = layout::label_spot(p, r);
+        let selected = state.selected == Selection::Node(i);
+        let down = !up[i];
+        let alert = breached.contains(&i);
+        html! {
+            <g class={classes!("node", tone_class(v.tone), down.then_some("down"), selected.then_some("selected"), alert.then_some("breach"))}
+               onclick={select(Selection::Node(i))} data-node={i.to_string()} data-role={v.role}>
+                if alert { <circle class="breach-ring" cx={p.x.to_string()} cy={p.y.to_string()} r={(r + 9.0).to_string()} /> }
+                <circle class="node-body" cx={p.x.to_string()} cy={p.y.to_string()} r={r.to_string()} />
+                <text class="node-id" x={p.x.to_string()} y={(p.y + font * 0.36).to_string()} style={format!("font-size:{font:.0}px")}>{i}</text>
+                if down {
+                    <text class="down-mark" x={p.x.to_string()} y={(p.y + r * 0.45).to_string()} style={format!("font-size:{:.0}px", r * 1.5)}>{"✕"}</text>
+                }
+                <text class="node-role" x={label.x.to_string()} y={label.y.to_string()}>{ if down { "crashed" } else { v.role } }</text>
+                <text class="node-badge" x={label.x.to_string()} y={(label.y + 22.0).to_string()}>{v.badge.clone()}</text>
+            </g>
+        }
+    });
+
+    let tokens = views.iter().enumerate().filter(|(i, v)| v.holds_token && up[*i]).map(|(i, _)| {
+        let spot = layout::token_spot(pos[i], r);
+        html! { <g class="token resting" data-token-at={i.to_string()}><circle cx={spot.x.to_string()} cy={spot.y.to_string()} r="15" /><text x={spot.x.to_string()} y={(spot.y + 6.0).to_string()}>{"★"}</text></g> }
+    });
+
+    let flights = sim.flights();
+    let arrows = flights.iter().filter(|f| f.from != f.to).map(|f| {
+        let (start, end) = layout::arrow_ends(pos[f.from], pos[f.to], r);
+        let k = layout::progress(f.sent_at, f.arrive, t);
+        let head = start.lerp(end, k);
+        let selected = state.selected == Selection::Message(f.id);
+        let doomed = f.lost.is_some();
+        let label_at = Point::new(head.x, head.y - 16.0);
+        let text = if f.text.is_empty() { f.kind.to_string() } else { format!("{} {}", f.kind, f.text) };
+        html! {
+            <g class={classes!("message", format!("kind-{}", kind_slot(f.kind)), f.token.then_some("token-msg"), selected.then_some("selected"), doomed.then_some("doomed"))}
+               onclick={select(Selection::Message(f.id))} data-msg={f.id.to_string()} data-kind={f.kind}>
+                <line class="msg-hit" x1={start.x.to_string()} y1={start.y.to_string()} x2={head.x.to_string()} y2={head.y.to_string()} />
+                <line class="msg-trail" x1={start.x.to_string()} y1={start.y.to_string()} x2={head.x.to_string()} y2={head.y.to_string()} />
+                if f.token {
+                    <g class="token flying"><circle cx={head.x.to_string()} cy={head.y.to_string()} r="15" /><text x={head.x.to_string()} y={(head.y + 6.0).to_string()}>{"★"}</text></g>
+                } else {
+                    <polygon class="msg-head" points={arrow_head(head, Point::new(head.x - (end.x - start.x), head.y - (end.y - start.y)), 22.0)} />
+                }
+                <text class="msg-label" x={label_at.x.to_string()} y={(label_at.y - if f.token { 10.0 } else { 0.0 }).to_string()}>{text}</text>
+            </g>
+        }
+    });
+
+    // Messages that died a moment ago: a red cross where they died.
+    let deaths = trace.events.iter().rev().take_while(|e| e.time + DEATH_SHOWN_FOR >= t).filter_map(|e| match &e.kind {
+        EventKind::Lost { msg, reason, progress } if e.time <= t => {
+            let m = &trace.messages[*msg];
+            let (start, end) = layout::arrow_ends(pos[m.from], pos[m.to], r);
+            let at = start.lerp(end, *progress as f64 / 1000.0);
+            let fade = 1.0 - (t - e.time) as f64 / DEATH_SHOWN_FOR as f64;
+            let why = match reason {
+                LossReason::Random => "lost",
+                LossReason::User => "dropped",
+                LossReason::Cut => "cut off",
+            };
+            Some(html! {
+                <g class="death" style={format!("opacity:{fade:.2}")} data-died={msg.to_string()}>
+                    <line class="death-trail" x1={start.x.to_string()} y1={start.y.to_string()} x2={at.x.to_string()} y2={at.y.to_string()} />
+                    <text class="death-mark" x={at.x.to_string()} y={(at.y + 10.0).to_string()}>{"✕"}</text>
+                    <text class="msg-label death-label" x={at.x.to_string()} y={(at.y - 18.0).to_string()}>{format!("{} {why}", m.kind)}</text>
+                </g>
+            })
+        }
+        _ => None,
+    });
+
+    let popup = popup(&state, &pos, r);
+    let clear = {
+        let d = state.dispatcher();
+        Callback::from(move |_| d.dispatch(Action::Select(Selection::None)))
+    };
+    let arrows: Html = arrows.collect();
+    let deaths: Html = deaths.collect();
+    html! {
+        <div class="topology-box">
+            <svg id="topology" viewBox={format!("0 0 {VIEW_W} {VIEW_H}")} onclick={clear} role="img"
+                 aria-label={format!("{} nodes on a {}", n, topology.name())} data-nodes={n.to_string()} data-in-flight={flights.len().to_string()}>
+                <g class="edges">{ for edges }</g>
+                <g class="nodes">{ for nodes }</g>
+                <g class="tokens">{ for tokens }</g>
+                <g class="messages">{arrows}{deaths}</g>
+            </svg>
+            { popup }
+        </div>
+    }
+}
+
+/// The menu beside the selected thing: what can be done to it now.
+fn popup(state: &AppHandle, pos: &[Point], r: f64) -> Html {
+    let h = state.history.borrow();
+    let sim = h.sim();
+    let act = |a: Act| {
+        let d = state.dispatcher();
+        Callback::from(move |e: MouseEvent| {
+            e.stop_propagation();
+            d.dispatch(Action::Act(a.clone()));
+        })
+    };
+    let close = {
+        let d = state.dispatcher();
+        Callback::from(move |e: MouseEvent| {
+            e.stop_propagation();
+            d.dispatch(Action::Select(Selection::None));
+        })
+    };
+    let (at, title, buttons): (Point, String, Html) = match state.selected {
+        Selection::Node(i) if i < pos.len() => {
+            let up = sim.up()[i];
+            let view = &sim.node_views()[i];
+            let inputs = sim.inputs_for(i);
+            let at = Point::new(pos[i].x + r * 0.8, pos[i].y - r * 0.8);
+            let buttons = html! {
+                <>
+                    { for inputs.iter().filter(|_| up).map(|spec| html! {
+                        <button onclick={act(Act::Input(i, spec.id.to_string()))} data-input={spec.id}>{spec.label}</button>
+                    }) }
+                    if up {
+                        <button class="danger" onclick={act(Act::Crash(i))} data-act="crash">{"Crash"}</button>
+                    } else {
+                        <button onclick={act(Act::Recover(i))} data-act="recover">{"Recover"}</button>
+                    }
+                </>
+            };
+            (at, format!("node {i} · {}", if up { view.role } else { "crashed" }), buttons)
+        }
+        Selection::Message(id) => {
+            let Some(f) = sim.flights().into_iter().find(|f| f.id == id) else { return html! {} };
+            let t = state.display_time;
+            let (start, end) = layout::arrow_ends(pos[f.from], pos[f.to], r);
+            let at = start.lerp(end, layout::progress(f.sent_at, f.arrive, t));
+            let buttons = if f.lost.is_some() {
+                html! { <span class="hint">{"already doomed: the network will lose it"}</span> }
+            } else {
+                html! {
+                    <>
+                        <button class="danger" onclick={act(Act::Drop(id))} data-act="drop">{"Drop"}</button>
+                        <button onclick={act(Act::Delay(id, 100))} data-act="delay">{"Delay +100"}</button>
+                        <button onclick={act(Act::Duplicate(id))} data-act="duplicate">{"Duplicate"}</button>
+                    </>
+                }
+            };
+            let text = if f.text.is_empty() { String::new() } else { format!(" ({})", f.text) };
+            (at, format!("{}{text}: {} → {}", f.kind, f.from, f.to), buttons)
+        }
+        Selection::Link(a, b) if a < pos.len() && b < pos.len() => {
+            let cut = sim.network().links.get(&link_key(a, b)).is_some_and(|l| l.cut);
+            let at = pos[a].lerp(pos[b], 0.5);
+            let buttons = if cut {
+                html! { <button onclick={act(Act::Restore(a, b))} data-act="restore">{"Restore link"}</button> }
+            } else {
+                html! { <button class="danger" onclick={act(Act::Cut(a, b))} data-act="cut">{"Cut link"}</button> }
+            };
+            (at, format!("link {a} – {b}"), buttons)
+        }
+        _ => return html! {},
+    };
+    // Keep the menu inside the picture.
+    let at = Point::new(at.x.clamp(0.0, VIEW_W * 0.72), at.y.clamp(0.0, VIEW_H * 0.8));
+    html! {
+        <div class="popup" style={pct(at)} onclick={Callback::from(|e: MouseEvent| e.stop_propagation())} data-testid="popup">
+            <div class="popup-title">{title}<button class="close" onclick={close} aria-label="Close">{"×"}</button></div>
+            <div class="popup-buttons">{buttons}</div>
+        </div>
+    }
+}
