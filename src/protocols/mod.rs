@@ -3,11 +3,13 @@
 
 use crate::sim::simulation::{entry, ProtocolEntry};
 
+pub mod election_ring;
 pub mod mutex_token_ring;
 
 /// All protocols, in the order the picker lists them. The first is the default.
 pub const REGISTRY: &[ProtocolEntry] = &[
     entry::<mutex_token_ring::TokenRing>(),
+    entry::<election_ring::ChangRoberts>(),
 ];
 
 /// The registry entry with this id.

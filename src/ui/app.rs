@@ -137,17 +137,19 @@ pub fn app() -> Html {
     html! {
         <ContextProvider<AppHandle> context={handle}>
             <div class="app" data-testid="app" data-version={state.version.to_string()}>
-                <Header />
-                <Banner />
-                <main class="stage">
-                    <section class="view topology-view" aria-label="Topology">
-                        <TopologyView />
-                    </section>
-                    <section class="view timeline-view" aria-label="Time-space diagram">
-                        <Timeline />
-                    </section>
-                </main>
-                <Controls />
+                <div class="screen">
+                    <Header />
+                    <Banner />
+                    <main class="stage">
+                        <section class="view topology-view" aria-label="Topology">
+                            <TopologyView />
+                        </section>
+                        <section class="view timeline-view" aria-label="Time-space diagram">
+                            <Timeline />
+                        </section>
+                    </main>
+                    <Controls />
+                </div>
                 <div class="panels">
                     <Inspector />
                     <Monitors />

@@ -154,11 +154,11 @@ pub fn header() -> Html {
                 <span>{"seed"}</span>
                 <input type="number" min="0" value={s.seed.to_string()} onchange={on_seed} data-testid="seed" />
             </label>
-            <button class="icon" onclick={reseed} title="Next seed: the same scenario with other random delays">{"🎲"}</button>
+            <button class="icon" onclick={reseed} title="Next seed: the same scenario with other random delays">{"↻"}</button>
             { for params }
             <div class="spacer" />
             <input class="share" readonly=true value={page_url(&state.fragment())} data-testid="share-url" aria-label="Link to this run" />
-            <button onclick={on_copy} data-action="copy-link" title="Copy a link that opens this run at this step">{"🔗 Copy link"}</button>
+            <button onclick={on_copy} data-action="copy-link" title="Copy a link that opens this run at this step">{"Copy link"}</button>
             <button class="icon" onclick={on_theme} title="Light or dark">{ if state.theme == Theme::Dark { "☀" } else { "☾" } }</button>
         </header>
     }
@@ -199,7 +199,7 @@ pub fn controls() -> Html {
 
     html! {
         <div class="controls" role="toolbar" aria-label="Run controls">
-            <button onclick={click(|| Action::Rewind)} data-action="rewind" title="Back to the start (Home)">{"⏮"}</button>
+            <button onclick={click(|| Action::Rewind)} data-action="rewind" title="Back to the start (Home)">{"|◀"}</button>
             <button onclick={click(|| Action::StepBack)} data-action="step-back" disabled={step == 0} title="Step back (←)">{"◀ step"}</button>
             if state.playing {
                 <button class="primary" onclick={click(|| Action::TogglePlay)} data-action="pause" title="Pause (space)">{"⏸ pause"}</button>

@@ -22,47 +22,62 @@ impl Point {
     }
 }
 
-/// The topology view's coordinate box (the SVG viewBox); the SVG scales it to fit.
-pub const VIEW_W: f64 = 1000.0;
-pub const VIEW_H: f64 = 760.0;
+/// The drawing area in CSS pixels: the views draw at true size so text stays readable.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Size {
+    pub w: f64,
+    pub h: f64,
+}
+
+impl Size {
+    /// Before the first measurement, and the smallest size drawn into.
+    pub const FALLBACK: Size = Size { w: 800.0, h: 600.0 };
+
+    pub fn new(w: f64, h: f64) -> Size {
+        Size { w: w.max(240.0), h: h.max(200.0) }
+    }
+    fn centre(self) -> Point {
+        Point::new(self.w / 2.0, self.h / 2.0)
+    }
+    /// Radius of the circle nodes sit on, leaving room for the labels outside it:
+    /// two lines above the top node and below the bottom one, a word beside the sides.
+    fn ring_radius(self, n: usize) -> f64 {
+        let r = node_radius(self, n);
+        (self.w / 2.0 - r - 110.0).min(self.h / 2.0 - r - 50.0).max(50.0)
+    }
+}
 
 /// Node radius: large enough to read from the back of a hall, small enough not to touch.
-pub fn node_radius(n: usize) -> f64 {
-    let circumference = std::f64::consts::TAU * ring_radius();
-    (circumference / n.max(1) as f64 * 0.32).clamp(14.0, 52.0)
+pub fn node_radius(size: Size, n: usize) -> f64 {
+    let rough = (size.w / 2.0 - 140.0).min(size.h / 2.0 - 80.0).max(50.0);
+    let circumference = std::f64::consts::TAU * rough;
+    (circumference / n.max(1) as f64 * 0.28).clamp(12.0, 40.0).min(size.h / 12.0)
 }
 
-fn ring_radius() -> f64 {
-    VIEW_H * 0.36
-}
-
-fn centre() -> Point {
-    Point::new(VIEW_W / 2.0, VIEW_H / 2.0)
-}
-
-fn on_circle(i: usize, count: usize, radius: f64) -> Point {
+fn on_circle(size: Size, i: usize, count: usize, radius: f64) -> Point {
     // Node 0 at the top, ids increasing clockwise: the direction a ring's messages go.
     let angle = -std::f64::consts::FRAC_PI_2 + std::f64::consts::TAU * i as f64 / count.max(1) as f64;
-    let c = centre();
+    let c = size.centre();
     Point::new(c.x + radius * angle.cos(), c.y + radius * angle.sin())
 }
 
 /// Where each node is drawn.
-pub fn node_positions(topology: Topology, n: usize) -> Vec<Point> {
+pub fn node_positions(size: Size, topology: Topology, n: usize) -> Vec<Point> {
+    let ring = size.ring_radius(n);
     match topology {
-        Topology::Ring | Topology::Complete => (0..n).map(|i| on_circle(i, n, ring_radius())).collect(),
-        Topology::Star => (0..n).map(|i| if i == 0 { centre() } else { on_circle(i - 1, n - 1, ring_radius()) }).collect(),
+        Topology::Ring | Topology::Complete => (0..n).map(|i| on_circle(size, i, n, ring)).collect(),
+        Topology::Star => (0..n).map(|i| if i == 0 { size.centre() } else { on_circle(size, i - 1, n - 1, ring) }).collect(),
         Topology::Tree => {
             let depth_of = |i: usize| usize::BITS - 1 - (i + 1).leading_zeros();
             let depths = (0..n).map(depth_of).max().unwrap_or(0) as f64 + 1.0;
-            let margin = 70.0;
+            let (mx, my) = (40.0, 50.0);
             (0..n)
                 .map(|i| {
                     let d = depth_of(i);
                     let first = (1usize << d) - 1;
                     let slots = (1usize << d) as f64;
-                    let x = margin + (VIEW_W - 2.0 * margin) * ((i - first) as f64 + 0.5) / slots;
-                    let y = margin + (VIEW_H - 2.0 * margin) * (d as f64 + 0.5) / depths;
+                    let x = mx + (size.w - 2.0 * mx) * ((i - first) as f64 + 0.5) / slots;
+                    let y = my + (size.h - 2.0 * my - 30.0) * (d as f64 + 0.5) / depths;
                     Point::new(x, y)
                 })
                 .collect()
@@ -94,20 +109,50 @@ pub fn progress(sent_at: Time, arrive: Time, now: Time) -> f64 {
     (now.saturating_sub(sent_at) as f64 / (arrive - sent_at) as f64).clamp(0.0, 1.0)
 }
 
-/// Where the token is drawn beside the node holding it: outward from the centre.
+/// Where the token is drawn beside the node holding it: on its upper right, like a
+/// badge, the same for every node so the eye learns where to look.
 pub fn token_spot(node: Point, radius: f64) -> Point {
-    let c = centre();
-    let d = node.distance(c);
-    if d < 1.0 {
-        return Point::new(node.x + radius * 1.1, node.y - radius * 1.1);
-    }
-    let k = (radius * 1.35) / d;
-    Point::new(node.x + (node.x - c.x) * k, node.y + (node.y - c.y) * k)
+    Point::new(node.x + radius * 0.8, node.y - radius * 0.8)
 }
 
-/// Where the label under a node goes (outside the ring, so it never sits on an edge).
-pub fn label_spot(node: Point, radius: f64) -> Point {
-    Point::new(node.x, node.y + radius + 26.0)
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Anchor {
+    Start,
+    Middle,
+    End,
+}
+
+impl Anchor {
+    pub fn css(self) -> &'static str {
+        match self {
+            Anchor::Start => "start",
+            Anchor::Middle => "middle",
+            Anchor::End => "end",
+        }
+    }
+}
+
+/// Where a node's two label lines go: outward from the centre on circular layouts, so
+/// they never sit on an edge; under the node otherwise. The point is the first line's
+/// baseline.
+pub fn label_spot(size: Size, topology: Topology, node: Point, radius: f64) -> (Point, Anchor) {
+    let c = size.centre();
+    let (dx, dy) = (node.x - c.x, node.y - c.y);
+    let d = (dx * dx + dy * dy).sqrt();
+    let circular = matches!(topology, Topology::Ring | Topology::Complete | Topology::Star);
+    if !circular || d < 1.0 {
+        return (Point::new(node.x, node.y + radius + 22.0), Anchor::Middle);
+    }
+    let (ux, uy) = (dx / d, dy / d);
+    if ux.abs() < 0.35 {
+        // Top or bottom of the circle: above or below.
+        let y = if uy < 0.0 { node.y - radius - 32.0 } else { node.y + radius + 22.0 };
+        (Point::new(node.x, y), Anchor::Middle)
+    } else {
+        let x = node.x + ux * (radius + 10.0);
+        let y = node.y + uy * (radius * 0.6) - 2.0;
+        (Point::new(x, y), if ux > 0.0 { Anchor::Start } else { Anchor::End })
+    }
 }
 
 /// The time-space diagram's mapping from (time, node) to the page.
@@ -162,15 +207,18 @@ mod tests {
 
     #[test]
     fn nodes_never_overlap_and_stay_in_view() {
-        for topology in crate::sim::topology::ALL_TOPOLOGIES {
-            for n in [2, 3, 5, 8, 16, 32] {
-                let r = node_radius(n);
-                let p = node_positions(*topology, n);
-                assert_eq!(p.len(), n);
-                for (i, a) in p.iter().enumerate() {
-                    assert!(a.x - r >= 0.0 && a.x + r <= VIEW_W && a.y - r >= 0.0 && a.y + r <= VIEW_H, "{topology:?} {n} node {i} at {a:?}");
-                    for b in &p[i + 1..] {
-                        assert!(a.distance(*b) > 2.0 * r, "{topology:?} {n}: nodes touch");
+        // The projector sizes the views take at 1280x720 and 1920x1080.
+        for size in [Size::new(520.0, 430.0), Size::new(800.0, 700.0), Size::FALLBACK] {
+            for topology in crate::sim::topology::ALL_TOPOLOGIES {
+                for n in [2, 3, 5, 8, 16, 32] {
+                    let r = node_radius(size, n);
+                    let p = node_positions(size, *topology, n);
+                    assert_eq!(p.len(), n);
+                    for (i, a) in p.iter().enumerate() {
+                        assert!(a.x - r >= 0.0 && a.x + r <= size.w && a.y - r >= 0.0 && a.y + r <= size.h, "{size:?} {topology:?} {n} node {i} at {a:?}");
+                        for b in &p[i + 1..] {
+                            assert!(a.distance(*b) > 2.0 * r, "{size:?} {topology:?} {n}: nodes touch");
+                        }
                     }
                 }
             }
@@ -179,8 +227,9 @@ mod tests {
 
     #[test]
     fn ring_goes_clockwise_from_the_top() {
-        let p = node_positions(Topology::Ring, 4);
-        assert!(p[0].y < p[2].y && (p[0].x - VIEW_W / 2.0).abs() < 1e-6);
+        let size = Size::FALLBACK;
+        let p = node_positions(size, Topology::Ring, 4);
+        assert!(p[0].y < p[2].y && (p[0].x - size.w / 2.0).abs() < 1e-6);
         assert!(p[1].x > p[3].x, "node 1 is to the right of node 3");
     }
 

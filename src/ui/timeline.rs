@@ -7,14 +7,16 @@ use std::collections::BTreeSet;
 
 use yew::prelude::*;
 
+use super::hooks::use_box_size;
 use super::layout::{self, Timeline as Frame};
 use super::state::{Action, AppHandle, Selection, SPANS};
 use super::text;
 use super::topology::kind_slot;
 use crate::sim::trace::{causal_future, causal_past, Event, EventKind};
 
-const WIDTH: f64 = 1000.0;
 const LEFT: f64 = 46.0;
+/// Events at the same instant on one node are spread this far apart, in order.
+const SAME_TIME_GAP: f64 = 13.0;
 const TOP: f64 = 34.0;
 /// Share of the window before the cursor; the rest shows what is in flight and ahead.
 const PAST_SHARE: f64 = 0.8;
@@ -32,6 +34,8 @@ fn event_class(e: &Event) -> &'static str {
 #[function_component(Timeline)]
 pub fn timeline() -> Html {
     let state = use_context::<AppHandle>().expect("app context");
+    let boxed = use_node_ref();
+    let size = use_box_size(boxed.clone());
     let h = state.history.borrow();
     let sim = h.sim();
     let n = sim.setup().n;
@@ -39,10 +43,10 @@ pub fn timeline() -> Html {
     let trace = h.known_trace();
     let t = state.display_time.max(sim.now());
     let span = SPANS[state.span];
-    let row = (560.0 / n as f64).clamp(16.0, 72.0);
-    let height = TOP + row * n as f64 + 10.0;
+    let row = ((size.h - TOP - 16.0) / n as f64).clamp(14.0, 120.0);
+    let height = size.h.max(TOP + row * n as f64 + 10.0);
     let end = t + (span as f64 * (1.0 - PAST_SHARE)) as u64;
-    let frame = Frame::new(end, span, WIDTH, LEFT, TOP, row);
+    let frame = Frame::new(end, span, size.w, LEFT, TOP, row);
     let now_x = frame.x(t);
     let dense = row < 30.0;
     let show_vectors = state.show_vectors && !dense;
@@ -67,6 +71,21 @@ pub fn timeline() -> Html {
         }
     };
     let ahead = |e: &Event| e.step > cursor;
+
+    // x of every visible event: events sharing an instant on one line are spread out in
+    // log order, so a receive and the send it causes never hide each other.
+    let mut xs = std::collections::BTreeMap::new();
+    let mut last: Option<(usize, u64, usize)> = None;
+    for e in trace.events.iter().filter(|e| e.node.is_some() && frame.visible(e.time)) {
+        let node = e.node.expect("filtered");
+        let k = match last {
+            Some((ln, lt, k)) if ln == node && lt == e.time => k + 1,
+            _ => trace.events[..e.id].iter().rev().take(8).filter(|p| p.node == Some(node) && p.time == e.time).count(),
+        };
+        last = Some((node, e.time, k));
+        xs.insert(e.id, frame.x(e.time) + k as f64 * SAME_TIME_GAP);
+    }
+    let x_of = |id: usize, time: u64| xs.get(&id).copied().unwrap_or_else(|| frame.x(time));
 
     // Rows, with crashed stretches drawn broken.
     let rows = (0..n).map(|i| {
@@ -114,13 +133,13 @@ pub fn timeline() -> Html {
         if end_time < frame.t0 || send.time > frame.t1 {
             return None;
         }
-        let (x1, y1) = (frame.x(send.time), frame.y(m.from as f64));
-        let (x2, y2, class, cross) = match ended.map(|e| &e.kind) {
-            Some(EventKind::Lost { progress, .. }) => {
+        let (x1, y1) = (x_of(send.id, send.time), frame.y(m.from as f64));
+        let (x2, y2, class, cross) = match ended.map(|e| (e.id, &e.kind)) {
+            Some((_, EventKind::Lost { progress, .. })) => {
                 let row = layout::row_between(m.from, m.to, *progress as f64 / 1000.0);
                 (frame.x(end_time), frame.y(row), "msg-lost", true)
             }
-            Some(_) => (frame.x(end_time), frame.y(m.to as f64), "msg-done", false),
+            Some((id, _)) => (x_of(id, end_time), frame.y(m.to as f64), "msg-done", false),
             None => {
                 // Still in flight at the cursor: draw it as far as it has got.
                 let arrive = arrivals.get(&m.id).copied().unwrap_or(t);
@@ -144,7 +163,7 @@ pub fn timeline() -> Html {
 
     let events = trace.events.iter().filter(|e| e.node.is_some() && frame.visible(e.time)).map(|e| {
         let node = e.node.expect("filtered");
-        let (x, y) = (frame.x(e.time), frame.y(node as f64));
+        let (x, y) = (x_of(e.id, e.time), frame.y(node as f64));
         let selected = state.selected == Selection::Event(e.id);
         let marked = !e.marks.is_empty();
         let onclick = {
@@ -206,7 +225,7 @@ pub fn timeline() -> Html {
     let legend = if focus {
         html! { <span class="legend"><i class="sw past" />{"causal past"}<i class="sw future" />{"causal future"}<i class="sw unrelated" />{"concurrent"}</span> }
     } else {
-        html! { <span class="legend hint">{"click an event: its causal past and future light up"}</span> }
+        html! { <span class="legend hint">{"click an event to see its causal past and future"}</span> }
     };
 
     html! {
@@ -216,10 +235,11 @@ pub fn timeline() -> Html {
                 {legend}
                 <span class="spacer" />
                 <button class={classes!("small", state.show_vectors.then_some("on"))} onclick={toggle_vectors} title="Show vector clocks under the events">{"vector stamps"}</button>
-                <button class="small" onclick={zoom(-1)} title="Zoom in">{"＋"}</button>
-                <button class="small" onclick={zoom(1)} title="Zoom out">{"－"}</button>
+                <button class="small" onclick={zoom(-1)} title="Zoom in">{"+"}</button>
+                <button class="small" onclick={zoom(1)} title="Zoom out">{"−"}</button>
             </div>
-            <svg id="timeline" viewBox={format!("0 0 {WIDTH} {height:.0}")} onclick={clear} data-events={trace.events.len().to_string()}>
+            <div class="timeline-canvas" ref={boxed}>
+            <svg id="timeline" viewBox={format!("0 0 {} {height:.0}", size.w)} width={size.w.to_string()} height={height.to_string()} onclick={clear} data-events={trace.events.len().to_string()}>
                 <g class="ticks">{ for ticks }</g>
                 <g class="rows">{ for rows }</g>
                 <line class="now-line" x1={now_x.to_string()} y1={(TOP - 10.0).to_string()} x2={now_x.to_string()} y2={(height - 6.0).to_string()} />
@@ -227,6 +247,7 @@ pub fn timeline() -> Html {
                 <g class="tl-events">{ for events }</g>
                 <g class="tl-violations">{ for violations }</g>
             </svg>
+            </div>
         </div>
     }
 }

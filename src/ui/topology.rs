@@ -4,7 +4,8 @@
 
 use yew::prelude::*;
 
-use super::layout::{self, Point, VIEW_H, VIEW_W};
+use super::hooks::use_box_size;
+use super::layout::{self, Point, Size};
 use super::state::{Action, AppHandle, Selection};
 use crate::sim::protocol::Tone;
 use crate::sim::trace::EventKind;
@@ -29,8 +30,8 @@ pub fn kind_slot(kind: &str) -> usize {
     kind.bytes().fold(7usize, |h, b| h.wrapping_mul(31).wrapping_add(b as usize)) % 6
 }
 
-fn pct(p: Point) -> String {
-    format!("left:{:.2}%;top:{:.2}%", p.x / VIEW_W * 100.0, p.y / VIEW_H * 100.0)
+fn place(p: Point) -> String {
+    format!("left:{:.0}px;top:{:.0}px", p.x, p.y)
 }
 
 fn arrow_head(tip: Point, from: Point, size: f64) -> String {
@@ -44,20 +45,22 @@ fn arrow_head(tip: Point, from: Point, size: f64) -> String {
 #[function_component(TopologyView)]
 pub fn topology_view() -> Html {
     let state = use_context::<AppHandle>().expect("app context");
+    let boxed = use_node_ref();
+    let size = use_box_size(boxed.clone());
     let h = state.history.borrow();
     let sim = h.sim();
     let setup = sim.setup();
     let n = setup.n;
     let topology = setup.topology;
-    let pos = layout::node_positions(topology, n);
-    let r = layout::node_radius(n);
+    let pos = layout::node_positions(size, topology, n);
+    let r = layout::node_radius(size, n);
     let views = sim.node_views();
     let up = sim.up().to_vec();
     let net = sim.network();
     let t = state.display_time.max(sim.now());
     let trace = sim.trace();
     let breached: Vec<usize> = sim.invariants().into_iter().flat_map(|i| i.nodes).collect();
-    let font = (r * 0.62).clamp(13.0, 30.0);
+    let font = (r * 0.75).clamp(14.0, 34.0);
 
     let select = |sel: Selection| {
         let d = state.dispatcher();
@@ -90,7 +93,8 @@ pub fn topology_view() -> Html {
 
     let nodes = views.iter().enumerate().map(|(i, v)| {
         let p = pos[i];
-        let label = layout::label_spot(p, r);
+        let (label, anchor) = layout::label_spot(size, topology, p, r);
+        let anchor = format!("text-anchor:{}", anchor.css());
         let selected = state.selected == Selection::Node(i);
         let down = !up[i];
         let alert = breached.contains(&i);
@@ -103,8 +107,8 @@ pub fn topology_view() -> Html {
                 if down {
                     <text class="down-mark" x={p.x.to_string()} y={(p.y + r * 0.45).to_string()} style={format!("font-size:{:.0}px", r * 1.5)}>{"✕"}</text>
                 }
-                <text class="node-role" x={label.x.to_string()} y={label.y.to_string()}>{ if down { "crashed" } else { v.role } }</text>
-                <text class="node-badge" x={label.x.to_string()} y={(label.y + 22.0).to_string()}>{v.badge.clone()}</text>
+                <text class="node-role" x={label.x.to_string()} y={label.y.to_string()} style={anchor.clone()}>{ if down { "crashed" } else { v.role } }</text>
+                <text class="node-badge" x={label.x.to_string()} y={(label.y + 21.0).to_string()} style={anchor}>{v.badge.clone()}</text>
             </g>
         }
     });
@@ -121,7 +125,10 @@ pub fn topology_view() -> Html {
         let head = start.lerp(end, k);
         let selected = state.selected == Selection::Message(f.id);
         let doomed = f.lost.is_some();
-        let label_at = Point::new(head.x, head.y - 16.0);
+        // The label sits to the right of the direction of travel, clear of the trail.
+        let d = start.distance(end).max(1.0);
+        let (nx, ny) = (-(end.y - start.y) / d, (end.x - start.x) / d);
+        let label_at = Point::new(head.x + nx * 22.0, head.y + ny * 22.0 + 6.0);
         let text = if f.text.is_empty() { f.kind.to_string() } else { format!("{} {}", f.kind, f.text) };
         html! {
             <g class={classes!("message", format!("kind-{}", kind_slot(f.kind)), f.token.then_some("token-msg"), selected.then_some("selected"), doomed.then_some("doomed"))}
@@ -133,7 +140,7 @@ pub fn topology_view() -> Html {
                 } else {
                     <polygon class="msg-head" points={arrow_head(head, Point::new(head.x - (end.x - start.x), head.y - (end.y - start.y)), 22.0)} />
                 }
-                <text class="msg-label" x={label_at.x.to_string()} y={(label_at.y - if f.token { 10.0 } else { 0.0 }).to_string()}>{text}</text>
+                <text class="msg-label" x={label_at.x.to_string()} y={label_at.y.to_string()}>{text}</text>
             </g>
         }
     });
@@ -161,7 +168,7 @@ pub fn topology_view() -> Html {
         _ => None,
     });
 
-    let popup = popup(&state, &pos, r);
+    let popup = popup(&state, &pos, r, size);
     let clear = {
         let d = state.dispatcher();
         Callback::from(move |_| d.dispatch(Action::Select(Selection::None)))
@@ -169,8 +176,8 @@ pub fn topology_view() -> Html {
     let arrows: Html = arrows.collect();
     let deaths: Html = deaths.collect();
     html! {
-        <div class="topology-box">
-            <svg id="topology" viewBox={format!("0 0 {VIEW_W} {VIEW_H}")} onclick={clear} role="img"
+        <div class="topology-box" ref={boxed}>
+            <svg id="topology" viewBox={format!("0 0 {} {}", size.w, size.h)} width={size.w.to_string()} height={size.h.to_string()} onclick={clear} role="img"
                  aria-label={format!("{} nodes on a {}", n, topology.name())} data-nodes={n.to_string()} data-in-flight={flights.len().to_string()}>
                 <g class="edges">{ for edges }</g>
                 <g class="nodes">{ for nodes }</g>
@@ -183,7 +190,7 @@ pub fn topology_view() -> Html {
 }
 
 /// The menu beside the selected thing: what can be done to it now.
-fn popup(state: &AppHandle, pos: &[Point], r: f64) -> Html {
+fn popup(state: &AppHandle, pos: &[Point], r: f64, size: Size) -> Html {
     let h = state.history.borrow();
     let sim = h.sim();
     let act = |a: Act| {
@@ -252,9 +259,9 @@ fn popup(state: &AppHandle, pos: &[Point], r: f64) -> Html {
         _ => return html! {},
     };
     // Keep the menu inside the picture.
-    let at = Point::new(at.x.clamp(0.0, VIEW_W * 0.72), at.y.clamp(0.0, VIEW_H * 0.8));
+    let at = Point::new(at.x.clamp(0.0, (size.w - 250.0).max(0.0)), at.y.clamp(60.0, (size.h - 60.0).max(60.0)));
     html! {
-        <div class="popup" style={pct(at)} onclick={Callback::from(|e: MouseEvent| e.stop_propagation())} data-testid="popup">
+        <div class="popup" style={place(at)} onclick={Callback::from(|e: MouseEvent| e.stop_propagation())} data-testid="popup">
             <div class="popup-title">{title}<button class="close" onclick={close} aria-label="Close">{"×"}</button></div>
             <div class="popup-buttons">{buttons}</div>
         </div>

@@ -1,0 +1,892 @@
+//! # Ring election (Chang & Roberts)
+//!
+//! The nodes sit on a logical ring and every node may talk only to the next one, in one
+//! direction. Each node carries an *identifier*, a number that has nothing to do with its
+//! place on the ring; the goal is for everyone to agree that the node with the largest
+//! identifier is the coordinator. This is the algorithm of Chang and Roberts ("An improved
+//! algorithm for decentralized extrema-finding in circular configurations of processes",
+//! CACM 22(5), 1979), with the participant marking used in Coulouris et al.
+//!
+//! A node is either a *non-participant* or a *participant*. Any non-participant may start
+//! an election: it becomes a participant and sends `Election{its id}` to its successor. A
+//! node receiving `Election{id}` compares it with its own identifier:
+//! - a larger id is passed on unchanged, and the node becomes a participant;
+//! - a smaller id is replaced by the node's own id if the node was a non-participant
+//!   (which makes it a participant); if it already is one, its own larger id is already
+//!   travelling, so the smaller one is swallowed;
+//! - its own id has been all the way round without meeting anything larger: the node is
+//!   the coordinator. It becomes a non-participant again and sends `Elected{id}`.
+//!
+//! Every other node records the coordinator named in `Elected`, becomes a non-participant
+//! and passes it on; when it comes back to the coordinator, the election is over.
+//!
+//! Costs with one initiator. Nothing is ever swallowed (only nodes the single wave has
+//! already passed are participants, and the wave meets them again only when it carries
+//! the largest id), so the count is exactly d + N + N, where d is the number of transits
+//! from the initiator to the node with the largest id: the wave needs d hops to wake that
+//! node, its id then needs N hops to come home, and `Elected` needs N more. Every message
+//! follows the previous one, so the turnaround (longest chain of sequential transits) is
+//! the same number. The worst case puts the largest id just *before* the initiator, so
+//! d = N-1 and the cost is 3N-1; the best case lets the largest id start, d = 0 and the
+//! cost is 2N. The `ids=worst` layout does the first (ids also decrease along the ring,
+//! so the wave is forwarded unchanged), `ids=best` the second.
+//!
+//! With every node starting at once, all are participants before anything arrives, so
+//! each id travels exactly as far as the first larger id downstream and dies there. When
+//! ids decrease along the ring (the `worst` layout) the id k travels k hops: N(N+1)/2
+//! `Election` messages plus N `Elected`, the O(N²) worst case. When they increase (the
+//! `best` layout) every smaller id dies after one hop: 3N-1 in all. A random order costs
+//! about N·ln N on average. The turnaround is 2N, since the largest id starts at once.
+//!
+//! Only the node with the largest id can ever see its own id come back (it never forwards
+//! a smaller one), so two coordinators cannot happen here; the monitor is kept because the
+//! catalogue's election invariants are shared. The algorithm assumes no node fails: the
+//! ring has no way round a crashed node, so a crash stalls the election and the agreement
+//! monitor says so when the run comes to rest. Worse, only `Elected` clears a participant
+//! mark: if the node with the largest id was left marked, it swallows every later (smaller)
+//! id and no election can ever finish, even after the crashed node recovers. The basic
+//! algorithm has no timeout to undo this. Links that are not FIFO let an `Elected`
+//! overtake a late `Election`, which then reopens the election: more messages, same winner.
+//! A recovered node remembers nothing and does not start an election by itself.
+//!
+//! Messages: `Election{id}`, `Elected{id}`. No timers.
+//! Invariants: one coordinator; agreement at rest on the live node with the largest id.
+
+use std::collections::BTreeMap;
+
+use crate::sim::engine::RunView;
+use crate::sim::protocol::*;
+use crate::sim::rng::SimRng;
+use crate::sim::topology::Topology;
+use crate::sim::trace::{EventKind, Trace};
+use crate::sim::{EventId, NetworkConfig, NodeId, ParamSpec};
+
+/// How identifiers are laid out on the ring, relative to the starter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Layout {
+    /// Largest id just before the starter, ids decreasing along the ring.
+    Worst,
+    /// Largest id at the starter, ids increasing along the ring after it.
+    Best,
+    /// A permutation drawn from the `shuffle` parameter.
+    Random,
+}
+
+/// Who starts an election at step 0.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Initiators {
+    One,
+    All,
+    /// Nobody: elections start from clicks.
+    Clicks,
+}
+
+pub struct ChangRoberts {
+    n: usize,
+    /// Identifier of each node, by index; a permutation of 1..=N.
+    ids: Vec<u32>,
+    layout: Layout,
+    initiators: Initiators,
+    starter: NodeId,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Node {
+    pub id: u32,
+    pub participant: bool,
+    /// The coordinator this node knows of (its id).
+    pub leader: Option<u32>,
+    /// This node won and its `Elected` has not come back yet.
+    pub announcing: bool,
+    /// Elections this node started.
+    pub started: u32,
+    /// Times this node was elected.
+    pub wins: u32,
+    /// This node has taken part in some election since it (re)started.
+    pub involved: bool,
+}
+
+impl Node {
+    fn fresh(id: u32) -> Node {
+        Node { id, participant: false, leader: None, announcing: false, started: 0, wins: 0, involved: false }
+    }
+
+    pub fn is_leader(&self) -> bool {
+        self.leader == Some(self.id)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Msg {
+    Election { id: u32 },
+    Elected { id: u32 },
+}
+
+/// The algorithm has no timers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Timer {}
+
+const START: InputSpec = InputSpec { id: "start", label: "Start an election here" };
+
+const IDS: &[&str] = &["worst", "best", "random"];
+const INITIATORS: &[&str] = &["one", "all", "none"];
+
+/// The identifiers of `n` nodes for a layout anchored at `starter`.
+fn layout_ids(n: usize, layout: Layout, starter: NodeId, shuffle: u64) -> Vec<u32> {
+    let n32 = n as u32;
+    match layout {
+        // r = 0 is the starter's predecessor (id N), r = 1 the starter (N-1), and so on down.
+        Layout::Worst => (0..n).map(|i| n32 - ((i + n + 1 - starter) % n) as u32).collect(),
+        // k = 0 is the starter (id N); after it 1, 2, ..., N-1 up to its predecessor.
+        Layout::Best => (0..n).map(|i| match ((i + n - starter) % n) as u32 { 0 => n32, k => k }).collect(),
+        Layout::Random => {
+            let mut ids: Vec<u32> = (1..=n32).collect();
+            let mut rng = SimRng::new(shuffle);
+            for i in (1..n).rev() {
+                let j = rng.below(i as u64 + 1) as usize;
+                ids.swap(i, j);
+            }
+            ids
+        }
+    }
+}
+
+/// Textbook figures for one election under these settings.
+struct Costs {
+    messages: (Textbook, &'static str),
+    election: (Textbook, &'static str),
+    turnaround: (Textbook, &'static str),
+}
+
+impl ChangRoberts {
+    fn next(&self, me: NodeId) -> NodeId {
+        Topology::ring_next(self.n, me)
+    }
+
+    fn initiate(&self, me: NodeId, s: &mut Node, ctx: &mut Ctx<Self>) {
+        if s.participant {
+            return;
+        }
+        s.participant = true;
+        s.involved = true;
+        s.started += 1;
+        ctx.mark("start");
+        ctx.note(format!("starts an election: sends its own id {}", s.id));
+        ctx.send(self.next(me), Msg::Election { id: s.id });
+    }
+
+    fn node_of(&self, id: u32) -> Option<NodeId> {
+        self.ids.iter().position(|&x| x == id)
+    }
+
+    fn describe_leader(&self, id: u32) -> String {
+        match self.node_of(id) {
+            Some(node) => format!("id {id} (node {node})"),
+            None => format!("id {id}"),
+        }
+    }
+
+    fn costs(&self) -> Costs {
+        let n = self.n as f64;
+        let quad = n * (n + 3.0) / 2.0;
+        let exact = |v: f64, f: &'static str| (Textbook::Exact(v), f);
+        let range = |a: f64, b: f64, f: &'static str| (Textbook::Range(a, b), f);
+        match (self.initiators, self.layout) {
+            (Initiators::One, Layout::Worst) => Costs {
+                messages: exact(3.0 * n - 1.0, "3N-1"),
+                election: exact(2.0 * n - 1.0, "2N-1"),
+                turnaround: exact(3.0 * n - 1.0, "3N-1"),
+            },
+            (Initiators::One, Layout::Best) => {
+                Costs { messages: exact(2.0 * n, "2N"), election: exact(n, "N"), turnaround: exact(2.0 * n, "2N") }
+            }
+            (Initiators::One, Layout::Random) => Costs {
+                messages: range(2.0 * n, 3.0 * n - 1.0, "2N (best) .. 3N-1 (worst)"),
+                election: range(n, 2.0 * n - 1.0, "N .. 2N-1"),
+                turnaround: range(2.0 * n, 3.0 * n - 1.0, "2N (best) .. 3N-1 (worst)"),
+            },
+            (Initiators::All, Layout::Worst) => Costs {
+                messages: exact(quad, "N(N+3)/2, i.e. O(N²)"),
+                election: exact(quad - n, "N(N+1)/2"),
+                turnaround: exact(2.0 * n, "2N"),
+            },
+            (Initiators::All, Layout::Best) => {
+                Costs { messages: exact(3.0 * n - 1.0, "3N-1"), election: exact(2.0 * n - 1.0, "2N-1"), turnaround: exact(2.0 * n, "2N") }
+            }
+            (Initiators::All, Layout::Random) => Costs {
+                messages: range(3.0 * n - 1.0, quad, "3N-1 .. N(N+3)/2, O(N log N) on average"),
+                election: range(2.0 * n - 1.0, quad - n, "2N-1 .. N(N+1)/2"),
+                turnaround: exact(2.0 * n, "2N"),
+            },
+            (Initiators::Clicks, _) => Costs {
+                messages: range(2.0 * n, quad, "2N (one start, at the largest) .. N(N+3)/2 (all, worst order)"),
+                election: range(n, quad - n, "N .. N(N+1)/2"),
+                turnaround: range(2.0 * n, 3.0 * n - 1.0, "2N .. 3N-1"),
+            },
+        }
+    }
+}
+
+/// What one election cost, read from the log.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Round {
+    election: u64,
+    elected: u64,
+    /// Longest chain of sequential transits inside the round (at its end, once finished).
+    turnaround: u32,
+    finished: bool,
+}
+
+/// Splits the log into elections (each ends with the coordinator's "done" mark) and
+/// measures each. The turnaround is the longest chain of transits counted from the
+/// round's own starts, not the engine's `hops`, which count from step 0 and so would
+/// include earlier elections.
+fn rounds(trace: &Trace, n: usize) -> Vec<Round> {
+    let mut out = Vec::new();
+    let mut round = Round::default();
+    // Chain length reached by each node in this round; None: not reached yet.
+    let mut depth: Vec<Option<u32>> = vec![None; n];
+    let mut sent_at_depth: BTreeMap<EventId, u32> = BTreeMap::new();
+    let mut active = false;
+    for e in &trace.events {
+        let Some(node) = e.node else { continue };
+        match e.kind {
+            EventKind::Send { msg } => {
+                // A node that sends without being reached in this round starts a chain:
+                // an initiator, or one woken by a message left over from the last round.
+                let d = *depth[node].get_or_insert(0);
+                sent_at_depth.insert(e.id, d);
+                let m = &trace.messages[msg];
+                if m.from != m.to {
+                    match m.kind {
+                        "election" => round.election += 1,
+                        _ => round.elected += 1,
+                    }
+                }
+                active = true;
+            }
+            EventKind::Receive { msg } => {
+                if let Some(&d) = sent_at_depth.get(&trace.messages[msg].send_event) {
+                    let slot = &mut depth[node];
+                    *slot = Some(slot.map_or(d + 1, |x| x.max(d + 1)));
+                    round.turnaround = round.turnaround.max(d + 1);
+                }
+            }
+            _ => {}
+        }
+        if e.marks.contains(&"done") {
+            round.turnaround = depth[node].unwrap_or(round.turnaround);
+            round.finished = true;
+            out.push(std::mem::take(&mut round));
+            depth.iter_mut().for_each(|d| *d = None);
+            sent_at_depth.clear();
+            active = false;
+        }
+    }
+    if active {
+        out.push(round);
+    }
+    out
+}
+
+impl Protocol for ChangRoberts {
+    type State = Node;
+    type Msg = Msg;
+    type Timer = Timer;
+
+    fn info() -> ProtocolInfo {
+        ProtocolInfo {
+            id: "election-ring",
+            name: "Ring election (Chang-Roberts)",
+            family: "Leader election",
+            summary: "Ids travel one way round a ring; each node passes on larger ids, swaps in its own for smaller ones, \
+                      and swallows smaller ones once it has sent its own. The id that comes home is the largest: its owner \
+                      announces itself with an Elected message. One initiator costs 2N to 3N-1 messages.",
+            nodes: NodeRange { min: 2, max: 64, default: 8 },
+            topologies: &[Topology::Ring],
+            network: NetworkConfig::default(),
+            params: vec![
+                ParamSpec::choice(
+                    "ids",
+                    "Identifier layout: worst (largest id just before the starter, decreasing along the ring), \
+                     best (largest id at the starter, increasing after it), random (a permutation drawn from shuffle)",
+                    IDS,
+                    "worst",
+                ),
+                ParamSpec::choice("initiators", "Who starts an election at time 0: the starter, every node at once, or none (click a node)", INITIATORS, "one"),
+                ParamSpec::int("starter", "The node that starts when initiators=one; the worst and best layouts are placed around it", 0, 63, 0),
+                ParamSpec::int("shuffle", "Seed of the random id permutation (ids=random)", 0, 1_000_000, 1),
+            ],
+            inputs: &[START],
+            scenarios: &[
+                ReadyScenario {
+                    title: "Worst case: 3N-1 messages",
+                    explanation: "Node 0 starts, and the largest id (8) sits on node 7, just behind it. The wave needs 7 hops to \
+                                  reach node 7, id 8 then needs 8 hops to come home, and Elected 8 more: 23 messages, each waiting \
+                                  for the one before, so the turnaround is 23 transits too. Compare both with 3N-1.",
+                    fragment: "v=1&proto=election-ring&n=8&seed=1&p.ids=worst&p.initiators=one&p.starter=0",
+                },
+                ReadyScenario {
+                    title: "Best case: 2N messages",
+                    explanation: "This time the node with the largest id starts. Every other node only passes its id along, \
+                                  so after one lap it comes home, and Elected makes one more: 16 messages for 8 nodes.",
+                    fragment: "v=1&proto=election-ring&n=8&seed=1&p.ids=best&p.initiators=one&p.starter=0",
+                },
+                ReadyScenario {
+                    title: "Everyone starts at once",
+                    explanation: "All eight nodes start together and ids decrease along the ring, so each id runs on until it meets \
+                                  a larger one: 7+6+...+1 hops for the small ids, 8 for the largest, 8 for Elected, 44 messages in \
+                                  all, the quadratic worst case. Watch the participant nodes swallow the smaller ids; still exactly \
+                                  one coordinator comes out.",
+                    fragment: "v=1&proto=election-ring&n=8&seed=1&p.ids=worst&p.initiators=all",
+                },
+                ReadyScenario {
+                    title: "A crash stalls the election",
+                    explanation: "Node 0 starts an election, but node 3 has crashed. The ring cannot route around it, so the \
+                                  Election message dies there and nodes 4 to 7 never hear of it. When nothing is left to happen, \
+                                  the agreement monitor names every node that does not know the coordinator. Starting again \
+                                  elsewhere does not help while node 3 is down.",
+                    fragment: "v=1&proto=election-ring&n=8&seed=1&p.ids=worst&p.initiators=one&p.starter=0&act=0:crash:3",
+                },
+            ],
+        }
+    }
+
+    fn build(setup: &Setup) -> Result<Self, String> {
+        let n = setup.n;
+        let starter = setup.params.int("starter") as usize;
+        if starter >= n {
+            return Err(format!("starter node {starter} does not exist with {n} nodes; pick 0 to {}", n - 1));
+        }
+        let layout = match setup.params.choice("ids") {
+            "best" => Layout::Best,
+            "random" => Layout::Random,
+            _ => Layout::Worst,
+        };
+        let initiators = match setup.params.choice("initiators") {
+            "all" => Initiators::All,
+            "none" => Initiators::Clicks,
+            _ => Initiators::One,
+        };
+        let ids = layout_ids(n, layout, starter, setup.params.int("shuffle") as u64);
+        Ok(ChangRoberts { n, ids, layout, initiators, starter })
+    }
+
+    fn init(&self, me: NodeId, ctx: &mut Ctx<Self>) -> Node {
+        let mut s = Node::fresh(self.ids[me]);
+        let starts = match self.initiators {
+            Initiators::One => me == self.starter,
+            Initiators::All => true,
+            Initiators::Clicks => false,
+        };
+        if starts {
+            self.initiate(me, &mut s, ctx);
+        }
+        s
+    }
+
+    fn on_message(&self, me: NodeId, s: &mut Node, _from: NodeId, m: Msg, ctx: &mut Ctx<Self>) {
+        s.involved = true;
+        match m {
+            Msg::Election { id } if id > s.id => {
+                s.participant = true;
+                ctx.note(format!("passes on id {id}, larger than its own {}", s.id));
+                ctx.send(self.next(me), Msg::Election { id });
+            }
+            Msg::Election { id } if id < s.id => {
+                if s.participant {
+                    ctx.note(format!("swallows id {id}: it is a participant and its own larger id {} is already out", s.id));
+                } else {
+                    s.participant = true;
+                    ctx.note(format!("replaces id {id} with its own larger id {}", s.id));
+                    ctx.send(self.next(me), Msg::Election { id: s.id });
+                }
+            }
+            Msg::Election { id } => {
+                s.participant = false;
+                s.leader = Some(id);
+                s.announcing = true;
+                s.wins += 1;
+                ctx.mark("elected");
+                ctx.note(format!("its own id {id} came all the way round: it is the coordinator"));
+                ctx.send(self.next(me), Msg::Elected { id });
+            }
+            Msg::Elected { id } => {
+                s.participant = false;
+                s.leader = Some(id);
+                if id == s.id {
+                    s.announcing = false;
+                    ctx.mark("done");
+                    ctx.note("Elected came back: every node knows the coordinator; the election is over");
+                } else {
+                    ctx.note(format!("records {} as coordinator and passes Elected on", self.describe_leader(id)));
+                    ctx.send(self.next(me), Msg::Elected { id });
+                }
+            }
+        }
+    }
+
+    fn on_input(&self, me: NodeId, s: &mut Node, i: &Input, ctx: &mut Ctx<Self>) {
+        if i.id == START.id {
+            self.initiate(me, s, ctx);
+        }
+    }
+
+    /// A node that comes back remembers nothing and waits to be told (or clicked).
+    fn on_recover(&self, me: NodeId, _old: &Node, _ctx: &mut Ctx<Self>) -> Node {
+        Node::fresh(self.ids[me])
+    }
+
+    fn label(&self, m: &Msg) -> MsgLabel {
+        match m {
+            Msg::Election { id } => MsgLabel { kind: "election", text: format!("id {id}"), token: false },
+            Msg::Elected { id } => MsgLabel { kind: "elected", text: format!("leader {id}"), token: false },
+        }
+    }
+
+    fn view(&self, _me: NodeId, s: &Node) -> NodeView {
+        let (role, tone) = if s.participant {
+            ("participant", Tone::Waiting)
+        } else if s.is_leader() {
+            ("leader", Tone::Leader)
+        } else if s.leader.is_some() {
+            ("knows leader", Tone::Done)
+        } else {
+            ("non-participant", Tone::Idle)
+        };
+        let badge = match s.leader {
+            Some(l) if l == s.id => format!("id {} · leader", s.id),
+            Some(l) => format!("id {} · leader {l}", s.id),
+            None => format!("id {}", s.id),
+        };
+        NodeView {
+            role,
+            tone,
+            badge,
+            holds_token: false,
+            details: vec![
+                ("identifier".into(), s.id.to_string()),
+                ("marking".into(), if s.participant { "participant".into() } else { "non-participant".into() }),
+                (
+                    "coordinator".into(),
+                    match s.leader {
+                        Some(l) if l == s.id => "this node".into(),
+                        Some(l) => self.describe_leader(l),
+                        None => "unknown".into(),
+                    },
+                ),
+                ("Elected lap".into(), if s.announcing { "under way".into() } else if s.is_leader() { "complete".into() } else { "-".into() }),
+                ("elections started here".into(), s.started.to_string()),
+                ("times elected".into(), s.wins.to_string()),
+            ],
+        }
+    }
+
+    fn inputs_for(&self, _me: NodeId, s: &Node) -> Vec<InputSpec> {
+        if s.participant {
+            vec![]
+        } else {
+            vec![START]
+        }
+    }
+
+    fn invariants(&self) -> Vec<Invariant<Self>> {
+        vec![
+            Invariant {
+                name: "one coordinator",
+                description: "At most one live node believes it is the coordinator.",
+                check: |_, snap| {
+                    let leaders: Vec<NodeId> = (0..snap.states.len()).filter(|&i| snap.up[i] && snap.states[i].is_leader()).collect();
+                    if leaders.len() <= 1 {
+                        Ok(())
+                    } else {
+                        Err(Breach { detail: format!("nodes {leaders:?} each believe they are the coordinator"), nodes: leaders })
+                    }
+                },
+            },
+            Invariant {
+                name: "agreement at rest",
+                description: "Once an election has begun and nothing is left to happen, every live node names the same \
+                              coordinator: the live node with the largest id.",
+                check: |p, snap| {
+                    let live: Vec<NodeId> = (0..snap.states.len()).filter(|&i| snap.up[i]).collect();
+                    if !snap.quiescent || !live.iter().any(|&i| snap.states[i].involved) {
+                        return Ok(());
+                    }
+                    let Some(&top) = live.iter().max_by_key(|&&i| snap.states[i].id) else { return Ok(()) };
+                    let want = snap.states[top].id;
+                    let wrong: Vec<NodeId> = live.iter().copied().filter(|&i| snap.states[i].leader != Some(want)).collect();
+                    if wrong.is_empty() {
+                        return Ok(());
+                    }
+                    let what: Vec<String> = wrong
+                        .iter()
+                        .map(|&i| match snap.states[i].leader {
+                            None => format!("node {i} knows none"),
+                            Some(l) => format!("node {i} names {}", p.describe_leader(l)),
+                        })
+                        .collect();
+                    Err(Breach {
+                        detail: format!(
+                            "at rest, but not every live node names id {want} (node {top}), the largest live id: {}",
+                            what.join("; ")
+                        ),
+                        nodes: wrong,
+                    })
+                },
+            },
+        ]
+    }
+
+    /// Costs of the latest election (the one under way, else the last one finished), so
+    /// the counts climb while it runs and settle on the textbook figure when it ends.
+    fn metrics(&self, run: &RunView<Self>) -> Vec<Metric> {
+        let n = run.setup.n as f64;
+        let all = rounds(run.trace, run.setup.n);
+        let latest = all.last();
+        let costs = self.costs();
+        vec![
+            Metric {
+                name: "messages per election",
+                measured: latest.map(|r| (r.election + r.elected) as f64),
+                textbook: costs.messages.0,
+                formula: costs.messages.1,
+            },
+            Metric {
+                name: "turnaround (transits)",
+                measured: latest.map(|r| r.turnaround as f64),
+                textbook: costs.turnaround.0,
+                formula: costs.turnaround.1,
+            },
+            Metric { name: "Election messages", measured: latest.map(|r| r.election as f64), textbook: costs.election.0, formula: costs.election.1 },
+            Metric { name: "Elected messages", measured: latest.map(|r| r.elected as f64), textbook: Textbook::Exact(n), formula: "N" },
+            Metric {
+                name: "elections finished",
+                measured: Some(all.iter().filter(|r| r.finished).count() as f64),
+                textbook: Textbook::Unbounded,
+                formula: "counted",
+            },
+        ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::scenario::Scenario;
+    use crate::sim::{Act, Engine, History, Params};
+
+    fn params(ids: &str, initiators: &str, starter: i64, shuffle: i64) -> Params {
+        let specs = ChangRoberts::info().params;
+        let mut p = Params::defaults(&specs);
+        for (name, text) in [("ids", ids.to_string()), ("initiators", initiators.to_string()), ("starter", starter.to_string()), ("shuffle", shuffle.to_string())] {
+            let spec = specs.iter().find(|s| s.name == name).unwrap();
+            p.0.insert(spec.name, spec.parse(&text).unwrap());
+        }
+        p
+    }
+
+    fn engine(n: usize, ids: &str, initiators: &str, starter: i64, shuffle: i64, seed: u64, net: NetworkConfig) -> Engine<ChangRoberts> {
+        let setup = Setup { n, topology: Topology::Ring, params: params(ids, initiators, starter, shuffle) };
+        Engine::new(ChangRoberts::build(&setup).unwrap(), setup, net, seed)
+    }
+
+    /// An engine over hand-picked ids (for the exhaustive checks).
+    fn engine_over(ids: Vec<u32>, initiators: Initiators, starter: NodeId, seed: u64) -> Engine<ChangRoberts> {
+        let n = ids.len();
+        let setup = Setup { n, topology: Topology::Ring, params: params("random", "one", 0, 0) };
+        let proto = ChangRoberts { n, ids, layout: Layout::Random, initiators, starter };
+        Engine::new(proto, setup, NetworkConfig { delay_min: 1, delay_max: 100, ..Default::default() }, seed)
+    }
+
+    fn run_out(e: &mut Engine<ChangRoberts>) {
+        for _ in 0..200_000 {
+            if !e.step() {
+                return;
+            }
+        }
+        panic!("the run did not come to rest");
+    }
+
+    fn metric(e: &Engine<ChangRoberts>, name: &str) -> (Option<f64>, Textbook) {
+        let m = e.proto.metrics(&e.run_view()).into_iter().find(|m| m.name == name).unwrap();
+        (m.measured, m.textbook)
+    }
+
+    fn everyone_names(e: &Engine<ChangRoberts>, id: u32) -> bool {
+        e.world.states.iter().zip(&e.world.up).all(|(s, &up)| !up || s.leader == Some(id))
+    }
+
+    #[test]
+    fn layouts_put_the_largest_id_where_the_cases_need_it() {
+        for n in 2..=12 {
+            for starter in 0..n {
+                let pred = (starter + n - 1) % n;
+                let worst = layout_ids(n, Layout::Worst, starter, 0);
+                let best = layout_ids(n, Layout::Best, starter, 0);
+                let random = layout_ids(n, Layout::Random, starter, starter as u64);
+                for ids in [&worst, &best, &random] {
+                    let mut sorted = ids.clone();
+                    sorted.sort_unstable();
+                    assert_eq!(sorted, (1..=n as u32).collect::<Vec<_>>(), "a permutation of 1..=N");
+                }
+                assert_eq!(worst[pred], n as u32);
+                assert_eq!(best[starter], n as u32);
+                for i in 0..n {
+                    let next = (i + 1) % n;
+                    if next != pred {
+                        assert!(worst[next] < worst[i], "worst: decreasing along the ring from the largest");
+                    }
+                    if next != starter {
+                        assert!(best[next] > best[i] || i == starter, "best: increasing after the starter");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn worst_layout_costs_3n_minus_1_messages_and_transits() {
+        for n in [2, 3, 4, 5, 8, 16, 32] {
+            for starter in [0, n / 2, n - 1] {
+                let mut e = engine(n, "worst", "one", starter as i64, 1, n as u64, NetworkConfig::default());
+                run_out(&mut e);
+                let want = (3 * n - 1) as f64;
+                assert_eq!(metric(&e, "messages per election"), (Some(want), Textbook::Exact(want)), "N={n}");
+                assert_eq!(metric(&e, "turnaround (transits)"), (Some(want), Textbook::Exact(want)), "N={n}");
+                assert_eq!(metric(&e, "Election messages").0, Some((2 * n - 1) as f64));
+                assert_eq!(metric(&e, "Elected messages").0, Some(n as f64));
+                assert_eq!(e.world.counters.sent, 3 * n as u64 - 1);
+                assert_eq!(e.world.counters.by_kind["election"] + e.world.counters.by_kind["elected"], 3 * n as u64 - 1);
+                // The round's own chain agrees with the engine's hops for an election begun at step 0.
+                let done = e.trace.marked("done").next().expect("the election ends");
+                assert_eq!(done.hops as f64, want);
+                assert_eq!(done.node, Some((starter + n - 1) % n), "the largest id sits just before the starter");
+                assert!(everyone_names(&e, n as u32));
+                assert!(e.trace.violations.is_empty(), "{:?}", e.trace.violations);
+            }
+        }
+    }
+
+    #[test]
+    fn best_layout_costs_2n_messages_and_transits() {
+        for n in [2, 3, 4, 5, 8, 16, 32] {
+            let starter = n / 3;
+            let mut e = engine(n, "best", "one", starter as i64, 1, 7, NetworkConfig::default());
+            run_out(&mut e);
+            let want = (2 * n) as f64;
+            assert_eq!(metric(&e, "messages per election"), (Some(want), Textbook::Exact(want)), "N={n}");
+            assert_eq!(metric(&e, "turnaround (transits)"), (Some(want), Textbook::Exact(want)), "N={n}");
+            assert_eq!(metric(&e, "Election messages").0, Some(n as f64));
+            assert_eq!(e.trace.marked("done").next().unwrap().hops as f64, want);
+            assert!(everyone_names(&e, n as u32));
+            assert!(e.trace.violations.is_empty());
+        }
+    }
+
+    #[test]
+    fn concurrent_starts_cost_between_3n_minus_1_and_n_n_plus_3_over_2() {
+        for n in [2, 3, 4, 5, 8, 16, 32] {
+            let quad = (n * (n + 3) / 2) as f64;
+            for (ids, want) in [("worst", quad), ("best", (3 * n - 1) as f64)] {
+                let mut e = engine(n, ids, "all", 0, 1, 3, NetworkConfig { delay_min: 1, delay_max: 100, ..Default::default() });
+                run_out(&mut e);
+                assert_eq!(metric(&e, "messages per election"), (Some(want), Textbook::Exact(want)), "N={n} {ids}");
+                assert_eq!(metric(&e, "turnaround (transits)"), (Some((2 * n) as f64), Textbook::Exact((2 * n) as f64)), "N={n} {ids}");
+                assert_eq!(e.trace.marked("elected").count(), 1);
+                assert!(everyone_names(&e, n as u32));
+                assert!(e.trace.violations.is_empty());
+            }
+        }
+    }
+
+    /// Heap's algorithm: every permutation of 1..=n.
+    fn permutations(n: usize) -> Vec<Vec<u32>> {
+        fn go(k: usize, a: &mut Vec<u32>, out: &mut Vec<Vec<u32>>) {
+            if k <= 1 {
+                out.push(a.clone());
+                return;
+            }
+            for i in 0..k {
+                go(k - 1, a, out);
+                let j = if k.is_multiple_of(2) { i } else { 0 };
+                a.swap(j, k - 1);
+            }
+        }
+        let mut out = Vec::new();
+        go(n, &mut (1..=n as u32).collect(), &mut out);
+        out
+    }
+
+    /// The proof by exhaustion behind the layouts: over every id order and every starter,
+    /// one initiator costs exactly d + 2N (d = hops from the starter to the largest id),
+    /// so 2N..3N-1 with the ends exactly where `best` and `worst` put them; everyone
+    /// starting costs 3N-1..N(N+3)/2, the ends being increasing and decreasing order.
+    #[test]
+    fn exhaustively_one_start_costs_d_plus_2n_and_all_starts_stay_in_bounds() {
+        for n in 2..=6 {
+            let mut seen_all = (u64::MAX, 0);
+            for (k, ids) in permutations(n).into_iter().enumerate() {
+                let top = ids.iter().position(|&x| x == n as u32).unwrap();
+                for starter in 0..n {
+                    let mut e = engine_over(ids.clone(), Initiators::One, starter, k as u64);
+                    run_out(&mut e);
+                    let d = ((top + n - starter) % n) as u64;
+                    let sent = e.world.counters.sent;
+                    assert_eq!(sent, d + 2 * n as u64, "ids {ids:?} starter {starter}");
+                    assert_eq!(metric(&e, "turnaround (transits)").0, Some(sent as f64));
+                    assert!(everyone_names(&e, n as u32) && e.trace.violations.is_empty());
+                }
+                let mut e = engine_over(ids.clone(), Initiators::All, 0, k as u64);
+                run_out(&mut e);
+                let sent = e.world.counters.sent;
+                seen_all = (seen_all.0.min(sent), seen_all.1.max(sent));
+                assert!(everyone_names(&e, n as u32) && e.trace.violations.is_empty());
+            }
+            assert_eq!(seen_all, (3 * n as u64 - 1, (n * (n + 3) / 2) as u64), "N={n}");
+        }
+    }
+
+    #[test]
+    fn invariants_hold_over_a_thousand_seeds_of_random_ids_and_delays() {
+        for fifo in [true, false] {
+            let mut reopened = 0;
+            for seed in 0..1000u64 {
+                let n = 2 + (seed % 11) as usize;
+                let net = NetworkConfig { delay_min: 1, delay_max: 100, fifo, ..Default::default() };
+                let mut e = engine(n, "random", "all", 0, seed as i64, seed, net);
+                run_out(&mut e);
+                assert!(e.trace.violations.is_empty(), "fifo {fifo} seed {seed}: {:?}", e.trace.violations);
+                assert!(e.broken().is_empty());
+                assert!(everyone_names(&e, n as u32), "fifo {fifo} seed {seed}: {:?}", e.world.states);
+                let leaders: Vec<_> = e.world.states.iter().filter(|s| s.is_leader()).collect();
+                assert_eq!(leaders.len(), 1);
+                assert_eq!(leaders[0].id, n as u32, "the coordinator has the largest id");
+                assert!(e.world.states.iter().all(|s| !s.participant && !s.announcing));
+                let elected = e.trace.marked("elected").count();
+                if fifo {
+                    assert_eq!(elected, 1, "seed {seed}");
+                } else if elected > 1 {
+                    reopened += 1;
+                }
+            }
+            if !fifo {
+                // Not an assertion of correctness, just that the lesson exists: late
+                // Election messages overtaken by Elected do reopen elections.
+                assert!(reopened > 0, "non-FIFO links never reopened an election in 1,000 seeds");
+            }
+        }
+    }
+
+    #[test]
+    fn a_second_election_is_measured_on_its_own() {
+        let n = 8;
+        let mut e = engine(n, "worst", "one", 0, 1, 5, NetworkConfig::default());
+        run_out(&mut e);
+        // Now the node with the largest id (node 7) starts again: the best case.
+        e.apply(&Act::Input(7, "start".into())).unwrap();
+        run_out(&mut e);
+        assert_eq!(metric(&e, "messages per election").0, Some(2.0 * n as f64));
+        assert_eq!(metric(&e, "turnaround (transits)").0, Some(2.0 * n as f64));
+        assert_eq!(metric(&e, "elections finished").0, Some(2.0));
+        // The engine's hops count from step 0, so they include the first election.
+        assert_eq!(e.trace.marked("done").last().unwrap().hops as usize, (3 * n - 1) + 2 * n);
+        assert!(e.trace.violations.is_empty());
+    }
+
+    #[test]
+    fn clicks_start_elections_and_participants_offer_no_start() {
+        let mut e = engine(5, "random", "none", 0, 9, 2, NetworkConfig::default());
+        assert!(!e.step(), "nothing happens until someone clicks");
+        assert!(e.trace.violations.is_empty(), "agreement is not asked before any election");
+        assert_eq!(metric(&e, "messages per election").0, None);
+        e.apply(&Act::Input(2, "start".into())).unwrap();
+        assert!(e.proto.inputs_for(2, &e.world.states[2]).is_empty());
+        // A second click at the participant is refused politely and sends nothing.
+        e.apply(&Act::Input(2, "start".into())).unwrap();
+        assert_eq!(e.world.counters.sent, 1);
+        run_out(&mut e);
+        assert!(everyone_names(&e, 5) && e.trace.violations.is_empty());
+        let views: Vec<NodeView> = (0..5).map(|i| e.proto.view(i, &e.world.states[i])).collect();
+        assert_eq!(views.iter().filter(|v| v.role == "leader").count(), 1);
+        assert!(views.iter().all(|v| v.role == "leader" || v.role == "knows leader"));
+        assert!(views.iter().all(|v| v.badge.starts_with("id ") && v.badge.contains("leader")));
+    }
+
+    #[test]
+    fn build_refuses_a_starter_that_is_not_a_node() {
+        let setup = Setup { n: 4, topology: Topology::Ring, params: params("worst", "one", 6, 1) };
+        let err = ChangRoberts::build(&setup).err().unwrap();
+        assert!(err.contains("starter node 6") && err.contains("0 to 3"), "{err}");
+    }
+
+    #[test]
+    fn ready_scenarios_parse_and_run() {
+        let registry = crate::protocols::REGISTRY;
+        let scenarios = ChangRoberts::info().scenarios;
+        let expect = [Some(23.0), Some(16.0), Some(44.0), None];
+        for (ready, want) in scenarios.iter().zip(expect) {
+            let scenario = Scenario::parse_strict(ready.fragment, registry).unwrap_or_else(|e| panic!("{}: {e:?}", ready.title));
+            assert_eq!(scenario.protocol, "election-ring");
+            let mut h = History::new(scenario.start(registry).unwrap(), scenario.acts.clone());
+            while h.forward() {}
+            assert!(h.problems().is_empty(), "{}: {:?}", ready.title, h.problems());
+            let metrics = h.sim().metrics();
+            let messages = metrics.iter().find(|m| m.name == "messages per election").unwrap();
+            let finished = metrics.iter().find(|m| m.name == "elections finished").unwrap().measured;
+            match want {
+                Some(w) => {
+                    assert_eq!(messages.measured, Some(w), "{}", ready.title);
+                    assert_eq!(finished, Some(1.0));
+                    assert!(h.sim().trace().violations.is_empty(), "{}", ready.title);
+                }
+                None => assert_eq!(finished, Some(0.0)),
+            }
+        }
+    }
+
+    #[test]
+    fn a_crash_stalls_the_election_and_the_monitor_names_who_does_not_know() {
+        let registry = crate::protocols::REGISTRY;
+        let ready = ChangRoberts::info().scenarios[3];
+        let scenario = Scenario::parse_strict(ready.fragment, registry).unwrap();
+        let mut h = History::new(scenario.start(registry).unwrap(), scenario.acts.clone());
+        while h.forward() {}
+        let v = &h.sim().trace().violations;
+        let stall = v.iter().find(|v| v.invariant == "agreement at rest").unwrap_or_else(|| panic!("{v:?}"));
+        // Node 7 (id 8) is the largest live node; nobody has been told anything.
+        assert_eq!(stall.nodes, vec![0, 1, 2, 4, 5, 6, 7]);
+        assert!(stall.detail.contains("id 8 (node 7)"), "{}", stall.detail);
+        assert!(h.sim().trace().events.iter().any(|e| matches!(e.kind, EventKind::Discard { .. }) && e.node == Some(3)));
+        // Starting again past the crash does not help, and nothing panics on the way.
+        let mut e = engine(8, "worst", "one", 0, 1, 1, NetworkConfig::default());
+        e.apply(&Act::Crash(3)).unwrap();
+        run_out(&mut e);
+        e.apply(&Act::Input(5, "start".into())).unwrap();
+        run_out(&mut e);
+        assert!(e.world.states.iter().all(|s| s.leader.is_none()));
+        // Even with node 3 back, the nodes left marked participant swallow every smaller
+        // id, node 7 (id 8) among them, and nothing ever clears the mark: still stuck.
+        e.apply(&Act::Recover(3)).unwrap();
+        e.apply(&Act::Input(3, "start".into())).unwrap();
+        run_out(&mut e);
+        assert!(e.world.states[7].participant && e.proto.inputs_for(7, &e.world.states[7]).is_empty());
+        assert!(e.world.states.iter().all(|s| s.leader.is_none()));
+        assert!(e.broken().contains("agreement at rest"));
+    }
+
+    #[test]
+    fn the_leaders_crash_leaves_a_stale_coordinator_at_rest() {
+        let mut e = engine(6, "best", "one", 2, 1, 4, NetworkConfig::default());
+        run_out(&mut e);
+        assert!(e.broken().is_empty());
+        e.apply(&Act::Crash(2)).unwrap();
+        let v = e.trace.violations.last().unwrap();
+        assert_eq!(v.invariant, "agreement at rest");
+        assert!(v.detail.contains("names id 6 (node 2)"), "{}", v.detail);
+        // Any live node may start a new election, but node 2's corpse blocks the ring.
+        e.apply(&Act::Input(4, "start".into())).unwrap();
+        run_out(&mut e);
+        assert!(e.broken().contains("agreement at rest"));
+    }
+}
