@@ -218,7 +218,7 @@ impl Protocol for TokenRing {
             role,
             tone,
             badge: match s.wanting_since {
-                Some(t) if !s.in_cs => format!("waiting since {t}"),
+                Some(t) if !s.in_cs => format!("since t={t}"),
                 _ => format!("entries {}", s.entries),
             },
             holds_token: s.has_token,

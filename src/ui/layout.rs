@@ -43,13 +43,21 @@ impl Size {
     /// two lines above the top node and below the bottom one, a word beside the sides.
     fn ring_radius(self, n: usize) -> f64 {
         let r = node_radius(self, n);
-        (self.w / 2.0 - r - 110.0).min(self.h / 2.0 - r - 50.0).max(50.0)
+        let side = if labels_fit(n) { 160.0 } else { 20.0 };
+        (self.w / 2.0 - r - side).min(self.h / 2.0 - r - 50.0).max(2.4 * r)
     }
+}
+
+/// Whether each node gets its role and badge written beside it; above this many nodes
+/// they would collide, so colour carries the role and the inspector the rest.
+pub fn labels_fit(n: usize) -> bool {
+    n <= 12
 }
 
 /// Node radius: large enough to read from the back of a hall, small enough not to touch.
 pub fn node_radius(size: Size, n: usize) -> f64 {
-    let rough = (size.w / 2.0 - 140.0).min(size.h / 2.0 - 80.0).max(50.0);
+    let side = if labels_fit(n) { 170.0 } else { 40.0 };
+    let rough = (size.w / 2.0 - side).min(size.h / 2.0 - 80.0).max(50.0);
     let circumference = std::f64::consts::TAU * rough;
     (circumference / n.max(1) as f64 * 0.28).clamp(12.0, 40.0).min(size.h / 12.0)
 }
@@ -109,10 +117,15 @@ pub fn progress(sent_at: Time, arrive: Time, now: Time) -> f64 {
     (now.saturating_sub(sent_at) as f64 / (arrive - sent_at) as f64).clamp(0.0, 1.0)
 }
 
-/// Where the token is drawn beside the node holding it: on its upper right, like a
-/// badge, the same for every node so the eye learns where to look.
-pub fn token_spot(node: Point, radius: f64) -> Point {
-    Point::new(node.x + radius * 0.8, node.y - radius * 0.8)
+/// Where the token is drawn beside the node holding it: on the inner side of the
+/// circle, where no label is, so it reads as "this node has it".
+pub fn token_spot(size: Size, node: Point, radius: f64) -> Point {
+    let c = size.centre();
+    let d = node.distance(c);
+    if d < radius * 2.0 {
+        return Point::new(node.x + radius * 0.8, node.y - radius * 0.8);
+    }
+    node.lerp(c, (radius * 1.45) / d)
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

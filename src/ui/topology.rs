@@ -107,14 +107,16 @@ pub fn topology_view() -> Html {
                 if down {
                     <text class="down-mark" x={p.x.to_string()} y={(p.y + r * 0.45).to_string()} style={format!("font-size:{:.0}px", r * 1.5)}>{"✕"}</text>
                 }
+                if layout::labels_fit(n) {
                 <text class="node-role" x={label.x.to_string()} y={label.y.to_string()} style={anchor.clone()}>{ if down { "crashed" } else { v.role } }</text>
                 <text class="node-badge" x={label.x.to_string()} y={(label.y + 21.0).to_string()} style={anchor}>{v.badge.clone()}</text>
+                }
             </g>
         }
     });
 
     let tokens = views.iter().enumerate().filter(|(i, v)| v.holds_token && up[*i]).map(|(i, _)| {
-        let spot = layout::token_spot(pos[i], r);
+        let spot = layout::token_spot(size, pos[i], r);
         html! { <g class="token resting" data-token-at={i.to_string()}><circle cx={spot.x.to_string()} cy={spot.y.to_string()} r="15" /><text x={spot.x.to_string()} y={(spot.y + 6.0).to_string()}>{"★"}</text></g> }
     });
 
@@ -132,7 +134,7 @@ pub fn topology_view() -> Html {
         let text = if f.text.is_empty() { f.kind.to_string() } else { format!("{} {}", f.kind, f.text) };
         html! {
             <g class={classes!("message", format!("kind-{}", kind_slot(f.kind)), f.token.then_some("token-msg"), selected.then_some("selected"), doomed.then_some("doomed"))}
-               onclick={select(Selection::Message(f.id))} data-msg={f.id.to_string()} data-kind={f.kind}>
+               onclick={select(Selection::Message(f.id))} data-msg={f.id.to_string()} data-kind={f.kind} data-from={f.from.to_string()} data-to={f.to.to_string()}>
                 <line class="msg-hit" x1={start.x.to_string()} y1={start.y.to_string()} x2={head.x.to_string()} y2={head.y.to_string()} />
                 <line class="msg-trail" x1={start.x.to_string()} y1={start.y.to_string()} x2={head.x.to_string()} y2={head.y.to_string()} />
                 if f.token {
