@@ -18,6 +18,7 @@ use super::params::{parse_bool, Params};
 use super::protocol::{ProtocolInfo, Setup};
 use super::simulation::{ProtocolEntry, Simulation};
 use super::topology::Topology;
+use super::Time;
 
 pub const FORMAT_VERSION: &str = "1";
 pub const DEFAULT_SEED: u64 = 1;
@@ -46,6 +47,8 @@ pub struct Scenario {
     pub acts: Vec<TimedAct>,
     /// The step the cursor stands on; None means "at the start".
     pub at: Option<u64>,
+    /// The instant the picture shows, when it is later than that step (paused mid-flight).
+    pub at_time: Option<Time>,
 }
 
 fn find<'a>(registry: &'a [ProtocolEntry], id: &str) -> Option<(&'a ProtocolEntry, ProtocolInfo)> {
@@ -88,6 +91,7 @@ impl Scenario {
             params: Params::defaults(&info.params),
             acts: Vec::new(),
             at: None,
+            at_time: None,
         }
     }
 
@@ -193,9 +197,14 @@ impl Scenario {
             }
         }
         if let Some(v) = get("at") {
-            match v.parse::<u64>() {
-                Ok(at) => s.at = Some(at),
-                Err(_) => errors.push(err("at", format!("'{v}' is not accepted; expected a step number (0 or more)"))),
+            let (step, time) = match v.split_once('@') {
+                Some((step, time)) => (step, Some(time)),
+                None => (v, None),
+            };
+            match (step.parse::<u64>(), time.map(|t| t.parse::<Time>())) {
+                (Ok(at), None) => s.at = Some(at),
+                (Ok(at), Some(Ok(t))) => (s.at, s.at_time) = (Some(at), Some(t)),
+                _ => errors.push(err("at", format!("'{v}' is not accepted; expected a step number, optionally with the instant shown, e.g. 57 or 57@1230"))),
             }
         }
         (s, errors)
@@ -233,8 +242,10 @@ impl Scenario {
             let acts: Vec<String> = self.acts.iter().map(|a| a.encode()).collect();
             out.push_str(&format!("&act={}", acts.join(",")));
         }
-        if let Some(at) = self.at {
-            out.push_str(&format!("&at={at}"));
+        match (self.at, self.at_time) {
+            (Some(at), Some(t)) => out.push_str(&format!("&at={at}@{t}")),
+            (Some(at), None) => out.push_str(&format!("&at={at}")),
+            _ => {}
         }
         out
     }

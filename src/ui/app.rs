@@ -4,7 +4,7 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
-use gloo_timers::callback::Interval;
+use gloo_timers::callback::{Interval, Timeout};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -116,6 +116,15 @@ pub fn app() -> Html {
             move || {
                 let _ = doc.remove_event_listener_with_callback("keydown", on_key.as_ref().unchecked_ref());
             }
+        });
+    }
+
+    // Notices fade on their own.
+    {
+        let dispatch = state.dispatcher();
+        use_effect_with(state.notice.clone(), move |notice| {
+            let timeout = notice.is_some().then(|| Timeout::new(4_000, move || dispatch.dispatch(Action::Notice(None))));
+            move || drop(timeout)
         });
     }
 

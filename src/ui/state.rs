@@ -125,11 +125,17 @@ impl AppState {
             }
         }
         problems.extend(history.problems().iter().cloned());
-        let display_time = history.sim().now();
+        // A link made while paused mid-flight shows the same instant, never past the next happening.
+        let now = history.sim().now();
+        let display_time = match (scenario.at_time, history.sim().next_due()) {
+            (Some(t), Some(next)) => t.clamp(now, next.max(now)),
+            (Some(t), None) => t.max(now),
+            (None, _) => now,
+        };
         let lesson = info
             .scenarios
             .iter()
-            .find(|r| Scenario::parse_strict(r.fragment, REGISTRY).is_ok_and(|s| Scenario { at: None, ..s } == Scenario { at: None, ..scenario.clone() }))
+            .find(|r| Scenario::parse_strict(r.fragment, REGISTRY).is_ok_and(|s| Scenario { at: None, at_time: None, ..s } == Scenario { at: None, at_time: None, ..scenario.clone() }))
             .map(|r| (r.title.to_string(), r.explanation.to_string()));
         AppState {
             history: Rc::new(RefCell::new(history)),
@@ -158,7 +164,10 @@ impl AppState {
     /// The fragment that reproduces the run at the cursor.
     pub fn fragment(&self) -> String {
         let h = self.history.borrow();
-        let scenario = Scenario { acts: h.acts().to_vec(), at: Some(h.step()).filter(|&s| s > 0), ..self.scenario.clone() };
+        let now = h.sim().now();
+        let at_time = Some(self.display_time).filter(|&t| t > now);
+        let at = Some(h.step()).filter(|&s| s > 0 || at_time.is_some());
+        let scenario = Scenario { acts: h.acts().to_vec(), at, at_time, ..self.scenario.clone() };
         scenario.to_fragment()
     }
 
@@ -273,7 +282,7 @@ impl Reducible for AppState {
                 })
             }
             Action::Configure(change) => {
-                let mut scenario = Scenario { acts: Vec::new(), at: None, ..self.scenario.clone() };
+                let mut scenario = Scenario { acts: Vec::new(), at: None, at_time: None, ..self.scenario.clone() };
                 match change {
                     Configure::Protocol(id) => match crate::protocols::find(&id) {
                         Some(entry) => scenario = Scenario::defaults(&(entry.info)()),

@@ -1,0 +1,136 @@
+// End-to-end: the built release site (dist/) served from a sub-path, driven in headless
+// Chromium. Loads a scenario link, plays, pauses, copies the link, opens it in a new tab
+// and checks the same step and the same picture; then a broken link and the keyboard.
+// Screenshots go to target/e2e/. Exits non-zero on the first failure.
+import { chromium } from "playwright-core";
+import { createServer } from "node:http";
+import { readFile, mkdir } from "node:fs/promises";
+import { extname, join, normalize, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, "..", "..");
+const dist = join(root, "dist");
+const shots = join(root, "target", "e2e");
+await mkdir(shots, { recursive: true });
+
+// Serve dist/ under /course/dsviz/ to prove relative asset URLs work from any sub-path.
+const PREFIX = "/course/dsviz/";
+const types = { ".html": "text/html", ".js": "text/javascript", ".wasm": "application/wasm", ".css": "text/css", ".svg": "image/svg+xml" };
+const server = createServer(async (req, res) => {
+  const path = decodeURIComponent(new URL(req.url, "http://x").pathname);
+  if (!path.startsWith(PREFIX)) { res.writeHead(404); res.end(); return; }
+  const rel = normalize(path.slice(PREFIX.length) || "index.html");
+  if (rel.startsWith("..")) { res.writeHead(403); res.end(); return; }
+  try {
+    const body = await readFile(join(dist, rel));
+    res.writeHead(200, { "content-type": types[extname(rel)] || "application/octet-stream" });
+    res.end(body);
+  } catch {
+    res.writeHead(404); res.end();
+  }
+});
+await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
+const base = `http://127.0.0.1:${server.address().port}${PREFIX}`;
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+});
+const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: base });
+
+let failures = 0;
+function check(ok, what) {
+  console.log(`${ok ? "ok  " : "FAIL"} ${what}`);
+  if (!ok) failures++;
+}
+
+async function open(url) {
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+  await page.goto(url);
+  await page.waitForSelector("#topology [data-node]");
+  return { page, errors };
+}
+const text = (page, sel) => page.locator(sel).first().innerText();
+// The picture: the topology SVG's markup, which encodes every node, arrow and token.
+const picture = (page) => page.locator("#topology").evaluate((svg) => svg.outerHTML);
+
+try {
+  const fragment = "v=1&proto=mutex-token-ring&n=6&seed=7&p.cs=120&p.requests=400";
+  const { page, errors } = await open(`${base}#${fragment}`);
+  check((await page.locator("#topology [data-node]").count()) === 6, "six nodes drawn");
+  check((await text(page, "[data-testid=cursor]")) === "0", "starts at step 0");
+
+  await page.click("[data-action=play]");
+  await page.waitForTimeout(2500);
+  await page.click("[data-action=pause]");
+  await page.waitForTimeout(200);
+  const step = await text(page, "[data-testid=cursor]");
+  const time = await text(page, "[data-testid=time]");
+  check(Number(step) > 5, `playing advanced the run (step ${step}, t=${time})`);
+  check((await page.locator("#topology [data-msg], #topology .token.resting").count()) >= 1, "the token is visible");
+  await page.screenshot({ path: join(shots, "played-1920x1080.png") });
+
+  await page.click("[data-action=copy-link]");
+  await page.waitForTimeout(200);
+  const shared = await page.locator("[data-testid=share-url]").inputValue();
+  let copied = "";
+  try { copied = await page.evaluate(() => navigator.clipboard.readText()); } catch { /* clipboard unavailable */ }
+  check(shared.includes(`at=${step}`), `the link carries the step: ${shared}`);
+  check(copied === "" || copied === shared, "the clipboard holds the same link");
+  check((await page.locator("[data-testid=notice]").count()) === 1, "copying is confirmed");
+  check(new URL(page.url()).hash === new URL(shared).hash, "the address bar follows the run");
+  const before = await picture(page);
+
+  const again = await open(shared);
+  await again.page.waitForTimeout(300);
+  check((await text(again.page, "[data-testid=cursor]")) === step, "the link opens at the same step");
+  check((await text(again.page, "[data-testid=time]")) === time, "and at the same instant");
+  const after = await picture(again.page);
+  check(after === before, "and shows the same picture");
+  if (after !== before && process.env.E2E_DEBUG) { let i = 0; while (before[i] === after[i]) i++; console.log("first difference at", i, before.length, after.length, JSON.stringify(before.slice(Math.max(0, i - 300), i + 200)), "\n----\n", JSON.stringify(after.slice(Math.max(0, i - 300), i + 200))); }
+  await again.page.screenshot({ path: join(shots, "reopened-1920x1080.png") });
+
+  // Step back and forward with the keyboard.
+  await again.page.keyboard.press("ArrowLeft");
+  await again.page.waitForTimeout(100);
+  check(Number(await text(again.page, "[data-testid=cursor]")) === Number(step) - 1, "← steps back");
+  await again.page.keyboard.press("ArrowRight");
+  await again.page.keyboard.press("ArrowRight");
+  await again.page.waitForTimeout(100);
+  check(Number(await text(again.page, "[data-testid=cursor]")) === Number(step) + 1, "→ steps forward");
+  await again.page.keyboard.press(" ");
+  await again.page.waitForTimeout(100);
+  check((await again.page.locator("[data-action=pause]").count()) === 1, "space plays");
+  await again.page.keyboard.press(" ");
+
+  // A hand-broken link: a clear message, the defaults, and a working page.
+  const broken = await open(`${base}#v=1&proto=mutex-token-ring&n=abc&seed=-4&fifo=perhaps`);
+  const problems = await text(broken.page, "[data-testid=problems]");
+  check(problems.includes("n:") && problems.includes("seed:") && problems.includes("fifo:"), "a broken link names each bad key");
+  check((await broken.page.locator("#topology [data-node]").count()) === 6, "and still shows a run");
+  await broken.page.screenshot({ path: join(shots, "broken-link-1920x1080.png") });
+
+  // The other protocols load from their ready-made scenarios without errors.
+  for (const id of ["election-ring", "clocks-vector"]) {
+    const p = await open(`${base}#${id}`);
+    await p.page.click("[data-action=play]");
+    await p.page.waitForTimeout(1500);
+    await p.page.click("[data-action=pause]").catch(() => {});
+    await p.page.screenshot({ path: join(shots, `${id}-1920x1080.png`) });
+    check(p.errors.length === 0, `${id} runs without page errors`);
+  }
+  check(errors.length === 0, `no page errors (${errors.join("; ")})`);
+} catch (e) {
+  console.error(e);
+  failures++;
+} finally {
+  await browser.close();
+  server.close();
+}
+console.log(failures === 0 ? "e2e: all checks passed" : `e2e: ${failures} check(s) failed`);
+process.exit(failures === 0 ? 0 : 1);
