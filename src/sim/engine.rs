@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use super::act::Act;
-use super::network::{link_key, LinkRule, LossReason, Network, NetworkConfig};
+use super::network::{link_key, LossReason, Network, NetworkConfig};
 use super::protocol::{Ctx, Effects, Input, Protocol, Setup, Snapshot};
 use super::rng::SimRng;
 use super::trace::{Event, EventKind, MessageRecord, Trace, TraceMark, Violation};
@@ -501,7 +501,7 @@ impl<P: Protocol> Engine<P> {
                 if a == b {
                     return Err(format!("a link joins two different nodes; got {a}-{b}"));
                 }
-                self.world.network.links.entry(link_key(*a, *b)).or_insert_with(LinkRule::default).cut = true;
+                self.world.network.links.entry(link_key(*a, *b)).or_default().cut = true;
                 self.push_event(None, EventKind::Network { what: format!("link {a}-{b} cut") }, None);
                 self.kill_disconnected();
             }

@@ -97,7 +97,7 @@ impl History {
         }
         self.apply_due_acts();
         let step = self.sim.steps();
-        if step % CHECKPOINT_EVERY == 0 && self.saved.last().is_none_or(|s| s.step < step) {
+        if step.is_multiple_of(CHECKPOINT_EVERY) && self.saved.last().is_none_or(|s| s.step < step) {
             self.saved.push(Saved { step, applied: self.applied, checkpoint: self.sim.checkpoint() });
         }
         self.horizon = self.horizon.max(step);

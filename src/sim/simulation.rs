@@ -157,11 +157,14 @@ impl<P: Protocol> Simulation for Engine<P> {
     }
 }
 
+/// Starts a run of one protocol: settings, network, seed.
+pub type Starter = fn(Setup, NetworkConfig, u64) -> Result<Box<dyn Simulation>, String>;
+
 /// One registry line: how to describe and start a protocol without naming its types.
 #[derive(Clone, Copy)]
 pub struct ProtocolEntry {
     pub info: fn() -> ProtocolInfo,
-    pub start: fn(Setup, NetworkConfig, u64) -> Result<Box<dyn Simulation>, String>,
+    pub start: Starter,
 }
 
 pub const fn entry<P: Protocol>() -> ProtocolEntry {
