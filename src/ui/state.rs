@@ -20,6 +20,8 @@ pub const SPEEDS: &[f64] = &[0.25, 0.5, 1.0, 2.0, 4.0, 8.0];
 /// Cap on steps per animation frame, so a burst never freezes the page.
 const MAX_STEPS_PER_FRAME: u64 = 2_000;
 pub const SPANS: &[Time] = &[300, 600, 1200, 2400, 4800, 9600, 19200];
+/// The furthest step a link may ask for: replaying it takes well under a second.
+pub const MAX_LINKED_STEP: u64 = 200_000;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Selection {
@@ -118,7 +120,11 @@ impl AppState {
         };
         let info = sim.info();
         let mut history = History::new(sim, scenario.acts.clone());
-        if let Some(at) = scenario.at {
+        if let Some(mut at) = scenario.at {
+            if at > MAX_LINKED_STEP {
+                problems.push(format!("at: step {at} is too far to replay in a page; accepted: 0 to {MAX_LINKED_STEP} (showing step {MAX_LINKED_STEP})"));
+                at = MAX_LINKED_STEP;
+            }
             let reached = history.seek(at);
             if reached < at {
                 problems.push(format!("at: step {at} is past the end of this run; showing its last step, {reached}"));
