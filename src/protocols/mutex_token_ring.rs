@@ -84,9 +84,10 @@ impl TokenRing {
     }
 }
 
-/// Token receptions strictly between two events: the transits that happened meanwhile.
+/// Token receptions after event `from` up to and including event `to` (an entry is
+/// itself the receipt of the token): the transits waited for.
 fn token_transits_between(run: &RunView<TokenRing>, from: usize, to: usize) -> usize {
-    run.trace.events[from + 1..to]
+    run.trace.events[from + 1..=to]
         .iter()
         .filter(|e| matches!(e.kind, EventKind::Receive { msg } if run.trace.messages[msg].token))
         .count()
@@ -343,6 +344,8 @@ mod tests {
             let metrics = e.proto.metrics(&e.run_view());
             let worst = metrics.iter().find(|m| m.name.starts_with("enter delay, worst")).unwrap().measured.unwrap();
             assert!(worst <= 5.0, "seed {seed}: waited {worst} transits");
+            let sync = metrics.iter().find(|m| m.name.starts_with("sync delay")).unwrap().measured.unwrap();
+            assert!((1.0..=5.0).contains(&sync), "seed {seed}: sync delay {sync} outside 1..N");
             assert!(e.world.states.iter().all(|s| s.entries > 0), "seed {seed}: someone starved");
         }
     }

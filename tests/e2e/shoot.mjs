@@ -20,7 +20,7 @@ for (const [w, h] of [[1920, 1080], [1280, 720]]) {
       await page.click("[data-action=pause]");
     }
     const file = `${out}-${w}x${h}-${theme}.png`;
-    await page.screenshot({ path: file });
+    await page.screenshot({ path: file, fullPage: !!process.env.FULL });
     console.log(file);
     await page.close();
   }
