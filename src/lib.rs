@@ -2,3 +2,4 @@
 pub mod sim;
 pub mod protocols;
 pub mod ui;
+pub mod report;

@@ -1,1 +1,158 @@
-fn main() {}
+//! `dsviz`: run scenarios natively, from the command line. Strict where the browser is
+//! tolerant: a bad scenario is an error (exit status 2), never a guess.
+
+use std::process::ExitCode;
+
+use dsviz::protocols::REGISTRY;
+use dsviz::report::{self, DEFAULT_MAX_EVENTS};
+use dsviz::sim::Scenario;
+
+const USAGE: &str = "\
+dsviz: deterministic runs of distributed algorithms
+
+usage:
+  dsviz list [--json]
+      every protocol: id, family, parameters, inputs and ready-made scenarios
+  dsviz run <URL | fragment | protocol id> [--max-events N] [--json]
+      run the scenario from the start until nothing is left to happen or the log holds
+      N events (default 100000); report messages, metrics, violations and a trace hash.
+      The scenario's cursor (at=) is for viewing and is ignored here.
+  dsviz check <URL | fragment | protocol id> --seeds K [--max-events N] [--json]
+      run the scenario under seeds 0..K and count the seeds that broke an invariant
+  dsviz help
+
+A scenario is a URL fragment such as
+  'v=1&proto=election-ring&n=8&p.ids=worst'
+(quote it: it contains '&'). A bare protocol id means its default scenario.";
+
+struct Args {
+    command: String,
+    scenario: Option<String>,
+    json: bool,
+    max_events: usize,
+    seeds: Option<u64>,
+}
+
+fn parse_args(raw: Vec<String>) -> Result<Args, String> {
+    let mut args = Args { command: String::new(), scenario: None, json: false, max_events: DEFAULT_MAX_EVENTS, seeds: None };
+    let mut it = raw.into_iter();
+    args.command = it.next().unwrap_or_else(|| "help".into());
+    while let Some(a) = it.next() {
+        let mut value = |flag: &str| it.next().ok_or_else(|| format!("{flag} needs a value"));
+        match a.as_str() {
+            "--json" => args.json = true,
+            "--max-events" => {
+                let v = value("--max-events")?;
+                args.max_events = v.parse().ok().filter(|n| *n > 0).ok_or_else(|| format!("--max-events '{v}': expected a whole number above 0"))?;
+            }
+            "--seeds" => {
+                let v = value("--seeds")?;
+                args.seeds = Some(v.parse().ok().filter(|n| *n > 0).ok_or_else(|| format!("--seeds '{v}': expected a whole number above 0"))?);
+            }
+            "-h" | "--help" => args.command = "help".into(),
+            flag if flag.starts_with("--") => return Err(format!("unknown option {flag}; accepted: --json, --max-events N, --seeds K")),
+            _ if args.scenario.is_none() => args.scenario = Some(a),
+            _ => return Err(format!("unexpected argument '{a}' (quote the scenario: it contains '&')")),
+        }
+    }
+    Ok(args)
+}
+
+fn scenario(args: &Args) -> Result<Scenario, String> {
+    let text = args.scenario.as_deref().ok_or("this command needs a scenario (a URL, a fragment or a protocol id)")?;
+    Scenario::parse_strict(text, REGISTRY).map_err(|errors| {
+        let lines: Vec<String> = errors.iter().map(|e| format!("  {e}")).collect();
+        format!("the scenario is not valid:\n{}", lines.join("\n"))
+    })
+}
+
+fn print_json(v: &serde_json::Value) {
+    println!("{}", serde_json::to_string_pretty(v).expect("JSON values always serialise"));
+}
+
+fn list(args: &Args) {
+    let report = report::list_report();
+    if args.json {
+        return print_json(&report);
+    }
+    for p in report["protocols"].as_array().expect("list has protocols") {
+        println!("{}  ({}: {})", p["id"].as_str().unwrap_or_default(), p["family"].as_str().unwrap_or_default(), p["name"].as_str().unwrap_or_default());
+        println!("    nodes {}..{} (default {}), topologies {}", p["nodes"]["min"], p["nodes"]["max"], p["nodes"]["default"], p["topologies"]);
+        for param in p["parameters"].as_array().into_iter().flatten() {
+            println!("    p.{} = {}   {} ({})", param["name"].as_str().unwrap_or_default(), param["default"], param["help"].as_str().unwrap_or_default(), param["accepted"].as_str().unwrap_or_default());
+        }
+        for s in p["scenarios"].as_array().into_iter().flatten() {
+            println!("    scenario: {}\n      #{}", s["title"].as_str().unwrap_or_default(), s["fragment"].as_str().unwrap_or_default());
+        }
+        println!();
+    }
+}
+
+fn run(args: &Args) -> Result<(), String> {
+    let s = scenario(args)?;
+    let history = report::run(&s, args.max_events).map_err(|e| e.to_string())?;
+    let r = report::run_report(&s, &history);
+    if args.json {
+        print_json(&r);
+        return Ok(());
+    }
+    println!("{} with {} nodes, seed {}", r["protocol"].as_str().unwrap_or_default(), r["n"], r["seed"]);
+    println!("  {} events in {} steps, simulated time {}{}", r["events"], r["steps"], r["time"], if r["quiescent"] == true { " (run ended)" } else { " (limit reached)" });
+    let m = &r["messages"];
+    println!("  messages: {} sent, {} delivered, {} dropped, {} duplicated; by kind {}", m["sent"], m["delivered"], m["dropped"], m["duplicated"], m["by_kind"]);
+    for (name, v) in r["metrics"].as_object().into_iter().flatten() {
+        println!("  {name}: measured {}, textbook {} ({})", v["measured"], v["textbook"], v["formula"].as_str().unwrap_or_default());
+    }
+    let violations = r["violations"].as_array().map_or(0, |v| v.len());
+    println!("  violations: {violations}");
+    for v in r["violations"].as_array().into_iter().flatten() {
+        println!("    step {} t={} {}: {}", v["step"], v["time"], v["invariant"].as_str().unwrap_or_default(), v["detail"].as_str().unwrap_or_default());
+    }
+    println!("  trace hash {}\n  {}", r["trace_hash"].as_str().unwrap_or_default(), r["url"].as_str().unwrap_or_default());
+    Ok(())
+}
+
+fn check(args: &Args) -> Result<(), String> {
+    let s = scenario(args)?;
+    let seeds = args.seeds.ok_or("check needs --seeds K")?;
+    let r = report::check_report(&s, seeds, args.max_events).map_err(|e| e.to_string())?;
+    if args.json {
+        print_json(&r);
+    } else {
+        println!("{}: {} of {} seeds broke an invariant {}", r["protocol"].as_str().unwrap_or_default(), r["violating_seeds"], r["seeds"], r["violations_by_invariant"]);
+        if let Some(url) = r["first_violation_url"].as_str() {
+            println!("  first: {url}");
+        }
+    }
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    let args = match parse_args(std::env::args().skip(1).collect()) {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("dsviz: {e}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let result = match args.command.as_str() {
+        "list" => {
+            list(&args);
+            Ok(())
+        }
+        "run" => run(&args),
+        "check" => check(&args),
+        "help" | "-h" | "--help" => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        other => Err(format!("unknown command '{other}'; accepted: list, run, check, help")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("dsviz: {e}");
+            ExitCode::from(2)
+        }
+    }
+}

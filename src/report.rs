@@ -1,0 +1,147 @@
+//! Running scenarios to the end and reporting on them: the JSON the command-line runner
+//! prints, shared with the tests. Keys here are a contract later tools rely on.
+
+use serde_json::{json, Map, Value};
+
+use crate::protocols::REGISTRY;
+use crate::sim::params::{ParamKind, ParamValue};
+use crate::sim::protocol::Textbook;
+use crate::sim::{History, Scenario, ScenarioError};
+
+/// Default cap on logged events for a run that never goes quiet (a circulating token).
+pub const DEFAULT_MAX_EVENTS: usize = 100_000;
+
+/// Run a scenario from step 0 until nothing is left to happen or the log holds
+/// `max_events` events. The scenario's cursor (`at`) is a viewing matter and is ignored.
+pub fn run(scenario: &Scenario, max_events: usize) -> Result<History, ScenarioError> {
+    let sim = scenario.start(REGISTRY)?;
+    let mut history = History::new(sim, scenario.acts.clone());
+    while history.sim().trace().events.len() < max_events && history.forward() {}
+    Ok(history)
+}
+
+fn textbook(t: &Textbook) -> Value {
+    match t {
+        Textbook::Exact(v) => json!(v),
+        Textbook::Range(lo, hi) => json!([lo, hi]),
+        Textbook::Unbounded => Value::Null,
+    }
+}
+
+/// The `dsviz run` report.
+pub fn run_report(scenario: &Scenario, history: &History) -> Value {
+    let sim = history.sim();
+    let trace = sim.trace();
+    let c = sim.counters();
+    let metrics: Map<String, Value> = sim
+        .metrics()
+        .iter()
+        .map(|m| (m.name.to_string(), json!({ "measured": m.measured, "textbook": textbook(&m.textbook), "formula": m.formula })))
+        .collect();
+    let violations: Vec<Value> = trace
+        .violations
+        .iter()
+        .map(|v| json!({ "invariant": v.invariant, "event": v.event, "step": v.step, "time": v.time, "nodes": v.nodes, "detail": v.detail }))
+        .collect();
+    let end = Scenario { acts: history.acts().to_vec(), at: Some(history.step()), at_time: None, ..scenario.clone() };
+    json!({
+        "protocol": scenario.protocol,
+        "n": scenario.n,
+        "seed": scenario.seed,
+        "events": trace.events.len(),
+        "steps": history.step(),
+        "time": sim.now(),
+        "quiescent": sim.quiescent(),
+        "messages": {
+            "sent": c.sent,
+            "delivered": c.delivered,
+            "dropped": c.dropped,
+            "duplicated": c.duplicated,
+            "by_kind": c.by_kind,
+        },
+        "metrics": metrics,
+        "violations": violations,
+        "skipped_interventions": history.problems(),
+        "trace_hash": format!("{:016x}", trace.hash()),
+        "url": format!("#{}", end.to_fragment()),
+    })
+}
+
+/// The `dsviz check` report: the scenario under `seeds` seeds (0..seeds).
+pub fn check_report(scenario: &Scenario, seeds: u64, max_events: usize) -> Result<Value, ScenarioError> {
+    let mut violating = 0u64;
+    let mut first_url = Value::Null;
+    let mut by_invariant: std::collections::BTreeMap<&'static str, u64> = Default::default();
+    for seed in 0..seeds {
+        let s = Scenario { seed, at: None, at_time: None, ..scenario.clone() };
+        let history = run(&s, max_events)?;
+        let violations = &history.sim().trace().violations;
+        if violations.is_empty() {
+            continue;
+        }
+        violating += 1;
+        let mut seen = std::collections::BTreeSet::new();
+        for v in violations {
+            if seen.insert(v.invariant) {
+                *by_invariant.entry(v.invariant).or_insert(0) += 1;
+            }
+        }
+        if first_url.is_null() {
+            let at = Scenario { at: Some(violations[0].step), ..s };
+            first_url = json!(format!("#{}", at.to_fragment()));
+        }
+    }
+    Ok(json!({
+        "protocol": scenario.protocol,
+        "seeds": seeds,
+        "violating_seeds": violating,
+        "first_violation_url": first_url,
+        "violations_by_invariant": by_invariant,
+    }))
+}
+
+fn param_json(spec: &crate::sim::ParamSpec) -> Value {
+    let default = match &spec.default {
+        ParamValue::Int(v) => json!(v),
+        ParamValue::Bool(b) => json!(b),
+        ParamValue::Choice(c) => json!(c),
+    };
+    let mut p = json!({ "name": spec.name, "type": spec.type_name(), "default": default, "help": spec.help, "accepted": spec.accepted() });
+    match &spec.kind {
+        ParamKind::Int { min, max } => {
+            p["min"] = json!(min);
+            p["max"] = json!(max);
+        }
+        ParamKind::Bool => p["allowed"] = json!([true, false]),
+        ParamKind::Choice(options) => p["allowed"] = json!(options),
+    }
+    p
+}
+
+/// The `dsviz list --json` report: every protocol, its knobs and its ready scenarios.
+pub fn list_report() -> Value {
+    let protocols: Vec<Value> = REGISTRY
+        .iter()
+        .map(|e| {
+            let info = (e.info)();
+            json!({
+                "id": info.id,
+                "name": info.name,
+                "family": info.family,
+                "summary": info.summary,
+                "nodes": { "min": info.nodes.min, "max": info.nodes.max, "default": info.nodes.default },
+                "topologies": info.topologies.iter().map(|t| t.name()).collect::<Vec<_>>(),
+                "network": {
+                    "delay": [info.network.delay_min, info.network.delay_max],
+                    "drop_percent": crate::sim::network::format_percent(info.network.drop),
+                    "duplicate_percent": crate::sim::network::format_percent(info.network.duplicate),
+                    "fifo": info.network.fifo,
+                },
+                "parameters": info.params.iter().map(param_json).collect::<Vec<_>>(),
+                "inputs": info.inputs.iter().map(|i| json!({ "id": i.id, "label": i.label })).collect::<Vec<_>>(),
+                "scenarios": info.scenarios.iter().map(|s| json!({ "title": s.title, "explanation": s.explanation, "fragment": s.fragment })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    json!({ "protocols": protocols })
+}
