@@ -3,6 +3,7 @@
 
 use crate::sim::simulation::{entry, ProtocolEntry};
 
+pub mod clocks_vector;
 pub mod election_ring;
 pub mod mutex_token_ring;
 
@@ -10,6 +11,7 @@ pub mod mutex_token_ring;
 pub const REGISTRY: &[ProtocolEntry] = &[
     entry::<mutex_token_ring::TokenRing>(),
     entry::<election_ring::ChangRoberts>(),
+    entry::<clocks_vector::VectorClocks>(),
 ];
 
 /// The registry entry with this id.
