@@ -80,7 +80,6 @@ impl VectorClocks {
     fn local(&self, me: NodeId, s: &mut Node, ctx: &mut Ctx<Self>) {
         // The engine logs the handler's event (timer or input) as the local event.
         self.tick(me, s);
-        ctx.mark("local");
         ctx.note(format!("local event, now L={} V={}", s.lamport, vector_text(&s.vector)));
     }
 
@@ -185,7 +184,7 @@ impl Protocol for VectorClocks {
                     explanation: "Three processes each act four times, mostly sending. Click any event: blue events happened before it, \
                                   orange ones after, and the plain ones are concurrent. Compare the vector stamps: an event is in another's \
                                   past exactly when its vector is smaller in every entry.",
-                    fragment: "v=1&proto=clocks-vector&n=3&seed=4&p.actions=4&p.every=120&p.send=60",
+                    fragment: "v=1&proto=clocks-vector&n=3&seed=4&p.actions=4&p.every=250&p.send=60",
                 },
                 ReadyScenario {
                     title: "Lamport stamps order concurrent events",

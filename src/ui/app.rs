@@ -149,7 +149,7 @@ pub fn app() -> Html {
                 <div class="screen">
                     <Header />
                     <Banner />
-                    <main class="stage">
+                    <main class={classes!("stage", state.info.id.starts_with("clocks").then_some("timeline-first"))}>
                         <section class="view topology-view" aria-label="Topology">
                             <TopologyView />
                         </section>

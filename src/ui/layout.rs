@@ -43,7 +43,7 @@ impl Size {
     /// two lines above the top node and below the bottom one, a word beside the sides.
     fn ring_radius(self, n: usize) -> f64 {
         let r = node_radius(self, n);
-        let side = if labels_fit(n) { 160.0 } else { 20.0 };
+        let side = if side_labels(self, n) { 160.0 } else { 20.0 };
         (self.w / 2.0 - r - side).min(self.h / 2.0 - r - 50.0).max(2.4 * r)
     }
 }
@@ -54,9 +54,14 @@ pub fn labels_fit(n: usize) -> bool {
     n <= 12
 }
 
+/// Whether labels go beside the nodes (outward); in a narrow box they go underneath.
+fn side_labels(size: Size, n: usize) -> bool {
+    labels_fit(n) && size.w >= 560.0
+}
+
 /// Node radius: large enough to read from the back of a hall, small enough not to touch.
 pub fn node_radius(size: Size, n: usize) -> f64 {
-    let side = if labels_fit(n) { 170.0 } else { 40.0 };
+    let side = if side_labels(size, n) { 170.0 } else { 40.0 };
     let rough = (size.w / 2.0 - side).min(size.h / 2.0 - 80.0).max(50.0);
     let circumference = std::f64::consts::TAU * rough;
     (circumference / n.max(1) as f64 * 0.28).clamp(12.0, 40.0).min(size.h / 12.0)
@@ -153,7 +158,7 @@ pub fn label_spot(size: Size, topology: Topology, node: Point, radius: f64) -> (
     let (dx, dy) = (node.x - c.x, node.y - c.y);
     let d = (dx * dx + dy * dy).sqrt();
     let circular = matches!(topology, Topology::Ring | Topology::Complete | Topology::Star);
-    if !circular || d < 1.0 {
+    if !circular || d < 1.0 || size.w < 560.0 {
         return (Point::new(node.x, node.y + radius + 22.0), Anchor::Middle);
     }
     let (ux, uy) = (dx / d, dy / d);

@@ -19,7 +19,15 @@ pub const BASE_SPEED: f64 = 120.0;
 pub const SPEEDS: &[f64] = &[0.25, 0.5, 1.0, 2.0, 4.0, 8.0];
 /// Cap on steps per animation frame, so a burst never freezes the page.
 const MAX_STEPS_PER_FRAME: u64 = 2_000;
-pub const SPANS: &[Time] = &[300, 600, 1200, 2400, 4800, 9600, 19200];
+/// Widths of the time-space window in ticks, about 25% apart so fitting it to a growing
+/// run zooms out gently.
+pub const SPANS: &[Time] = &[200, 250, 300, 400, 500, 600, 800, 1000, 1200, 1600, 2000, 2500, 3000, 4000, 5000, 6000, 8000, 10_000, 12_000, 16_000, 20_000];
+/// The window that shows the whole run up to `now` (the cursor sits at 80% of it), or
+/// the widest one once the run outgrows it.
+pub fn fitting_span(now: Time) -> usize {
+    SPANS.iter().position(|&s| s as f64 * 0.8 >= now as f64).unwrap_or(SPANS.len() - 1)
+}
+
 /// The furthest step a link may ask for: replaying it takes well under a second.
 pub const MAX_LINKED_STEP: u64 = 200_000;
 
@@ -49,8 +57,9 @@ pub struct AppState {
     pub playing: bool,
     /// Index into [`SPEEDS`].
     pub speed: usize,
-    /// Index into [`SPANS`]: how many ticks the time-space diagram shows.
-    pub span: usize,
+    /// Index into [`SPANS`]: how many ticks the time-space diagram shows; None fits the
+    /// run so far (growing with it) until the user zooms.
+    pub span: Option<usize>,
     pub selected: Selection,
     /// Problems to show in the banner: a bad URL, a refused intervention.
     pub problems: Vec<String>,
@@ -151,7 +160,7 @@ impl AppState {
             display_time,
             playing: false,
             speed: 2,
-            span: 2,
+            span: None,
             selected: Selection::None,
             problems,
             notice: None,
@@ -344,7 +353,7 @@ impl Reducible for AppState {
                 })
             }
             Action::SetSpeed(i) => self.next(|s| s.speed = i.min(SPEEDS.len() - 1)),
-            Action::SetSpan(i) => self.next(|s| s.span = i.min(SPANS.len() - 1)),
+            Action::SetSpan(i) => self.next(|s| s.span = Some(i.min(SPANS.len() - 1))),
             Action::ToggleVectors => self.next(|s| s.show_vectors = !s.show_vectors),
             Action::ToggleTheme => self.next(|s| {
                 s.theme = match s.theme {

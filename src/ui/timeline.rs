@@ -9,7 +9,7 @@ use yew::prelude::*;
 
 use super::hooks::use_box_size;
 use super::layout::{self, Timeline as Frame};
-use super::state::{Action, AppHandle, Selection, SPANS};
+use super::state::{fitting_span, Action, AppHandle, Selection, SPANS};
 use super::text;
 use super::topology::kind_slot;
 use crate::sim::trace::{causal_future, causal_past, Event, EventKind};
@@ -42,8 +42,9 @@ pub fn timeline() -> Html {
     let cursor = h.step();
     let trace = h.known_trace();
     let t = state.display_time.max(sim.now());
-    let span = SPANS[state.span];
-    let row = ((size.h - TOP - 16.0) / n as f64).clamp(14.0, 120.0);
+    let span_index = state.span.unwrap_or_else(|| fitting_span(t));
+    let span = SPANS[span_index];
+    let row = ((size.h - TOP - 16.0) / n as f64).clamp(14.0, 180.0);
     let height = size.h.max(TOP + row * n as f64 + 10.0);
     let end = t + (span as f64 * (1.0 - PAST_SHARE)) as u64;
     let frame = Frame::new(end, span, size.w, LEFT, TOP, row);
@@ -75,6 +76,8 @@ pub fn timeline() -> Html {
     // x of every visible event: events sharing an instant on one line are spread out in
     // log order, so a receive and the send it causes never hide each other.
     let mut xs = std::collections::BTreeMap::new();
+    // Every other event of a same-instant group writes its vector one line lower.
+    let mut stagger = std::collections::BTreeMap::new();
     let mut last: Option<(usize, u64, usize)> = None;
     for e in trace.events.iter().filter(|e| e.node.is_some() && frame.visible(e.time)) {
         let node = e.node.expect("filtered");
@@ -84,6 +87,7 @@ pub fn timeline() -> Html {
         };
         last = Some((node, e.time, k));
         xs.insert(e.id, frame.x(e.time) + k as f64 * SAME_TIME_GAP);
+        stagger.insert(e.id, k % 2 == 1);
     }
     let x_of = |id: usize, time: u64| xs.get(&id).copied().unwrap_or_else(|| frame.x(time));
 
@@ -194,7 +198,7 @@ pub fn timeline() -> Html {
                 }
                 if show_vectors || selected {
                     if let Some(v) = &e.vector {
-                        <text class="vstamp" x={x.to_string()} y={(y + 20.0).to_string()}>{text::vector(v)}</text>
+                        <text class="vstamp" x={x.to_string()} y={(y + if stagger.get(&e.id) == Some(&true) { 33.0 } else { 20.0 }).to_string()}>{text::vector(v)}</text>
                     }
                 }
                 if marked && !dense {
@@ -211,7 +215,7 @@ pub fn timeline() -> Html {
 
     let zoom = |delta: isize| {
         let d = state.dispatcher();
-        let i = (state.span as isize + delta).clamp(0, SPANS.len() as isize - 1) as usize;
+        let i = (span_index as isize + delta).clamp(0, SPANS.len() as isize - 1) as usize;
         Callback::from(move |_: MouseEvent| d.dispatch(Action::SetSpan(i)))
     };
     let toggle_vectors = {
