@@ -178,7 +178,8 @@ impl TimedAct {
             Some((s, t)) => (s.parse().map_err(|_| bad())?, Some(t.parse().map_err(|_| bad())?)),
             None => (when.parse().map_err(|_| bad())?, None),
         };
-        Ok(TimedAct { step, time, act: Act::parse(act)? })
+        let act = Act::parse(act).map_err(|_| format!("'{text}' is not an intervention; expected STEP[@TIME]:ACT where ACT is one of {ACT_FORMS}"))?;
+        Ok(TimedAct { step, time, act })
     }
 }
 

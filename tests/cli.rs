@@ -1,0 +1,118 @@
+//! The command-line runner's contract: the JSON keys later tools rely on, strictness on
+//! bad input, and every protocol's invariants holding over many seeds.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::process::Command;
+
+use serde_json::Value;
+
+fn dsviz(args: &[&str]) -> (i32, Value, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_dsviz")).args(args).output().expect("dsviz runs");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let json = serde_json::from_str(&stdout).unwrap_or(Value::Null);
+    (out.status.code().unwrap_or(-1), json, String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+fn has_keys(v: &Value, keys: &[&str]) {
+    for k in keys {
+        assert!(v.get(k).is_some(), "missing key {k} in {v}");
+    }
+}
+
+#[test]
+fn list_names_every_protocol_with_its_knobs_and_scenarios() {
+    let (code, v, _) = dsviz(&["list", "--json"]);
+    assert_eq!(code, 0);
+    let protocols = v["protocols"].as_array().unwrap();
+    let ids: Vec<&str> = protocols.iter().map(|p| p["id"].as_str().unwrap()).collect();
+    for id in ["mutex-token-ring", "election-ring", "clocks-vector"] {
+        assert!(ids.contains(&id), "{ids:?}");
+    }
+    for p in protocols {
+        has_keys(p, &["id", "name", "family", "nodes", "topologies", "parameters", "inputs", "scenarios"]);
+        for param in p["parameters"].as_array().unwrap() {
+            has_keys(param, &["name", "type", "default", "accepted"]);
+        }
+        let scenarios = p["scenarios"].as_array().unwrap();
+        assert!(scenarios.len() >= 2, "{} has {} ready scenarios", p["id"], scenarios.len());
+        for s in scenarios {
+            has_keys(s, &["title", "fragment"]);
+            assert!(s["fragment"].as_str().unwrap().starts_with("v=1&proto="));
+        }
+    }
+}
+
+#[test]
+fn run_reports_the_textbook_worst_case_for_chang_roberts() {
+    let (code, v, err) = dsviz(&["run", "v=1&proto=election-ring&n=8&p.ids=worst&p.initiators=one", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    has_keys(&v, &["protocol", "n", "seed", "events", "time", "messages", "metrics", "violations", "trace_hash"]);
+    has_keys(&v["messages"], &["sent", "delivered", "dropped", "duplicated", "by_kind"]);
+    assert_eq!(v["messages"]["sent"], 23);
+    let m = &v["metrics"]["messages per election"];
+    has_keys(m, &["measured", "textbook", "formula"]);
+    assert_eq!((m["measured"].as_f64(), m["textbook"].as_f64(), m["formula"].as_str()), (Some(23.0), Some(23.0), Some("3N-1")));
+    assert_eq!(v["violations"].as_array().unwrap().len(), 0);
+    assert_eq!(v["trace_hash"].as_str().unwrap().len(), 16);
+    // The same scenario twice: the same trace.
+    let (_, again, _) = dsviz(&["run", "v=1&proto=election-ring&n=8&p.ids=worst&p.initiators=one", "--json"]);
+    assert_eq!(v["trace_hash"], again["trace_hash"]);
+}
+
+#[test]
+fn run_stops_at_the_limit_and_reports_violations() {
+    let (code, v, _) = dsviz(&["run", "#v=1&proto=mutex-token-ring&n=4&p.requests=0&act=0:drop:0", "--json"]);
+    assert_eq!(code, 0);
+    let violations = v["violations"].as_array().unwrap();
+    assert!(violations.iter().any(|x| x["invariant"] == "one token"), "{violations:?}");
+    has_keys(&violations[0], &["invariant", "event", "nodes"]);
+    let (_, v, _) = dsviz(&["run", "mutex-token-ring", "--max-events", "500", "--json"]);
+    assert!(v["events"].as_u64().unwrap() >= 500 && v["events"].as_u64().unwrap() < 520, "{}", v["events"]);
+    assert_eq!(v["quiescent"], false);
+}
+
+#[test]
+fn bad_input_is_an_error_that_names_the_key() {
+    let (code, _, err) = dsviz(&["run", "v=1&proto=election-ring&n=1000&topo=star"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("n: '1000'") && err.contains("topo: 'star'") && err.contains("accepted: ring"), "{err}");
+    let (code, _, err) = dsviz(&["run", "no-such-protocol"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("election-ring"), "{err}");
+    let (code, _, err) = dsviz(&["frobnicate"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("accepted: list, run, check"), "{err}");
+    let (code, _, err) = dsviz(&["check", "election-ring"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--seeds"), "{err}");
+}
+
+#[test]
+fn check_finds_the_broken_runs_and_links_the_first() {
+    let (code, v, _) = dsviz(&["check", "v=1&proto=mutex-token-ring&n=4&dup=20", "--seeds", "20", "--max-events", "2000", "--json"]);
+    assert_eq!(code, 0);
+    has_keys(&v, &["seeds", "violating_seeds", "first_violation_url"]);
+    assert_eq!(v["seeds"], 20);
+    assert!(v["violating_seeds"].as_u64().unwrap() > 0);
+    let url = v["first_violation_url"].as_str().unwrap();
+    // The link reproduces a violating run.
+    let (_, rerun, _) = dsviz(&["run", url, "--max-events", "2000", "--json"]);
+    assert!(!rerun["violations"].as_array().unwrap().is_empty(), "{url}");
+}
+
+/// Inside each protocol's assumptions (its default network) no invariant ever breaks.
+#[test]
+fn every_protocol_holds_its_invariants_over_1000_seeds() {
+    for entry in dsviz::protocols::REGISTRY {
+        let info = (entry.info)();
+        let mut scenarios = vec![dsviz::sim::Scenario::defaults(&info)];
+        // Ready scenarios without interventions or faults also stay inside the assumptions.
+        for ready in info.scenarios.iter().filter(|r| !r.fragment.contains("act=") && !r.fragment.contains("dup=") && !r.fragment.contains("drop=")) {
+            scenarios.push(dsviz::sim::Scenario::parse_strict(ready.fragment, dsviz::protocols::REGISTRY).unwrap());
+        }
+        for s in scenarios {
+            let r = dsviz::report::check_report(&s, 1_000, 1_500).unwrap();
+            assert_eq!(r["violating_seeds"], 0, "{}: {r}", s.to_fragment());
+        }
+    }
+}

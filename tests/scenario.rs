@@ -1,0 +1,87 @@
+//! The scenario URL: round trips, tolerance, and messages that say what is accepted.
+#![cfg(not(target_arch = "wasm32"))]
+
+use dsviz::protocols::REGISTRY;
+use dsviz::sim::Scenario;
+
+fn errors(text: &str) -> (Scenario, Vec<String>) {
+    let (s, e) = Scenario::parse(text, REGISTRY);
+    (s, e.iter().map(|e| e.to_string()).collect())
+}
+
+#[test]
+fn every_scenario_round_trips() {
+    for entry in REGISTRY {
+        let info = (entry.info)();
+        let mut all = vec![Scenario::defaults(&info)];
+        for ready in info.scenarios {
+            all.push(Scenario::parse_strict(ready.fragment, REGISTRY).unwrap());
+        }
+        for s in all {
+            let text = s.to_fragment();
+            assert_eq!(Scenario::parse_strict(&text, REGISTRY).unwrap(), s, "{text}");
+        }
+    }
+    let busy = "v=1&proto=mutex-token-ring&n=7&seed=99&topo=ring&delay=5-500&drop=0.25&dup=12.5&fifo=0&p.cs=10&p.requests=0\
+                &act=0:input:3:request,4@250:crash:2,9:cut:1-2,9:partition:0.1/2.3.4,12:heal,13:net:10-20/1/0/any,20:delay:7:100,21:dup:8,22:drop:9&at=57@1230";
+    let s = Scenario::parse_strict(busy, REGISTRY).unwrap();
+    assert_eq!(s.to_fragment(), busy.replace(' ', ""));
+    assert_eq!((s.at, s.at_time, s.acts.len()), (Some(57), Some(1230), 9));
+}
+
+#[test]
+fn full_urls_bare_ids_and_escapes_are_read() {
+    let (s, e) = errors("https://example.org/course/dsviz/#v=1&proto=election-ring&n=5");
+    assert!(e.is_empty(), "{e:?}");
+    assert_eq!((s.protocol, s.n), ("election-ring", 5));
+    let (s, e) = errors("election-ring");
+    assert!(e.is_empty());
+    assert_eq!(s, Scenario::defaults(&(dsviz::protocols::find("election-ring").unwrap().info)()));
+    let (s, e) = errors("#v=1&proto=mutex-token-ring&act=0%3Ainput%3A3%3Arequest%2C2%3Acrash%3A1");
+    assert!(e.is_empty(), "{e:?}");
+    assert_eq!(s.acts.len(), 2);
+}
+
+#[test]
+fn unknown_keys_are_ignored_silently() {
+    let (s, e) = errors("v=1&proto=election-ring&utm_source=mail&p.nonsense=3&zoom=4");
+    assert!(e.is_empty(), "{e:?}");
+    assert_eq!(s.protocol, "election-ring");
+}
+
+#[test]
+fn bad_values_name_the_key_and_what_is_accepted_and_fall_back() {
+    let cases: &[(&str, &str, &[&str])] = &[
+        ("v=1&proto=mutex-token-ring&n=99", "n: '99'", &["2 to 32"]),
+        ("v=1&proto=mutex-token-ring&n=abc", "n: 'abc'", &["whole number"]),
+        ("v=1&proto=mutex-token-ring&topo=star", "topo: 'star'", &["accepted: ring"]),
+        ("v=1&proto=mutex-token-ring&seed=-1", "seed: '-1'", &["whole number"]),
+        ("v=1&proto=mutex-token-ring&delay=80-40", "delay: '80-40'", &["MIN-MAX"]),
+        ("v=1&proto=mutex-token-ring&drop=150", "drop: '150'", &["percentage from 0 to 100"]),
+        ("v=1&proto=mutex-token-ring&dup=x", "dup: 'x'", &["percentage"]),
+        ("v=1&proto=mutex-token-ring&fifo=maybe", "fifo: 'maybe'", &["1 or 0"]),
+        ("v=1&proto=mutex-token-ring&p.cs=0", "p.cs", &["1", "10000"]),
+        ("v=1&proto=election-ring&p.ids=sorted", "p.ids", &["worst", "best", "random"]),
+        ("v=1&proto=no-such-thing", "proto: 'no-such-thing'", &["mutex-token-ring", "election-ring", "clocks-vector"]),
+        ("v=2&proto=mutex-token-ring", "v: format version '2'", &["accepted: 1"]),
+        ("v=1&proto=mutex-token-ring&act=3:explode:1", "act: '3:explode:1'", &["crash:N"]),
+        ("v=1&proto=mutex-token-ring&n=4&act=0:crash:9", "act: '0:crash:9'", &["nodes are 0 to 3"]),
+        ("v=1&proto=mutex-token-ring&at=soon", "at: 'soon'", &["step number"]),
+    ];
+    for (text, head, accepted) in cases {
+        let (s, e) = errors(text);
+        assert_eq!(e.len(), 1, "{text}: {e:?}");
+        assert!(e[0].starts_with(head), "{text}: {}", e[0]);
+        for a in *accepted {
+            assert!(e[0].contains(a), "{text}: '{}' lacks '{a}'", e[0]);
+        }
+        // The rest is defaults and the run still starts.
+        assert!(s.start(REGISTRY).is_ok(), "{text}");
+        assert!(Scenario::parse_strict(text, REGISTRY).is_err());
+    }
+    // An unknown protocol falls back to the default protocol.
+    assert_eq!(errors("proto=nope").0.protocol, (REGISTRY[0].info)().id);
+    // A bad key keeps its default while the good keys are kept.
+    let (s, _) = errors("v=1&proto=mutex-token-ring&n=99&seed=5");
+    assert_eq!((s.n, s.seed), (6, 5));
+}
