@@ -655,9 +655,14 @@ impl<P: Protocol> Engine<P> {
         w
     }
 
-    pub fn restore(&mut self, world: &World<P>) {
+    /// Go back to a checkpoint. To jump *forward* to one, pass the longer log it lies on
+    /// (`known`): the log is then rebuilt from it rather than truncated.
+    pub fn restore(&mut self, world: &World<P>, known: Option<&Trace>) {
         self.world = World::clone(world);
-        self.trace.truncate(world.trace_mark);
+        match known {
+            Some(log) => self.trace = log.prefix(world.trace_mark),
+            None => self.trace.truncate(world.trace_mark),
+        }
     }
 }
 
@@ -759,7 +764,7 @@ mod tests {
         let cp = a.checkpoint();
         while a.step() {}
         let full = a.trace.hash();
-        a.restore(&cp);
+        a.restore(&cp, None);
         while a.step() {}
         assert_eq!(a.trace.hash(), full);
     }

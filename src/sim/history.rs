@@ -116,15 +116,25 @@ impl History {
 
     /// Go to step `target` (or as far as the run goes). Returns the step reached.
     pub fn seek(&mut self, target: u64) -> u64 {
-        if target < self.step() {
+        let step = self.step();
+        let i = self.saved.iter().rposition(|s| s.step <= target).expect("step 0 is always saved");
+        if target < step {
             if self.ahead.is_none() {
                 self.ahead = Some(self.sim.trace().clone());
             }
-            let i = self.saved.iter().rposition(|s| s.step <= target).expect("step 0 is always saved");
             let saved = &self.saved[i];
-            self.sim.restore(&saved.checkpoint);
+            self.sim.restore(&saved.checkpoint, None);
             self.applied = saved.applied;
             self.apply_due_acts();
+        } else if self.saved[i].step > step {
+            // A checkpoint lies between here and the target: jump to it instead of
+            // replaying (it was taken on the run ahead, whose log we still hold).
+            if let Some(ahead) = &self.ahead {
+                let saved = &self.saved[i];
+                self.sim.restore(&saved.checkpoint, Some(ahead));
+                self.applied = saved.applied;
+                self.apply_due_acts();
+            }
         }
         while self.step() < target && self.forward() {}
         self.step()

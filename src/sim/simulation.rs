@@ -70,7 +70,8 @@ pub trait Simulation {
     fn invariants(&self) -> Vec<InvariantStatus>;
     fn metrics(&self) -> Vec<Metric>;
     fn checkpoint(&self) -> Checkpoint;
-    fn restore(&mut self, checkpoint: &Checkpoint);
+    /// Back to a checkpoint; `known` is the longer log when jumping forward to one.
+    fn restore(&mut self, checkpoint: &Checkpoint, known: Option<&Trace>);
 }
 
 impl<P: Protocol> Simulation for Engine<P> {
@@ -151,9 +152,9 @@ impl<P: Protocol> Simulation for Engine<P> {
     fn checkpoint(&self) -> Checkpoint {
         Checkpoint(Box::new(Engine::checkpoint(self)))
     }
-    fn restore(&mut self, checkpoint: &Checkpoint) {
+    fn restore(&mut self, checkpoint: &Checkpoint, known: Option<&Trace>) {
         let world = checkpoint.0.downcast_ref::<World<P>>().expect("checkpoint made by this simulation");
-        Engine::restore(self, world)
+        Engine::restore(self, world, known)
     }
 }
 

@@ -115,6 +115,18 @@ impl Trace {
         }
     }
 
+    /// A copy of the log as it was at `mark` (for jumping forward to a checkpoint while
+    /// the longer log ahead is known).
+    pub fn prefix(&self, mark: TraceMark) -> Trace {
+        let mut t = Trace {
+            events: self.events[..mark.events.min(self.events.len())].to_vec(),
+            messages: self.messages[..mark.messages.min(self.messages.len())].to_vec(),
+            violations: self.violations[..mark.violations.min(self.violations.len())].to_vec(),
+        };
+        t.truncate(mark);
+        t
+    }
+
     /// Events on `node`'s line, in order.
     pub fn node_events(&self, node: NodeId) -> impl Iterator<Item = &Event> {
         self.events.iter().filter(move |e| e.node == Some(node))
