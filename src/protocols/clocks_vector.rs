@@ -14,7 +14,7 @@
 //! V_i[j] is exactly the number of j's events that i has heard of.
 //!
 //! Here each process acts on its own at random moments (or when clicked): a local event
-//! or a send to a random other process, up to a set number of actions, so the run comes
+//! or a send to a random neighbour in the topology (everyone, on the complete graph), up to a set number of actions, so the run comes
 //! to rest and the whole time-space diagram can be read. Each process keeps its own
 //! Lamport and vector clocks by the textbook rules, and the engine stamps every event
 //! independently; the tests check that the two agree and that the strong clock condition
@@ -33,6 +33,7 @@ use crate::sim::{NetworkConfig, NodeId, ParamSpec, Time};
 
 pub struct VectorClocks {
     n: usize,
+    topology: Topology,
     /// Spontaneous actions per process before it stops acting on its own.
     actions: u32,
     /// Mean ticks between a process's actions; 0 = only clicks.
@@ -62,7 +63,7 @@ pub enum Timer {
 }
 
 const LOCAL: InputSpec = InputSpec { id: "local", label: "Local event" };
-const SEND: InputSpec = InputSpec { id: "send", label: "Send to a random process" };
+const SEND: InputSpec = InputSpec { id: "send", label: "Send to a random neighbour" };
 
 fn vector_text(v: &[u32]) -> String {
     let parts: Vec<String> = v.iter().map(|x| x.to_string()).collect();
@@ -86,8 +87,8 @@ impl VectorClocks {
     fn send_random(&self, me: NodeId, s: &mut Node, ctx: &mut Ctx<Self>) {
         // The handler's own event (timer or input) counts as an event too.
         self.tick(me, s);
-        let pick = ctx.random_between(0, self.n as u64 - 2) as usize;
-        let to = if pick >= me { pick + 1 } else { pick };
+        let neighbours = self.topology.neighbours(self.n, me);
+        let to = neighbours[ctx.random_between(0, neighbours.len() as u64 - 1) as usize];
         // The send is its own event in the log, and ticks again.
         self.tick(me, s);
         ctx.send(to, Msg { lamport: s.lamport, vector: s.vector.clone() });
@@ -170,7 +171,7 @@ impl Protocol for VectorClocks {
                       click one on the time-space diagram to light its causal past and future. Events left plain are concurrent, \
                       even when their Lamport stamps look ordered.",
             nodes: NodeRange { min: 2, max: 12, default: 3 },
-            topologies: &[Topology::Complete, Topology::Ring, Topology::Star],
+            topologies: &[Topology::Complete, Topology::Ring, Topology::Star, Topology::Tree],
             network: NetworkConfig { delay_min: 60, delay_max: 160, fifo: false, ..NetworkConfig::default() },
             params: vec![
                 ParamSpec::int("actions", "Spontaneous actions per process before it rests", 0, 1_000, 4),
@@ -206,6 +207,7 @@ impl Protocol for VectorClocks {
     fn build(setup: &Setup) -> Result<Self, String> {
         Ok(VectorClocks {
             n: setup.n,
+            topology: setup.topology,
             actions: setup.params.int("actions") as u32,
             every: setup.params.int("every") as Time,
             send_percent: setup.params.int("send") as u32,
@@ -345,7 +347,8 @@ mod tests {
     use crate::sim::Params;
 
     fn engine(n: usize, seed: u64, network: NetworkConfig) -> Engine<VectorClocks> {
-        let setup = Setup { n, topology: Topology::Complete, params: Params::defaults(&VectorClocks::info().params) };
+        let topology = [Topology::Complete, Topology::Ring, Topology::Tree][n % 3];
+        let setup = Setup { n, topology, params: Params::defaults(&VectorClocks::info().params) };
         Engine::new(VectorClocks::build(&setup).unwrap(), setup, network, seed)
     }
 

@@ -214,7 +214,7 @@ fn popup(state: &AppHandle, pos: &[Point], r: f64, size: Size) -> Html {
             let up = sim.up()[i];
             let view = &sim.node_views()[i];
             let inputs = sim.inputs_for(i);
-            let at = Point::new(pos[i].x + r * 0.8, pos[i].y - r * 0.8);
+            let at = pos[i];
             let buttons = html! {
                 <>
                     { for inputs.iter().filter(|_| up).map(|spec| html! {
@@ -260,10 +260,13 @@ fn popup(state: &AppHandle, pos: &[Point], r: f64, size: Size) -> Html {
         }
         _ => return html! {},
     };
-    // Keep the menu inside the picture.
-    let at = Point::new(at.x.clamp(0.0, (size.w - 250.0).max(0.0)), at.y.clamp(60.0, (size.h - 60.0).max(60.0)));
+    // Beside the thing, on the side with more room, never over it; inside the picture.
+    let left = at.x > size.w / 2.0;
+    let gap = r + 14.0;
+    let x = if left { at.x - gap } else { at.x + gap };
+    let at = Point::new(x.clamp(0.0, size.w), at.y.clamp(60.0, (size.h - 60.0).max(60.0)));
     html! {
-        <div class="popup" style={place(at)} onclick={Callback::from(|e: MouseEvent| e.stop_propagation())} data-testid="popup">
+        <div class={classes!("popup", left.then_some("left"))} style={place(at)} onclick={Callback::from(|e: MouseEvent| e.stop_propagation())} data-testid="popup">
             <div class="popup-title">{title}<button class="close" onclick={close} aria-label="Close">{"×"}</button></div>
             <div class="popup-buttons">{buttons}</div>
         </div>
