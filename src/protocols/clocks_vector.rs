@@ -265,8 +265,9 @@ impl Protocol for VectorClocks {
     fn view(&self, _me: NodeId, s: &Node) -> NodeView {
         NodeView {
             role: if s.actions_left > 0 && self.every > 0 { "acting" } else { "resting" },
-            tone: if s.actions_left > 0 && self.every > 0 { Tone::Active } else { Tone::Idle },
-            badge: format!("{} L={}", vector_text(&s.vector), s.lamport),
+            tone: if s.actions_left > 0 && self.every > 0 { Tone::Waiting } else { Tone::Idle },
+            // A long vector would run into the neighbours' labels; the inspector has it.
+            badge: if self.n <= 5 { format!("{} L={}", vector_text(&s.vector), s.lamport) } else { format!("L={}", s.lamport) },
             holds_token: false,
             details: vec![
                 ("vector clock".into(), vector_text(&s.vector)),

@@ -172,7 +172,7 @@ impl AppState {
     }
 
     fn with_default_vectors(mut self) -> Self {
-        self.show_vectors = self.scenario.n <= 4 || self.info.id.starts_with("clocks");
+        self.show_vectors = self.scenario.n <= 4 || (self.scenario.n <= 6 && self.info.id.starts_with("clocks"));
         self
     }
 
