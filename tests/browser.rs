@@ -130,3 +130,21 @@ async fn a_broken_link_shows_what_was_wrong_and_still_runs() {
     assert_eq!(all(&one(&root, "#topology"), "[data-node]").len(), 6, "defaults are used");
     root.remove();
 }
+
+#[wasm_bindgen_test]
+async fn the_token_rests_beside_the_node_that_holds_it() {
+    // Node 2 wants the critical section; the token gets there in two transits and stays.
+    let root = mount("v=1&proto=mutex-token-ring&n=4&seed=1&p.requests=0&p.cs=500&act=0:input:2:request").await;
+    assert!(all(&root, "#topology [data-token-at]").is_empty(), "in flight at the start, resting nowhere");
+    for _ in 0..2 {
+        click(&one(&root, "[data-action=step-forward]"));
+        settle().await;
+    }
+    let svg = one(&root, "#topology");
+    let resting = all(&svg, "[data-token-at]");
+    assert_eq!(resting.len(), 1);
+    assert_eq!(resting[0].get_attribute("data-token-at").as_deref(), Some("2"));
+    assert!(all(&svg, "[data-msg]").is_empty(), "no token in flight while node 2 is inside");
+    assert_eq!(one(&svg, "[data-node='2']").get_attribute("data-role").as_deref(), Some("in CS"));
+    root.remove();
+}

@@ -15,7 +15,7 @@ use crate::sim::scenario::Scenario;
 use crate::sim::{Act, EventId, History, MsgId, NodeId, ProtocolInfo, Time};
 
 /// Simulated ticks per second of wall time at 1x.
-pub const BASE_SPEED: f64 = 120.0;
+pub const BASE_SPEED: f64 = 80.0;
 pub const SPEEDS: &[f64] = &[0.25, 0.5, 1.0, 2.0, 4.0, 8.0];
 /// Cap on steps per animation frame, so a burst never freezes the page.
 const MAX_STEPS_PER_FRAME: u64 = 2_000;
