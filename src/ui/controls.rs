@@ -80,20 +80,6 @@ pub fn header() -> Html {
         let seed = s.seed;
         Callback::from(move |_| d.dispatch(Action::Configure(Configure::Seed(seed.wrapping_add(1)))))
     };
-    let on_theme = {
-        let d = state.dispatcher();
-        Callback::from(move |_| d.dispatch(Action::ToggleTheme))
-    };
-    let on_copy = {
-        let d = state.dispatcher();
-        let url = page_url(&state.fragment());
-        Callback::from(move |_| {
-            let ok = copy_to_clipboard(&url);
-            d.dispatch(Action::Pause);
-            d.dispatch(Action::Notice(Some(if ok { "Link copied: it opens this run at this step.".into() } else { "Copy the link from the box beside the button.".into() })));
-        })
-    };
-
     let params = info.params.iter().map(|spec| {
         let d = state.dispatcher();
         let name = spec.name;
@@ -156,10 +142,6 @@ pub fn header() -> Html {
             </label>
             <button class="icon" onclick={reseed} title="Next seed: the same scenario with other random delays">{"↻"}</button>
             { for params }
-            <div class="spacer" />
-            <input class="share" readonly=true value={page_url(&state.fragment())} data-testid="share-url" aria-label="Link to this run" />
-            <button onclick={on_copy} data-action="copy-link" title="Copy a link that opens this run at this step">{"Copy link"}</button>
-            <button class="icon" onclick={on_theme} title="Light or dark">{ if state.theme == Theme::Dark { "☀" } else { "☾" } }</button>
         </header>
     }
 }
@@ -188,6 +170,20 @@ pub fn controls() -> Html {
             }
         })
     };
+    let on_theme = {
+        let d = state.dispatcher();
+        Callback::from(move |_| d.dispatch(Action::ToggleTheme))
+    };
+    let on_copy = {
+        let d = state.dispatcher();
+        let url = page_url(&state.fragment());
+        Callback::from(move |_| {
+            let ok = copy_to_clipboard(&url);
+            d.dispatch(Action::Pause);
+            d.dispatch(Action::Notice(Some(if ok { "Link copied: it opens this run at this step.".into() } else { "Copy the link from the box beside the button.".into() })));
+        })
+    };
+
     let on_speed = {
         let d = state.dispatcher();
         Callback::from(move |e: Event| {
@@ -219,6 +215,9 @@ pub fn controls() -> Html {
                     { for SPEEDS.iter().enumerate().map(|(i, s)| html! { <option value={i.to_string()} selected={i == state.speed}>{format!("{s}×")}</option> }) }
                 </select>
             </label>
+            <input class="share" readonly=true value={page_url(&state.fragment())} data-testid="share-url" aria-label="Link to this run" />
+            <button onclick={on_copy} data-action="copy-link" title="Copy a link that opens this run at this step">{"Copy link"}</button>
+            <button class="icon" onclick={on_theme} title="Light or dark">{ if state.theme == Theme::Dark { "☀" } else { "☾" } }</button>
         </div>
     }
 }

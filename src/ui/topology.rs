@@ -140,7 +140,7 @@ pub fn topology_view() -> Html {
                 if f.token {
                     <g class="token flying"><circle cx={head.x.to_string()} cy={head.y.to_string()} r="15" /><text x={head.x.to_string()} y={(head.y + 6.0).to_string()}>{"★"}</text></g>
                 } else {
-                    <polygon class="msg-head" points={arrow_head(head, Point::new(head.x - (end.x - start.x), head.y - (end.y - start.y)), 26.0)} />
+                    <polygon class="msg-head" points={arrow_head(head, Point::new(head.x - (end.x - start.x), head.y - (end.y - start.y)), (start.distance(end) * 0.3).clamp(12.0, 26.0))} />
                 }
                 <text class="msg-label" x={label_at.x.to_string()} y={label_at.y.to_string()}>{text}</text>
             </g>
