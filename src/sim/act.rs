@@ -4,6 +4,7 @@
 
 use super::network::{format_percent, parse_percent, NetworkConfig, MAX_DELAY};
 use super::params::parse_bool;
+use super::rng::Ppm;
 use super::{MsgId, NodeId, Time};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -19,7 +20,10 @@ pub enum Act {
     /// The network delivers one message twice.
     Duplicate(MsgId),
     Cut(NodeId, NodeId),
+    /// Undo a cut and any per-link rule.
     Restore(NodeId, NodeId),
+    /// A per-link rule: this link's own delay range and drop rate.
+    Link(NodeId, NodeId, (Time, Time), Ppm),
     /// Split the nodes into groups that cannot talk to each other.
     Partition(Vec<Vec<NodeId>>),
     Heal,
@@ -36,7 +40,7 @@ pub struct TimedAct {
     pub act: Act,
 }
 
-pub const ACT_FORMS: &str = "crash:N, recover:N, input:N:NAME, drop:MSG, delay:MSG:TICKS, dup:MSG, cut:A-B, restore:A-B, partition:0.1/2.3, heal, net:MIN-MAX/DROP%/DUP%/fifo|any";
+pub const ACT_FORMS: &str = "crash:N, recover:N, input:N:NAME, drop:MSG, delay:MSG:TICKS, dup:MSG, cut:A-B, restore:A-B, link:A-B:MIN-MAX/DROP%, partition:0.1/2.3, heal, net:MIN-MAX/DROP%/DUP%/fifo|any";
 
 impl Act {
     /// Short readable form used in URLs and the log, e.g. `crash:3` or `cut:1-2`.
@@ -50,6 +54,7 @@ impl Act {
             Act::Duplicate(m) => format!("dup:{m}"),
             Act::Cut(a, b) => format!("cut:{a}-{b}"),
             Act::Restore(a, b) => format!("restore:{a}-{b}"),
+            Act::Link(a, b, (lo, hi), drop) => format!("link:{a}-{b}:{lo}-{hi}/{}", format_percent(*drop)),
             Act::Partition(groups) => format!(
                 "partition:{}",
                 groups.iter().map(|g| g.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(".")).collect::<Vec<_>>().join("/")
@@ -98,6 +103,11 @@ impl Act {
                 let (x, y) = pair(a)?;
                 Act::Restore(x, y)
             }
+            "link" => {
+                let (x, y) = pair(a)?;
+                let (range, drop) = b.and_then(|r| r.split_once('/')).ok_or_else(bad)?;
+                Act::Link(x, y, parse_range(range).ok_or_else(bad)?, parse_percent(drop).ok_or_else(bad)?)
+            }
             "partition" => {
                 let groups: Result<Vec<Vec<usize>>, String> = a
                     .ok_or_else(bad)?
@@ -143,7 +153,7 @@ impl Act {
     pub fn nodes(&self) -> Vec<NodeId> {
         match self {
             Act::Crash(n) | Act::Recover(n) | Act::Input(n, _) => vec![*n],
-            Act::Cut(a, b) | Act::Restore(a, b) => vec![*a, *b],
+            Act::Cut(a, b) | Act::Restore(a, b) | Act::Link(a, b, ..) => vec![*a, *b],
             Act::Partition(g) => g.iter().flatten().copied().collect(),
             _ => vec![],
         }
@@ -198,6 +208,7 @@ mod tests {
             Act::Duplicate(9),
             Act::Cut(1, 2),
             Act::Restore(2, 1),
+            Act::Link(0, 3, (200, 400), 25_000),
             Act::Partition(vec![vec![0, 1], vec![2, 3, 4]]),
             Act::Heal,
             Act::Network(NetworkConfig { delay_min: 10, delay_max: 90, drop: 5_000, duplicate: 100_000, fifo: false }),

@@ -506,10 +506,18 @@ impl<P: Protocol> Engine<P> {
                 self.kill_disconnected();
             }
             Act::Restore(a, b) => {
-                if let Some(rule) = self.world.network.links.get_mut(&link_key(*a, *b)) {
-                    rule.cut = false;
-                }
+                self.world.network.links.remove(&link_key(*a, *b));
                 self.push_event(None, EventKind::Network { what: format!("link {a}-{b} restored") }, None);
+            }
+            Act::Link(a, b, range, drop) => {
+                if a == b {
+                    return Err(format!("a link joins two different nodes; got {a}-{b}"));
+                }
+                let rule = self.world.network.links.entry(link_key(*a, *b)).or_default();
+                rule.delay = Some(*range);
+                rule.drop = Some(*drop);
+                let what = format!("link {a}-{b}: delay {}-{}, drop {}%", range.0, range.1, crate::sim::network::format_percent(*drop));
+                self.push_event(None, EventKind::Network { what }, None);
             }
             Act::Partition(groups) => {
                 let mut group_of = vec![u32::MAX; n];

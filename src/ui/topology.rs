@@ -72,7 +72,10 @@ pub fn topology_view() -> Html {
 
     // Links: wide invisible strokes make them easy to click.
     let edges = topology.edges(n).into_iter().map(|(a, b)| {
-        let cut = !net.connected(a, b) || net.links.get(&link_key(a, b)).is_some_and(|l| l.cut);
+        let rule = net.links.get(&link_key(a, b));
+        let cut = !net.connected(a, b) || rule.is_some_and(|l| l.cut);
+        let slow = rule.is_some_and(|l| l.delay.is_some());
+        let lossy = rule.is_some_and(|l| l.drop.is_some_and(|d| d > 0));
         let selected = state.selected == Selection::Link(a, b);
         let (pa, pb) = (pos[a], pos[b]);
         let mid = pa.lerp(pb, 0.5);
@@ -82,7 +85,7 @@ pub fn topology_view() -> Html {
             html! { <polygon class="edge-dir" points={arrow_head(tip, from, 14.0)} /> }
         });
         html! {
-            <g class={classes!("edge", cut.then_some("cut"), selected.then_some("selected"))} onclick={select(Selection::Link(a, b))} data-link={format!("{a}-{b}")}>
+            <g class={classes!("edge", cut.then_some("cut"), slow.then_some("slow"), lossy.then_some("lossy"), selected.then_some("selected"))} onclick={select(Selection::Link(a, b))} data-link={format!("{a}-{b}")}>
                 <line class="edge-hit" x1={pa.x.to_string()} y1={pa.y.to_string()} x2={pb.x.to_string()} y2={pb.y.to_string()} />
                 <line class="edge-line" x1={pa.x.to_string()} y1={pa.y.to_string()} x2={pb.x.to_string()} y2={pb.y.to_string()} />
                 { for chevron }
@@ -249,14 +252,31 @@ fn popup(state: &AppHandle, pos: &[Point], r: f64, size: Size) -> Html {
             (at, format!("{}{text}: {} → {}", f.kind, f.from, f.to), buttons)
         }
         Selection::Link(a, b) if a < pos.len() && b < pos.len() => {
-            let cut = sim.network().links.get(&link_key(a, b)).is_some_and(|l| l.cut);
+            let rule = sim.network().links.get(&link_key(a, b)).cloned().unwrap_or_default();
+            let config = &sim.network().config;
             let at = pos[a].lerp(pos[b], 0.5);
-            let buttons = if cut {
-                html! { <button onclick={act(Act::Restore(a, b))} data-act="restore">{"Restore link"}</button> }
-            } else {
-                html! { <button class="danger" onclick={act(Act::Cut(a, b))} data-act="cut">{"Cut link"}</button> }
+            // "Slow" is five times the network's delay: enough to let later messages on
+            // other paths overtake, which is what the lessons need.
+            let slow = Act::Link(a, b, (config.delay_min * 5, config.delay_max * 5), rule.drop.unwrap_or(config.drop));
+            let lossy = Act::Link(a, b, rule.delay.unwrap_or((config.delay_min, config.delay_max)), 500_000);
+            let special = rule.cut || rule.delay.is_some() || rule.drop.is_some();
+            let buttons = html! {
+                <>
+                    if special { <button onclick={act(Act::Restore(a, b))} data-act="restore">{"Restore link"}</button> }
+                    if !rule.cut {
+                        <button class="danger" onclick={act(Act::Cut(a, b))} data-act="cut">{"Cut"}</button>
+                        <button onclick={act(slow)} data-act="slow">{"Slow ×5"}</button>
+                        <button onclick={act(lossy)} data-act="lossy">{"Lose 50%"}</button>
+                    }
+                </>
             };
-            (at, format!("link {a} – {b}"), buttons)
+            let state_text = match (rule.cut, rule.delay, rule.drop) {
+                (true, _, _) => " (cut)".to_string(),
+                (_, Some((lo, hi)), drop) => format!(" (delay {lo}-{hi}{})", drop.map_or(String::new(), |d| format!(", drop {}%", crate::sim::network::format_percent(d)))),
+                (_, None, Some(d)) => format!(" (drop {}%)", crate::sim::network::format_percent(d)),
+                _ => String::new(),
+            };
+            (at, format!("link {a} – {b}{state_text}"), buttons)
         }
         _ => return html! {},
     };
