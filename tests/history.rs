@@ -128,3 +128,14 @@ fn interventions_that_cannot_apply_are_reported_not_fatal() {
     assert!(problems.contains("recover:1") && problems.contains("not down"), "{problems}");
     assert_eq!(h.step(), 10);
 }
+
+#[test]
+fn the_log_is_in_time_order() {
+    // The diagram finds its window by binary search on event times.
+    for s in every_scenario() {
+        let mut h = history(&s);
+        h.seek(800);
+        let times: Vec<u64> = h.sim().trace().events.iter().map(|e| e.time).collect();
+        assert!(times.windows(2).all(|w| w[0] <= w[1]), "{}", s.to_fragment());
+    }
+}

@@ -72,6 +72,10 @@ pub fn timeline() -> Html {
         }
     };
     let ahead = |e: &Event| e.step > cursor;
+    // The log is in time order, so the window is one slice of it.
+    let first = trace.events.partition_point(|e| e.time < frame.t0);
+    let last = trace.events.partition_point(|e| e.time <= frame.t1);
+    let window = &trace.events[first..last];
 
     // x of every visible event: events sharing an instant on one line are spread out in
     // log order, so a receive and the send it causes never hide each other.
@@ -79,7 +83,7 @@ pub fn timeline() -> Html {
     // Every other event of a same-instant group writes its vector one line lower.
     let mut stagger = std::collections::BTreeMap::new();
     let mut last: Option<(usize, u64, usize)> = None;
-    for e in trace.events.iter().filter(|e| e.node.is_some() && frame.visible(e.time)) {
+    for e in window.iter().filter(|e| e.node.is_some()) {
         let node = e.node.expect("filtered");
         let k = match last {
             Some((ln, lt, k)) if ln == node && lt == e.time => k + 1,
@@ -165,7 +169,7 @@ pub fn timeline() -> Html {
         })
     });
 
-    let events = trace.events.iter().filter(|e| e.node.is_some() && frame.visible(e.time)).map(|e| {
+    let events = window.iter().filter(|e| e.node.is_some()).map(|e| {
         let node = e.node.expect("filtered");
         let (x, y) = (x_of(e.id, e.time), frame.y(node as f64));
         let selected = state.selected == Selection::Event(e.id);
@@ -202,7 +206,7 @@ pub fn timeline() -> Html {
                     }
                 }
                 if marked && !dense {
-                    <text class="mark-label" x={x.to_string()} y={(y - 24.0).to_string()}>{e.marks.join(" ")}</text>
+                    <text class="mark-label" x={x.to_string()} y={(y - 24.0).to_string()}>{e.marks.join(" ").replace('_', " ")}</text>
                 }
             </g>
         }
