@@ -27,17 +27,23 @@ impl Point {
 pub struct Size {
     pub w: f64,
     pub h: f64,
+    /// Where the area starts vertically (a band above it is kept for a caption).
+    pub top: f64,
 }
 
 impl Size {
     /// Before the first measurement, and the smallest size drawn into.
-    pub const FALLBACK: Size = Size { w: 800.0, h: 600.0 };
+    pub const FALLBACK: Size = Size { w: 800.0, h: 600.0, top: 0.0 };
 
     pub fn new(w: f64, h: f64) -> Size {
-        Size { w: w.max(240.0), h: h.max(200.0) }
+        Size { w: w.max(240.0), h: h.max(200.0), top: 0.0 }
+    }
+    /// The same area less a band of `top` pixels above and `bottom` below.
+    pub fn inset(self, top: f64, bottom: f64) -> Size {
+        Size { w: self.w, h: (self.h - top - bottom).max(160.0), top: self.top + top }
     }
     fn centre(self) -> Point {
-        Point::new(self.w / 2.0, self.h / 2.0)
+        Point::new(self.w / 2.0, self.top + self.h / 2.0)
     }
     /// Radius of the circle nodes sit on, leaving room for the labels outside it:
     /// two lines above the top node and below the bottom one, a word beside the sides.
@@ -90,7 +96,7 @@ pub fn node_positions(size: Size, topology: Topology, n: usize) -> Vec<Point> {
                     let first = (1usize << d) - 1;
                     let slots = (1usize << d) as f64;
                     let x = mx + (size.w - 2.0 * mx) * ((i - first) as f64 + 0.5) / slots;
-                    let y = my + (size.h - 2.0 * my - 30.0) * (d as f64 + 0.5) / depths;
+                    let y = size.top + my + (size.h - 2.0 * my - 30.0) * (d as f64 + 0.5) / depths;
                     Point::new(x, y)
                 })
                 .collect()
@@ -226,14 +232,14 @@ mod tests {
     #[test]
     fn nodes_never_overlap_and_stay_in_view() {
         // The projector sizes the views take at 1280x720 and 1920x1080.
-        for size in [Size::new(520.0, 430.0), Size::new(800.0, 700.0), Size::FALLBACK] {
+        for size in [Size::new(520.0, 430.0), Size::new(800.0, 700.0), Size::FALLBACK, Size::new(600.0, 480.0).inset(40.0, 30.0)] {
             for topology in crate::sim::topology::ALL_TOPOLOGIES {
                 for n in [2, 3, 5, 8, 16, 32] {
                     let r = node_radius(size, n);
                     let p = node_positions(size, *topology, n);
                     assert_eq!(p.len(), n);
                     for (i, a) in p.iter().enumerate() {
-                        assert!(a.x - r >= 0.0 && a.x + r <= size.w && a.y - r >= 0.0 && a.y + r <= size.h, "{size:?} {topology:?} {n} node {i} at {a:?}");
+                        assert!(a.x - r >= 0.0 && a.x + r <= size.w && a.y - r >= size.top && a.y + r <= size.top + size.h, "{size:?} {topology:?} {n} node {i} at {a:?}");
                         for b in &p[i + 1..] {
                             assert!(a.distance(*b) > 2.0 * r, "{size:?} {topology:?} {n}: nodes touch");
                         }

@@ -27,7 +27,7 @@ pub fn banner() -> Html {
         <>
             if !state.problems.is_empty() {
                 <div class="banner problems" role="alert" data-testid="problems">
-                    <b>{"Not all of this link could be used. The rest of the run is as linked; each bad value below fell back to its default:"}</b>
+                    <b>{"Part of this link could not be used (the rest is as linked):"}</b>
                     <ul>{ for state.problems.iter().map(|p| html! { <li>{p}</li> }) }</ul>
                     <button class="small" onclick={dismiss}>{"dismiss"}</button>
                 </div>

@@ -11,6 +11,9 @@ use crate::sim::protocol::Tone;
 use crate::sim::trace::EventKind;
 use crate::sim::{network::link_key, Act, LossReason, Time, Topology};
 
+const CAPTION_BAND: f64 = 44.0;
+const LEGEND_BAND: f64 = 26.0;
+
 /// How long a lost message's cross stays on screen, in simulated ticks.
 const DEATH_SHOWN_FOR: Time = 90;
 
@@ -47,13 +50,15 @@ pub fn topology_view() -> Html {
     let state = use_context::<AppHandle>().expect("app context");
     let boxed = use_node_ref();
     let size = use_box_size(boxed.clone());
+    // Bands for the caption above and the legend below the drawing.
+    let area = size.inset(CAPTION_BAND, LEGEND_BAND);
     let h = state.history.borrow();
     let sim = h.sim();
     let setup = sim.setup();
     let n = setup.n;
     let topology = setup.topology;
-    let pos = layout::node_positions(size, topology, n);
-    let r = layout::node_radius(size, n);
+    let pos = layout::node_positions(area, topology, n);
+    let r = layout::node_radius(area, n);
     let views = sim.node_views();
     let up = sim.up().to_vec();
     let net = sim.network();
@@ -96,7 +101,7 @@ pub fn topology_view() -> Html {
 
     let nodes = views.iter().enumerate().map(|(i, v)| {
         let p = pos[i];
-        let (label, anchor) = layout::label_spot(size, topology, p, r);
+        let (label, anchor) = layout::label_spot(area, topology, p, r);
         let anchor = format!("text-anchor:{}", anchor.css());
         let selected = state.selected == Selection::Node(i);
         let down = !up[i];
@@ -119,7 +124,7 @@ pub fn topology_view() -> Html {
     });
 
     let tokens = views.iter().enumerate().filter(|(i, v)| v.holds_token && up[*i]).map(|(i, _)| {
-        let spot = layout::token_spot(size, pos[i], r);
+        let spot = layout::token_spot(area, pos[i], r);
         html! { <g class="token resting" data-token-at={i.to_string()}><circle cx={spot.x.to_string()} cy={spot.y.to_string()} r="15" /><text x={spot.x.to_string()} y={(spot.y + 6.0).to_string()}>{"★"}</text></g> }
     });
 
@@ -174,6 +179,29 @@ pub fn topology_view() -> Html {
     });
 
     let popup = popup(&state, &pos, r, size);
+
+    // What just happened, in words: the handler events of the step at the cursor.
+    let step = h.step();
+    let caption: Vec<String> = trace
+        .events
+        .iter()
+        .rev()
+        .take_while(|e| e.step == step)
+        .filter(|e| !matches!(e.kind, EventKind::Send { .. }))
+        .map(|e| super::text::describe(trace, e))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let caption = if step == 0 && caption.len() > 2 { vec![format!("{n} nodes start")] } else { caption };
+    // Which colour means what, for the roles on screen now.
+    let mut legend: Vec<(&'static str, Tone)> = Vec::new();
+    for (i, v) in views.iter().enumerate() {
+        let entry = if up[i] { (v.role, v.tone) } else { ("crashed", Tone::Idle) };
+        if !legend.contains(&entry) {
+            legend.push(entry);
+        }
+    }
     let clear = {
         let d = state.dispatcher();
         Callback::from(move |_| d.dispatch(Action::Select(Selection::None)))
@@ -189,6 +217,15 @@ pub fn topology_view() -> Html {
                 <g class="tokens">{ for tokens }</g>
                 <g class="messages">{arrows}{deaths}</g>
             </svg>
+            <div class="caption" data-testid="caption">{ for caption.iter().rev().take(2).rev().map(|c| html! { <div title={c.clone()}>{c}</div> }) }</div>
+            <div class="legend-box">
+                { for legend.iter().map(|(role, tone)| html! {
+                    <span class={classes!("legend-item", tone_class(*tone), (*role == "crashed").then_some("down"))}><i />{*role}</span>
+                }) }
+                if views.iter().zip(&up).any(|(v, u)| v.holds_token && *u) || flights.iter().any(|f| f.token) {
+                    <span class="legend-item token-key"><i />{"token"}</span>
+                }
+            </div>
             { popup }
         </div>
     }
