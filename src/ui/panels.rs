@@ -219,8 +219,9 @@ pub fn network_panel() -> Html {
     };
     let half = (0..n / 2).map(|i| i.to_string()).collect::<Vec<_>>().join(".");
     let rest = (n / 2..n).map(|i| i.to_string()).collect::<Vec<_>>().join(".");
-    // Keyed on the settings so the form shows the live values after every change.
-    let key = format!("{}-{}-{}-{}-{}-{}", c.delay_min, c.delay_max, c.drop, c.duplicate, c.fifo, state.version);
+    // Keyed on the settings, so the form shows new values after a change (or a seek)
+    // but never wipes what someone is typing while the run plays.
+    let key = format!("{}-{}-{}-{}-{}-{partitioned}", c.delay_min, c.delay_max, c.drop, c.duplicate, c.fifo);
     html! {
         <section class="panel network" data-testid="network">
             <h2>{"Network"}</h2>
