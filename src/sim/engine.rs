@@ -177,7 +177,7 @@ impl<P: Protocol> Engine<P> {
             let state = engine.proto.init(me, &mut ctx);
             let out = ctx.out;
             engine.world.states.push(state);
-            engine.apply_effects(me, event, out);
+            engine.apply_effects(me, Some(event), out);
         }
         engine.check_invariants();
         engine
@@ -187,13 +187,28 @@ impl<P: Protocol> Engine<P> {
         self.setup.n
     }
 
-    /// Run one handler on `me`'s state, then apply its effects to `event`.
-    fn handle(&mut self, me: NodeId, event: EventId, handler: impl FnOnce(&P, &mut P::State, &mut Ctx<P>)) {
+    /// Run one handler on `me`'s state and return what it asked for.
+    fn run(&mut self, me: NodeId, handler: impl FnOnce(&P, &mut P::State, &mut Ctx<P>)) -> Effects<P> {
         let world = &mut self.world;
         let mut ctx = Ctx { me, now: world.now, n: self.setup.n, rng: &mut world.rng, out: Effects::default() };
         handler(&self.proto, &mut world.states[me], &mut ctx);
-        let out = ctx.out;
+        ctx.out
+    }
+
+    /// Run one handler on `me`'s state, then apply its effects to `event`.
+    fn handle(&mut self, me: NodeId, event: EventId, handler: impl FnOnce(&P, &mut P::State, &mut Ctx<P>)) {
+        let out = self.run(me, handler);
+        self.apply_effects(me, Some(event), out);
+    }
+
+    /// Run a timer or input handler; its firing is logged as `kind` (ticking the clocks
+    /// before any send, as if logged first) unless it asked to be silent and sent
+    /// something. Returns the logged event, if any.
+    fn handle_spontaneous(&mut self, me: NodeId, kind: EventKind, handler: impl FnOnce(&P, &mut P::State, &mut Ctx<P>)) -> Option<EventId> {
+        let out = self.run(me, handler);
+        let event = (!(out.silent && !out.sends.is_empty())).then(|| self.local_event(me, kind, None));
         self.apply_effects(me, event, out);
+        event
     }
 
     fn next_key(&mut self, due: Time) -> (Time, u64) {
@@ -329,16 +344,14 @@ impl<P: Protocol> Engine<P> {
         let Some(armed) = self.world.timers.remove(&timer_id) else { return };
         let me = armed.node;
         let label = self.proto.timer_label(&armed.timer);
-        let event = self.local_event(me, EventKind::Timer { label }, None);
-        self.handle(me, event, |p, s, ctx| p.on_timer(me, s, armed.timer, ctx));
+        self.handle_spontaneous(me, EventKind::Timer { label }, |p, s, ctx| p.on_timer(me, s, armed.timer, ctx));
     }
 
-    /// Apply what a handler asked for, in a fixed order: notes and marks on the handler's
-    /// event, cancels, timers, then each send as its own event (a send is an event in
-    /// Lamport's sense, so it ticks the clock).
-    fn apply_effects(&mut self, me: NodeId, event: EventId, out: Effects<P>) {
-        self.trace.events[event].notes.extend(out.notes);
-        self.trace.events[event].marks.extend(out.marks);
+    /// Apply what a handler asked for, in a fixed order: cancels, timers, then each send
+    /// as its own event (a send is an event in Lamport's sense, so it ticks the clock).
+    /// Notes and marks go on the handler's event, or on its first send when it is silent.
+    fn apply_effects(&mut self, me: NodeId, event: Option<EventId>, out: Effects<P>) {
+        let first_send = self.trace.events.len();
         for cancel in &out.cancels {
             let ids: Vec<u64> = self.world.timers.iter().filter(|(_, t)| t.node == me && &t.timer == cancel).map(|(id, _)| *id).collect();
             for id in ids {
@@ -356,6 +369,10 @@ impl<P: Protocol> Engine<P> {
         }
         for (to, msg) in out.sends {
             self.send(me, to, msg);
+        }
+        if let Some(target) = self.trace.events.get_mut(event.unwrap_or(first_send)) {
+            target.notes.extend(out.notes);
+            target.marks.extend(out.marks);
         }
     }
 
@@ -454,12 +471,11 @@ impl<P: Protocol> Engine<P> {
                     let names: Vec<&str> = P::info().inputs.iter().map(|i| i.id).collect();
                     return Err(format!("'{name}' is not an input of this protocol; accepted: {}", if names.is_empty() { "none".into() } else { names.join(", ") }));
                 }
-                let event = self.local_event(me, EventKind::Input { input: name.clone() }, None);
-                if !offered.iter().any(|i| i.id == name) {
+                let input = Input { id: name.clone() };
+                let event = self.handle_spontaneous(me, EventKind::Input { input: name.clone() }, |p, s, ctx| p.on_input(me, s, &input, ctx));
+                if let Some(event) = event.filter(|_| !offered.iter().any(|i| i.id == name)) {
                     self.trace.events[event].notes.push(format!("node {me} ignores '{name}' in its current state"));
                 }
-                let input = Input { id: name.clone() };
-                self.handle(me, event, |p, s, ctx| p.on_input(me, s, &input, ctx));
             }
             Act::Drop(id) => {
                 let flight = self.live_flight(*id)?;

@@ -155,11 +155,13 @@ pub(crate) struct Effects<P: Protocol> {
     pub cancels: Vec<P::Timer>,
     pub notes: Vec<String>,
     pub marks: Vec<&'static str>,
+    /// The timer or input is not an event of its own: only its sends are.
+    pub silent: bool,
 }
 
 impl<P: Protocol> Default for Effects<P> {
     fn default() -> Self {
-        Effects { sends: Vec::new(), timers: Vec::new(), cancels: Vec::new(), notes: Vec::new(), marks: Vec::new() }
+        Effects { sends: Vec::new(), timers: Vec::new(), cancels: Vec::new(), notes: Vec::new(), marks: Vec::new(), silent: false }
     }
 }
 
@@ -202,6 +204,12 @@ impl<'a, P: Protocol> Ctx<'a, P> {
     /// A line for the event log.
     pub fn note(&mut self, text: impl Into<String>) {
         self.out.notes.push(text.into());
+    }
+    /// In a timer or input handler that only sends: do not log the firing as an event
+    /// of its own, so "decide to send, then send" is one send event on the diagram, as
+    /// textbooks draw it. Ignored when nothing is sent, and in message handlers.
+    pub fn silent(&mut self) {
+        self.out.silent = true;
     }
     /// A named milestone (e.g. "enter_cs") that metrics and the diagram can find.
     pub fn mark(&mut self, tag: &'static str) {
