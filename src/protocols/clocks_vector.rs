@@ -85,11 +85,10 @@ impl VectorClocks {
     }
 
     fn send_random(&self, me: NodeId, s: &mut Node, ctx: &mut Ctx<Self>) {
-        // The handler's own event (timer or input) counts as an event too.
-        self.tick(me, s);
         let neighbours = self.topology.neighbours(self.n, me);
         let to = neighbours[ctx.random_between(0, neighbours.len() as u64 - 1) as usize];
-        // The send is its own event in the log, and ticks again.
+        // Deciding to send is not an event of its own: the send is the one event.
+        ctx.silent();
         self.tick(me, s);
         ctx.send(to, Msg { lamport: s.lamport, vector: s.vector.clone() });
     }
@@ -373,6 +372,10 @@ mod tests {
                     assert_eq!(s.lamport, last.lamport, "seed {seed} node {i} Lamport");
                     assert_eq!(Some(&s.vector), last.vector.as_ref(), "seed {seed} node {i} vector");
                 }
+            }
+            // A spontaneous send is one event: no timer event logged in the same step.
+            for send in e.trace.events.iter().filter(|ev| matches!(ev.kind, EventKind::Send { .. })) {
+                assert!(!e.trace.events.iter().any(|ev| ev.step == send.step && ev.node == send.node && matches!(ev.kind, EventKind::Timer { .. })), "seed {seed}");
             }
         }
     }
