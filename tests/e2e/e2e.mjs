@@ -125,6 +125,56 @@ try {
     check(p.errors.length === 0, `${id} runs without page errors`);
   }
   check(errors.length === 0, `no page errors (${errors.join("; ")})`);
+
+  // Every control, by clicking the things themselves.
+  const c = await open(`${base}#v=1&proto=mutex-token-ring&n=5&seed=3&p.requests=0`);
+  const cp = c.page;
+  const cursor = async () => Number(await text(cp, "[data-testid=cursor]"));
+  const hash = () => decodeURIComponent(new URL(cp.url()).hash);
+  await cp.locator("#topology [data-node='3'] .node-body").click();
+  await cp.locator("[data-testid=popup] [data-input=request]").click();
+  check(hash().includes("0:input:3:request"), "a node's input lands in the link");
+  await cp.locator("#topology [data-node='4'] .node-body").click();
+  await cp.locator("[data-testid=popup] [data-act=crash]").click();
+  check((await cp.locator("#topology [data-node='4'].down").count()) === 1, "crash: the node is drawn down");
+  await cp.locator("#topology [data-node='4'] .node-body").click();
+  await cp.locator("[data-testid=popup] [data-act=recover]").click();
+  check((await cp.locator("#topology [data-node='4'].down").count()) === 0, "recover: the node is back");
+  await cp.locator("#topology [data-link='1-2'] .edge-hit").click({ force: true });
+  await cp.locator("[data-testid=popup] [data-act=slow]").click();
+  check((await cp.locator("#topology [data-link='1-2'].slow").count()) === 1, "a slowed link is drawn slow");
+  await cp.locator("#topology [data-link='2-3'] .edge-hit").click({ force: true });
+  await cp.locator("[data-testid=popup] [data-act=cut]").click();
+  check((await cp.locator("#topology [data-link='2-3'].cut").count()) === 1, "a cut link is drawn cut");
+  await cp.locator("#topology [data-msg] .msg-hit").first().click({ force: true });
+  await cp.locator("[data-testid=popup] [data-act=duplicate]").click();
+  check((await cp.locator("#topology [data-msg]").count()) === 2, "duplicate: two copies fly");
+  await cp.locator("#topology [data-msg] .msg-hit").first().click({ force: true });
+  await cp.locator("[data-testid=popup] [data-act=delay]").click();
+  check(hash().includes(":delay:"), "delay lands in the link");
+  await cp.fill("[data-testid=network] [name=drop]", "5");
+  await cp.click("[data-testid=network] button[type=submit]");
+  check(hash().includes(":net:40-80/5/0/fifo"), "network settings land in the link");
+  await cp.click("[data-testid=network] .danger");
+  check(hash().includes(":partition:0.1/2.3.4"), "split lands in the link");
+  await cp.click("[data-testid=network] button:has-text('Heal')");
+  check(hash().includes(":heal"), "heal lands in the link");
+  for (let i = 0; i < 12; i++) await cp.click("[data-action=step-forward]");
+  const stepped = await cursor();
+  await cp.locator("[data-testid=scrubber]").fill("3");
+  check((await cursor()) === 3, `the scrubber seeks (from ${stepped} to 3)`);
+  await cp.locator("#timeline [data-event] .dot").first().click();
+  check((await cp.locator("#timeline .tl-event.selected").count()) === 1, "an event can be selected on the diagram");
+  await cp.screenshot({ path: join(shots, "controls-1920x1080.png") });
+  await cp.selectOption("[data-testid=protocol]", "election-ring");
+  check((await cp.locator("#topology [data-node]").count()) === 8, "switching protocol restarts with its defaults");
+  await cp.fill("[data-testid=nodes]", "5");
+  await cp.press("[data-testid=nodes]", "Enter");
+  await cp.locator("[data-testid=nodes]").blur();
+  check((await cp.locator("#topology [data-node]").count()) === 5, "N can be changed");
+  await cp.selectOption("[data-testid=scenario]", { index: 1 });
+  check((await cp.locator(".banner.lesson").innerText()).includes("Worst case"), "a ready-made scenario loads with its explanation");
+  check(c.errors.length === 0, `controls raise no page errors (${c.errors.join("; ")})`);
 } catch (e) {
   console.error(e);
   failures++;
