@@ -251,8 +251,15 @@ pub fn timeline() -> Html {
                 <g class="ticks">{ for ticks }</g>
                 <g class="rows">{ for rows }</g>
                 <line class="now-line" x1={now_x.to_string()} y1={(TOP - 10.0).to_string()} x2={now_x.to_string()} y2={(height - 6.0).to_string()} />
-                <g class="tl-messages">{ for messages }</g>
-                <g class="tl-events">{ for events }</g>
+                <defs>
+                    <clipPath id="timeline-window">
+                        <rect x={(LEFT - 14.0).to_string()} y="0" width={(frame.x1 - LEFT + 28.0).to_string()} height={height.to_string()} />
+                    </clipPath>
+                </defs>
+                <g clip-path="url(#timeline-window)">
+                    <g class="tl-messages">{ for messages }</g>
+                    <g class="tl-events">{ for events }</g>
+                </g>
                 <g class="tl-violations">{ for violations }</g>
             </svg>
             </div>
