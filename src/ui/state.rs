@@ -17,6 +17,8 @@ use crate::sim::{Act, EventId, History, MsgId, NodeId, ProtocolInfo, Time};
 /// Simulated ticks per second of wall time at 1x.
 pub const BASE_SPEED: f64 = 80.0;
 pub const SPEEDS: &[f64] = &[0.25, 0.5, 1.0, 2.0, 4.0, 8.0];
+/// A quiet stretch longer than this (in wall seconds at the current speed) is skipped.
+const IDLE_SKIP_SECONDS: f64 = 1.5;
 /// Cap on steps per animation frame, so a burst never freezes the page.
 const MAX_STEPS_PER_FRAME: u64 = 2_000;
 /// Widths of the time-space window in ticks, about 25% apart so fitting it to a growing
@@ -246,9 +248,18 @@ impl Reducible for AppState {
             Action::Pause => self.next(|s| s.playing = false),
             Action::Tick(_) if !self.playing => self,
             Action::Tick(ms) => {
-                let advance = (ms.clamp(0.0, 250.0) / 1000.0 * BASE_SPEED * SPEEDS[self.speed]).round() as Time;
-                let target = self.display_time + advance.max(1);
+                let per_second = BASE_SPEED * SPEEDS[self.speed];
+                let advance = (ms.clamp(0.0, 250.0) / 1000.0 * per_second).round() as Time;
+                let mut target = self.display_time + advance.max(1);
                 let mut h = self.history.borrow_mut();
+                // Nothing in flight and nothing due for a while: skip the empty stretch
+                // rather than make the hall watch it.
+                if let Some(next) = h.sim().next_due() {
+                    let idle = h.sim().flights().is_empty();
+                    if idle && next > target + (IDLE_SKIP_SECONDS * per_second) as Time {
+                        target = next;
+                    }
+                }
                 h.run_until(target, MAX_STEPS_PER_FRAME);
                 let ended = h.sim().quiescent();
                 let now = h.sim().now();
