@@ -34,7 +34,9 @@ pub struct TokenRing {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Node {
-    pub has_token: bool,
+    /// Tokens held here: 0 or 1 while the algorithm's assumption holds; more after the
+    /// network duplicated the token (each is passed on in its own message).
+    pub tokens: u32,
     pub in_cs: bool,
     /// Since when this node has wanted the CS.
     pub wanting_since: Option<Time>,
@@ -62,10 +64,13 @@ impl TokenRing {
         Topology::ring_next(self.n, me)
     }
 
-    fn pass_token(&self, me: NodeId, s: &mut Node, ctx: &mut Ctx<Self>) {
-        s.has_token = false;
-        s.last_pass += 1;
-        ctx.send(self.next(me), Msg::Token { pass: s.last_pass });
+    /// Pass on every token held (one, unless a duplicate made more).
+    fn pass_tokens(&self, me: NodeId, s: &mut Node, ctx: &mut Ctx<Self>) {
+        for _ in 0..s.tokens {
+            s.last_pass += 1;
+            ctx.send(self.next(me), Msg::Token { pass: s.last_pass });
+        }
+        s.tokens = 0;
     }
 
     fn want(&self, s: &mut Node, ctx: &mut Ctx<Self>) {
@@ -126,6 +131,18 @@ impl Protocol for TokenRing {
                                   Nobody can ever enter again: the stall monitor names the waiting nodes.",
                     fragment: "v=1&proto=mutex-token-ring&n=6&seed=1&p.requests=0&act=0:input:3:request,1:drop:1",
                 },
+                ReadyScenario {
+                    title: "A crashed node swallows the token",
+                    explanation: "Node 3 crashes at the start. The token reaches it on its first lap and is discarded with the node's state; \
+                                  from then on every request waits forever. Nothing in the algorithm notices: the stall monitor does.",
+                    fragment: "v=1&proto=mutex-token-ring&n=6&seed=2&p.requests=300&act=0:crash:3",
+                },
+                ReadyScenario {
+                    title: "A duplicated token breaks mutual exclusion",
+                    explanation: "The token is copied on its first hop and one copy is held up, so two tokens circulate half a lap apart. \
+                                  Each lets a waiting node in, and soon two nodes are inside at once: the ME1 monitor names them.",
+                    fragment: "v=1&proto=mutex-token-ring&n=5&seed=3&p.requests=150&act=0:dup:0,0:delay:1:150",
+                },
             ],
         }
     }
@@ -135,11 +152,11 @@ impl Protocol for TokenRing {
     }
 
     fn init(&self, me: NodeId, ctx: &mut Ctx<Self>) -> Node {
-        let mut s = Node { has_token: false, in_cs: false, wanting_since: None, entries: 0, last_pass: 0 };
+        let mut s = Node { tokens: 0, in_cs: false, wanting_since: None, entries: 0, last_pass: 0 };
         if me == 0 {
-            s.has_token = true;
+            s.tokens = 1;
             ctx.note("starts with the token");
-            self.pass_token(me, &mut s, ctx);
+            self.pass_tokens(me, &mut s, ctx);
         }
         self.arm_random_request(ctx);
         s
@@ -147,8 +164,8 @@ impl Protocol for TokenRing {
 
     fn on_message(&self, me: NodeId, s: &mut Node, _from: NodeId, m: Msg, ctx: &mut Ctx<Self>) {
         let Msg::Token { pass } = m;
-        s.has_token = true;
-        s.last_pass = pass;
+        s.tokens += 1;
+        s.last_pass = s.last_pass.max(pass);
         if s.wanting_since.is_some() && !s.in_cs {
             s.in_cs = true;
             s.entries += 1;
@@ -156,9 +173,9 @@ impl Protocol for TokenRing {
             ctx.note("enters the critical section");
             ctx.set_timer(self.cs_time, Timer::Leave);
         } else if !s.in_cs {
-            self.pass_token(me, s, ctx);
+            self.pass_tokens(me, s, ctx);
         }
-        // A second token arriving while inside (after a duplicate) is simply kept.
+        // A second token arriving while inside (after a duplicate) waits for the exit.
     }
 
     fn on_timer(&self, me: NodeId, s: &mut Node, t: Timer, ctx: &mut Ctx<Self>) {
@@ -168,9 +185,7 @@ impl Protocol for TokenRing {
                 s.wanting_since = None;
                 ctx.mark("exit_cs");
                 ctx.note("leaves the critical section");
-                if s.has_token {
-                    self.pass_token(me, s, ctx);
-                }
+                self.pass_tokens(me, s, ctx);
                 self.arm_random_request(ctx);
             }
             Timer::Want => {
@@ -193,7 +208,7 @@ impl Protocol for TokenRing {
     /// algorithm has no way to regenerate one, which is the lesson.
     fn on_recover(&self, _me: NodeId, _old: &Node, ctx: &mut Ctx<Self>) -> Node {
         self.arm_random_request(ctx);
-        Node { has_token: false, in_cs: false, wanting_since: None, entries: 0, last_pass: 0 }
+        Node { tokens: 0, in_cs: false, wanting_since: None, entries: 0, last_pass: 0 }
     }
 
     fn label(&self, m: &Msg) -> MsgLabel {
@@ -209,7 +224,7 @@ impl Protocol for TokenRing {
     }
 
     fn view(&self, _me: NodeId, s: &Node) -> NodeView {
-        let (role, tone) = match (s.in_cs, s.wanting_since.is_some(), s.has_token) {
+        let (role, tone) = match (s.in_cs, s.wanting_since.is_some(), s.tokens > 0) {
             (true, _, _) => ("in CS", Tone::Active),
             (false, true, _) => ("wants CS", Tone::Waiting),
             (false, false, true) => ("holds token", Tone::Leader),
@@ -222,9 +237,9 @@ impl Protocol for TokenRing {
                 Some(t) if !s.in_cs => format!("since t={t}"),
                 _ => format!("entries {}", s.entries),
             },
-            holds_token: s.has_token,
+            holds_token: s.tokens > 0,
             details: vec![
-                ("token".into(), if s.has_token { "here".into() } else { "elsewhere".into() }),
+                ("tokens here".into(), s.tokens.to_string()),
                 ("in critical section".into(), s.in_cs.to_string()),
                 ("wants since".into(), s.wanting_since.map_or("-".into(), |t| t.to_string())),
                 ("CS entries".into(), s.entries.to_string()),
@@ -259,9 +274,10 @@ impl Protocol for TokenRing {
                 name: "one token",
                 description: "Exactly one token exists, held by a live node or in flight.",
                 check: |_, snap| {
-                    let holders: Vec<NodeId> = (0..snap.states.len()).filter(|&i| snap.up[i] && snap.states[i].has_token).collect();
+                    let holders: Vec<NodeId> = (0..snap.states.len()).filter(|&i| snap.up[i] && snap.states[i].tokens > 0).collect();
+                    let held: usize = holders.iter().map(|&i| snap.states[i].tokens as usize).sum();
                     let flying = snap.in_flight.len();
-                    match holders.len() + flying {
+                    match held + flying {
                         1 => Ok(()),
                         0 => Err(Breach { nodes: vec![], detail: "the token is lost: no node holds it and none is in flight".into() }),
                         k => Err(Breach { nodes: holders, detail: format!("{k} tokens exist ({flying} in flight)") }),
@@ -272,7 +288,7 @@ impl Protocol for TokenRing {
                 name: "ME2 no stall",
                 description: "While a node waits for the CS, the token still exists to reach it.",
                 check: |_, snap| {
-                    let alive = (0..snap.states.len()).any(|i| snap.up[i] && snap.states[i].has_token) || !snap.in_flight.is_empty();
+                    let alive = (0..snap.states.len()).any(|i| snap.up[i] && snap.states[i].tokens > 0) || !snap.in_flight.is_empty();
                     let waiting: Vec<NodeId> = (0..snap.states.len()).filter(|&i| snap.up[i] && snap.states[i].wanting_since.is_some()).collect();
                     if alive || waiting.is_empty() {
                         Ok(())
@@ -371,6 +387,20 @@ mod tests {
         assert!(h.problems().is_empty(), "{:?}", h.problems());
         let v = &h.sim().trace().violations;
         assert!(v.iter().any(|v| v.invariant == "ME2 no stall" && v.nodes == vec![3]), "{v:?}");
+    }
+
+    #[test]
+    fn the_ready_failures_show_what_they_promise() {
+        let registry = crate::protocols::REGISTRY;
+        let run = |i: usize| {
+            let s = Scenario::parse_strict(TokenRing::info().scenarios[i].fragment, registry).unwrap();
+            let mut h = History::new(s.start(registry).unwrap(), s.acts.clone());
+            while h.step() < 2_000 && h.forward() {}
+            assert!(h.problems().is_empty(), "{:?}", h.problems());
+            h.sim().trace().violations.iter().map(|v| v.invariant).collect::<Vec<_>>()
+        };
+        assert!(run(2).contains(&"ME2 no stall"), "a crash stalls the ring");
+        assert!(run(3).contains(&"ME1 mutual exclusion"), "two tokens let two nodes in");
     }
 
     #[test]
