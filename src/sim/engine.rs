@@ -206,7 +206,8 @@ impl<P: Protocol> Engine<P> {
     /// something. Returns the logged event, if any.
     fn handle_spontaneous(&mut self, me: NodeId, kind: EventKind, handler: impl FnOnce(&P, &mut P::State, &mut Ctx<P>)) -> Option<EventId> {
         let out = self.run(me, handler);
-        let event = (!(out.silent && !out.sends.is_empty())).then(|| self.local_event(me, kind, None));
+        let logged = !out.silent || out.sends.is_empty();
+        let event = logged.then(|| self.local_event(me, kind, None));
         self.apply_effects(me, event, out);
         event
     }

@@ -236,12 +236,10 @@ impl Reducible for AppState {
                 if ended && !self.playing {
                     return self.next(|s| s.notice = Some("The run has ended: nothing is in flight and no timer is armed.".into()));
                 }
+                // Pausing snaps nothing: the picture stays mid-flight where it is.
                 self.next(|s| {
                     s.playing = !s.playing;
                     s.notice = None;
-                    if !s.playing {
-                        // Pausing snaps nothing: the picture stays mid-flight where it is.
-                    }
                 })
             }
             Action::Pause if !self.playing => self,
