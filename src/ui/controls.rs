@@ -195,7 +195,8 @@ pub fn controls() -> Html {
 
     html! {
         <div class="controls" role="toolbar" aria-label="Run controls">
-            <button onclick={click(|| Action::Rewind)} data-action="rewind" title="Back to the start (Home)">{"|◀"}</button>
+            <button onclick={click(|| Action::Reset)} data-action="reset" title="Start afresh: the same settings without your interventions">{"Reset"}</button>
+            <button onclick={click(|| Action::Rewind)} data-action="rewind" title="Back to the start, keeping your interventions (Home)">{"|◀"}</button>
             <button onclick={click(|| Action::StepBack)} data-action="step-back" disabled={step == 0} title="Step back (←)">{"◀ step"}</button>
             if state.playing {
                 <button class="primary" onclick={click(|| Action::TogglePlay)} data-action="pause" title="Pause (space)">{"⏸ pause"}</button>

@@ -92,6 +92,8 @@ pub enum Action {
     Seek(u64),
     /// Back to step 0, keeping the settings and the interventions.
     Rewind,
+    /// Start afresh: the same settings, without any intervention.
+    Reset,
     /// Restart with new settings (protocol, N, topology, seed, parameter); drops interventions.
     Configure(Configure),
     Act(Act),
@@ -210,6 +212,15 @@ impl AppState {
         Rc::new(s)
     }
 
+    /// A new run from `fragment`, keeping the viewer's own choices (theme, speed, zoom).
+    fn reload(&self, fragment: &str) -> AppState {
+        let mut s = AppState::load(fragment, self.theme);
+        s.version = self.version + 1;
+        s.speed = self.speed;
+        s.span = self.span;
+        s
+    }
+
     fn now(&self) -> Time {
         self.history.borrow().sim().now()
     }
@@ -225,12 +236,7 @@ impl Reducible for AppState {
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         match action {
-            Action::Load(fragment) => {
-                let mut s = AppState::load(&fragment, self.theme);
-                s.version = self.version + 1;
-                s.speed = self.speed;
-                Rc::new(s)
-            }
+            Action::Load(fragment) => Rc::new(self.reload(&fragment)),
             Action::TogglePlay => {
                 let ended = self.history.borrow().sim().quiescent();
                 if ended && !self.playing {
@@ -305,6 +311,12 @@ impl Reducible for AppState {
                     s.sync_time();
                 })
             }
+            Action::Reset => {
+                let fresh = Scenario { acts: Vec::new(), at: None, at_time: None, ..self.scenario.clone() };
+                let mut s = self.reload(&fresh.to_fragment());
+                s.notice = Some("Started afresh: same settings, no interventions.".into());
+                Rc::new(s)
+            }
             Action::Configure(change) => {
                 let mut scenario = Scenario { acts: Vec::new(), at: None, at_time: None, ..self.scenario.clone() };
                 match change {
@@ -328,11 +340,7 @@ impl Reducible for AppState {
                         }
                     }
                 }
-                let mut s = AppState::load(&scenario.to_fragment(), self.theme);
-                s.version = self.version + 1;
-                s.speed = self.speed;
-                s.span = self.span;
-                Rc::new(s)
+                Rc::new(self.reload(&scenario.to_fragment()))
             }
             Action::Act(act) => {
                 let t = self.display_time;
