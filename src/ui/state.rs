@@ -236,7 +236,7 @@ impl Reducible for AppState {
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         match action {
-            Action::Load(fragment) => Rc::new(self.reload(&fragment)),
+            Action::Load(fragment) => Rc::new(AppState { span: None, ..self.reload(&fragment) }),
             Action::TogglePlay => {
                 let ended = self.history.borrow().sim().quiescent();
                 if ended && !self.playing {
