@@ -135,10 +135,12 @@ pub fn topology_view() -> Html {
         let head = start.lerp(end, k);
         let selected = state.selected == Selection::Message(f.id);
         let doomed = f.lost.is_some();
-        // The label sits to the right of the direction of travel, clear of the trail.
+        // The label rides beside the head, to the right of the direction of travel, and
+        // keeps to the middle of the link so it never covers a node.
         let d = start.distance(end).max(1.0);
         let (nx, ny) = (-(end.y - start.y) / d, (end.x - start.x) / d);
-        let label_at = Point::new(head.x + nx * 22.0, head.y + ny * 22.0 + 6.0);
+        let along = start.lerp(end, k.clamp(0.3, 0.7));
+        let label_at = Point::new(along.x + nx * 22.0, along.y + ny * 22.0 + 6.0);
         let text = if f.text.is_empty() { f.kind.to_string() } else { format!("{} {}", f.kind, f.text) };
         html! {
             <g class={classes!("message", format!("kind-{}", kind_slot(f.kind)), f.token.then_some("token-msg"), selected.then_some("selected"), doomed.then_some("doomed"))}
