@@ -19,6 +19,10 @@ usage:
       The scenario's cursor (at=) is for viewing and is ignored here.
   dsviz check <URL | fragment | protocol id> --seeds K [--max-events N] [--json]
       run the scenario under seeds 0..K and count the seeds that broke an invariant
+  dsviz soak [--seeds K] [--max-events N] [--json]
+      every protocol's default and ready-made scenarios under K seeds (default 2000):
+      how many seeds broke an invariant, and how long it took. Scenarios inside the
+      algorithm's assumptions should report 0; the failure scenarios are meant to break.
   dsviz help
 
 A scenario is a URL fragment such as
@@ -127,6 +131,37 @@ fn check(args: &Args) -> Result<(), String> {
     Ok(())
 }
 
+fn soak(args: &Args) -> Result<(), String> {
+    let seeds = args.seeds.unwrap_or(2_000);
+    let mut rows = Vec::new();
+    for entry in REGISTRY {
+        let info = (entry.info)();
+        let mut scenarios = vec![(format!("{} (defaults)", info.id), Scenario::defaults(&info))];
+        for ready in info.scenarios {
+            let s = Scenario::parse_strict(ready.fragment, REGISTRY).map_err(|e| format!("{}: {e:?}", ready.fragment))?;
+            scenarios.push((format!("{}: {}", info.id, ready.title), s));
+        }
+        for (title, s) in scenarios {
+            let started = std::time::Instant::now();
+            let mut r = report::check_report(&s, seeds, args.max_events.min(20_000)).map_err(|e| e.to_string())?;
+            let secs = started.elapsed().as_secs_f64();
+            r["title"] = serde_json::json!(title);
+            r["seconds"] = serde_json::json!((secs * 100.0).round() / 100.0);
+            if !args.json {
+                println!("{:>6} / {} seeds broke an invariant  {:>7.2}s  {title}", r["violating_seeds"], r["seeds"], secs);
+                for (name, k) in r["violations_by_invariant"].as_object().into_iter().flatten() {
+                    println!("{:>10}{name}: {k}", "");
+                }
+            }
+            rows.push(r);
+        }
+    }
+    if args.json {
+        print_json(&serde_json::json!({ "soak": rows }));
+    }
+    Ok(())
+}
+
 fn main() -> ExitCode {
     let args = match parse_args(std::env::args().skip(1).collect()) {
         Ok(a) => a,
@@ -142,11 +177,12 @@ fn main() -> ExitCode {
         }
         "run" => run(&args),
         "check" => check(&args),
+        "soak" => soak(&args),
         "help" | "-h" | "--help" => {
             println!("{USAGE}");
             Ok(())
         }
-        other => Err(format!("unknown command '{other}'; accepted: list, run, check, help")),
+        other => Err(format!("unknown command '{other}'; accepted: list, run, check, soak, help")),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
