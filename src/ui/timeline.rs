@@ -14,7 +14,7 @@ use super::text;
 use super::topology::kind_slot;
 use crate::sim::trace::{causal_future, causal_past, Event, EventKind};
 
-const LEFT: f64 = 46.0;
+const LEFT: f64 = 64.0;
 /// Events at the same instant on one node are spread this far apart, in order.
 const SAME_TIME_GAP: f64 = 13.0;
 const TOP: f64 = 34.0;
@@ -253,7 +253,7 @@ pub fn timeline() -> Html {
                 <line class="now-line" x1={now_x.to_string()} y1={(TOP - 10.0).to_string()} x2={now_x.to_string()} y2={(height - 6.0).to_string()} />
                 <defs>
                     <clipPath id="timeline-window">
-                        <rect x={(LEFT - 14.0).to_string()} y="0" width={(frame.x1 - LEFT + 28.0).to_string()} height={height.to_string()} />
+                        <rect x="38" y="0" width={(frame.x1 - 38.0 + 14.0).to_string()} height={height.to_string()} />
                     </clipPath>
                 </defs>
                 <g clip-path="url(#timeline-window)">
