@@ -613,6 +613,7 @@ impl<P: Protocol> Engine<P> {
             up: &self.world.up,
             in_flight: self.world.flights.values().filter(|f| f.lost.is_none()).map(|f| (f.from, f.to, &f.payload)).collect(),
             quiescent: self.quiescent(),
+            trace: &self.trace,
         }
     }
 

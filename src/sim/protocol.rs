@@ -120,6 +120,9 @@ pub struct Snapshot<'a, P: Protocol> {
     pub in_flight: Vec<(NodeId, NodeId, &'a P::Msg)>,
     /// Nothing is left to happen: no message in flight and no timer armed.
     pub quiescent: bool,
+    /// The log so far, for properties about history (who waited since when, what was
+    /// delivered in which order) rather than about the present state.
+    pub trace: &'a super::trace::Trace,
 }
 
 /// A safety or progress property checked after every event.
