@@ -69,23 +69,43 @@ pub fn app() -> Html {
     }
 
     // The URL follows the run (not every frame while playing: on pause and on each act).
+    // A new run (other settings, a ready-made scenario, a reset) gets a new entry in the
+    // browser's history, so Back returns to the run before it; everything else within a
+    // run replaces the entry.
+    let run_id = Rc::as_ptr(&state.history) as usize;
+    let last_run = use_mut_ref(|| run_id);
+    let from_address_bar = use_mut_ref(|| false);
     {
         let fragment = if state.playing { None } else { Some(state.fragment()) };
-        use_effect_with(fragment, |fragment| {
+        let last_run = last_run.clone();
+        let from_address_bar = from_address_bar.clone();
+        use_effect_with((fragment, run_id), move |(fragment, run_id)| {
             if let Some(f) = fragment {
+                let new_run = *last_run.borrow() != *run_id && !from_address_bar.replace(false);
+                *last_run.borrow_mut() = *run_id;
                 if current_hash() != *f {
                     let url = format!("#{f}");
-                    let _ = window().history().and_then(|h| h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url)));
+                    let _ = window().history().and_then(|h| {
+                        if new_run {
+                            h.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url))
+                        } else {
+                            h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url))
+                        }
+                    });
                 }
             }
         });
     }
 
-    // A link pasted into this tab's address bar loads that run.
+    // A link pasted into this tab's address bar (or Back and Forward) loads that run.
     {
         let dispatch = state.dispatcher();
+        let from_address_bar = from_address_bar.clone();
         use_effect_with((), move |_| {
-            let on_hash = Closure::<dyn Fn()>::new(move || dispatch.dispatch(Action::Load(current_hash())));
+            let on_hash = Closure::<dyn Fn()>::new(move || {
+                *from_address_bar.borrow_mut() = true;
+                dispatch.dispatch(Action::Load(current_hash()));
+            });
             let _ = window().add_event_listener_with_callback("hashchange", on_hash.as_ref().unchecked_ref());
             move || {
                 let _ = window().remove_event_listener_with_callback("hashchange", on_hash.as_ref().unchecked_ref());

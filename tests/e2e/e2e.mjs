@@ -166,8 +166,15 @@ try {
   await cp.locator("#timeline [data-event] .dot").first().click();
   check((await cp.locator("#timeline .tl-event.selected").count()) === 1, "an event can be selected on the diagram");
   await cp.screenshot({ path: join(shots, "controls-1920x1080.png") });
+  const ringLink = hash();
   await cp.selectOption("[data-testid=protocol]", "election-ring");
   check((await cp.locator("#topology [data-node]").count()) === 8, "switching protocol restarts with its defaults");
+  await cp.goBack();
+  await cp.waitForTimeout(300);
+  check(hash() === ringLink && (await cp.locator("#topology [data-node]").count()) === 5, "Back returns to the run before, interventions and all");
+  await cp.goForward();
+  await cp.waitForTimeout(300);
+  check((await cp.locator("#topology [data-node]").count()) === 8, "Forward returns to the new run");
   await cp.fill("[data-testid=nodes]", "5");
   await cp.press("[data-testid=nodes]", "Enter");
   await cp.locator("[data-testid=nodes]").blur();
