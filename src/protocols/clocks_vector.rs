@@ -254,7 +254,9 @@ impl Protocol for VectorClocks {
     }
 
     fn label(&self, m: &Msg) -> MsgLabel {
-        MsgLabel { kind: "msg", text: vector_text(&m.vector), token: false }
+        // Past five processes the vector no longer fits beside a moving arrow.
+        let text = if self.n <= 5 { vector_text(&m.vector) } else { format!("L={}", m.lamport) };
+        MsgLabel { kind: "msg", text, token: false }
     }
 
     fn timer_label(&self, _t: &Timer) -> String {
