@@ -139,6 +139,16 @@ pub fn app() -> Html {
         });
     }
 
+    // The tab says which algorithm it shows.
+    {
+        let title = format!("{} · dsviz", state.info.name);
+        use_effect_with(title, |title| {
+            if let Some(doc) = window().document() {
+                doc.set_title(title);
+            }
+        });
+    }
+
     // Notices fade on their own.
     {
         let dispatch = state.dispatcher();
