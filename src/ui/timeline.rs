@@ -233,7 +233,7 @@ pub fn timeline() -> Html {
     let legend = if focus {
         html! { <span class="legend"><i class="sw past" />{"causal past"}<i class="sw future" />{"causal future"}<i class="sw unrelated" />{"concurrent"}</span> }
     } else {
-        html! { <span class="legend hint"><i class="sw send" />{"send"}<i class="sw receive" />{"receive"}<span>{" · click an event: its causal past and future light up"}</span></span> }
+        html! { <span class="legend hint"><i class="sw send" />{"send"}<i class="sw receive" />{"receive"}<span>{" · numbers are Lamport clocks · click an event: its causal past and future light up"}</span></span> }
     };
 
     html! {
