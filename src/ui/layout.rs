@@ -42,7 +42,7 @@ impl Size {
     pub fn inset(self, top: f64, bottom: f64) -> Size {
         Size { w: self.w, h: (self.h - top - bottom).max(160.0), top: self.top + top }
     }
-    fn centre(self) -> Point {
+    pub fn centre(self) -> Point {
         Point::new(self.w / 2.0, self.top + self.h / 2.0)
     }
     /// Radius of the circle nodes sit on, leaving room for the labels outside it:
@@ -118,6 +118,21 @@ pub fn arrow_ends(a: Point, b: Point, radius: f64) -> (Point, Point) {
         Point::new(a.x + ux * trim + nx * shift, a.y + uy * trim + ny * shift),
         Point::new(b.x - ux * trim + nx * shift, b.y - uy * trim + ny * shift),
     )
+}
+
+/// Where a message's label goes: on a circle, towards the middle of the ring from the
+/// middle of its link (the open space, away from the node labels outside); elsewhere,
+/// beside the link on the right of the direction of travel.
+pub fn message_label_spot(size: Size, topology: Topology, start: Point, end: Point) -> Point {
+    let mid = start.lerp(end, 0.5);
+    let (dx, dy) = if matches!(topology, Topology::Ring | Topology::Complete) {
+        let c = size.centre();
+        (c.x - mid.x, c.y - mid.y)
+    } else {
+        (-(end.y - start.y), end.x - start.x)
+    };
+    let d = (dx * dx + dy * dy).sqrt().max(1.0);
+    Point::new(mid.x + dx / d * 26.0, mid.y + dy / d * 26.0 + 6.0)
 }
 
 /// How far along its path a message is at `now`: 0 at sending, 1 at arrival.

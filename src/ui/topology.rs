@@ -135,12 +135,7 @@ pub fn topology_view() -> Html {
         let head = start.lerp(end, k);
         let selected = state.selected == Selection::Message(f.id);
         let doomed = f.lost.is_some();
-        // The label rides beside the head, to the right of the direction of travel, and
-        // keeps to the middle of the link so it never covers a node.
-        let d = start.distance(end).max(1.0);
-        let (nx, ny) = (-(end.y - start.y) / d, (end.x - start.x) / d);
-        let along = start.lerp(end, k.clamp(0.3, 0.7));
-        let label_at = Point::new(along.x + nx * 22.0, along.y + ny * 22.0 + 6.0);
+        let label_at = layout::message_label_spot(area, topology, start, end);
         let text = if f.text.is_empty() { f.kind.to_string() } else { format!("{} {}", f.kind, f.text) };
         html! {
             <g class={classes!("message", format!("kind-{}", kind_slot(f.kind)), f.token.then_some("token-msg"), selected.then_some("selected"), doomed.then_some("doomed"))}
@@ -152,7 +147,10 @@ pub fn topology_view() -> Html {
                 } else {
                     <polygon class="msg-head" points={arrow_head(head, Point::new(head.x - (end.x - start.x), head.y - (end.y - start.y)), (start.distance(end) * 0.3).clamp(12.0, 26.0))} />
                 }
-                <text class="msg-label" x={label_at.x.to_string()} y={label_at.y.to_string()}>{text}</text>
+                // The token needs no caption: the coin says what it is.
+                if !f.token {
+                    <text class="msg-label" x={label_at.x.to_string()} y={label_at.y.to_string()} style={format!("font-size:{:.0}px", (start.distance(end) * 0.13).clamp(13.0, 19.0))}>{text}</text>
+                }
             </g>
         }
     });
