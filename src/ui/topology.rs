@@ -149,7 +149,7 @@ pub fn topology_view() -> Html {
                 }
                 // The token needs no caption: the coin says what it is.
                 if !f.token {
-                    <text class="msg-label" x={label_at.x.to_string()} y={label_at.y.to_string()} style={format!("font-size:{:.0}px", (start.distance(end) * 0.13).clamp(13.0, 19.0))}>{text}</text>
+                    <text class="msg-label" x={label_at.x.to_string()} y={label_at.y.to_string()} style={format!("font-size:{:.0}px", (pos[f.from].distance(pos[f.to]) * 0.1).clamp(13.0, 20.0))}>{text}</text>
                 }
             </g>
         }
