@@ -29,18 +29,24 @@ pub struct Size {
     pub h: f64,
     /// Where the area starts vertically (a band above it is kept for a caption).
     pub top: f64,
+    /// Room the labels beside a node need, in pixels (from its longest label).
+    pub label_room: f64,
 }
 
 impl Size {
     /// Before the first measurement, and the smallest size drawn into.
-    pub const FALLBACK: Size = Size { w: 800.0, h: 600.0, top: 0.0 };
+    pub const FALLBACK: Size = Size { w: 800.0, h: 600.0, top: 0.0, label_room: 150.0 };
 
     pub fn new(w: f64, h: f64) -> Size {
-        Size { w: w.max(240.0), h: h.max(200.0), top: 0.0 }
+        Size { w: w.max(240.0), h: h.max(200.0), ..Size::FALLBACK }
     }
     /// The same area less a band of `top` pixels above and `bottom` below.
     pub fn inset(self, top: f64, bottom: f64) -> Size {
-        Size { w: self.w, h: (self.h - top - bottom).max(160.0), top: self.top + top }
+        Size { h: (self.h - top - bottom).max(160.0), top: self.top + top, ..self }
+    }
+    /// Room for labels of up to `chars` characters beside the nodes (bold, 20px).
+    pub fn with_labels(self, chars: usize) -> Size {
+        Size { label_room: (chars as f64 * 12.5 + 16.0).clamp(60.0, 280.0), ..self }
     }
     pub fn centre(self) -> Point {
         Point::new(self.w / 2.0, self.top + self.h / 2.0)
@@ -49,7 +55,7 @@ impl Size {
     /// two lines above the top node and below the bottom one, a word beside the sides.
     fn ring_radius(self, n: usize) -> f64 {
         let r = node_radius(self, n);
-        let side = if side_labels(self, n) { 160.0 } else { 20.0 };
+        let side = if side_labels(self, n) { self.label_room } else { 20.0 };
         (self.w / 2.0 - r - side).min(self.h / 2.0 - r - 50.0).max(2.4 * r)
     }
 }
@@ -67,7 +73,7 @@ fn side_labels(size: Size, n: usize) -> bool {
 
 /// Node radius: large enough to read from the back of a hall, small enough not to touch.
 pub fn node_radius(size: Size, n: usize) -> f64 {
-    let side = if side_labels(size, n) { 170.0 } else { 40.0 };
+    let side = if side_labels(size, n) { size.label_room + 10.0 } else { 40.0 };
     let rough = (size.w / 2.0 - side).min(size.h / 2.0 - 80.0).max(50.0);
     let circumference = std::f64::consts::TAU * rough;
     (circumference / n.max(1) as f64 * 0.28).clamp(12.0, 40.0).min(size.h / 12.0)

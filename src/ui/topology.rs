@@ -50,16 +50,18 @@ pub fn topology_view() -> Html {
     let state = use_context::<AppHandle>().expect("app context");
     let boxed = use_node_ref();
     let size = use_box_size(boxed.clone());
-    // Bands for the caption above and the legend below the drawing.
-    let area = size.inset(CAPTION_BAND, LEGEND_BAND);
     let h = state.history.borrow();
     let sim = h.sim();
+    let views = sim.node_views();
+    // Bands for the caption above and the legend below the drawing, and room beside the
+    // nodes for the longest label on screen.
+    let longest = views.iter().map(|v| v.role.chars().count().max(v.badge.chars().count() * 4 / 5)).max().unwrap_or(8);
+    let area = size.inset(CAPTION_BAND, LEGEND_BAND).with_labels(longest);
     let setup = sim.setup();
     let n = setup.n;
     let topology = setup.topology;
     let pos = layout::node_positions(area, topology, n);
     let r = layout::node_radius(area, n);
-    let views = sim.node_views();
     let up = sim.up().to_vec();
     let net = sim.network();
     let t = state.display_time.max(sim.now());
@@ -149,7 +151,7 @@ pub fn topology_view() -> Html {
                 }
                 // The token needs no caption: the coin says what it is.
                 if !f.token {
-                    <text class="msg-label" x={label_at.x.to_string()} y={label_at.y.to_string()} style={format!("font-size:{:.0}px", (pos[f.from].distance(pos[f.to]) * 0.1).clamp(13.0, 20.0))}>{text}</text>
+                    <text class="msg-label" x={label_at.x.to_string()} y={label_at.y.to_string()} style={format!("font-size:{:.0}px", (pos[f.from].distance(pos[f.to]) * 0.11).clamp(15.0, 20.0))}>{text}</text>
                 }
             </g>
         }
