@@ -55,8 +55,8 @@ impl Size {
     /// two lines above the top node and below the bottom one, a word beside the sides.
     fn ring_radius(self, n: usize) -> f64 {
         let r = node_radius(self, n);
-        let side = if side_labels(self, n) { self.label_room } else { 20.0 };
-        (self.w / 2.0 - r - side).min(self.h / 2.0 - r - 50.0).max(2.4 * r)
+        let (side, under) = if side_labels(self, n) { (self.label_room, 50.0) } else { (20.0, 60.0) };
+        (self.w / 2.0 - r - side).min(self.h / 2.0 - r - under).max(2.4 * r)
     }
 }
 
@@ -67,8 +67,16 @@ pub fn labels_fit(n: usize) -> bool {
 }
 
 /// Whether labels go beside the nodes (outward); in a narrow box they go underneath.
-fn side_labels(size: Size, n: usize) -> bool {
-    labels_fit(n) && size.w >= 560.0
+/// Beside the nodes when that costs the ring little; underneath when long labels in a
+/// narrow box would shrink the ring too much.
+pub fn side_labels(size: Size, n: usize) -> bool {
+    if !labels_fit(n) {
+        return false;
+    }
+    let r = 40.0_f64.min(size.h / 12.0);
+    let beside = (size.w / 2.0 - size.label_room - r).min(size.h / 2.0 - r - 50.0);
+    let below = (size.w / 2.0 - r - 20.0).min(size.h / 2.0 - r - 60.0);
+    beside >= 0.8 * below
 }
 
 /// Node radius: large enough to read from the back of a hall, small enough not to touch.
@@ -185,7 +193,7 @@ pub fn label_spot(size: Size, topology: Topology, node: Point, radius: f64) -> (
     let (dx, dy) = (node.x - c.x, node.y - c.y);
     let d = (dx * dx + dy * dy).sqrt();
     let circular = matches!(topology, Topology::Ring | Topology::Complete | Topology::Star);
-    if !circular || d < 1.0 || size.w < 560.0 {
+    if !circular || d < 1.0 || !side_labels(size, 2) {
         return (Point::new(node.x, node.y + radius + 22.0), Anchor::Middle);
     }
     let (ux, uy) = (dx / d, dy / d);

@@ -57,6 +57,19 @@ pub fn topology_view() -> Html {
     // nodes for the longest label on screen.
     let longest = views.iter().map(|v| v.role.chars().count().max(v.badge.chars().count() * 4 / 5)).max().unwrap_or(8);
     let area = size.inset(CAPTION_BAND, LEGEND_BAND).with_labels(longest);
+    // When neighbours end up too close for two lines of label, the role is left to the
+    // node's colour (the legend says which is which) and only the badge is written.
+    let spacing = |a: layout::Size| {
+        let p = layout::node_positions(a, sim.setup().topology, views.len());
+        if p.len() < 2 { f64::MAX } else { p[0].distance(p[1]) - 2.0 * layout::node_radius(a, views.len()) }
+    };
+    let compact = spacing(area) < 110.0;
+    let area = if compact {
+        let badge = views.iter().map(|v| v.badge.chars().count()).max().unwrap_or(6);
+        size.inset(CAPTION_BAND, LEGEND_BAND).with_labels(badge * 3 / 4)
+    } else {
+        area
+    };
     let setup = sim.setup();
     let n = setup.n;
     let topology = setup.topology;
@@ -117,7 +130,9 @@ pub fn topology_view() -> Html {
                 if down {
                     <text class="down-mark" x={p.x.to_string()} y={(p.y + r * 0.45).to_string()} style={format!("font-size:{:.0}px", r * 1.5)}>{"✕"}</text>
                 }
-                if layout::labels_fit(n) {
+                if layout::labels_fit(n) && compact {
+                    <text class="node-badge compact" x={label.x.to_string()} y={(label.y - 4.0).to_string()} style={anchor}>{ if down { "crashed".to_string() } else { v.badge.clone() } }</text>
+                } else if layout::labels_fit(n) {
                 <text class="node-role" x={label.x.to_string()} y={label.y.to_string()} style={anchor.clone()}>{ if down { "crashed" } else { v.role } }</text>
                 <text class="node-badge" x={label.x.to_string()} y={(label.y + 21.0).to_string()} style={anchor}>{v.badge.clone()}</text>
                 }
