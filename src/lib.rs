@@ -3,3 +3,4 @@ pub mod sim;
 pub mod protocols;
 pub mod ui;
 pub mod report;
+pub mod words;

@@ -7,6 +7,7 @@ use crate::protocols::REGISTRY;
 use crate::sim::params::{ParamKind, ParamValue};
 use crate::sim::protocol::Textbook;
 use crate::sim::{History, Scenario, ScenarioError};
+use crate::words::{Dictionary, Lang};
 
 /// Default cap on logged events for a run that never goes quiet (a circulating token).
 pub const DEFAULT_MAX_EVENTS: usize = 100_000;
@@ -16,7 +17,7 @@ pub const DEFAULT_MAX_EVENTS: usize = 100_000;
 pub fn run(scenario: &Scenario, max_events: usize) -> Result<History, ScenarioError> {
     let sim = scenario.start(REGISTRY)?;
     let mut history = History::new(sim, scenario.acts.clone());
-    while history.sim().trace().events.len() < max_events && history.forward() {}
+    while history.sim().trace().events().len() < max_events && history.forward() {}
     Ok(history)
 }
 
@@ -33,22 +34,24 @@ pub fn run_report(scenario: &Scenario, history: &History) -> Value {
     let sim = history.sim();
     let trace = sim.trace();
     let c = sim.counters();
+    let d = english(&sim.info());
     let metrics: Map<String, Value> = sim
         .metrics()
         .iter()
-        .map(|m| (m.name.to_string(), json!({ "measured": m.measured, "textbook": textbook(&m.textbook), "formula": m.formula })))
+        .map(|m| (m.id.to_string(), json!({ "measured": m.measured, "textbook": textbook(&m.textbook), "formula": d.render(&m.formula) })))
         .collect();
     let violations: Vec<Value> = trace
-        .violations
+        .violations()
         .iter()
-        .map(|v| json!({ "invariant": v.invariant, "event": v.event, "step": v.step, "time": v.time, "nodes": v.nodes, "detail": v.detail }))
+        .map(|v| json!({ "invariant": v.invariant, "event": v.event, "step": v.step, "time": v.time, "nodes": v.nodes, "detail": d.render(&v.detail) }))
         .collect();
+    let problems: Vec<String> = history.problems().iter().map(|p| d.render(p)).collect();
     let end = Scenario { acts: history.acts().to_vec(), at: Some(history.step()), at_time: None, ..scenario.clone() };
     json!({
         "protocol": scenario.protocol,
         "n": scenario.n,
         "seed": scenario.seed,
-        "events": trace.events.len(),
+        "events": trace.events().len(),
         "steps": history.step(),
         "time": sim.now(),
         "quiescent": sim.quiescent(),
@@ -61,7 +64,7 @@ pub fn run_report(scenario: &Scenario, history: &History) -> Value {
         },
         "metrics": metrics,
         "violations": violations,
-        "skipped_interventions": history.problems(),
+        "skipped_interventions": problems,
         "trace_hash": format!("{:016x}", trace.hash()),
         "url": format!("#{}", end.to_fragment()),
     })
@@ -75,7 +78,7 @@ pub fn check_report(scenario: &Scenario, seeds: u64, max_events: usize) -> Resul
     for seed in 0..seeds {
         let s = Scenario { seed, at: None, at_time: None, ..scenario.clone() };
         let history = run(&s, max_events)?;
-        let violations = &history.sim().trace().violations;
+        let violations = history.sim().trace().violations();
         if violations.is_empty() {
             continue;
         }
@@ -100,13 +103,18 @@ pub fn check_report(scenario: &Scenario, seeds: u64, max_events: usize) -> Resul
     }))
 }
 
-fn param_json(spec: &crate::sim::ParamSpec) -> Value {
+/// The command line speaks English; ids stay ids.
+fn english(info: &crate::sim::ProtocolInfo) -> Dictionary {
+    Dictionary::new(Lang::En, info.words, crate::ui::words::UI)
+}
+
+fn param_json(d: &Dictionary, spec: &crate::sim::ParamSpec) -> Value {
     let default = match &spec.default {
         ParamValue::Int(v) => json!(v),
         ParamValue::Bool(b) => json!(b),
         ParamValue::Choice(c) => json!(c),
     };
-    let mut p = json!({ "name": spec.name, "type": spec.type_name(), "default": default, "help": spec.help, "accepted": spec.accepted() });
+    let mut p = json!({ "name": spec.name, "type": spec.type_name(), "default": default, "help": d.id("param", spec.name), "accepted": spec.accepted() });
     match &spec.kind {
         ParamKind::Int { min, max } => {
             p["min"] = json!(min);
@@ -124,11 +132,12 @@ pub fn list_report() -> Value {
         .iter()
         .map(|e| {
             let info = (e.info)();
+            let d = english(&info);
             json!({
                 "id": info.id,
-                "name": info.name,
+                "name": d.word("name"),
                 "family": info.family,
-                "summary": info.summary,
+                "summary": d.word("summary"),
                 "nodes": { "min": info.nodes.min, "max": info.nodes.max, "default": info.nodes.default },
                 "topologies": info.topologies.iter().map(|t| t.name()).collect::<Vec<_>>(),
                 "network": {
@@ -137,9 +146,9 @@ pub fn list_report() -> Value {
                     "duplicate_percent": crate::sim::network::format_percent(info.network.duplicate),
                     "fifo": info.network.fifo,
                 },
-                "parameters": info.params.iter().map(param_json).collect::<Vec<_>>(),
-                "inputs": info.inputs.iter().map(|i| json!({ "id": i.id, "label": i.label })).collect::<Vec<_>>(),
-                "scenarios": info.scenarios.iter().map(|s| json!({ "title": s.title, "explanation": s.explanation, "fragment": s.fragment })).collect::<Vec<_>>(),
+                "parameters": info.params.iter().map(|p| param_json(&d, p)).collect::<Vec<_>>(),
+                "inputs": info.inputs.iter().map(|i| json!({ "id": i.id, "label": d.id("input", i.id) })).collect::<Vec<_>>(),
+                "scenarios": info.scenarios.iter().map(|s| json!({ "id": s.id, "title": d.id("scenario", s.id), "explanation": d.word(&format!("scenario.{}.about", s.id)), "fragment": s.fragment })).collect::<Vec<_>>(),
             })
         })
         .collect();

@@ -74,7 +74,7 @@ fn back_then_forward_changes_nothing() {
             h.forward();
         }
         assert_eq!(print(&h), here, "{}", s.to_fragment());
-        assert!(h.known_trace().events.len() >= h.sim().trace().events.len());
+        assert!(h.known_trace().known_events().len() >= h.sim().trace().events().len());
     }
 }
 
@@ -84,16 +84,16 @@ fn acting_in_the_past_forks_and_the_fork_replays() {
     let mut h = history(&s);
     h.seek(400);
     assert_eq!(h.acts().len(), 1);
-    let long = h.sim().trace().events.len();
+    let long = h.sim().trace().events().len();
     h.seek(20);
     assert_eq!(h.horizon(), 400, "the horizon stays while looking back");
-    assert!(h.known_trace().events.len() == long, "the run ahead is still known");
+    assert!(h.known_trace().known_events().len() == long, "the run ahead is still known");
     h.act(Act::Crash(1), None).unwrap();
     assert_eq!(h.horizon(), 20, "acting cuts the future");
     assert_eq!(h.acts().len(), 1, "the later intervention is gone");
     assert_eq!(h.acts()[0].act, Act::Crash(1));
-    assert!(h.sim().trace().events.len() < long);
-    assert_eq!(h.known_trace().events.len(), h.sim().trace().events.len(), "nothing is ahead after a fork");
+    assert!(h.sim().trace().events().len() < long);
+    assert_eq!(h.known_trace().known_events().len(), h.sim().trace().events().len(), "nothing is ahead after a fork");
     // The forked run is a scenario like any other: replaying it from scratch agrees.
     h.seek(300);
     let forked = Scenario { acts: h.acts().to_vec(), ..s.clone() };
@@ -109,12 +109,12 @@ fn a_click_between_steps_replays_at_its_instant() {
     h.seek(3);
     let next = h.sim().next_due().unwrap();
     let t = h.sim().now() + (next - h.sim().now()) / 2;
-    h.act(Act::Input(2, "request".into()), Some(t)).unwrap();
+    h.act(Act::Input(2, "request".into(), None), Some(t)).unwrap();
     assert_eq!(h.acts()[0].time, Some(t));
     h.seek(40);
     let replay = Scenario { acts: h.acts().to_vec(), ..s };
     assert_eq!(print(&h), straight(&replay, 40));
-    let input = h.sim().trace().events.iter().find(|e| matches!(e.kind, dsviz::sim::EventKind::Input { .. })).unwrap();
+    let input = h.sim().trace().events().iter().find(|e| matches!(e.kind, dsviz::sim::EventKind::Input { .. })).unwrap();
     assert_eq!(input.time, t, "the input happened where it was clicked");
 }
 
@@ -123,7 +123,7 @@ fn interventions_that_cannot_apply_are_reported_not_fatal() {
     let s = Scenario::parse_strict("v=1&proto=mutex-token-ring&n=4&act=0:drop:99,3:recover:1", REGISTRY).unwrap();
     let mut h = history(&s);
     h.seek(10);
-    let problems = h.problems().join("\n");
+    let problems = h.problems().iter().map(|p| p.en(&[])).collect::<Vec<_>>().join("\n");
     assert!(problems.contains("drop:99") && problems.contains("does not exist"), "{problems}");
     assert!(problems.contains("recover:1") && problems.contains("not down"), "{problems}");
     assert_eq!(h.step(), 10);
@@ -135,7 +135,7 @@ fn the_log_is_in_time_order() {
     for s in every_scenario() {
         let mut h = history(&s);
         h.seek(800);
-        let times: Vec<u64> = h.sim().trace().events.iter().map(|e| e.time).collect();
+        let times: Vec<u64> = h.sim().trace().events().iter().map(|e| e.time).collect();
         assert!(times.windows(2).all(|w| w[0] <= w[1]), "{}", s.to_fragment());
     }
 }

@@ -1,6 +1,10 @@
 //! The same scenario gives the same run natively and in the browser, bit for bit: these
 //! digests were taken from a native run and are checked on both targets (natively by
-//! `cargo test`, in headless Chrome by `wasm-pack test`).
+//! `cargo test`, in headless Chrome by `wasm-pack test`). Every ready-made scenario of
+//! every protocol is here, plus runs that lean on the network's randomness.
+//!
+//! `DSVIZ_PRINT_DIGESTS=1 cargo test --test portable -- --nocapture` prints the table
+//! (only when the URL format's version changes may the pinned values change).
 
 #[cfg(target_arch = "wasm32")]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
@@ -8,12 +12,49 @@ wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 use dsviz::protocols::REGISTRY;
 use dsviz::sim::{History, Scenario};
 
-/// (scenario, steps to run, trace digest).
-const RUNS: &[(&str, u64, u64)] = &[
-    ("v=1&proto=mutex-token-ring&n=6&seed=7&p.cs=120&p.requests=400", 2_000, 0x5f5a5a90c34a5097),
-    ("v=1&proto=mutex-token-ring&n=5&seed=3&delay=1-100&drop=2&dup=3&fifo=0&act=4:crash:2,40@900:recover:2", 1_500, 0xa65641dc31347014),
-    ("v=1&proto=election-ring&n=12&seed=9&p.ids=random&p.initiators=all&delay=1-90&fifo=0", 5_000, 0x474ca5ef7c3a3330),
+/// Steps to run each ready-made scenario for.
+const STEPS: u64 = 1_500;
+
+/// Extra runs: (scenario, steps).
+const EXTRA: &[(&str, u64)] = &[
+    ("v=1&proto=mutex-token-ring&n=5&seed=3&delay=1-100&drop=2&dup=3&fifo=0&act=4:crash:2,40@900:recover:2", 1_500),
+    ("v=1&proto=election-ring&n=12&seed=9&p.ids=random&p.initiators=all&delay=1-90&fifo=0", 5_000),
+    ("v=1&proto=clocks-vector&n=5&seed=5&delay=1-300&dup=10&p.actions=30", 3_000),
 ];
+
+/// Digests in the order of `runs()`.
+const DIGESTS: &[u64] = &[
+    0x8fbecb5fb82b6c19,
+    0xbe9c99e6fbaeb1f5,
+    0x08db99dfd4eb8153,
+    0x750ffe6ef54d439f,
+    0xa22cfb63e8613b7e,
+    0x7ca100151b22f8b6,
+    0x7ca100151b22f8b6,
+    0x25dbc702bc826635,
+    0x8a5964c51bff6e41,
+    0x3a895cdbb22dc2f9,
+    0x2397fb5efd17f26e,
+    0x868ca41408c44681,
+    0x4691f3c98955532c,
+    0x76ab895a4f781292,
+    0xc999f94896de04cc,
+    0x5f8ca0af2cb89256,
+    0xbf9a3145bb74ea59,
+];
+
+fn runs() -> Vec<(String, u64)> {
+    let mut out: Vec<(String, u64)> = Vec::new();
+    for entry in REGISTRY {
+        let info = (entry.info)();
+        out.push((format!("v=1&proto={}", info.id), STEPS));
+        for ready in info.scenarios {
+            out.push((ready.fragment.to_string(), STEPS));
+        }
+    }
+    out.extend(EXTRA.iter().map(|(f, s)| (f.to_string(), *s)));
+    out
+}
 
 fn digest(fragment: &str, steps: u64) -> u64 {
     let scenario = Scenario::parse_strict(fragment, REGISTRY).expect("a valid scenario");
@@ -25,8 +66,16 @@ fn digest(fragment: &str, steps: u64) -> u64 {
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn runs_are_identical_on_every_target() {
-    for (fragment, steps, expected) in RUNS {
-        let got = digest(fragment, *steps);
-        assert_eq!(got, *expected, "{fragment}: digest {got:#018x}");
+    let runs = runs();
+    let got: Vec<u64> = runs.iter().map(|(f, s)| digest(f, *s)).collect();
+    #[cfg(not(target_arch = "wasm32"))]
+    if std::env::var_os("DSVIZ_PRINT_DIGESTS").is_some() {
+        for (d, (f, _)) in got.iter().zip(&runs) {
+            println!("    {d:#018x}, // {f}");
+        }
+    }
+    assert_eq!(got.len(), DIGESTS.len(), "every protocol and every ready-made scenario has a pinned digest");
+    for ((fragment, _), (got, want)) in runs.iter().zip(got.iter().zip(DIGESTS)) {
+        assert_eq!(got, want, "{fragment}: digest {got:#018x}");
     }
 }

@@ -139,7 +139,7 @@ fn soak(args: &Args) -> Result<(), String> {
         let mut scenarios = vec![(format!("{} (defaults)", info.id), Scenario::defaults(&info))];
         for ready in info.scenarios {
             let s = Scenario::parse_strict(ready.fragment, REGISTRY).map_err(|e| format!("{}: {e:?}", ready.fragment))?;
-            scenarios.push((format!("{}: {}", info.id, ready.title), s));
+            scenarios.push((format!("{}: {}", info.id, ready.id), s));
         }
         for (title, s) in scenarios {
             let started = std::time::Instant::now();

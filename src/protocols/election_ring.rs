@@ -54,12 +54,15 @@
 
 use std::collections::BTreeMap;
 
+use crate::phrase;
 use crate::sim::engine::RunView;
 use crate::sim::protocol::*;
 use crate::sim::rng::SimRng;
 use crate::sim::topology::Topology;
-use crate::sim::trace::{EventKind, Trace};
+use crate::sim::trace::{Event, EventKind, Trace};
+use crate::sim::view::{Glyph, NodeView, Tone};
 use crate::sim::{EventId, NetworkConfig, NodeId, ParamSpec};
+use crate::words::{w, Text, Words};
 
 /// How identifiers are laid out on the ring, relative to the starter.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -90,7 +93,7 @@ pub struct ChangRoberts {
     starter: NodeId,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Node {
     pub id: u32,
     pub participant: bool,
@@ -116,17 +119,17 @@ impl Node {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Msg {
     Election { id: u32 },
     Elected { id: u32 },
 }
 
 /// The algorithm has no timers.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Timer {}
 
-const START: InputSpec = InputSpec { id: "start", label: "Start an election here" };
+const START: InputSpec = InputSpec::plain("start");
 
 const IDS: &[&str] = &["worst", "best", "random"];
 const INITIATORS: &[&str] = &["one", "all", "none"];
@@ -153,9 +156,9 @@ fn layout_ids(n: usize, layout: Layout, starter: NodeId, shuffle: u64) -> Vec<u3
 
 /// Textbook figures for one election under these settings.
 struct Costs {
-    messages: (Textbook, &'static str),
-    election: (Textbook, &'static str),
-    turnaround: (Textbook, &'static str),
+    messages: (Textbook, Text),
+    election: (Textbook, Text),
+    turnaround: (Textbook, Text),
 }
 
 impl ChangRoberts {
@@ -171,7 +174,7 @@ impl ChangRoberts {
         s.involved = true;
         s.started += 1;
         ctx.mark("start");
-        ctx.note(format!("starts an election: sends its own id {}", s.id));
+        ctx.note(phrase!("note.starts", s.id));
         ctx.send(self.next(me), Msg::Election { id: s.id });
     }
 
@@ -179,18 +182,18 @@ impl ChangRoberts {
         self.ids.iter().position(|&x| x == id)
     }
 
-    fn describe_leader(&self, id: u32) -> String {
+    fn describe_leader(&self, id: u32) -> Text {
         match self.node_of(id) {
-            Some(node) => format!("id {id} (node {node})"),
-            None => format!("id {id}"),
+            Some(node) => phrase!("leader_at", id, node),
+            None => phrase!("leader_id", id),
         }
     }
 
     fn costs(&self) -> Costs {
         let n = self.n as f64;
         let quad = n * (n + 3.0) / 2.0;
-        let exact = |v: f64, f: &'static str| (Textbook::Exact(v), f);
-        let range = |a: f64, b: f64, f: &'static str| (Textbook::Range(a, b), f);
+        let exact = |v: f64, f: &'static str| (Textbook::Exact(v), formula(f));
+        let range = |a: f64, b: f64, f: &'static str| (Textbook::Range(a, b), formula(f));
         match (self.initiators, self.layout) {
             (Initiators::One, Layout::Worst) => Costs {
                 messages: exact(3.0 * n - 1.0, "3N-1"),
@@ -227,7 +230,7 @@ impl ChangRoberts {
     }
 }
 
-/// What one election cost, read from the log.
+/// What one election cost, counted as it runs.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 struct Round {
     election: u64,
@@ -237,118 +240,73 @@ struct Round {
     finished: bool,
 }
 
-/// Splits the log into elections (each ends with the coordinator's "done" mark) and
-/// measures each. The turnaround is the longest chain of transits counted from the
-/// round's own starts, not the engine's `hops`, which count from step 0 and so would
-/// include earlier elections.
-fn rounds(trace: &Trace, n: usize) -> Vec<Round> {
-    let mut out = Vec::new();
-    let mut round = Round::default();
-    // Chain length reached by each node in this round; None: not reached yet.
-    let mut depth: Vec<Option<u32>> = vec![None; n];
-    let mut sent_at_depth: BTreeMap<EventId, u32> = BTreeMap::new();
-    let mut active = false;
-    for e in &trace.events {
-        let Some(node) = e.node else { continue };
-        match e.kind {
-            EventKind::Send { msg } => {
-                // A node that sends without being reached in this round starts a chain:
-                // an initiator, or one woken by a message left over from the last round.
-                let d = *depth[node].get_or_insert(0);
-                sent_at_depth.insert(e.id, d);
-                let m = &trace.messages[msg];
-                if m.from != m.to {
-                    match m.kind {
-                        "election" => round.election += 1,
-                        _ => round.elected += 1,
-                    }
-                }
-                active = true;
-            }
-            EventKind::Receive { msg } => {
-                if let Some(&d) = sent_at_depth.get(&trace.messages[msg].send_event) {
-                    let slot = &mut depth[node];
-                    *slot = Some(slot.map_or(d + 1, |x| x.max(d + 1)));
-                    round.turnaround = round.turnaround.max(d + 1);
-                }
-            }
-            _ => {}
-        }
-        if e.marks.contains(&"done") {
-            round.turnaround = depth[node].unwrap_or(round.turnaround);
-            round.finished = true;
-            out.push(std::mem::take(&mut round));
-            depth.iter_mut().for_each(|d| *d = None);
-            sent_at_depth.clear();
-            active = false;
+/// The log split into elections (each ends with the coordinator's "done" mark), each
+/// measured as its events come in. The turnaround is the longest chain of transits
+/// counted from the round's own starts, not the engine's `hops`, which count from step 0
+/// and so would include earlier elections.
+#[derive(Clone, Debug, Default)]
+pub struct Stats {
+    round: Round,
+    /// Chain length reached by each node in this round (absent: not reached yet).
+    depth: BTreeMap<NodeId, u32>,
+    /// Chain length at each send of this round (cleared when the round ends).
+    sent_at_depth: BTreeMap<EventId, u32>,
+    active: bool,
+    last_finished: Option<Round>,
+    finished: u32,
+}
+
+impl Stats {
+    /// The election under way, else the last one finished.
+    fn latest(&self) -> Option<&Round> {
+        if self.active {
+            Some(&self.round)
+        } else {
+            self.last_finished.as_ref()
         }
     }
-    if active {
-        out.push(round);
+}
+
+/// A formula for the metrics table: algebra stays as written, the words are translated.
+fn formula(f: &'static str) -> Text {
+    match f {
+        "2N (best) .. 3N-1 (worst)" => Text::key("formula.one_random"),
+        "N(N+3)/2, i.e. O(N²)" => Text::key("formula.all_worst"),
+        "3N-1 .. N(N+3)/2, O(N log N) on average" => Text::key("formula.all_random"),
+        "2N (one start, at the largest) .. N(N+3)/2 (all, worst order)" => Text::key("formula.clicks"),
+        algebra => Text::plain(algebra),
     }
-    out
 }
 
 impl Protocol for ChangRoberts {
     type State = Node;
     type Msg = Msg;
     type Timer = Timer;
+    type Stats = Stats;
 
     fn info() -> ProtocolInfo {
         ProtocolInfo {
             id: "election-ring",
-            name: "Ring election (Chang-Roberts)",
-            family: "Leader election",
-            summary: "Ids travel one way round a ring; each node passes on larger ids, swaps in its own for smaller ones, \
-                      and swallows smaller ones once it has sent its own. The id that comes home is the largest: its owner \
-                      announces itself with an Elected message. One initiator costs 2N to 3N-1 messages.",
+            family: "election",
             nodes: NodeRange { min: 2, max: 64, default: 8 },
             topologies: &[Topology::Ring],
             network: NetworkConfig::default(),
             params: vec![
-                ParamSpec::choice(
-                    "ids",
-                    "Identifier layout: worst (largest id just before the starter, decreasing along the ring), \
-                     best (largest id at the starter, increasing after it), random (a permutation drawn from shuffle)",
-                    IDS,
-                    "worst",
-                ),
-                ParamSpec::choice("initiators", "Who starts an election at time 0: the starter, every node at once, or none (click a node)", INITIATORS, "one"),
-                ParamSpec::int("starter", "The node that starts when initiators=one; the worst and best layouts are placed around it", 0, 63, 0),
-                ParamSpec::int("shuffle", "Seed of the random id permutation (ids=random)", 0, 1_000_000, 1),
+                ParamSpec::choice("ids", IDS, "worst"),
+                ParamSpec::choice("initiators", INITIATORS, "one"),
+                ParamSpec::int("starter", 0, 63, 0),
+                ParamSpec::int("shuffle", 0, 1_000_000, 1),
             ],
             inputs: &[START],
+            workload: None,
             scenarios: &[
-                ReadyScenario {
-                    title: "Worst case: 3N-1 messages",
-                    explanation: "Node 0 starts, and the largest id (8) sits on node 7, just behind it. The wave needs 7 hops to \
-                                  reach node 7, id 8 then needs 8 hops to come home, and Elected 8 more: 23 messages, each waiting \
-                                  for the one before, so the turnaround is 23 transits too. Compare both with 3N-1.",
-                    fragment: "v=1&proto=election-ring&n=8&seed=1&p.ids=worst&p.initiators=one&p.starter=0",
-                },
-                ReadyScenario {
-                    title: "Best case: 2N messages",
-                    explanation: "This time the node with the largest id starts. Every other node only passes its id along, \
-                                  so after one lap it comes home, and Elected makes one more: 16 messages for 8 nodes.",
-                    fragment: "v=1&proto=election-ring&n=8&seed=1&p.ids=best&p.initiators=one&p.starter=0",
-                },
-                ReadyScenario {
-                    title: "Everyone starts at once",
-                    explanation: "All eight nodes start together and ids decrease along the ring, so each id runs on until it meets \
-                                  a larger one: 7+6+...+1 hops for the small ids, 8 for the largest, 8 for Elected, 44 messages in \
-                                  all, the quadratic worst case. Watch the participant nodes swallow the smaller ids; still exactly \
-                                  one coordinator comes out.",
-                    fragment: "v=1&proto=election-ring&n=8&seed=1&p.ids=worst&p.initiators=all",
-                },
-                ReadyScenario {
-                    title: "A crash stalls the election",
-                    explanation: "Node 0 starts an election, but node 3 has crashed. The ring cannot route around it, so the \
-                                  Election message dies there and nodes 4 to 7 never hear of it. When nothing is left to happen, \
-                                  the agreement monitor names every node that does not know the coordinator. Starting again \
-                                  elsewhere does not help while node 3 is down.",
-                    fragment: "v=1&proto=election-ring&n=8&seed=1&p.ids=worst&p.initiators=one&p.starter=0&act=0:crash:3",
-                },
+                ReadyScenario { id: "worst", fragment: "v=1&proto=election-ring&n=8&seed=1&p.ids=worst&p.initiators=one&p.starter=0" },
+                ReadyScenario { id: "best", fragment: "v=1&proto=election-ring&n=8&seed=1&p.ids=best&p.initiators=one&p.starter=0" },
+                ReadyScenario { id: "all-start", fragment: "v=1&proto=election-ring&n=8&seed=1&p.ids=worst&p.initiators=all" },
+                ReadyScenario { id: "crash", fragment: "v=1&proto=election-ring&n=8&seed=1&p.ids=worst&p.initiators=one&p.starter=0&act=0:crash:3" },
             ],
+            show: Show::default(),
+            words: WORDS,
         }
     }
 
@@ -390,15 +348,15 @@ impl Protocol for ChangRoberts {
         match m {
             Msg::Election { id } if id > s.id => {
                 s.participant = true;
-                ctx.note(format!("passes on id {id}, larger than its own {}", s.id));
+                ctx.note(phrase!("note.passes", id, s.id));
                 ctx.send(self.next(me), Msg::Election { id });
             }
             Msg::Election { id } if id < s.id => {
                 if s.participant {
-                    ctx.note(format!("swallows id {id}: it is a participant and its own larger id {} is already out", s.id));
+                    ctx.note(phrase!("note.swallows", id, s.id));
                 } else {
                     s.participant = true;
-                    ctx.note(format!("replaces id {id} with its own larger id {}", s.id));
+                    ctx.note(phrase!("note.replaces", id, s.id));
                     ctx.send(self.next(me), Msg::Election { id: s.id });
                 }
             }
@@ -408,7 +366,7 @@ impl Protocol for ChangRoberts {
                 s.announcing = true;
                 s.wins += 1;
                 ctx.mark("elected");
-                ctx.note(format!("its own id {id} came all the way round: it is the coordinator"));
+                ctx.note(phrase!("note.won", id));
                 ctx.send(self.next(me), Msg::Elected { id });
             }
             Msg::Elected { id } => {
@@ -417,9 +375,9 @@ impl Protocol for ChangRoberts {
                 if id == s.id {
                     s.announcing = false;
                     ctx.mark("done");
-                    ctx.note("Elected came back: every node knows the coordinator; the election is over");
+                    ctx.note(Text::key("note.done"));
                 } else {
-                    ctx.note(format!("records {} as coordinator and passes Elected on", self.describe_leader(id)));
+                    ctx.note(phrase!("note.records", self.describe_leader(id)));
                     ctx.send(self.next(me), Msg::Elected { id });
                 }
             }
@@ -439,9 +397,13 @@ impl Protocol for ChangRoberts {
 
     fn label(&self, m: &Msg) -> MsgLabel {
         match m {
-            Msg::Election { id } => MsgLabel { kind: "election", text: format!("id {id}"), token: false },
-            Msg::Elected { id } => MsgLabel { kind: "elected", text: format!("leader {id}"), token: false },
+            Msg::Election { id } => MsgLabel::new("election", format!("id={id}")),
+            Msg::Elected { id } => MsgLabel::new("elected", format!("id={id}")),
         }
+    }
+
+    fn timer_name(&self, t: &Timer) -> &'static str {
+        match *t {}
     }
 
     fn view(&self, _me: NodeId, s: &Node) -> NodeView {
@@ -450,36 +412,36 @@ impl Protocol for ChangRoberts {
         } else if s.is_leader() {
             ("leader", Tone::Leader)
         } else if s.leader.is_some() {
-            ("knows leader", Tone::Done)
+            ("knows_leader", Tone::Done)
         } else {
-            ("non-participant", Tone::Idle)
+            ("non_participant", Tone::Idle)
         };
         let badge = match s.leader {
-            Some(l) if l == s.id => format!("id {} · leader", s.id),
-            Some(l) => format!("id {} · leader {l}", s.id),
-            None => format!("id {}", s.id),
+            Some(l) if l == s.id => phrase!("badge.leader_self", s.id),
+            Some(l) => phrase!("badge.leader", s.id, l),
+            None => phrase!("badge.id", s.id),
         };
-        NodeView {
-            role,
-            tone,
-            badge,
-            holds_token: false,
-            details: vec![
-                ("identifier".into(), s.id.to_string()),
-                ("marking".into(), if s.participant { "participant".into() } else { "non-participant".into() }),
-                (
-                    "coordinator".into(),
-                    match s.leader {
-                        Some(l) if l == s.id => "this node".into(),
-                        Some(l) => self.describe_leader(l),
-                        None => "unknown".into(),
-                    },
-                ),
-                ("Elected lap".into(), if s.announcing { "under way".into() } else if s.is_leader() { "complete".into() } else { "-".into() }),
-                ("elections started here".into(), s.started.to_string()),
-                ("times elected".into(), s.wins.to_string()),
-            ],
-        }
+        let coordinator = match s.leader {
+            Some(l) if l == s.id => Text::key("this_node"),
+            Some(l) => self.describe_leader(l),
+            None => Text::key("unknown"),
+        };
+        let lap = if s.announcing {
+            Text::key("lap.under_way")
+        } else if s.is_leader() {
+            Text::key("lap.complete")
+        } else {
+            Text::plain("-")
+        };
+        NodeView::new(role, tone)
+            .badge(badge)
+            .glyph_if(s.is_leader(), Glyph::Crown)
+            .detail("identifier", s.id)
+            .detail("marking", Text::Id("role", if s.participant { "participant" } else { "non_participant" }))
+            .detail("coordinator", coordinator)
+            .detail("lap", lap)
+            .detail("started", s.started)
+            .detail("wins", s.wins)
     }
 
     fn inputs_for(&self, _me: NodeId, s: &Node) -> Vec<InputSpec> {
@@ -493,23 +455,20 @@ impl Protocol for ChangRoberts {
     fn invariants(&self) -> Vec<Invariant<Self>> {
         vec![
             Invariant {
-                name: "one coordinator",
-                description: "At most one live node believes it is the coordinator.",
+                id: "one_coordinator",
                 check: |_, snap| {
-                    let leaders: Vec<NodeId> = (0..snap.states.len()).filter(|&i| snap.up[i] && snap.states[i].is_leader()).collect();
+                    let leaders = snap.live_where(|s| s.is_leader());
                     if leaders.len() <= 1 {
                         Ok(())
                     } else {
-                        Err(Breach { detail: format!("nodes {leaders:?} each believe they are the coordinator"), nodes: leaders })
+                        Err(Breach { detail: phrase!("breach.two_leaders", crate::words::nodes(&leaders)), nodes: leaders })
                     }
                 },
             },
             Invariant {
-                name: "agreement at rest",
-                description: "Once an election has begun and nothing is left to happen, every live node names the same \
-                              coordinator: the live node with the largest id.",
+                id: "agreement",
                 check: |p, snap| {
-                    let live: Vec<NodeId> = (0..snap.states.len()).filter(|&i| snap.up[i]).collect();
+                    let live = snap.live_where(|_| true);
                     if !snap.quiescent || !live.iter().any(|&i| snap.states[i].involved) {
                         return Ok(());
                     }
@@ -519,56 +478,169 @@ impl Protocol for ChangRoberts {
                     if wrong.is_empty() {
                         return Ok(());
                     }
-                    let what: Vec<String> = wrong
+                    // One clause per node, joined with "; " (the same in both languages).
+                    let clauses: Vec<Text> = wrong
                         .iter()
                         .map(|&i| match snap.states[i].leader {
-                            None => format!("node {i} knows none"),
-                            Some(l) => format!("node {i} names {}", p.describe_leader(l)),
+                            None => phrase!("clause.knows_none", i),
+                            Some(l) => phrase!("clause.names", i, p.describe_leader(l)),
                         })
                         .collect();
-                    Err(Breach {
-                        detail: format!(
-                            "at rest, but not every live node names id {want} (node {top}), the largest live id: {}",
-                            what.join("; ")
-                        ),
-                        nodes: wrong,
-                    })
+                    let mut list = Text::empty();
+                    for c in clauses {
+                        list = if list.is_empty() { c } else { phrase!("list", list, c) };
+                    }
+                    Err(Breach { detail: phrase!("breach.disagree", want, top, list), nodes: wrong })
                 },
             },
         ]
     }
 
+    fn observe(&self, stats: &mut Stats, e: &Event, log: &Trace) {
+        let Some(node) = e.node else { return };
+        match e.kind {
+            EventKind::Send { msg } => {
+                // A node that sends without being reached in this round starts a chain:
+                // an initiator, or one woken by a message left over from the last round.
+                let d = *stats.depth.entry(node).or_insert(0);
+                stats.sent_at_depth.insert(e.id, d);
+                let m = log.message(msg);
+                if m.from != m.to {
+                    match m.kind {
+                        "election" => stats.round.election += 1,
+                        _ => stats.round.elected += 1,
+                    }
+                }
+                stats.active = true;
+            }
+            EventKind::Receive { msg } => {
+                if let Some(&d) = stats.sent_at_depth.get(&log.message(msg).send_event) {
+                    let slot = stats.depth.entry(node).or_insert(d + 1);
+                    *slot = (*slot).max(d + 1);
+                    stats.round.turnaround = stats.round.turnaround.max(d + 1);
+                }
+            }
+            _ => {}
+        }
+        if log.marks_of(e.id).any(|m| m.tag == "done") {
+            stats.round.turnaround = stats.depth.get(&node).copied().unwrap_or(stats.round.turnaround);
+            stats.round.finished = true;
+            stats.last_finished = Some(std::mem::take(&mut stats.round));
+            stats.finished += 1;
+            stats.depth.clear();
+            stats.sent_at_depth.clear();
+            stats.active = false;
+        }
+    }
+
     /// Costs of the latest election (the one under way, else the last one finished), so
     /// the counts climb while it runs and settle on the textbook figure when it ends.
-    fn metrics(&self, run: &RunView<Self>) -> Vec<Metric> {
+    fn metrics(&self, stats: &Stats, run: &RunView<Self>) -> Vec<Metric> {
         let n = run.setup.n as f64;
-        let all = rounds(run.trace, run.setup.n);
-        let latest = all.last();
+        let latest = stats.latest();
         let costs = self.costs();
         vec![
             Metric {
-                name: "messages per election",
+                id: "messages",
                 measured: latest.map(|r| (r.election + r.elected) as f64),
                 textbook: costs.messages.0,
                 formula: costs.messages.1,
             },
             Metric {
-                name: "turnaround (transits)",
+                id: "turnaround",
                 measured: latest.map(|r| r.turnaround as f64),
                 textbook: costs.turnaround.0,
                 formula: costs.turnaround.1,
             },
-            Metric { name: "Election messages", measured: latest.map(|r| r.election as f64), textbook: costs.election.0, formula: costs.election.1 },
-            Metric { name: "Elected messages", measured: latest.map(|r| r.elected as f64), textbook: Textbook::Exact(n), formula: "N" },
-            Metric {
-                name: "elections finished",
-                measured: Some(all.iter().filter(|r| r.finished).count() as f64),
-                textbook: Textbook::Unbounded,
-                formula: "counted",
-            },
+            Metric { id: "election_messages", measured: latest.map(|r| r.election as f64), textbook: costs.election.0, formula: costs.election.1 },
+            Metric { id: "elected_messages", measured: latest.map(|r| r.elected as f64), textbook: Textbook::Exact(n), formula: Text::plain("N") },
+            Metric { id: "finished", measured: Some(stats.finished as f64), textbook: Textbook::Unbounded, formula: Text::key("formula.counted") },
         ]
     }
 }
+
+const WORDS: Words = &[
+    w("name", "Ring election (Chang-Roberts)", "环选举（Chang-Roberts）"),
+    w(
+        "summary",
+        "Ids travel one way round a ring; each node passes on larger ids, swaps in its own for smaller ones, and swallows smaller ones once it has sent its own. The id that comes home is the largest: its owner announces itself with an Elected message. One initiator costs 2N to 3N-1 messages.",
+        "标识符沿环单向传递：每个节点转发更大的标识符，用自己的标识符替换更小的，并在已经发出自己的标识符后吞掉更小的。绕回起点的标识符就是最大的，它的主人用 Elected 消息宣布自己当选。单个发起者需要 2N 到 3N-1 条消息。",
+    ),
+    w("param.ids", "Identifier layout: worst (largest id just before the starter, decreasing along the ring), best (largest id at the starter, increasing after it), random (a permutation drawn from shuffle)", "标识符布局：worst（最大标识符恰在发起者之前，沿环递减），best（最大标识符在发起者处，其后递增），random（由 shuffle 生成的随机排列）"),
+    w("param.initiators", "Who starts an election at time 0: the starter, every node at once, or none (click a node)", "时刻 0 由谁发起选举：发起者、所有节点同时，或无人（点击节点发起）"),
+    w("param.starter", "The node that starts when initiators=one; the worst and best layouts are placed around it", "initiators=one 时发起选举的节点；worst 与 best 布局都围绕它摆放"),
+    w("param.shuffle", "Seed of the random id permutation (ids=random)", "随机标识符排列的种子（ids=random）"),
+    w("input.start", "Start an election here", "在此发起选举"),
+    w("scenario.worst", "Worst case: 3N-1 messages", "最坏情况：3N-1 条消息"),
+    w(
+        "scenario.worst.about",
+        "Node 0 starts, and the largest id (8) sits on node 7, just behind it. The wave needs 7 hops to reach node 7, id 8 then needs 8 hops to come home, and Elected 8 more: 23 messages, each waiting for the one before, so the turnaround is 23 transits too. Compare both with 3N-1.",
+        "节点 0 发起选举，最大标识符 8 在它身后的节点 7。选举消息需要 7 跳到达节点 7，标识符 8 再走 8 跳回到自己，Elected 再走 8 跳：共 23 条消息，每条都要等前一条，所以周转时间也是 23 次传输。把两者都与 3N-1 比较。",
+    ),
+    w("scenario.best", "Best case: 2N messages", "最好情况：2N 条消息"),
+    w(
+        "scenario.best.about",
+        "This time the node with the largest id starts. Every other node only passes its id along, so after one lap it comes home, and Elected makes one more: 16 messages for 8 nodes.",
+        "这次由标识符最大的节点发起。其他节点只是转发它的标识符，一圈之后回到起点，Elected 再走一圈：8 个节点共 16 条消息。",
+    ),
+    w("scenario.all-start", "Everyone starts at once", "所有节点同时发起"),
+    w(
+        "scenario.all-start.about",
+        "All eight nodes start together and ids decrease along the ring, so each id runs on until it meets a larger one: 7+6+...+1 hops for the small ids, 8 for the largest, 8 for Elected, 44 messages in all, the quadratic worst case. Watch the participant nodes swallow the smaller ids; still exactly one coordinator comes out.",
+        "八个节点同时发起，标识符沿环递减，于是每个标识符一直前进直到遇到更大的：较小标识符共走 7+6+…+1 跳，最大的走 8 跳，Elected 再走 8 跳，共 44 条消息，即二次方的最坏情况。注意参与者节点如何吞掉较小的标识符；最终仍恰好选出一个协调者。",
+    ),
+    w("scenario.crash", "A crash stalls the election", "崩溃使选举停滞"),
+    w(
+        "scenario.crash.about",
+        "Node 0 starts an election, but node 3 has crashed. The ring cannot route around it, so the Election message dies there and nodes 4 to 7 never hear of it. When nothing is left to happen, the agreement monitor names every node that does not know the coordinator. Starting again elsewhere does not help while node 3 is down.",
+        "节点 0 发起选举，但节点 3 已经崩溃。环无法绕过它，选举消息在那里消失，节点 4 到 7 永远听不到。当再无事件可发生时，一致性监视器列出所有不知道协调者的节点。节点 3 宕机期间，从别处重新发起也无济于事。",
+    ),
+    w("role.participant", "participant", "参与者"),
+    w("role.leader", "leader", "协调者"),
+    w("role.knows_leader", "knows leader", "已知协调者"),
+    w("role.non_participant", "non-participant", "非参与者"),
+    w("badge.id", "id {0}", "标识 {0}"),
+    w("badge.leader_self", "id {0} · leader", "标识 {0} · 协调者"),
+    w("badge.leader", "id {0} · leader {1}", "标识 {0} · 协调者 {1}"),
+    w("leader_at", "id {0} (node {1})", "标识 {0}（节点 {1}）"),
+    w("leader_id", "id {0}", "标识 {0}"),
+    w("this_node", "this node", "本节点"),
+    w("lap.under_way", "under way", "进行中"),
+    w("lap.complete", "complete", "已完成"),
+    w("detail.identifier", "identifier", "标识符"),
+    w("detail.marking", "marking", "标记"),
+    w("detail.coordinator", "coordinator", "协调者"),
+    w("detail.lap", "Elected lap", "Elected 的一圈"),
+    w("detail.started", "elections started here", "在此发起的选举"),
+    w("detail.wins", "times elected", "当选次数"),
+    w("msg.election", "election", "选举"),
+    w("msg.elected", "elected", "当选"),
+    w("note.starts", "starts an election: sends its own id {0}", "发起选举：发出自己的标识符 {0}"),
+    w("note.passes", "passes on id {0}, larger than its own {1}", "转发标识符 {0}，它大于自己的 {1}"),
+    w("note.swallows", "swallows id {0}: it is a participant and its own larger id {1} is already out", "吞掉标识符 {0}：它已是参与者，自己更大的标识符 {1} 已经发出"),
+    w("note.replaces", "replaces id {0} with its own larger id {1}", "用自己更大的标识符 {1} 替换 {0}"),
+    w("note.won", "its own id {0} came all the way round: it is the coordinator", "自己的标识符 {0} 绕了一整圈回来：它就是协调者"),
+    w("note.done", "Elected came back: every node knows the coordinator; the election is over", "Elected 回到起点：所有节点都知道了协调者，选举结束"),
+    w("note.records", "records {0} as coordinator and passes Elected on", "记下 {0} 为协调者，并转发 Elected"),
+    w("inv.one_coordinator", "one coordinator", "唯一协调者"),
+    w("inv.one_coordinator.about", "At most one live node believes it is the coordinator.", "至多一个存活节点认为自己是协调者。"),
+    w("inv.agreement", "agreement", "静止时一致"),
+    w("inv.agreement.about", "Once an election has begun and nothing is left to happen, every live node names the same coordinator: the live node with the largest id.", "选举开始后、且再无事件可发生时，所有存活节点都认定同一个协调者：标识符最大的存活节点。"),
+    w("breach.two_leaders", "nodes {0} each believe they are the coordinator", "节点 {0} 都认为自己是协调者"),
+    w("breach.disagree", "at rest, but not every live node names id {0} (node {1}), the largest live id: {2}", "已静止，但并非所有存活节点都认定最大的存活标识 {0}（节点 {1}）：{2}"),
+    w("clause.knows_none", "node {0} knows none", "节点 {0} 不知道协调者"),
+    w("clause.names", "node {0} names {1}", "节点 {0} 认定 {1}"),
+    w("list", "{0}; {1}", "{0}；{1}"),
+    w("metric.messages", "messages", "每次选举的消息数"),
+    w("metric.turnaround", "turnaround", "周转时间（传输次数）"),
+    w("metric.election_messages", "election_messages", "Election 消息数"),
+    w("metric.elected_messages", "elected_messages", "Elected 消息数"),
+    w("metric.finished", "finished", "已完成的选举"),
+    w("formula.one_random", "2N (best) .. 3N-1 (worst)", "2N（最好）.. 3N-1（最坏）"),
+    w("formula.all_worst", "N(N+3)/2, i.e. O(N²)", "N(N+3)/2，即 O(N²)"),
+    w("formula.all_random", "3N-1 .. N(N+3)/2, O(N log N) on average", "3N-1 .. N(N+3)/2，平均 O(N log N)"),
+    w("formula.clicks", "2N (one start, at the largest) .. N(N+3)/2 (all, worst order)", "2N（由最大者单独发起）.. N(N+3)/2（全部发起，最坏顺序）"),
+];
 
 #[cfg(test)]
 mod tests {
@@ -587,14 +659,14 @@ mod tests {
     }
 
     fn engine(n: usize, ids: &str, initiators: &str, starter: i64, shuffle: i64, seed: u64, net: NetworkConfig) -> Engine<ChangRoberts> {
-        let setup = Setup { n, topology: Topology::Ring, params: params(ids, initiators, starter, shuffle) };
+        let setup = Setup { n, topology: Topology::Ring, params: params(ids, initiators, starter, shuffle), seed: 1 };
         Engine::new(ChangRoberts::build(&setup).unwrap(), setup, net, seed)
     }
 
     /// An engine over hand-picked ids (for the exhaustive checks).
     fn engine_over(ids: Vec<u32>, initiators: Initiators, starter: NodeId, seed: u64) -> Engine<ChangRoberts> {
         let n = ids.len();
-        let setup = Setup { n, topology: Topology::Ring, params: params("random", "one", 0, 0) };
+        let setup = Setup { n, topology: Topology::Ring, params: params("random", "one", 0, 0), seed: 1 };
         let proto = ChangRoberts { n, ids, layout: Layout::Random, initiators, starter };
         Engine::new(proto, setup, NetworkConfig { delay_min: 1, delay_max: 100, ..Default::default() }, seed)
     }
@@ -609,7 +681,7 @@ mod tests {
     }
 
     fn metric(e: &Engine<ChangRoberts>, name: &str) -> (Option<f64>, Textbook) {
-        let m = e.proto.metrics(&e.run_view()).into_iter().find(|m| m.name == name).unwrap();
+        let m = e.proto.metrics(&e.world.stats, &e.run_view()).into_iter().find(|m| m.id == name).unwrap();
         (m.measured, m.textbook)
     }
 
@@ -652,18 +724,18 @@ mod tests {
                 let mut e = engine(n, "worst", "one", starter as i64, 1, n as u64, NetworkConfig::default());
                 run_out(&mut e);
                 let want = (3 * n - 1) as f64;
-                assert_eq!(metric(&e, "messages per election"), (Some(want), Textbook::Exact(want)), "N={n}");
-                assert_eq!(metric(&e, "turnaround (transits)"), (Some(want), Textbook::Exact(want)), "N={n}");
-                assert_eq!(metric(&e, "Election messages").0, Some((2 * n - 1) as f64));
-                assert_eq!(metric(&e, "Elected messages").0, Some(n as f64));
+                assert_eq!(metric(&e, "messages"), (Some(want), Textbook::Exact(want)), "N={n}");
+                assert_eq!(metric(&e, "turnaround"), (Some(want), Textbook::Exact(want)), "N={n}");
+                assert_eq!(metric(&e, "election_messages").0, Some((2 * n - 1) as f64));
+                assert_eq!(metric(&e, "elected_messages").0, Some(n as f64));
                 assert_eq!(e.world.counters.sent, 3 * n as u64 - 1);
                 assert_eq!(e.world.counters.by_kind["election"] + e.world.counters.by_kind["elected"], 3 * n as u64 - 1);
                 // The round's own chain agrees with the engine's hops for an election begun at step 0.
-                let done = e.trace.marked("done").next().expect("the election ends");
+                let done = e.trace.marked("done").next().expect("the election ends").0;
                 assert_eq!(done.hops as f64, want);
                 assert_eq!(done.node, Some((starter + n - 1) % n), "the largest id sits just before the starter");
                 assert!(everyone_names(&e, n as u32));
-                assert!(e.trace.violations.is_empty(), "{:?}", e.trace.violations);
+                assert!(e.trace.violations().is_empty(), "{:?}", e.trace.violations());
             }
         }
     }
@@ -675,12 +747,12 @@ mod tests {
             let mut e = engine(n, "best", "one", starter as i64, 1, 7, NetworkConfig::default());
             run_out(&mut e);
             let want = (2 * n) as f64;
-            assert_eq!(metric(&e, "messages per election"), (Some(want), Textbook::Exact(want)), "N={n}");
-            assert_eq!(metric(&e, "turnaround (transits)"), (Some(want), Textbook::Exact(want)), "N={n}");
-            assert_eq!(metric(&e, "Election messages").0, Some(n as f64));
-            assert_eq!(e.trace.marked("done").next().unwrap().hops as f64, want);
+            assert_eq!(metric(&e, "messages"), (Some(want), Textbook::Exact(want)), "N={n}");
+            assert_eq!(metric(&e, "turnaround"), (Some(want), Textbook::Exact(want)), "N={n}");
+            assert_eq!(metric(&e, "election_messages").0, Some(n as f64));
+            assert_eq!(e.trace.marked("done").next().unwrap().0.hops as f64, want);
             assert!(everyone_names(&e, n as u32));
-            assert!(e.trace.violations.is_empty());
+            assert!(e.trace.violations().is_empty());
         }
     }
 
@@ -691,11 +763,11 @@ mod tests {
             for (ids, want) in [("worst", quad), ("best", (3 * n - 1) as f64)] {
                 let mut e = engine(n, ids, "all", 0, 1, 3, NetworkConfig { delay_min: 1, delay_max: 100, ..Default::default() });
                 run_out(&mut e);
-                assert_eq!(metric(&e, "messages per election"), (Some(want), Textbook::Exact(want)), "N={n} {ids}");
-                assert_eq!(metric(&e, "turnaround (transits)"), (Some((2 * n) as f64), Textbook::Exact((2 * n) as f64)), "N={n} {ids}");
+                assert_eq!(metric(&e, "messages"), (Some(want), Textbook::Exact(want)), "N={n} {ids}");
+                assert_eq!(metric(&e, "turnaround"), (Some((2 * n) as f64), Textbook::Exact((2 * n) as f64)), "N={n} {ids}");
                 assert_eq!(e.trace.marked("elected").count(), 1);
                 assert!(everyone_names(&e, n as u32));
-                assert!(e.trace.violations.is_empty());
+                assert!(e.trace.violations().is_empty());
             }
         }
     }
@@ -734,14 +806,14 @@ mod tests {
                     let d = ((top + n - starter) % n) as u64;
                     let sent = e.world.counters.sent;
                     assert_eq!(sent, d + 2 * n as u64, "ids {ids:?} starter {starter}");
-                    assert_eq!(metric(&e, "turnaround (transits)").0, Some(sent as f64));
-                    assert!(everyone_names(&e, n as u32) && e.trace.violations.is_empty());
+                    assert_eq!(metric(&e, "turnaround").0, Some(sent as f64));
+                    assert!(everyone_names(&e, n as u32) && e.trace.violations().is_empty());
                 }
                 let mut e = engine_over(ids.clone(), Initiators::All, 0, k as u64);
                 run_out(&mut e);
                 let sent = e.world.counters.sent;
                 seen_all = (seen_all.0.min(sent), seen_all.1.max(sent));
-                assert!(everyone_names(&e, n as u32) && e.trace.violations.is_empty());
+                assert!(everyone_names(&e, n as u32) && e.trace.violations().is_empty());
             }
             assert_eq!(seen_all, (3 * n as u64 - 1, (n * (n + 3) / 2) as u64), "N={n}");
         }
@@ -756,7 +828,7 @@ mod tests {
                 let net = NetworkConfig { delay_min: 1, delay_max: 100, fifo, ..Default::default() };
                 let mut e = engine(n, "random", "all", 0, seed as i64, seed, net);
                 run_out(&mut e);
-                assert!(e.trace.violations.is_empty(), "fifo {fifo} seed {seed}: {:?}", e.trace.violations);
+                assert!(e.trace.violations().is_empty(), "fifo {fifo} seed {seed}: {:?}", e.trace.violations());
                 assert!(e.broken().is_empty());
                 assert!(everyone_names(&e, n as u32), "fifo {fifo} seed {seed}: {:?}", e.world.states);
                 let leaders: Vec<_> = e.world.states.iter().filter(|s| s.is_leader()).collect();
@@ -784,38 +856,38 @@ mod tests {
         let mut e = engine(n, "worst", "one", 0, 1, 5, NetworkConfig::default());
         run_out(&mut e);
         // Now the node with the largest id (node 7) starts again: the best case.
-        e.apply(&Act::Input(7, "start".into())).unwrap();
+        e.apply(&Act::Input(7, "start".into(), None)).unwrap();
         run_out(&mut e);
-        assert_eq!(metric(&e, "messages per election").0, Some(2.0 * n as f64));
-        assert_eq!(metric(&e, "turnaround (transits)").0, Some(2.0 * n as f64));
-        assert_eq!(metric(&e, "elections finished").0, Some(2.0));
+        assert_eq!(metric(&e, "messages").0, Some(2.0 * n as f64));
+        assert_eq!(metric(&e, "turnaround").0, Some(2.0 * n as f64));
+        assert_eq!(metric(&e, "finished").0, Some(2.0));
         // The engine's hops count from step 0, so they include the first election.
-        assert_eq!(e.trace.marked("done").last().unwrap().hops as usize, (3 * n - 1) + 2 * n);
-        assert!(e.trace.violations.is_empty());
+        assert_eq!(e.trace.marked("done").last().unwrap().0.hops as usize, (3 * n - 1) + 2 * n);
+        assert!(e.trace.violations().is_empty());
     }
 
     #[test]
     fn clicks_start_elections_and_participants_offer_no_start() {
         let mut e = engine(5, "random", "none", 0, 9, 2, NetworkConfig::default());
         assert!(!e.step(), "nothing happens until someone clicks");
-        assert!(e.trace.violations.is_empty(), "agreement is not asked before any election");
-        assert_eq!(metric(&e, "messages per election").0, None);
-        e.apply(&Act::Input(2, "start".into())).unwrap();
+        assert!(e.trace.violations().is_empty(), "agreement is not asked before any election");
+        assert_eq!(metric(&e, "messages").0, None);
+        e.apply(&Act::Input(2, "start".into(), None)).unwrap();
         assert!(e.proto.inputs_for(2, &e.world.states[2]).is_empty());
         // A second click at the participant is refused politely and sends nothing.
-        e.apply(&Act::Input(2, "start".into())).unwrap();
+        e.apply(&Act::Input(2, "start".into(), None)).unwrap();
         assert_eq!(e.world.counters.sent, 1);
         run_out(&mut e);
-        assert!(everyone_names(&e, 5) && e.trace.violations.is_empty());
+        assert!(everyone_names(&e, 5) && e.trace.violations().is_empty());
         let views: Vec<NodeView> = (0..5).map(|i| e.proto.view(i, &e.world.states[i])).collect();
         assert_eq!(views.iter().filter(|v| v.role == "leader").count(), 1);
-        assert!(views.iter().all(|v| v.role == "leader" || v.role == "knows leader"));
-        assert!(views.iter().all(|v| v.badge.starts_with("id ") && v.badge.contains("leader")));
+        assert!(views.iter().all(|v| v.role == "leader" || v.role == "knows_leader"));
+        assert!(views.iter().all(|v| v.badge.en(WORDS).starts_with("id ") && v.badge.en(WORDS).contains("leader")));
     }
 
     #[test]
     fn build_refuses_a_starter_that_is_not_a_node() {
-        let setup = Setup { n: 4, topology: Topology::Ring, params: params("worst", "one", 6, 1) };
+        let setup = Setup { n: 4, topology: Topology::Ring, params: params("worst", "one", 6, 1), seed: 1 };
         let err = ChangRoberts::build(&setup).err().unwrap();
         assert!(err.contains("starter node 6") && err.contains("0 to 3"), "{err}");
     }
@@ -826,19 +898,19 @@ mod tests {
         let scenarios = ChangRoberts::info().scenarios;
         let expect = [Some(23.0), Some(16.0), Some(44.0), None];
         for (ready, want) in scenarios.iter().zip(expect) {
-            let scenario = Scenario::parse_strict(ready.fragment, registry).unwrap_or_else(|e| panic!("{}: {e:?}", ready.title));
+            let scenario = Scenario::parse_strict(ready.fragment, registry).unwrap_or_else(|e| panic!("{}: {e:?}", ready.id));
             assert_eq!(scenario.protocol, "election-ring");
             let mut h = History::new(scenario.start(registry).unwrap(), scenario.acts.clone());
             while h.forward() {}
-            assert!(h.problems().is_empty(), "{}: {:?}", ready.title, h.problems());
+            assert!(h.problems().is_empty(), "{}: {:?}", ready.id, h.problems());
             let metrics = h.sim().metrics();
-            let messages = metrics.iter().find(|m| m.name == "messages per election").unwrap();
-            let finished = metrics.iter().find(|m| m.name == "elections finished").unwrap().measured;
+            let messages = metrics.iter().find(|m| m.id == "messages").unwrap();
+            let finished = metrics.iter().find(|m| m.id == "finished").unwrap().measured;
             match want {
                 Some(w) => {
-                    assert_eq!(messages.measured, Some(w), "{}", ready.title);
+                    assert_eq!(messages.measured, Some(w), "{}", ready.id);
                     assert_eq!(finished, Some(1.0));
-                    assert!(h.sim().trace().violations.is_empty(), "{}", ready.title);
+                    assert!(h.sim().trace().violations().is_empty(), "{}", ready.id);
                 }
                 None => assert_eq!(finished, Some(0.0)),
             }
@@ -852,27 +924,27 @@ mod tests {
         let scenario = Scenario::parse_strict(ready.fragment, registry).unwrap();
         let mut h = History::new(scenario.start(registry).unwrap(), scenario.acts.clone());
         while h.forward() {}
-        let v = &h.sim().trace().violations;
-        let stall = v.iter().find(|v| v.invariant == "agreement at rest").unwrap_or_else(|| panic!("{v:?}"));
+        let v = &h.sim().trace().violations();
+        let stall = v.iter().find(|v| v.invariant == "agreement").unwrap_or_else(|| panic!("{v:?}"));
         // Node 7 (id 8) is the largest live node; nobody has been told anything.
         assert_eq!(stall.nodes, vec![0, 1, 2, 4, 5, 6, 7]);
-        assert!(stall.detail.contains("id 8 (node 7)"), "{}", stall.detail);
-        assert!(h.sim().trace().events.iter().any(|e| matches!(e.kind, EventKind::Discard { .. }) && e.node == Some(3)));
+        assert!(stall.detail.en(WORDS).contains("id 8 (node 7)"), "{}", stall.detail.en(WORDS));
+        assert!(h.sim().trace().events().iter().any(|e| matches!(e.kind, EventKind::Discard { .. }) && e.node == Some(3)));
         // Starting again past the crash does not help, and nothing panics on the way.
         let mut e = engine(8, "worst", "one", 0, 1, 1, NetworkConfig::default());
         e.apply(&Act::Crash(3)).unwrap();
         run_out(&mut e);
-        e.apply(&Act::Input(5, "start".into())).unwrap();
+        e.apply(&Act::Input(5, "start".into(), None)).unwrap();
         run_out(&mut e);
         assert!(e.world.states.iter().all(|s| s.leader.is_none()));
         // Even with node 3 back, the nodes left marked participant swallow every smaller
         // id, node 7 (id 8) among them, and nothing ever clears the mark: still stuck.
         e.apply(&Act::Recover(3)).unwrap();
-        e.apply(&Act::Input(3, "start".into())).unwrap();
+        e.apply(&Act::Input(3, "start".into(), None)).unwrap();
         run_out(&mut e);
         assert!(e.world.states[7].participant && e.proto.inputs_for(7, &e.world.states[7]).is_empty());
         assert!(e.world.states.iter().all(|s| s.leader.is_none()));
-        assert!(e.broken().contains("agreement at rest"));
+        assert!(e.broken().contains(&"agreement"));
     }
 
     #[test]
@@ -881,12 +953,12 @@ mod tests {
         run_out(&mut e);
         assert!(e.broken().is_empty());
         e.apply(&Act::Crash(2)).unwrap();
-        let v = e.trace.violations.last().unwrap();
-        assert_eq!(v.invariant, "agreement at rest");
-        assert!(v.detail.contains("names id 6 (node 2)"), "{}", v.detail);
+        let v = e.trace.violations().last().unwrap();
+        assert_eq!(v.invariant, "agreement");
+        assert!(v.detail.en(WORDS).contains("names id 6 (node 2)"), "{}", v.detail.en(WORDS));
         // Any live node may start a new election, but node 2's corpse blocks the ring.
-        e.apply(&Act::Input(4, "start".into())).unwrap();
+        e.apply(&Act::Input(4, "start".into(), None)).unwrap();
         run_out(&mut e);
-        assert!(e.broken().contains("agreement at rest"));
+        assert!(e.broken().contains(&"agreement"));
     }
 }

@@ -15,24 +15,27 @@
 //! message, or crash the node it is heading for, and the ring stalls: every request waits
 //! forever. Duplicate it and two tokens circulate, and two nodes can be inside at once.
 //!
-//! Messages: `Token`. Timers: `Leave` (end of the CS), `Want` (a random request).
-//! Invariants: ME1 (at most one node in the CS), one token, and a stall monitor.
+//! Messages: `Token`. Timers: `Leave` (end of the CS, drawn as a countdown). Requests come
+//! from clicks and from the shared workload. Invariants: ME1 (at most one node in the CS),
+//! one token; the progress monitor (ME2) names who waits and why.
 
+use crate::phrase;
 use crate::sim::engine::RunView;
+use crate::sim::monitor::{Monitor, Progress};
 use crate::sim::protocol::*;
 use crate::sim::topology::Topology;
-use crate::sim::trace::EventKind;
+use crate::sim::trace::{Event, EventKind, Trace};
+use crate::sim::view::{Glyph, NodeView, Tone};
 use crate::sim::{NetworkConfig, NodeId, ParamSpec, Time};
+use crate::words::{nodes, w, Text, Words};
 
 pub struct TokenRing {
     n: usize,
     /// Ticks a node stays in the CS.
     cs_time: Time,
-    /// Mean ticks between a node's random requests; 0 = only clicks request.
-    request_every: Time,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Node {
     /// Tokens held here: 0 or 1 while the algorithm's assumption holds; more after the
     /// network duplicated the token (each is passed on in its own message).
@@ -45,19 +48,37 @@ pub struct Node {
     pub last_pass: u64,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+impl Node {
+    fn fresh() -> Node {
+        Node { tokens: 0, in_cs: false, wanting_since: None, entries: 0, last_pass: 0 }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Msg {
     /// The token; `pass` counts its hops since the start.
     Token { pass: u64 },
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Timer {
     Leave,
-    Want,
 }
 
-const REQUEST: InputSpec = InputSpec { id: "request", label: "Request the critical section" };
+/// Costs counted as the run goes: token receptions are the unit of delay.
+#[derive(Clone, Debug, Default)]
+pub struct Stats {
+    token_receptions: u64,
+    /// Per waiting node: token receptions when it asked.
+    asked_at: std::collections::BTreeMap<NodeId, u64>,
+    /// Token receptions at the last exit, until the next entry.
+    exited_at: Option<u64>,
+    entries: u64,
+    enter: Tally,
+    sync: Tally,
+}
+
+const REQUEST: InputSpec = InputSpec::plain("request");
 
 impl TokenRing {
     fn next(&self, me: NodeId) -> NodeId {
@@ -77,88 +98,49 @@ impl TokenRing {
         if s.wanting_since.is_none() && !s.in_cs {
             s.wanting_since = Some(ctx.now());
             ctx.mark("request");
-            ctx.note("wants the critical section");
+            ctx.note(Text::key("note.wants"));
         }
     }
-
-    fn arm_random_request(&self, ctx: &mut Ctx<Self>) {
-        if self.request_every > 0 {
-            let after = ctx.random_between(1, 2 * self.request_every);
-            ctx.set_timer(after, Timer::Want);
-        }
-    }
-}
-
-/// Token receptions after event `from` up to and including event `to` (an entry is
-/// itself the receipt of the token): the transits waited for.
-fn token_transits_between(run: &RunView<TokenRing>, from: usize, to: usize) -> usize {
-    run.trace.events[from + 1..=to]
-        .iter()
-        .filter(|e| matches!(e.kind, EventKind::Receive { msg } if run.trace.messages[msg].token))
-        .count()
 }
 
 impl Protocol for TokenRing {
     type State = Node;
     type Msg = Msg;
     type Timer = Timer;
+    type Stats = Stats;
 
     fn info() -> ProtocolInfo {
         ProtocolInfo {
             id: "mutex-token-ring",
-            name: "Token ring",
-            family: "Mutual exclusion",
-            summary: "One token circulates around a logical ring; only its holder may enter the critical section. \
-                      Safe by construction, but the token costs messages even when nobody wants it, and losing it stalls everyone.",
+            family: "mutex",
             nodes: NodeRange { min: 2, max: 32, default: 6 },
             topologies: &[Topology::Ring],
             network: NetworkConfig::default(),
-            params: vec![
-                ParamSpec::int("cs", "Ticks a node spends in the critical section", 1, 10_000, 120),
-                ParamSpec::int("requests", "Mean ticks between a node's random requests (0: only clicks request)", 0, 100_000, 600),
-            ],
+            params: vec![ParamSpec::int("cs", 1, 10_000, 120), ParamSpec::int("requests", 0, 100_000, 600)],
             inputs: &[REQUEST],
+            workload: Some(WorkloadSpec { input: "request", every_param: "requests", hold_param: Some("cs") }),
             scenarios: &[
-                ReadyScenario {
-                    title: "Requests served in ring order",
-                    explanation: "Six nodes ask for the critical section at random. Watch the token: it only stops at nodes that want it, \
-                                  and each waits at most one lap. Compare the measured enter delay with 0..N transits.",
-                    fragment: "v=1&proto=mutex-token-ring&n=6&seed=7&p.cs=120&p.requests=400",
-                },
-                ReadyScenario {
-                    title: "A lost token stalls the ring",
-                    explanation: "Requests come only from clicks. Node 3 asks for the CS, but the network drops the token on its way. \
-                                  Nobody can ever enter again: the stall monitor names the waiting nodes.",
-                    fragment: "v=1&proto=mutex-token-ring&n=6&seed=1&p.requests=0&act=0:input:3:request,1:drop:1",
-                },
-                ReadyScenario {
-                    title: "A crashed node swallows the token",
-                    explanation: "Node 3 crashes at the start. The token reaches it on its first lap and is discarded with the node's state; \
-                                  from then on every request waits forever. Nothing in the algorithm notices: the stall monitor does.",
-                    fragment: "v=1&proto=mutex-token-ring&n=6&seed=2&p.requests=300&act=0:crash:3",
-                },
-                ReadyScenario {
-                    title: "A duplicated token breaks mutual exclusion",
-                    explanation: "The token is copied on its first hop and one copy is held up, so two tokens circulate half a lap apart. \
-                                  Each lets a waiting node in, and soon two nodes are inside at once: the ME1 monitor names them.",
-                    fragment: "v=1&proto=mutex-token-ring&n=5&seed=3&p.requests=150&act=0:dup:0,0:delay:1:150",
-                },
+                ReadyScenario { id: "ring-order", fragment: "v=1&proto=mutex-token-ring&n=6&seed=7&p.cs=120&p.requests=400" },
+                ReadyScenario { id: "lost-token", fragment: "v=1&proto=mutex-token-ring&n=6&seed=1&p.requests=0&act=0:input:3:request,1:drop:1" },
+                ReadyScenario { id: "crash", fragment: "v=1&proto=mutex-token-ring&n=6&seed=2&p.requests=300&act=0:crash:3" },
+                ReadyScenario { id: "duplicate", fragment: "v=1&proto=mutex-token-ring&n=5&seed=3&p.requests=150&act=0:dup:0,0:delay:1:150" },
             ],
+            show: Show::default(),
+            words: WORDS,
         }
     }
 
     fn build(setup: &Setup) -> Result<Self, String> {
-        Ok(TokenRing { n: setup.n, cs_time: setup.params.int("cs") as Time, request_every: setup.params.int("requests") as Time })
+        Ok(TokenRing { n: setup.n, cs_time: setup.params.int("cs") as Time })
     }
 
     fn init(&self, me: NodeId, ctx: &mut Ctx<Self>) -> Node {
-        let mut s = Node { tokens: 0, in_cs: false, wanting_since: None, entries: 0, last_pass: 0 };
+        let mut s = Node::fresh();
         if me == 0 {
             s.tokens = 1;
-            ctx.note("starts with the token");
+            ctx.note(Text::key("note.starts_with_token"));
             self.pass_tokens(me, &mut s, ctx);
         }
-        self.arm_random_request(ctx);
         s
     }
 
@@ -170,7 +152,8 @@ impl Protocol for TokenRing {
             s.in_cs = true;
             s.entries += 1;
             ctx.mark("enter_cs");
-            ctx.note("enters the critical section");
+            ctx.mark("served");
+            ctx.note(Text::key("note.enters"));
             ctx.set_timer(self.cs_time, Timer::Leave);
         } else if !s.in_cs {
             self.pass_tokens(me, s, ctx);
@@ -184,16 +167,8 @@ impl Protocol for TokenRing {
                 s.in_cs = false;
                 s.wanting_since = None;
                 ctx.mark("exit_cs");
-                ctx.note("leaves the critical section");
+                ctx.note(Text::key("note.leaves"));
                 self.pass_tokens(me, s, ctx);
-                self.arm_random_request(ctx);
-            }
-            Timer::Want => {
-                if s.wanting_since.is_none() && !s.in_cs {
-                    self.want(s, ctx);
-                } else {
-                    self.arm_random_request(ctx);
-                }
             }
         }
     }
@@ -206,46 +181,44 @@ impl Protocol for TokenRing {
 
     /// A node that comes back remembers nothing, and in particular has no token: the
     /// algorithm has no way to regenerate one, which is the lesson.
-    fn on_recover(&self, _me: NodeId, _old: &Node, ctx: &mut Ctx<Self>) -> Node {
-        self.arm_random_request(ctx);
-        Node { tokens: 0, in_cs: false, wanting_since: None, entries: 0, last_pass: 0 }
+    fn on_recover(&self, _me: NodeId, _old: &Node, _ctx: &mut Ctx<Self>) -> Node {
+        Node::fresh()
     }
 
     fn label(&self, m: &Msg) -> MsgLabel {
         let Msg::Token { pass } = m;
-        MsgLabel { kind: "token", text: format!("pass {pass}"), token: true }
+        MsgLabel { kind: "token", text: format!("#{pass}"), token: true }
     }
 
-    fn timer_label(&self, t: &Timer) -> String {
+    fn timer_name(&self, t: &Timer) -> &'static str {
         match t {
-            Timer::Leave => "leave CS".into(),
-            Timer::Want => "random request".into(),
+            Timer::Leave => "leave",
         }
+    }
+
+    fn countdown(&self, t: &Timer) -> bool {
+        matches!(t, Timer::Leave)
     }
 
     fn view(&self, _me: NodeId, s: &Node) -> NodeView {
         let (role, tone) = match (s.in_cs, s.wanting_since.is_some(), s.tokens > 0) {
-            (true, _, _) => ("in CS", Tone::Active),
-            (false, true, _) => ("wants CS", Tone::Waiting),
-            (false, false, true) => ("holds token", Tone::Leader),
+            (true, _, _) => ("in_cs", Tone::Active),
+            (false, true, _) => ("wants", Tone::Waiting),
+            (false, false, true) => ("holds_token", Tone::Leader),
             _ => ("idle", Tone::Idle),
         };
-        NodeView {
-            role,
-            tone,
-            badge: match s.wanting_since {
-                Some(t) if !s.in_cs => format!("since t={t}"),
-                _ => format!("entries {}", s.entries),
-            },
-            holds_token: s.tokens > 0,
-            details: vec![
-                ("tokens here".into(), s.tokens.to_string()),
-                ("in critical section".into(), s.in_cs.to_string()),
-                ("wants since".into(), s.wanting_since.map_or("-".into(), |t| t.to_string())),
-                ("CS entries".into(), s.entries.to_string()),
-                ("last token pass seen".into(), s.last_pass.to_string()),
-            ],
-        }
+        let badge = match s.wanting_since {
+            Some(t) if !s.in_cs => phrase!("badge.since", t),
+            _ => phrase!("badge.entries", s.entries),
+        };
+        NodeView::new(role, tone)
+            .badge(badge)
+            .glyph_if(s.tokens > 0, Glyph::Token)
+            .detail("tokens", s.tokens)
+            .detail("in_cs", Text::key(if s.in_cs { "yes" } else { "no" }))
+            .detail("wants_since", s.wanting_since.map_or(Text::plain("-"), Text::from))
+            .detail("entries", s.entries)
+            .detail("last_pass", s.last_pass)
     }
 
     fn inputs_for(&self, _me: NodeId, s: &Node) -> Vec<InputSpec> {
@@ -259,82 +232,164 @@ impl Protocol for TokenRing {
     fn invariants(&self) -> Vec<Invariant<Self>> {
         vec![
             Invariant {
-                name: "ME1 mutual exclusion",
-                description: "At most one node is in the critical section.",
+                id: "me1",
                 check: |_, snap| {
-                    let inside: Vec<NodeId> = (0..snap.states.len()).filter(|&i| snap.up[i] && snap.states[i].in_cs).collect();
+                    let inside = snap.live_where(|s| s.in_cs);
                     if inside.len() <= 1 {
                         Ok(())
                     } else {
-                        Err(Breach { detail: format!("nodes {inside:?} are in the critical section together"), nodes: inside })
+                        Err(Breach { detail: phrase!("breach.me1", nodes(&inside)), nodes: inside })
                     }
                 },
             },
             Invariant {
-                name: "one token",
-                description: "Exactly one token exists, held by a live node or in flight.",
+                id: "one_token",
                 check: |_, snap| {
-                    let holders: Vec<NodeId> = (0..snap.states.len()).filter(|&i| snap.up[i] && snap.states[i].tokens > 0).collect();
+                    let holders = snap.live_where(|s| s.tokens > 0);
                     let held: usize = holders.iter().map(|&i| snap.states[i].tokens as usize).sum();
                     let flying = snap.in_flight.len();
                     match held + flying {
                         1 => Ok(()),
-                        0 => Err(Breach { nodes: vec![], detail: "the token is lost: no node holds it and none is in flight".into() }),
-                        k => Err(Breach { nodes: holders, detail: format!("{k} tokens exist ({flying} in flight)") }),
-                    }
-                },
-            },
-            Invariant {
-                name: "ME2 no stall",
-                description: "While a node waits for the CS, the token still exists to reach it.",
-                check: |_, snap| {
-                    let alive = (0..snap.states.len()).any(|i| snap.up[i] && snap.states[i].tokens > 0) || !snap.in_flight.is_empty();
-                    let waiting: Vec<NodeId> = (0..snap.states.len()).filter(|&i| snap.up[i] && snap.states[i].wanting_since.is_some()).collect();
-                    if alive || waiting.is_empty() {
-                        Ok(())
-                    } else {
-                        Err(Breach { detail: format!("the ring has stalled: nodes {waiting:?} wait for a token that no longer exists"), nodes: waiting })
+                        0 => Err(Breach { nodes: vec![], detail: Text::key("breach.token_lost") }),
+                        k => Err(Breach { nodes: holders, detail: phrase!("breach.tokens", k, flying) }),
                     }
                 },
             },
         ]
     }
 
-    fn metrics(&self, run: &RunView<Self>) -> Vec<Metric> {
+    fn monitors(&self) -> Vec<Box<dyn Monitor>> {
+        // A request is served within one lap of the token: N transits and N stays in the
+        // CS at most. Twice that with the slowest default delay, and it has stalled.
+        vec![Box::new(Progress::new(2 * self.n as Time * (200 + self.cs_time)))]
+    }
+
+    fn why_stalled(&self, snap: &Snapshot<Self>) -> Text {
+        let held = snap.live_where(|s| s.tokens > 0);
+        if !held.is_empty() || !snap.in_flight.is_empty() {
+            return Text::key("why.token_slow");
+        }
+        match (0..snap.states.len()).find(|&i| !snap.up[i]) {
+            Some(down) => phrase!("why.crashed", down),
+            None => Text::key("why.token_lost"),
+        }
+    }
+
+    fn observe(&self, stats: &mut Stats, e: &Event, log: &Trace) {
+        if let EventKind::Receive { msg } = e.kind {
+            if log.message(msg).token {
+                stats.token_receptions += 1;
+            }
+        }
+        let Some(node) = e.node else { return };
+        for m in log.marks_of(e.id) {
+            match m.tag {
+                "request" => {
+                    stats.asked_at.insert(node, stats.token_receptions);
+                }
+                "enter_cs" => {
+                    stats.entries += 1;
+                    if let Some(asked) = stats.asked_at.remove(&node) {
+                        stats.enter.add((stats.token_receptions - asked) as f64);
+                    }
+                    if let Some(exit) = stats.exited_at.take() {
+                        stats.sync.add((stats.token_receptions - exit) as f64);
+                    }
+                }
+                "exit_cs" => stats.exited_at = Some(stats.token_receptions),
+                _ => {}
+            }
+        }
+    }
+
+    fn metrics(&self, stats: &Stats, run: &RunView<Self>) -> Vec<Metric> {
         let n = run.setup.n as f64;
-        let trace = run.trace;
-        let entries: Vec<_> = trace.marked("enter_cs").collect();
-        // Enter delay: token transits between a node's request and its entry.
-        let mut waits = Vec::new();
-        for e in &entries {
-            let request = trace.events[..e.id].iter().rev().filter(|r| r.node == e.node).find(|r| r.marks.contains(&"request"));
-            if let Some(r) = request {
-                waits.push(token_transits_between(run, r.id, e.id) as f64);
-            }
-        }
-        // Synchronisation delay: token transits from one exit to the next entry anywhere.
-        let mut syncs = Vec::new();
-        for x in trace.marked("exit_cs") {
-            if let Some(next) = entries.iter().find(|e| e.id > x.id) {
-                syncs.push(token_transits_between(run, x.id, next.id) as f64);
-            }
-        }
-        let mean = |v: &[f64]| (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64);
-        let max = |v: &[f64]| v.iter().cloned().fold(None, |m: Option<f64>, x| Some(m.map_or(x, |m| m.max(x))));
+        let range = |lo: f64, f: &'static str| (Textbook::Range(lo, n), Text::plain(f));
+        let (enter, enter_f) = range(0.0, "0..N");
+        let (sync, sync_f) = range(1.0, "1..N");
         vec![
             Metric {
-                name: "messages per CS entry",
-                measured: (!entries.is_empty()).then(|| run.counters.sent as f64 / entries.len() as f64),
+                id: "messages_per_entry",
+                measured: (stats.entries > 0).then(|| run.counters.sent as f64 / stats.entries as f64),
                 textbook: Textbook::Unbounded,
-                formula: "1 (all waiting) to unbounded (idle ring)",
+                formula: Text::key("formula.per_entry"),
             },
-            Metric { name: "enter delay, mean (transits)", measured: mean(&waits), textbook: Textbook::Range(0.0, n), formula: "0..N" },
-            Metric { name: "enter delay, worst (transits)", measured: max(&waits), textbook: Textbook::Range(0.0, n), formula: "0..N" },
-            Metric { name: "sync delay, mean (transits)", measured: mean(&syncs), textbook: Textbook::Range(1.0, n), formula: "1..N" },
-            Metric { name: "CS entries", measured: Some(entries.len() as f64), textbook: Textbook::Unbounded, formula: "counted" },
+            Metric { id: "enter_mean", measured: stats.enter.mean(), textbook: enter.clone(), formula: enter_f.clone() },
+            Metric { id: "enter_worst", measured: stats.enter.max, textbook: enter, formula: enter_f },
+            Metric { id: "sync_mean", measured: stats.sync.mean(), textbook: sync, formula: sync_f },
+            Metric { id: "entries", measured: Some(stats.entries as f64), textbook: Textbook::Unbounded, formula: Text::key("formula.counted") },
         ]
     }
 }
+
+const WORDS: Words = &[
+    w("name", "Token ring", "令牌环"),
+    w(
+        "summary",
+        "One token circulates around a logical ring; only its holder may enter the critical section. Safe by construction, but the token costs messages even when nobody wants it, and losing it stalls everyone.",
+        "一个令牌沿逻辑环传递，只有持有令牌的节点才能进入临界区。互斥由构造保证，但即使无人需要，令牌也在不停消耗消息；一旦令牌丢失，所有节点都会停滞。",
+    ),
+    w("param.cs", "Ticks a node spends in the critical section", "节点在临界区内停留的时间单位数"),
+    w("param.requests", "Mean ticks between a node's random requests (0: only clicks request)", "节点随机请求之间的平均间隔（0：仅由点击发出请求）"),
+    w("input.request", "Request the critical section", "请求进入临界区"),
+    w("scenario.ring-order", "Requests served in ring order", "请求按环的顺序得到满足"),
+    w(
+        "scenario.ring-order.about",
+        "Six nodes ask for the critical section at random. Watch the token: it only stops at nodes that want it, and each waits at most one lap. Compare the measured enter delay with 0..N transits.",
+        "六个节点随机请求临界区。注意令牌：它只在需要它的节点停留，每个节点最多等待一圈。把测得的进入延迟与 0..N 次传输相比较。",
+    ),
+    w("scenario.lost-token", "A lost token stalls the ring", "令牌丢失使环停滞"),
+    w(
+        "scenario.lost-token.about",
+        "Requests come only from clicks. Node 3 asks for the CS, but the network drops the token on its way. Nobody can ever enter again: the progress monitor names the waiting nodes.",
+        "请求只来自点击。节点 3 请求临界区，但令牌在途中被网络丢弃。从此再也没有节点能进入：进展监视器列出正在等待的节点。",
+    ),
+    w("scenario.crash", "A crashed node swallows the token", "崩溃的节点吞掉了令牌"),
+    w(
+        "scenario.crash.about",
+        "Node 3 crashes at the start. The token reaches it on its first lap and is discarded with the node's state; from then on every request waits forever. Nothing in the algorithm notices: the progress monitor does.",
+        "节点 3 一开始就崩溃。令牌在第一圈到达它时随节点状态一起被丢弃；此后所有请求都将永远等待。算法本身察觉不到，进展监视器可以。",
+    ),
+    w("scenario.duplicate", "A duplicated token breaks mutual exclusion", "复制的令牌破坏互斥"),
+    w(
+        "scenario.duplicate.about",
+        "The token is copied on its first hop and one copy is held up, so two tokens circulate half a lap apart. Each lets a waiting node in, and soon two nodes are inside at once: the ME1 monitor names them.",
+        "令牌在第一跳被复制，其中一份被延迟，于是两个令牌相隔半圈同时流转。它们各自放行一个等待的节点，很快就有两个节点同时在临界区内：ME1 监视器指出它们。",
+    ),
+    w("role.in_cs", "in CS", "在临界区"),
+    w("role.wants", "wants CS", "等待临界区"),
+    w("role.holds_token", "holds token", "持有令牌"),
+    w("role.idle", "idle", "空闲"),
+    w("badge.since", "since t={0}", "自 t={0}"),
+    w("badge.entries", "entries {0}", "进入 {0} 次"),
+    w("detail.tokens", "tokens here", "持有令牌数"),
+    w("detail.in_cs", "in critical section", "在临界区内"),
+    w("detail.wants_since", "wants since", "请求时刻"),
+    w("detail.entries", "CS entries", "进入临界区次数"),
+    w("detail.last_pass", "last token pass seen", "见到的最后一次令牌传递"),
+    w("msg.token", "token", "令牌"),
+    w("timer.leave", "leave CS", "离开临界区"),
+    w("note.wants", "wants the critical section", "请求进入临界区"),
+    w("note.starts_with_token", "starts with the token", "初始持有令牌"),
+    w("note.enters", "enters the critical section", "进入临界区"),
+    w("note.leaves", "leaves the critical section", "离开临界区"),
+    w("inv.me1", "me1", "ME1 互斥"),
+    w("inv.me1.about", "At most one node is in the critical section.", "任一时刻至多一个节点在临界区内。"),
+    w("inv.one_token", "one_token", "唯一令牌"),
+    w("inv.one_token.about", "Exactly one token exists, held by a live node or in flight.", "恰好存在一个令牌：由存活节点持有或在途中。"),
+    w("breach.me1", "nodes {0} are in the critical section together", "节点 {0} 同时在临界区内"),
+    w("breach.token_lost", "the token is lost: no node holds it and none is in flight", "令牌丢失：没有节点持有它，也没有令牌在途"),
+    w("breach.tokens", "{0} tokens exist ({1} in flight)", "存在 {0} 个令牌（{1} 个在途）"),
+    w("why.token_lost", "the token is lost", "令牌已丢失"),
+    w("why.crashed", "node {0} has crashed and the ring cannot pass it", "节点 {0} 已崩溃，令牌无法越过它"),
+    w("why.token_slow", "the token has not come round", "令牌迟迟没有转过来"),
+    w("metric.messages_per_entry", "messages per CS entry", "每次进入临界区的消息数"),
+    w("metric.enter_mean", "enter delay, mean (transits)", "进入延迟，平均（传输次数）"),
+    w("metric.enter_worst", "enter delay, worst (transits)", "进入延迟，最坏（传输次数）"),
+    w("metric.sync_mean", "sync delay, mean (transits)", "同步延迟，平均（传输次数）"),
+    w("metric.entries", "CS entries", "进入临界区次数"),
+    w("formula.per_entry", "1 (all waiting) to unbounded (idle ring)", "1（全部等待）到无上界（空闲的环）"),
+];
 
 #[cfg(test)]
 mod tests {
@@ -345,7 +400,7 @@ mod tests {
     fn engine(n: usize, seed: u64, requests: i64) -> Engine<TokenRing> {
         let mut params = Params::defaults(&TokenRing::info().params);
         params.0.insert("requests", crate::sim::ParamValue::Int(requests));
-        let setup = Setup { n, topology: Topology::Ring, params };
+        let setup = Setup { n, topology: Topology::Ring, params, seed: 1 };
         Engine::new(TokenRing::build(&setup).unwrap(), setup, NetworkConfig::default(), seed)
     }
 
@@ -356,11 +411,11 @@ mod tests {
             for _ in 0..3000 {
                 e.step();
             }
-            assert!(e.trace.violations.is_empty(), "seed {seed}: {:?}", e.trace.violations);
-            let metrics = e.proto.metrics(&e.run_view());
-            let worst = metrics.iter().find(|m| m.name.starts_with("enter delay, worst")).unwrap().measured.unwrap();
+            assert!(e.trace.violations().is_empty(), "seed {seed}: {:?}", e.trace.violations());
+            let metrics = e.proto.metrics(&e.world.stats, &e.run_view());
+            let worst = metrics.iter().find(|m| m.id == "enter_worst").unwrap().measured.unwrap();
             assert!(worst <= 5.0, "seed {seed}: waited {worst} transits");
-            let sync = metrics.iter().find(|m| m.name.starts_with("sync delay")).unwrap().measured.unwrap();
+            let sync = metrics.iter().find(|m| m.id == "sync_mean").unwrap().measured.unwrap();
             assert!((1.0..=5.0).contains(&sync), "seed {seed}: sync delay {sync} outside 1..N");
             assert!(e.world.states.iter().all(|s| s.entries > 0), "seed {seed}: someone starved");
         }
@@ -385,8 +440,8 @@ mod tests {
         let mut h = History::new(scenario.start(registry).unwrap(), scenario.acts.clone());
         while h.forward() {}
         assert!(h.problems().is_empty(), "{:?}", h.problems());
-        let v = &h.sim().trace().violations;
-        assert!(v.iter().any(|v| v.invariant == "ME2 no stall" && v.nodes == vec![3]), "{v:?}");
+        let v = &h.sim().trace().violations();
+        assert!(v.iter().any(|v| v.invariant == "progress" && v.nodes == vec![3]), "{v:?}");
     }
 
     #[test]
@@ -397,10 +452,10 @@ mod tests {
             let mut h = History::new(s.start(registry).unwrap(), s.acts.clone());
             while h.step() < 2_000 && h.forward() {}
             assert!(h.problems().is_empty(), "{:?}", h.problems());
-            h.sim().trace().violations.iter().map(|v| v.invariant).collect::<Vec<_>>()
+            h.sim().trace().violations().iter().map(|v| v.invariant).collect::<Vec<_>>()
         };
-        assert!(run(2).contains(&"ME2 no stall"), "a crash stalls the ring");
-        assert!(run(3).contains(&"ME1 mutual exclusion"), "two tokens let two nodes in");
+        assert!(run(2).contains(&"progress"), "a crash stalls the ring");
+        assert!(run(3).contains(&"me1"), "two tokens let two nodes in");
     }
 
     #[test]
@@ -414,8 +469,8 @@ mod tests {
             for _ in 0..3000 {
                 e.step();
             }
-            assert!(e.trace.violations.iter().any(|v| v.invariant == "one token"));
-            caught += e.trace.violations.iter().any(|v| v.invariant == "ME1 mutual exclusion") as usize;
+            assert!(e.trace.violations().iter().any(|v| v.invariant == "one_token"));
+            caught += e.trace.violations().iter().any(|v| v.invariant == "me1") as usize;
         }
         assert!(caught > 0, "two tokens never met in the CS over 20 seeds");
     }

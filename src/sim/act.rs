@@ -11,8 +11,9 @@ use super::{MsgId, NodeId, Time};
 pub enum Act {
     Crash(NodeId),
     Recover(NodeId),
-    /// A protocol input, e.g. "request" (node wants the critical section).
-    Input(NodeId, String),
+    /// A protocol input, e.g. "request" (node wants the critical section), with its
+    /// argument when the input takes one (a command value, a receiver).
+    Input(NodeId, String, Option<String>),
     /// Drop one message in flight.
     Drop(MsgId),
     /// Hold one message in flight for this much longer.
@@ -40,7 +41,85 @@ pub struct TimedAct {
     pub act: Act,
 }
 
-pub const ACT_FORMS: &str = "crash:N, recover:N, input:N:NAME, drop:MSG, delay:MSG:TICKS, dup:MSG, cut:A-B, restore:A-B, link:A-B:MIN-MAX/DROP%, partition:0.1/2.3, heal, net:MIN-MAX/DROP%/DUP%/fifo|any";
+/// A protocol milestone an intervention can wait for, so a scenario says what it means
+/// ("crash the coordinator after it has sent Prepare twice") and keeps meaning it when
+/// timings change.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Anchor {
+    /// The `nth` send of a message of `kind` (by `by`, or by anyone).
+    Send { kind: String, by: Option<NodeId>, nth: u32 },
+    /// The `nth` time a handler marks `tag` (by `by`, or by anyone).
+    Mark { tag: String, by: Option<NodeId>, nth: u32 },
+}
+
+/// An intervention applied the moment its milestone happens, in the middle of the
+/// handler if need be (a crash there stops the handler's remaining sends).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AnchoredAct {
+    pub anchor: Anchor,
+    pub act: Act,
+}
+
+pub const ANCHOR_FORMS: &str = "send.KIND[.nNODE][.COUNT] or mark.TAG[.nNODE][.COUNT], e.g. send.prepare.n0.2";
+
+impl Anchor {
+    /// `send.prepare.n0.2`, `mark.decided.n0`, `mark.decided`.
+    pub fn encode(&self) -> String {
+        let (verb, name, by, nth) = match self {
+            Anchor::Send { kind, by, nth } => ("send", kind, by, nth),
+            Anchor::Mark { tag, by, nth } => ("mark", tag, by, nth),
+        };
+        let mut out = format!("{verb}.{name}");
+        if let Some(b) = by {
+            out.push_str(&format!(".n{b}"));
+        }
+        if *nth != 1 {
+            out.push_str(&format!(".{nth}"));
+        }
+        out
+    }
+
+    pub fn parse(text: &str) -> Option<Anchor> {
+        let mut parts = text.split('.');
+        let verb = parts.next()?;
+        let name = parts.next().filter(|s| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-'))?.to_string();
+        let (mut by, mut nth) = (None, 1u32);
+        for p in parts {
+            match p.strip_prefix('n') {
+                Some(node) if by.is_none() => by = Some(node.parse().ok()?),
+                _ => nth = p.parse().ok().filter(|&k| k >= 1)?,
+            }
+        }
+        match verb {
+            "send" => Some(Anchor::Send { kind: name, by, nth }),
+            "mark" => Some(Anchor::Mark { tag: name, by, nth }),
+            _ => None,
+        }
+    }
+
+    pub fn node(&self) -> Option<NodeId> {
+        match self {
+            Anchor::Send { by, .. } | Anchor::Mark { by, .. } => *by,
+        }
+    }
+}
+
+impl AnchoredAct {
+    pub fn encode(&self) -> String {
+        format!("{}:{}", self.anchor.encode(), self.act.encode())
+    }
+
+    /// `ANCHOR:ACT`, e.g. `send.prepare.n0.2:crash:0`.
+    pub fn parse(text: &str) -> Result<AnchoredAct, String> {
+        let bad = || format!("'{text}' is not an anchored intervention; expected ANCHOR:ACT where ANCHOR is {ANCHOR_FORMS} and ACT is one of {ACT_FORMS}");
+        let (when, act) = text.split_once(':').ok_or_else(bad)?;
+        let anchor = Anchor::parse(when).ok_or_else(bad)?;
+        let act = Act::parse(act).map_err(|_| bad())?;
+        Ok(AnchoredAct { anchor, act })
+    }
+}
+
+pub const ACT_FORMS: &str = "crash:N, recover:N, input:N:NAME[=ARG], drop:MSG, delay:MSG:TICKS, dup:MSG, cut:A-B, restore:A-B, link:A-B:MIN-MAX/DROP%, partition:0.1/2.3, heal, net:MIN-MAX/DROP%/DUP%/fifo|any";
 
 impl Act {
     /// Short readable form used in URLs and the log, e.g. `crash:3` or `cut:1-2`.
@@ -48,7 +127,8 @@ impl Act {
         match self {
             Act::Crash(n) => format!("crash:{n}"),
             Act::Recover(n) => format!("recover:{n}"),
-            Act::Input(n, i) => format!("input:{n}:{i}"),
+            Act::Input(n, i, None) => format!("input:{n}:{i}"),
+            Act::Input(n, i, Some(arg)) => format!("input:{n}:{i}={arg}"),
             Act::Drop(m) => format!("drop:{m}"),
             Act::Delay(m, t) => format!("delay:{m}:{t}"),
             Act::Duplicate(m) => format!("dup:{m}"),
@@ -86,8 +166,16 @@ impl Act {
             "crash" => Act::Crash(num(a)?),
             "recover" => Act::Recover(num(a)?),
             "input" => {
-                let name = b.filter(|s| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')).ok_or_else(bad)?;
-                Act::Input(num(a)?, name.to_string())
+                let spec = b.ok_or_else(bad)?;
+                let (name, arg) = match spec.split_once('=') {
+                    Some((name, arg)) => (name, Some(arg)),
+                    None => (spec, None),
+                };
+                let word = |s: &str, extra: &str| !s.is_empty() && s.len() <= 32 && s.chars().all(|c| c.is_ascii_alphanumeric() || "-_".contains(c) || extra.contains(c));
+                if !word(name, "") || arg.is_some_and(|a| !word(a, ".=")) {
+                    return Err(bad());
+                }
+                Act::Input(num(a)?, name.to_string(), arg.map(str::to_string))
             }
             "drop" => Act::Drop(num(a)?),
             "delay" => {
@@ -152,7 +240,7 @@ impl Act {
     /// Nodes this act names, to check them against N.
     pub fn nodes(&self) -> Vec<NodeId> {
         match self {
-            Act::Crash(n) | Act::Recover(n) | Act::Input(n, _) => vec![*n],
+            Act::Crash(n) | Act::Recover(n) | Act::Input(n, ..) => vec![*n],
             Act::Cut(a, b) | Act::Restore(a, b) | Act::Link(a, b, ..) => vec![*a, *b],
             Act::Partition(g) => g.iter().flatten().copied().collect(),
             _ => vec![],
@@ -202,7 +290,8 @@ mod tests {
         let acts = [
             Act::Crash(3),
             Act::Recover(0),
-            Act::Input(2, "request".into()),
+            Act::Input(2, "request".into(), None),
+            Act::Input(1, "put".into(), Some("k.7".into())),
             Act::Drop(17),
             Act::Delay(4, 250),
             Act::Duplicate(9),
@@ -227,5 +316,20 @@ mod tests {
             assert!(err.contains(bad) && err.contains("crash:N"), "{bad}: {err}");
         }
         assert!(TimedAct::parse("x:crash:1").unwrap_err().contains("STEP[@TIME]:ACT"));
+        assert!(Act::parse("input:1:put=a b").is_err(), "arguments are single words");
+    }
+
+    #[test]
+    fn anchored_acts_round_trip_and_refuse_nonsense() {
+        for text in ["send.prepare.n0.2:crash:0", "mark.decided.n0:crash:0", "mark.decided:heal", "send.token.3:drop:4"] {
+            let a = AnchoredAct::parse(text).unwrap();
+            assert_eq!(a.encode(), text);
+        }
+        let a = AnchoredAct::parse("send.prepare.n0.2:crash:0").unwrap();
+        assert_eq!(a.anchor, Anchor::Send { kind: "prepare".into(), by: Some(0), nth: 2 });
+        for bad in ["send:crash:0", "shout.x:crash:0", "send.x.0:crash:0", "send.x.nq:crash:0", "mark.x:explode"] {
+            let err = AnchoredAct::parse(bad).unwrap_err();
+            assert!(err.contains("ANCHOR:ACT") && err.contains("send.KIND"), "{bad}: {err}");
+        }
     }
 }

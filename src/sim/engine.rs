@@ -1,24 +1,31 @@
 //! The engine: owns time, the network, the clocks and the log, and drives one protocol.
 //!
 //! A run is a sequence of *steps*; each step takes the earliest pending happening from a
-//! queue ordered by `(time, seq)` (a delivery, a loss, a timer) and applies it. Every
-//! event is stamped with the engine's own Lamport and vector clocks, whatever the
-//! protocol, and logged; the protocol's invariants are checked after every step and every
-//! intervention, and breaches are recorded as data.
+//! queue ordered by `(time, seq)` (a delivery, a loss, a timer, a workload request) and
+//! applies it. Every event is stamped with the engine's own Lamport and vector clocks,
+//! whatever the protocol, and logged. After every step and every intervention the new
+//! events are fed once to the protocol's statistics and history monitors, and the
+//! invariants are checked against the present state; their verdicts are kept, so the page
+//! reads them instead of recomputing them every frame.
 //!
 //! All mutable run state lives in [`World`], which is `Clone`: a checkpoint is a clone, so
-//! time travel is "restore the nearest checkpoint, replay the rest".
+//! time travel is "restore the nearest checkpoint, replay the rest". Keep the world small:
+//! it is cloned every [`super::history::CHECKPOINT_EVERY`] steps.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::act::Act;
+use super::act::{Act, Anchor, AnchoredAct};
+use super::monitor::{Moment, Monitor};
 use super::network::{link_key, LossReason, Network, NetworkConfig};
-use super::protocol::{Ctx, Effects, Input, Protocol, Setup, Snapshot};
-use super::rng::SimRng;
-use super::trace::{Event, EventKind, MessageRecord, Trace, TraceMark, Violation};
+use super::protocol::{Breach, Ctx, Effects, Input, Invariant, Protocol, Setup, Snapshot};
+use super::rng::{SimRng, Stream};
+use super::trace::{Event, EventKind, Mark, MessageRecord, Trace, TraceMark, Violation};
+use super::view::Group;
 use super::{EventId, MsgId, NodeId, Time, VECTOR_CLOCK_LIMIT};
+use crate::phrase;
+use crate::words::Text;
 
 /// Something the queue will make happen at its time.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -26,6 +33,8 @@ enum Pending {
     Deliver(MsgId),
     Lose(MsgId),
     Fire(u64),
+    /// The shared workload asks this node for its input.
+    Workload(NodeId),
 }
 
 /// A message on its way, with the sender's clocks at sending (the receiver merges them).
@@ -70,11 +79,21 @@ pub struct Counters {
     pub by_kind: BTreeMap<&'static str, u64>,
 }
 
+/// An intervention waiting for its milestone.
+#[derive(Clone, Debug)]
+struct Armed {
+    anchored: AnchoredAct,
+    seen: u32,
+    done: bool,
+}
+
 /// Everything that changes during a run. Cloning it is a checkpoint.
 #[derive(Debug)]
 pub struct World<P: Protocol> {
     pub states: Vec<P::State>,
     pub up: Vec<bool>,
+    /// Nodes that have not joined yet (they started outside the system).
+    pub absent: Vec<bool>,
     lamport: Vec<u64>,
     /// Empty above [`VECTOR_CLOCK_LIMIT`] nodes.
     vector: Vec<Vec<u32>>,
@@ -83,15 +102,23 @@ pub struct World<P: Protocol> {
     flights: BTreeMap<MsgId, Flight<P::Msg>>,
     timers: BTreeMap<u64, ArmedTimer<P::Timer>>,
     pub network: Network,
-    rng: SimRng,
+    /// Separate streams, so a change to one kind of randomness leaves the others alone.
+    net_rng: SimRng,
+    proto_rng: SimRng,
+    load_rng: SimRng,
     pub now: Time,
     /// Steps taken; 0 is the state right after every node's `init`.
     pub step: u64,
     seq: u64,
     next_timer: u64,
     pub counters: Counters,
-    /// Invariants broken after the last check (a breach is recorded when it starts).
-    broken: BTreeSet<&'static str>,
+    /// The verdict of each invariant, then each monitor, after the last check.
+    verdicts: Vec<Option<Breach>>,
+    monitors: Vec<Box<dyn Monitor>>,
+    pub stats: P::Stats,
+    /// Events already fed to the statistics and monitors.
+    observed: usize,
+    armed: Vec<Armed>,
     trace_mark: TraceMark,
 }
 
@@ -101,6 +128,7 @@ impl<P: Protocol> Clone for World<P> {
         World {
             states: self.states.clone(),
             up: self.up.clone(),
+            absent: self.absent.clone(),
             lamport: self.lamport.clone(),
             vector: self.vector.clone(),
             hops: self.hops.clone(),
@@ -108,19 +136,25 @@ impl<P: Protocol> Clone for World<P> {
             flights: self.flights.clone(),
             timers: self.timers.clone(),
             network: self.network.clone(),
-            rng: self.rng.clone(),
+            net_rng: self.net_rng.clone(),
+            proto_rng: self.proto_rng.clone(),
+            load_rng: self.load_rng.clone(),
             now: self.now,
             step: self.step,
             seq: self.seq,
             next_timer: self.next_timer,
             counters: self.counters.clone(),
-            broken: self.broken.clone(),
+            verdicts: self.verdicts.clone(),
+            monitors: self.monitors.clone(),
+            stats: self.stats.clone(),
+            observed: self.observed,
+            armed: self.armed.clone(),
             trace_mark: self.trace_mark,
         }
     }
 }
 
-/// What metrics see: the run so far, read-only.
+/// What metrics, charts and overlays see: the run so far, read-only.
 pub struct RunView<'a, P: Protocol> {
     pub setup: &'a Setup,
     pub states: &'a [P::State],
@@ -131,12 +165,22 @@ pub struct RunView<'a, P: Protocol> {
     pub quiescent: bool,
 }
 
+/// The shared workload of this run, resolved from the protocol's declaration.
+#[derive(Clone, Copy, Debug)]
+struct Workload {
+    input: &'static str,
+    every: Time,
+}
+
 /// A protocol and its run.
 pub struct Engine<P: Protocol> {
     pub proto: P,
     pub setup: Setup,
     pub world: World<P>,
     pub trace: Trace,
+    invariants: Vec<Invariant<P>>,
+    groups: Vec<Group>,
+    workload: Option<Workload>,
 }
 
 /// One of the things that could happen next, for a search over orderings.
@@ -149,11 +193,24 @@ pub struct Choice {
 impl<P: Protocol> Engine<P> {
     /// Start a run: every node runs `init` at time 0 (step 0).
     pub fn new(proto: P, setup: Setup, network: NetworkConfig, seed: u64) -> Self {
+        Self::with_anchors(proto, setup, network, seed, Vec::new())
+    }
+
+    /// Start a run with interventions that wait for protocol milestones.
+    pub fn with_anchors(proto: P, setup: Setup, network: NetworkConfig, seed: u64, anchored: Vec<AnchoredAct>) -> Self {
         let n = setup.n;
         let vectors = n <= VECTOR_CLOCK_LIMIT;
+        let invariants = proto.invariants();
+        let monitors = proto.monitors();
+        let info = P::info();
+        let workload = info.workload.and_then(|w| {
+            let every = setup.params.0.get(w.every_param).and_then(|v| if let super::params::ParamValue::Int(i) = v { Some(*i) } else { None }).unwrap_or(0);
+            (every > 0).then_some(Workload { input: w.input, every: every as Time })
+        });
         let world = World {
             states: Vec::with_capacity(n),
             up: vec![true; n],
+            absent: vec![false; n],
             lamport: vec![0; n],
             vector: if vectors { vec![vec![0; n]; n] } else { Vec::new() },
             hops: vec![0; n],
@@ -161,25 +218,45 @@ impl<P: Protocol> Engine<P> {
             flights: BTreeMap::new(),
             timers: BTreeMap::new(),
             network: Network::new(network),
-            rng: SimRng::new(seed),
+            net_rng: SimRng::stream(seed, Stream::Network),
+            proto_rng: SimRng::stream(seed, Stream::Protocol),
+            load_rng: SimRng::stream(seed, Stream::Workload),
             now: 0,
             step: 0,
             seq: 0,
             next_timer: 0,
             counters: Counters::default(),
-            broken: BTreeSet::new(),
-            trace_mark: Trace::default().mark(),
+            verdicts: vec![None; invariants.len() + monitors.len()],
+            monitors,
+            stats: P::Stats::default(),
+            observed: 0,
+            armed: anchored.into_iter().map(|anchored| Armed { anchored, seen: 0, done: false }).collect(),
+            trace_mark: TraceMark::default(),
         };
-        let mut engine = Engine { proto, setup, world, trace: Trace::default() };
+        let groups = proto.groups();
+        let mut engine = Engine { proto, setup, world, trace: Trace::new(if vectors { n } else { 0 }), invariants, groups, workload };
         for me in 0..n {
-            let event = engine.local_event(me, EventKind::Start, None);
-            let mut ctx = Ctx { me, now: 0, n, rng: &mut engine.world.rng, out: Effects::default() };
+            let absent = engine.proto.joins_later(me);
+            // A node that joins later exists from the start (its slot needs a state) but
+            // takes no part: no event, no effects, until it joins.
+            let event = (!absent).then(|| engine.local_event(me, EventKind::Start, None));
+            let mut ctx = Ctx { me, now: 0, n, rng: &mut engine.world.proto_rng, groups: &engine.groups, out: Effects::default() };
             let state = engine.proto.init(me, &mut ctx);
             let out = ctx.out;
             engine.world.states.push(state);
-            engine.apply_effects(me, Some(event), out);
+            if absent {
+                engine.world.up[me] = false;
+                engine.world.absent[me] = true;
+            } else {
+                engine.apply_effects(me, event, out);
+            }
         }
-        engine.check_invariants();
+        if let Some(w) = engine.workload {
+            for me in 0..n {
+                engine.schedule_workload(me, w.every);
+            }
+        }
+        engine.settle();
         engine
     }
 
@@ -187,10 +264,20 @@ impl<P: Protocol> Engine<P> {
         self.setup.n
     }
 
+    pub fn groups(&self) -> &[Group] {
+        &self.groups
+    }
+
+    fn schedule_workload(&mut self, me: NodeId, every: Time) {
+        let after = self.world.load_rng.between(1, 2 * every);
+        let key = self.next_key(self.world.now + after);
+        self.world.queue.insert(key, Pending::Workload(me));
+    }
+
     /// Run one handler on `me`'s state and return what it asked for.
     fn run(&mut self, me: NodeId, handler: impl FnOnce(&P, &mut P::State, &mut Ctx<P>)) -> Effects<P> {
         let world = &mut self.world;
-        let mut ctx = Ctx { me, now: world.now, n: self.setup.n, rng: &mut world.rng, out: Effects::default() };
+        let mut ctx = Ctx { me, now: world.now, n: self.setup.n, rng: &mut world.proto_rng, groups: &self.groups, out: Effects::default() };
         handler(&self.proto, &mut world.states[me], &mut ctx);
         ctx.out
     }
@@ -217,7 +304,7 @@ impl<P: Protocol> Engine<P> {
         (due, self.world.seq)
     }
 
-    /// Nothing left to happen: no message in flight and no timer armed.
+    /// Nothing left to happen: no message in flight, no timer armed, no request to come.
     pub fn quiescent(&self) -> bool {
         self.world.queue.is_empty()
     }
@@ -261,8 +348,9 @@ impl<P: Protocol> Engine<P> {
             Pending::Deliver(id) => self.deliver(id),
             Pending::Lose(id) => self.lose(id),
             Pending::Fire(id) => self.fire(id),
+            Pending::Workload(me) => self.workload(me),
         }
-        self.check_invariants();
+        self.settle();
     }
 
     /// Move the clock forward to `time` without anything happening (so an intervention
@@ -273,24 +361,13 @@ impl<P: Protocol> Engine<P> {
     }
 
     fn push_event(&mut self, node: Option<NodeId>, kind: EventKind, cause: Option<EventId>) -> EventId {
-        let id = self.trace.events.len();
-        let (lamport, vector, hops) = match node {
-            Some(n) => (self.world.lamport[n], self.world.vector.get(n).cloned(), self.world.hops[n]),
-            None => (0, None, 0),
+        let id = self.trace.events().len();
+        let (lamport, hops) = match node {
+            Some(n) => (self.world.lamport[n], self.world.hops[n]),
+            None => (0, 0),
         };
-        self.trace.events.push(Event {
-            id,
-            step: self.world.step,
-            time: self.world.now,
-            node,
-            kind,
-            lamport,
-            vector,
-            hops,
-            cause,
-            notes: Vec::new(),
-            marks: Vec::new(),
-        });
+        let vector = node.and_then(|n| self.world.vector.get(n)).map(|v| v.as_slice());
+        self.trace.push_event(Event { id, step: self.world.step, time: self.world.now, node, kind, lamport, hops, cause }, vector);
         id
     }
 
@@ -308,8 +385,8 @@ impl<P: Protocol> Engine<P> {
         let to = flight.to;
         if !self.world.up[to] {
             let e = self.push_event(Some(to), EventKind::Discard { msg: id }, Some(flight.send_event));
-            self.trace.events[e].notes.push(format!("node {to} is down; message discarded"));
-            self.trace.messages[id].end = Some(e);
+            self.trace.push_note(e, phrase!("note.down_discard", to));
+            self.trace.end_message(id, e);
             return;
         }
         // Receive rule: merge the sender's clocks, then tick.
@@ -325,7 +402,7 @@ impl<P: Protocol> Engine<P> {
             w.counters.delivered += 1;
         }
         let event = self.local_event(to, EventKind::Receive { msg: id }, Some(flight.send_event));
-        self.trace.messages[id].end = Some(event);
+        self.trace.end_message(id, event);
         let (from, payload) = (flight.from, flight.payload);
         self.handle(to, event, |p, s, ctx| p.on_message(to, s, from, payload, ctx));
     }
@@ -337,22 +414,32 @@ impl<P: Protocol> Engine<P> {
         let span = flight.arrive.saturating_sub(flight.sent_at).max(1);
         let progress = (self.world.now.saturating_sub(flight.sent_at) * 1000 / span).min(1000) as u32;
         let e = self.push_event(None, EventKind::Lost { msg: id, reason, progress }, Some(flight.send_event));
-        self.trace.events[e].notes.push(format!("{} {}→{} {}", self.trace.messages[id].kind, flight.from, flight.to, reason.describe()));
-        self.trace.messages[id].end = Some(e);
+        self.trace.end_message(id, e);
     }
 
     fn fire(&mut self, timer_id: u64) {
         let Some(armed) = self.world.timers.remove(&timer_id) else { return };
         let me = armed.node;
-        let label = self.proto.timer_label(&armed.timer);
-        self.handle_spontaneous(me, EventKind::Timer { label }, |p, s, ctx| p.on_timer(me, s, armed.timer, ctx));
+        let timer = self.proto.timer_name(&armed.timer);
+        self.handle_spontaneous(me, EventKind::Timer { timer }, |p, s, ctx| p.on_timer(me, s, armed.timer, ctx));
     }
 
-    /// Apply what a handler asked for, in a fixed order: cancels, timers, then each send
+    /// The workload asks `me` for its input (when the node is up and the protocol offers
+    /// the input now), then schedules the next request.
+    fn workload(&mut self, me: NodeId) {
+        let Some(w) = self.workload else { return };
+        if self.world.up[me] && self.proto.inputs_for(me, &self.world.states[me]).iter().any(|i| i.id == w.input) {
+            let input = Input { id: w.input, arg: None };
+            self.handle_spontaneous(me, EventKind::Input { input: w.input, arg: None, workload: true }, |p, s, ctx| p.on_input(me, s, &input, ctx));
+        }
+        self.schedule_workload(me, w.every);
+    }
+
+    /// Apply what a handler asked for, in a fixed order: cancels, timers, notes and marks
+    /// (on the handler's event, or on its first send when it is silent), then each send
     /// as its own event (a send is an event in Lamport's sense, so it ticks the clock).
-    /// Notes and marks go on the handler's event, or on its first send when it is silent.
+    /// A milestone-anchored crash of `me` stops the remaining sends.
     fn apply_effects(&mut self, me: NodeId, event: Option<EventId>, out: Effects<P>) {
-        let first_send = self.trace.events.len();
         for cancel in &out.cancels {
             let ids: Vec<u64> = self.world.timers.iter().filter(|(_, t)| t.node == me && &t.timer == cancel).map(|(id, _)| *id).collect();
             for id in ids {
@@ -368,52 +455,85 @@ impl<P: Protocol> Engine<P> {
             self.world.queue.insert(key, Pending::Fire(id));
             self.world.timers.insert(id, ArmedTimer { node: me, timer, set_at: self.world.now, due, key });
         }
-        for (to, msg) in out.sends {
-            self.send(me, to, msg);
+        let mut words = Some((out.notes, out.marks));
+        if let Some(event) = event {
+            self.attach(me, event, words.take().expect("not taken yet"));
         }
-        if let Some(target) = self.trace.events.get_mut(event.unwrap_or(first_send)) {
-            target.notes.extend(out.notes);
-            target.marks.extend(out.marks);
+        for (to, msg) in out.sends {
+            if !self.world.up[me] {
+                break;
+            }
+            let send_event = self.send(me, to, msg);
+            if let Some(w) = words.take() {
+                self.attach(me, send_event, w);
+            }
         }
     }
 
-    fn send(&mut self, from: NodeId, to: NodeId, payload: P::Msg) {
+    /// Put a handler's notes and marks on its event; milestones may set off interventions.
+    fn attach(&mut self, me: NodeId, event: EventId, (notes, marks): (Vec<Text>, Vec<Mark>)) {
+        for note in notes {
+            self.trace.push_note(event, note);
+        }
+        for mark in marks {
+            self.trace.push_mark(event, mark);
+            self.fire_anchors(|a| matches!(a, Anchor::Mark { tag, by, .. } if tag == mark.tag && by.is_none_or(|b| b == me)));
+        }
+    }
+
+    /// Count the milestone for every armed intervention it matches; apply those whose
+    /// count is reached.
+    fn fire_anchors(&mut self, matches: impl Fn(&Anchor) -> bool) {
+        for i in 0..self.world.armed.len() {
+            let a = &mut self.world.armed[i];
+            if a.done || !matches(&a.anchored.anchor) {
+                continue;
+            }
+            a.seen += 1;
+            let nth = match &a.anchored.anchor {
+                Anchor::Send { nth, .. } | Anchor::Mark { nth, .. } => *nth,
+            };
+            if a.seen == nth {
+                a.done = true;
+                let act = a.anchored.act.clone();
+                if let Err(why) = self.apply(&act) {
+                    let last = self.trace.events().len().saturating_sub(1);
+                    self.trace.push_note(last, phrase!("note.anchor_skipped", self.world.armed[i].anchored.encode(), why));
+                }
+            }
+        }
+    }
+
+    fn send(&mut self, from: NodeId, to: NodeId, payload: P::Msg) -> EventId {
         assert!(to < self.setup.n, "protocol bug: node {from} sent to node {to} of {}", self.setup.n);
-        let label = self.proto.label(&payload);
-        let send_event = self.local_event(from, EventKind::Send { msg: self.trace.messages.len() }, None);
+        let kind = self.proto.label(&payload).kind;
+        let send_event = self.local_event(from, EventKind::Send { msg: self.trace.messages().len() }, None);
         if from != to {
             self.world.counters.sent += 1;
-            *self.world.counters.by_kind.entry(label.kind).or_insert(0) += 1;
+            *self.world.counters.by_kind.entry(kind).or_insert(0) += 1;
         }
-        let duplicate = self.world.network.duplicates(&mut self.world.rng, from, to);
+        let duplicate = self.world.network.duplicates(&mut self.world.net_rng, from, to);
         let id = self.launch(from, to, payload.clone(), send_event, None);
         if duplicate {
             self.world.counters.duplicated += 1;
             self.launch(from, to, payload, send_event, Some(id));
         }
+        if !self.world.armed.is_empty() {
+            self.fire_anchors(|a| matches!(a, Anchor::Send { kind: k, by, .. } if k == kind && by.is_none_or(|b| b == from)));
+        }
+        send_event
     }
 
     /// Put one copy of a message on the wire; its delay and fate are decided now.
     fn launch(&mut self, from: NodeId, to: NodeId, payload: P::Msg, send_event: EventId, copy_of: Option<MsgId>) -> MsgId {
         let now = self.world.now;
-        let transit = self.world.network.transit(&mut self.world.rng, from, to, now);
+        let transit = self.world.network.transit(&mut self.world.net_rng, from, to, now);
         let label = self.proto.label(&payload);
-        let id = self.trace.messages.len();
-        self.trace.messages.push(MessageRecord {
-            id,
-            from,
-            to,
-            kind: label.kind,
-            text: label.text,
-            token: label.token,
-            sent_at: now,
-            send_event,
-            copy_of,
-            end: None,
-        });
+        let id = self.trace.messages().len();
+        self.trace.push_message(MessageRecord::new(id, from, to, label.kind, label.text.into_boxed_str(), label.token, now, send_event, copy_of));
         let key = self.next_key(transit.due);
         self.world.queue.insert(key, if transit.lost.is_some() { Pending::Lose(id) } else { Pending::Deliver(id) });
-        let sender = &self.trace.events[send_event];
+        let sender = self.trace.event(send_event);
         let flight = Flight {
             from,
             to,
@@ -424,7 +544,7 @@ impl<P: Protocol> Engine<P> {
             lost: transit.lost,
             key,
             lamport: sender.lamport,
-            vector: sender.vector.clone(),
+            vector: self.trace.vector(send_event).map(|v| v.to_vec()),
             hops: sender.hops,
             send_event,
         };
@@ -432,18 +552,58 @@ impl<P: Protocol> Engine<P> {
         id
     }
 
-    /// Apply an intervention now. Errors name what cannot be done (e.g. the message has
-    /// already arrived); the run is unchanged then.
-    pub fn apply(&mut self, act: &Act) -> Result<(), String> {
+    /// Why `act` cannot be applied now, if it cannot; nothing changes either way.
+    pub fn validate(&self, act: &Act) -> Result<(), Text> {
         let n = self.setup.n;
         if let Some(bad) = act.nodes().into_iter().find(|&x| x >= n) {
-            return Err(format!("node {bad} does not exist; nodes are 0 to {}", n - 1));
+            return Err(phrase!("err.no_node", bad, n - 1));
         }
         match act {
-            Act::Crash(node) => {
+            Act::Crash(node) if !self.world.up[*node] => Err(phrase!("err.already_down", *node)),
+            Act::Recover(node) if self.world.up[*node] => Err(phrase!("err.not_down", *node)),
+            Act::Input(node, name, arg) => {
                 if !self.world.up[*node] {
-                    return Err(format!("node {node} is already down"));
+                    return Err(phrase!("err.input_down", *node));
                 }
+                let info = P::info();
+                let Some(spec) = info.inputs.iter().find(|i| i.id == name) else {
+                    let names: Vec<&str> = info.inputs.iter().map(|i| i.id).collect();
+                    return Err(phrase!("err.no_input", name.clone(), if names.is_empty() { "-".into() } else { names.join(", ") }));
+                };
+                spec.check(arg.as_deref(), n)
+            }
+            Act::Drop(id) | Act::Delay(id, _) | Act::Duplicate(id) => self.live_flight(*id).map(|_| ()),
+            Act::Cut(a, b) | Act::Link(a, b, ..) if a == b => Err(phrase!("err.self_link", *a)),
+            Act::Partition(groups) => {
+                let mut seen = vec![false; n];
+                for &m in groups.iter().flatten() {
+                    if std::mem::replace(&mut seen[m], true) {
+                        return Err(phrase!("err.two_groups", m));
+                    }
+                }
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Apply an intervention at `at` (a moment between this step and the next). A refused
+    /// intervention changes nothing, not even the clock.
+    pub fn apply_at(&mut self, act: &Act, at: Option<Time>) -> Result<(), Text> {
+        self.validate(act)?;
+        if let Some(t) = at {
+            self.advance_to(t);
+        }
+        self.apply(act)
+    }
+
+    /// Apply an intervention now. Errors name what cannot be done (e.g. the message has
+    /// already arrived); the run is unchanged then.
+    pub fn apply(&mut self, act: &Act) -> Result<(), Text> {
+        self.validate(act)?;
+        let n = self.setup.n;
+        match act {
+            Act::Crash(node) => {
                 self.world.up[*node] = false;
                 // A crashed node's timers die with it.
                 let ids: Vec<u64> = self.world.timers.iter().filter(|(_, t)| t.node == *node).map(|(id, _)| *id).collect();
@@ -455,32 +615,24 @@ impl<P: Protocol> Engine<P> {
             }
             Act::Recover(node) => {
                 let me = *node;
-                if self.world.up[me] {
-                    return Err(format!("node {me} is not down"));
-                }
                 self.world.up[me] = true;
-                let event = self.local_event(me, EventKind::Recover, None);
+                let kind = if std::mem::replace(&mut self.world.absent[me], false) { EventKind::Join } else { EventKind::Recover };
+                let event = self.local_event(me, kind, None);
                 self.handle(me, event, |p, s, ctx| *s = p.on_recover(me, s, ctx));
             }
-            Act::Input(node, name) => {
+            Act::Input(node, name, arg) => {
                 let me = *node;
-                if !self.world.up[me] {
-                    return Err(format!("node {me} is down; recover it first"));
-                }
-                let offered = self.proto.inputs_for(me, &self.world.states[me]);
-                if !P::info().inputs.iter().any(|i| i.id == name) {
-                    let names: Vec<&str> = P::info().inputs.iter().map(|i| i.id).collect();
-                    return Err(format!("'{name}' is not an input of this protocol; accepted: {}", if names.is_empty() { "none".into() } else { names.join(", ") }));
-                }
-                let input = Input { id: name.clone() };
-                let event = self.handle_spontaneous(me, EventKind::Input { input: name.clone() }, |p, s, ctx| p.on_input(me, s, &input, ctx));
-                if let Some(event) = event.filter(|_| !offered.iter().any(|i| i.id == name)) {
-                    self.trace.events[event].notes.push(format!("node {me} ignores '{name}' in its current state"));
+                let spec = *P::info().inputs.iter().find(|i| i.id == name).expect("validated");
+                let offered = self.proto.inputs_for(me, &self.world.states[me]).iter().any(|i| i.id == spec.id);
+                let input = Input { id: spec.id, arg: arg.clone() };
+                let kind = EventKind::Input { input: spec.id, arg: arg.as_deref().map(Box::from), workload: false };
+                let event = self.handle_spontaneous(me, kind, |p, s, ctx| p.on_input(me, s, &input, ctx));
+                if let Some(event) = event.filter(|_| !offered) {
+                    self.trace.push_note(event, phrase!("note.input_ignored", me, Text::Id("input", spec.id)));
                 }
             }
             Act::Drop(id) => {
-                let flight = self.live_flight(*id)?;
-                let key = flight.key;
+                let key = self.live_flight(*id)?.key;
                 self.world.queue.remove(&key);
                 self.world.flights.get_mut(id).expect("checked").lost = Some(LossReason::User);
                 self.lose(*id);
@@ -504,45 +656,37 @@ impl<P: Protocol> Engine<P> {
                     }
                     self.world.network.hold_fifo(from, to, due);
                 }
-                let kind = self.trace.messages[*id].kind;
-                self.push_event(None, EventKind::Tamper { msg: *id, what: format!("{kind} {from}→{to} held {extra} longer") }, None);
+                let kind = self.trace.message(*id).kind;
+                let what = phrase!("net.held", kind_text(kind), from, to, *extra);
+                self.push_event(None, EventKind::Tamper { msg: *id, what: Box::new(what) }, None);
             }
             Act::Duplicate(id) => {
                 let flight = self.live_flight(*id)?.clone();
                 self.world.counters.duplicated += 1;
                 let copy = self.launch(flight.from, flight.to, flight.payload, flight.send_event, Some(*id));
-                let kind = self.trace.messages[*id].kind;
-                self.push_event(None, EventKind::Tamper { msg: *id, what: format!("{kind} {}→{} duplicated as message {copy}", flight.from, flight.to) }, None);
+                let kind = self.trace.message(*id).kind;
+                let what = phrase!("net.duplicated", kind_text(kind), flight.from, flight.to, copy);
+                self.push_event(None, EventKind::Tamper { msg: *id, what: Box::new(what) }, None);
             }
             Act::Cut(a, b) => {
-                if a == b {
-                    return Err(format!("a link joins two different nodes; got {a}-{b}"));
-                }
                 self.world.network.links.entry(link_key(*a, *b)).or_default().cut = true;
-                self.push_event(None, EventKind::Network { what: format!("link {a}-{b} cut") }, None);
+                self.network_event(phrase!("net.cut", *a, *b));
                 self.kill_disconnected();
             }
             Act::Restore(a, b) => {
                 self.world.network.links.remove(&link_key(*a, *b));
-                self.push_event(None, EventKind::Network { what: format!("link {a}-{b} restored") }, None);
+                self.network_event(phrase!("net.restored", *a, *b));
             }
             Act::Link(a, b, range, drop) => {
-                if a == b {
-                    return Err(format!("a link joins two different nodes; got {a}-{b}"));
-                }
                 let rule = self.world.network.links.entry(link_key(*a, *b)).or_default();
                 rule.delay = Some(*range);
                 rule.drop = Some(*drop);
-                let what = format!("link {a}-{b}: delay {}-{}, drop {}%", range.0, range.1, crate::sim::network::format_percent(*drop));
-                self.push_event(None, EventKind::Network { what }, None);
+                self.network_event(phrase!("net.link_rule", *a, *b, format!("{}-{}", range.0, range.1), crate::sim::network::format_percent(*drop)));
             }
             Act::Partition(groups) => {
                 let mut group_of = vec![u32::MAX; n];
                 for (g, members) in groups.iter().enumerate() {
                     for &m in members {
-                        if group_of[m] != u32::MAX {
-                            return Err(format!("node {m} is in two groups of the partition"));
-                        }
                         group_of[m] = g as u32;
                     }
                 }
@@ -551,7 +695,7 @@ impl<P: Protocol> Engine<P> {
                     *g = groups.len() as u32;
                 }
                 self.world.network.groups = Some(group_of);
-                self.push_event(None, EventKind::Network { what: format!("partition {}", act.encode().trim_start_matches("partition:")) }, None);
+                self.network_event(phrase!("net.partition", act.encode().trim_start_matches("partition:").to_string()));
                 self.kill_disconnected();
             }
             Act::Heal => {
@@ -559,23 +703,27 @@ impl<P: Protocol> Engine<P> {
                 for rule in self.world.network.links.values_mut() {
                     rule.cut = false;
                 }
-                self.push_event(None, EventKind::Network { what: "network healed".into() }, None);
+                self.network_event(Text::key("net.healed"));
             }
             Act::Network(config) => {
                 self.world.network.config = config.clone();
-                self.push_event(None, EventKind::Network { what: format!("network settings {}", act.encode().trim_start_matches("net:")) }, None);
+                self.network_event(phrase!("net.settings", act.encode().trim_start_matches("net:").to_string()));
             }
         }
-        self.check_invariants();
+        self.settle();
         Ok(())
     }
 
-    fn live_flight(&self, id: MsgId) -> Result<&Flight<P::Msg>, String> {
+    fn network_event(&mut self, what: Text) {
+        self.push_event(None, EventKind::Network { what: Box::new(what) }, None);
+    }
+
+    fn live_flight(&self, id: MsgId) -> Result<&Flight<P::Msg>, Text> {
         match self.world.flights.get(&id) {
             Some(f) if f.lost.is_none() => Ok(f),
-            Some(_) => Err(format!("message {id} is already being lost")),
-            None if id < self.trace.messages.len() => Err(format!("message {id} is no longer in flight")),
-            None => Err(format!("message {id} does not exist")),
+            Some(_) => Err(phrase!("err.being_lost", id)),
+            None if id < self.trace.messages().len() => Err(phrase!("err.arrived", id)),
+            None => Err(phrase!("err.no_message", id)),
         }
     }
 
@@ -613,40 +761,59 @@ impl<P: Protocol> Engine<P> {
             up: &self.world.up,
             in_flight: self.world.flights.values().filter(|f| f.lost.is_none()).map(|f| (f.from, f.to, &f.payload)).collect(),
             quiescent: self.quiescent(),
-            trace: &self.trace,
         }
     }
 
-    /// Check every invariant; record a violation when one goes from holding to broken.
-    fn check_invariants(&mut self) {
-        let Some(last) = self.trace.events.len().checked_sub(1) else { return };
-        let snapshot = self.snapshot();
-        let mut newly = Vec::new();
-        let mut broken = BTreeSet::new();
-        for inv in self.proto.invariants() {
-            if let Err(breach) = (inv.check)(&self.proto, &snapshot) {
-                broken.insert(inv.name);
-                if !self.world.broken.contains(inv.name) {
-                    newly.push((inv.name, breach));
-                }
+    /// After a step or an intervention: feed the new events to the statistics and the
+    /// monitors, check the invariants, and record a violation for each property that has
+    /// just gone from holding to broken. Costs the new events plus one pass over the
+    /// present state, never the length of the log.
+    fn settle(&mut self) {
+        let Some(last) = self.trace.events().len().checked_sub(1) else { return };
+        let from = self.world.observed.min(self.trace.events().len());
+        for e in &self.trace.events()[from..] {
+            self.proto.observe(&mut self.world.stats, e, &self.trace);
+        }
+        let mut verdicts: Vec<Option<Breach>> = Vec::with_capacity(self.world.verdicts.len());
+        let mut monitors = std::mem::take(&mut self.world.monitors);
+        {
+            let snapshot = self.snapshot();
+            for inv in &self.invariants {
+                verdicts.push((inv.check)(&self.proto, &snapshot).err());
+            }
+            let why = || self.proto.why_stalled(&snapshot);
+            let moment = Moment { now: self.world.now, quiescent: snapshot.quiescent, up: &self.world.up, why_stalled: &why };
+            for m in &mut monitors {
+                verdicts.push(m.check(&self.trace.events()[from..], &self.trace, &moment).err());
             }
         }
-        for (invariant, breach) in newly {
-            self.trace.violations.push(Violation {
-                invariant,
-                event: last,
-                step: self.world.step,
-                time: self.world.now,
-                nodes: breach.nodes,
-                detail: breach.detail,
-            });
+        self.world.monitors = monitors;
+        let ids: Vec<&'static str> = self.invariants.iter().map(|i| i.id).chain(self.world.monitors.iter().map(|m| m.id())).collect();
+        for (i, verdict) in verdicts.iter().enumerate() {
+            if let (Some(breach), None) = (verdict, &self.world.verdicts[i]) {
+                self.trace.push_violation(Violation {
+                    invariant: ids[i],
+                    event: last,
+                    step: self.world.step,
+                    time: self.world.now,
+                    nodes: breach.nodes.clone(),
+                    detail: breach.detail.clone(),
+                });
+            }
         }
-        self.world.broken = broken;
+        self.world.verdicts = verdicts;
+        self.world.observed = self.trace.events().len();
     }
 
-    /// Names of the invariants broken right now.
-    pub fn broken(&self) -> &BTreeSet<&'static str> {
-        &self.world.broken
+    /// Every invariant's and monitor's id with its verdict after the last step.
+    pub fn verdicts(&self) -> impl Iterator<Item = (&'static str, Option<&Breach>)> + '_ {
+        let ids = self.invariants.iter().map(|i| i.id).chain(self.world.monitors.iter().map(|m| m.id()));
+        ids.zip(self.world.verdicts.iter().map(|v| v.as_ref()))
+    }
+
+    /// Ids of the properties broken right now.
+    pub fn broken(&self) -> Vec<&'static str> {
+        self.verdicts().filter(|(_, v)| v.is_some()).map(|(id, _)| id).collect()
     }
 
     pub fn run_view(&self) -> RunView<'_, P> {
@@ -667,102 +834,48 @@ impl<P: Protocol> Engine<P> {
         self.world.flights.iter().map(|(id, f)| (*id, f.from, f.to, f.sent_at, f.due, f.arrive, f.lost))
     }
 
-    /// Armed timers: (node, set_at, due, label), in due order.
-    pub fn armed_timers(&self) -> Vec<(NodeId, Time, Time, String)> {
-        let mut v: Vec<_> = self.world.timers.values().map(|t| (t.key, t.node, t.set_at, t.due, self.proto.timer_label(&t.timer))).collect();
+    /// Armed timers: (node, set_at, due, timer), in due order.
+    pub fn armed_timers(&self) -> Vec<(NodeId, Time, Time, &P::Timer)> {
+        let mut v: Vec<_> = self.world.timers.values().map(|t| (t.key, t.node, t.set_at, t.due, &t.timer)).collect();
         v.sort_by_key(|x| x.0);
-        v.into_iter().map(|(_, n, s, d, l)| (n, s, d, l)).collect()
+        v.into_iter().map(|(_, n, s, d, t)| (n, s, d, t)).collect()
     }
 
-    /// A clone of the world plus the trace length: enough to come back here.
+    /// A clone of the world plus the log's length: enough to come back here.
     pub fn checkpoint(&self) -> World<P> {
         let mut w = self.world.clone();
         w.trace_mark = self.trace.mark();
         w
     }
 
-    /// Go back to a checkpoint. To jump *forward* to one, pass the longer log it lies on
-    /// (`known`): the log is then rebuilt from it rather than truncated.
-    pub fn restore(&mut self, world: &World<P>, known: Option<&Trace>) {
+    /// Go back (or forward, along the known run) to a checkpoint: the world is restored
+    /// and the log's cursor moved; nothing in the log is copied.
+    pub fn restore(&mut self, world: &World<P>) {
         self.world = World::clone(world);
-        match known {
-            Some(log) => self.trace = log.prefix(world.trace_mark),
-            None => self.trace.truncate(world.trace_mark),
-        }
+        self.trace.seek(world.trace_mark);
     }
+
+    /// Forget the known run beyond the cursor: the next intervention starts a new future.
+    pub fn fork(&mut self) {
+        self.trace.cut();
+    }
+}
+
+/// The words of a message kind.
+pub fn kind_text(kind: &'static str) -> Text {
+    Text::Id("msg", kind)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::params::Params;
-    use crate::sim::protocol::{Invariant, Metric, MsgLabel, NodeRange, NodeView, ProtocolInfo, Tone};
-    use crate::sim::topology::Topology;
+    use crate::sim::testkit::{ping_pong, PingPong};
+    use crate::words::Words;
 
-    /// Node 0 pings everyone once; everyone pongs back. Enough to exercise the engine.
-    struct PingPong;
-
-    #[derive(Clone, Debug)]
-    enum Msg {
-        Ping,
-        Pong,
-    }
-
-    impl Protocol for PingPong {
-        type State = u32;
-        type Msg = Msg;
-        type Timer = ();
-        fn info() -> ProtocolInfo {
-            ProtocolInfo {
-                id: "ping-pong",
-                name: "Ping pong",
-                family: "Test",
-                summary: "",
-                nodes: NodeRange { min: 2, max: 10, default: 3 },
-                topologies: &[Topology::Complete],
-                network: NetworkConfig::default(),
-                params: vec![],
-                inputs: &[],
-                scenarios: &[],
-            }
-        }
-        fn build(_: &Setup) -> Result<Self, String> {
-            Ok(PingPong)
-        }
-        fn init(&self, me: NodeId, ctx: &mut Ctx<Self>) -> u32 {
-            if me == 0 {
-                ctx.broadcast(Msg::Ping);
-                ctx.set_timer(1000, ());
-            }
-            0
-        }
-        fn on_message(&self, _: NodeId, s: &mut u32, from: NodeId, m: Msg, ctx: &mut Ctx<Self>) {
-            *s += 1;
-            if let Msg::Ping = m {
-                ctx.send(from, Msg::Pong);
-            }
-        }
-        fn label(&self, m: &Msg) -> MsgLabel {
-            MsgLabel { kind: if matches!(m, Msg::Ping) { "ping" } else { "pong" }, text: String::new(), token: false }
-        }
-        fn view(&self, _: NodeId, s: &u32) -> NodeView {
-            NodeView { role: "node", tone: Tone::Idle, badge: s.to_string(), holds_token: false, details: vec![] }
-        }
-        fn invariants(&self) -> Vec<Invariant<Self>> {
-            vec![Invariant {
-                name: "at most one pong per node",
-                description: "",
-                check: |_, snap| if snap.states[0] <= 2 { Ok(()) } else { Err(crate::sim::protocol::Breach { nodes: vec![0], detail: "too many".into() }) },
-            }]
-        }
-        fn metrics(&self, _: &RunView<Self>) -> Vec<Metric> {
-            vec![]
-        }
-    }
+    const NO_WORDS: Words = &[];
 
     fn engine(seed: u64, config: NetworkConfig) -> Engine<PingPong> {
-        let setup = Setup { n: 3, topology: Topology::Complete, params: Params::default() };
-        Engine::new(PingPong, setup, config, seed)
+        ping_pong(3, seed, config)
     }
 
     #[test]
@@ -771,16 +884,16 @@ mod tests {
         while e.step() {}
         assert_eq!(e.world.counters.sent, 4);
         assert_eq!(e.world.counters.delivered, 4);
-        for ev in &e.trace.events {
+        for ev in e.trace.events() {
             if let (EventKind::Receive { msg }, Some(cause)) = (&ev.kind, ev.cause) {
-                let send = &e.trace.events[cause];
+                let send = e.trace.event(cause);
                 assert!(ev.lamport > send.lamport, "receive after send");
                 assert!(crate::sim::trace::happened_before(&e.trace, cause, ev.id));
-                assert_eq!(e.trace.messages[*msg].end, Some(ev.id));
+                assert_eq!(e.trace.end_of(*msg), Some(ev.id));
             }
         }
         // The timer fires last, after both pongs.
-        assert!(matches!(e.trace.events.last().unwrap().kind, EventKind::Timer { .. }));
+        assert!(matches!(e.trace.events().last().unwrap().kind, EventKind::Timer { .. }));
     }
 
     #[test]
@@ -794,9 +907,9 @@ mod tests {
             last_due = Some(latest.due);
         }
         assert!(e.quiescent() && last_due.is_some());
-        for ev in &e.trace.events {
+        for ev in e.trace.events() {
             if let (EventKind::Receive { .. }, Some(cause)) = (&ev.kind, ev.cause) {
-                assert!(e.trace.events[cause].lamport < ev.lamport);
+                assert!(e.trace.event(cause).lamport < ev.lamport);
             }
         }
         assert_eq!(e.world.counters.delivered, 4);
@@ -810,7 +923,10 @@ mod tests {
         let cp = a.checkpoint();
         while a.step() {}
         let full = a.trace.hash();
-        a.restore(&cp, None);
+        let known = a.trace.known_events().len();
+        a.restore(&cp);
+        assert!(a.trace.events().len() < known, "the cursor moved back");
+        assert_eq!(a.trace.known_events().len(), known, "and nothing was cut");
         while a.step() {}
         assert_eq!(a.trace.hash(), full);
     }
@@ -821,12 +937,22 @@ mod tests {
         // Messages 0 and 1 are the pings.
         e.apply(&Act::Duplicate(0)).unwrap();
         e.apply(&Act::Drop(1)).unwrap();
-        assert!(e.apply(&Act::Drop(1)).unwrap_err().contains("no longer in flight"));
-        assert!(e.apply(&Act::Crash(9)).unwrap_err().contains("nodes are 0 to 2"));
+        assert!(e.apply(&Act::Drop(1)).unwrap_err().en(NO_WORDS).contains("no longer in flight"));
+        assert!(e.apply(&Act::Crash(9)).unwrap_err().en(NO_WORDS).contains("nodes are 0 to 2"));
         while e.step() {}
         assert_eq!((e.world.counters.dropped, e.world.counters.duplicated), (1, 1));
-        // Node 1 answered twice, so node 0 saw... 2 pongs (ok): no violation.
-        assert!(e.trace.violations.is_empty());
+        // Node 1 answered twice, so node 0 saw 2 pongs: still within the invariant.
+        assert!(e.trace.violations().is_empty());
+    }
+
+    #[test]
+    fn a_refused_intervention_leaves_the_clock_alone() {
+        let mut e = engine(3, NetworkConfig::default());
+        let before = e.world.now;
+        assert!(e.apply_at(&Act::Drop(99), Some(before + 30)).is_err());
+        assert_eq!(e.world.now, before, "the clock did not move");
+        assert!(e.apply_at(&Act::Crash(2), Some(before + 30)).is_ok());
+        assert_eq!(e.world.now, before + 30);
     }
 
     #[test]
@@ -837,7 +963,6 @@ mod tests {
         let mut e = engine(3, NetworkConfig::default());
         e.apply(&Act::Crash(2)).unwrap();
         while e.step() {}
-        assert!(e.trace.events.iter().any(|ev| matches!(ev.kind, EventKind::Discard { .. }) && ev.node == Some(2)));
+        assert!(e.trace.events().iter().any(|ev| matches!(ev.kind, EventKind::Discard { .. }) && ev.node == Some(2)));
     }
 }
-

@@ -3,12 +3,16 @@
 //!
 //! The run is its start plus a list of timed interventions, so any step can be rebuilt by
 //! replaying. Checkpoints (world clones) every [`CHECKPOINT_EVERY`] steps keep a seek to
-//! at most that many replayed steps, as RaftScope does.
+//! at most that many replayed steps, as RaftScope does. The log is never copied: seeking
+//! moves its cursor, and replaying writes the same records over themselves; only acting
+//! in the past (a fork) cuts the run ahead.
 
 use super::act::{Act, TimedAct};
 use super::simulation::{Checkpoint, Simulation};
 use super::trace::Trace;
 use super::Time;
+use crate::phrase;
+use crate::words::Text;
 
 pub const CHECKPOINT_EVERY: u64 = 256;
 
@@ -29,11 +33,7 @@ pub struct History {
     horizon: u64,
     /// Interventions that could not be replayed (e.g. a hand-edited URL names a message
     /// that is not in flight then), with the reason; they are skipped.
-    problems: Vec<String>,
-    /// The log as far as the run has been seen, kept while the cursor is behind the
-    /// horizon, so the diagram can show what lies ahead (the run is deterministic, so the
-    /// log at the cursor is a prefix of it).
-    ahead: Option<Trace>,
+    problems: Vec<Text>,
 }
 
 impl History {
@@ -41,7 +41,7 @@ impl History {
     pub fn new(sim: Box<dyn Simulation>, mut acts: Vec<TimedAct>) -> Self {
         acts.sort_by_key(|a| a.step);
         let checkpoint = sim.checkpoint();
-        let mut h = History { sim, acts, applied: 0, saved: vec![Saved { step: 0, applied: 0, checkpoint }], horizon: 0, problems: Vec::new(), ahead: None };
+        let mut h = History { sim, acts, applied: 0, saved: vec![Saved { step: 0, applied: 0, checkpoint }], horizon: 0, problems: Vec::new() };
         h.apply_due_acts();
         h
     }
@@ -62,25 +62,21 @@ impl History {
         &self.acts
     }
 
-    pub fn problems(&self) -> &[String] {
+    pub fn problems(&self) -> &[Text] {
         &self.problems
     }
 
-    /// The longest log seen since the last fork: the current one, or the one ahead of
-    /// the cursor when it has stepped back.
+    /// The log, with the run known ahead of the cursor (after stepping back).
     pub fn known_trace(&self) -> &Trace {
-        self.ahead.as_ref().unwrap_or(self.sim.trace())
+        self.sim.trace()
     }
 
     /// Apply the interventions recorded for the current step that are not applied yet.
     fn apply_due_acts(&mut self) {
         let step = self.sim.steps();
         while let Some(timed) = self.acts.get(self.applied).filter(|a| a.step == step).cloned() {
-            if let Some(t) = timed.time {
-                self.sim.advance_to(t);
-            }
-            if let Err(why) = self.sim.apply(&timed.act) {
-                let problem = format!("intervention {} skipped: {why}", timed.encode());
+            if let Err(why) = self.sim.apply_at(&timed.act, timed.time) {
+                let problem = phrase!("note.skipped", timed.encode(), why);
                 if !self.problems.contains(&problem) {
                     self.problems.push(problem);
                 }
@@ -101,9 +97,6 @@ impl History {
             self.saved.push(Saved { step, applied: self.applied, checkpoint: self.sim.checkpoint() });
         }
         self.horizon = self.horizon.max(step);
-        if self.ahead.as_ref().is_some_and(|a| self.sim.trace().events.len() >= a.events.len()) {
-            self.ahead = None;
-        }
         true
     }
 
@@ -114,27 +107,17 @@ impl History {
         }
     }
 
-    /// Go to step `target` (or as far as the run goes). Returns the step reached.
+    /// Go to step `target` (or as far as the run goes). Returns the step reached. Costs
+    /// at most [`CHECKPOINT_EVERY`] replayed steps, whatever the length of the run.
     pub fn seek(&mut self, target: u64) -> u64 {
         let step = self.step();
         let i = self.saved.iter().rposition(|s| s.step <= target).expect("step 0 is always saved");
-        if target < step {
-            if self.ahead.is_none() {
-                self.ahead = Some(self.sim.trace().clone());
-            }
+        // Back, or forward past a checkpoint taken on this run: jump to the checkpoint.
+        if target < step || self.saved[i].step > step {
             let saved = &self.saved[i];
-            self.sim.restore(&saved.checkpoint, None);
+            self.sim.restore(&saved.checkpoint);
             self.applied = saved.applied;
             self.apply_due_acts();
-        } else if self.saved[i].step > step {
-            // A checkpoint lies between here and the target: jump to it instead of
-            // replaying (it was taken on the run ahead, whose log we still hold).
-            if let Some(ahead) = &self.ahead {
-                let saved = &self.saved[i];
-                self.sim.restore(&saved.checkpoint, Some(ahead));
-                self.applied = saved.applied;
-                self.apply_due_acts();
-            }
         }
         while self.step() < target && self.forward() {}
         self.step()
@@ -151,14 +134,14 @@ impl History {
     }
 
     /// Act at the cursor. If the cursor is in the past, the future is cut first (a fork).
-    /// `at` is the simulated time of the click, between this step and the next.
-    pub fn act(&mut self, act: Act, at: Option<Time>) -> Result<(), String> {
+    /// `at` is the simulated time of the click, between this step and the next. A refused
+    /// act changes nothing: not the clock, not the run ahead.
+    pub fn act(&mut self, act: Act, at: Option<Time>) -> Result<(), Text> {
+        self.sim.validate(&act)?;
         let step = self.step();
         let before = self.sim.now();
-        if let Some(t) = at {
-            self.sim.advance_to(t);
-        }
-        self.sim.apply(&act)?;
+        self.sim.fork();
+        self.sim.apply_at(&act, at)?;
         self.acts.truncate(self.applied);
         self.saved.retain(|s| s.step <= step);
         // Only a click between steps needs its time; at a step the step's time is implied.
@@ -166,7 +149,6 @@ impl History {
         self.acts.push(TimedAct { step, time, act });
         self.applied = self.acts.len();
         self.horizon = step;
-        self.ahead = None;
         Ok(())
     }
 }

@@ -3,6 +3,10 @@
 //! same trace for the same scenario, bit for bit.
 
 pub mod act;
+pub mod monitor;
+pub mod view;
+#[cfg(test)]
+pub mod testkit;
 pub mod engine;
 pub mod history;
 pub mod network;
@@ -27,13 +31,14 @@ pub type MsgId = usize;
 /// event and nobody can read a 1,000-entry vector); Lamport clocks are always kept.
 pub const VECTOR_CLOCK_LIMIT: usize = 64;
 
-pub use act::{Act, TimedAct};
+pub use act::{Act, Anchor, AnchoredAct, TimedAct};
 pub use engine::{Counters, Engine, RunView};
 pub use history::History;
 pub use network::{LinkRule, LossReason, Network, NetworkConfig};
 pub use params::{ParamKind, ParamSpec, ParamValue, Params};
 pub use protocol::*;
+pub use view::*;
 pub use scenario::{Scenario, ScenarioError};
 pub use simulation::{FlightView, InvariantStatus, Simulation, TimerView};
 pub use topology::Topology;
-pub use trace::{Event, EventKind, MessageRecord, Trace, Violation};
+pub use trace::{Event, EventKind, Mark, MessageRecord, Trace, Violation};

@@ -29,22 +29,22 @@ impl std::fmt::Display for ParamValue {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct ParamSpec {
+    /// Stable name (`p.NAME` in URLs); `param.NAME` in the protocol's words says what it does.
     pub name: &'static str,
-    pub help: &'static str,
     pub kind: ParamKind,
     pub default: ParamValue,
 }
 
 impl ParamSpec {
-    pub fn int(name: &'static str, help: &'static str, min: i64, max: i64, default: i64) -> Self {
-        ParamSpec { name, help, kind: ParamKind::Int { min, max }, default: ParamValue::Int(default) }
+    pub fn int(name: &'static str, min: i64, max: i64, default: i64) -> Self {
+        ParamSpec { name, kind: ParamKind::Int { min, max }, default: ParamValue::Int(default) }
     }
-    pub fn flag(name: &'static str, help: &'static str, default: bool) -> Self {
-        ParamSpec { name, help, kind: ParamKind::Bool, default: ParamValue::Bool(default) }
+    pub fn flag(name: &'static str, default: bool) -> Self {
+        ParamSpec { name, kind: ParamKind::Bool, default: ParamValue::Bool(default) }
     }
-    pub fn choice(name: &'static str, help: &'static str, options: &'static [&'static str], default: &'static str) -> Self {
+    pub fn choice(name: &'static str, options: &'static [&'static str], default: &'static str) -> Self {
         debug_assert!(options.contains(&default));
-        ParamSpec { name, help, kind: ParamKind::Choice(options), default: ParamValue::Choice(default) }
+        ParamSpec { name, kind: ParamKind::Choice(options), default: ParamValue::Choice(default) }
     }
 
     /// What the parser accepts, in words, for error messages and `dsviz list`.

@@ -1,26 +1,33 @@
 //! What a protocol is: pure handlers over its own state that emit effects as data.
 //!
 //! The engine owns time, the network, clocks and the log; a protocol only sees one node's
-//! state and a [`Ctx`] to which it hands its sends, timers and notes. That keeps every
-//! protocol a sans-IO state machine the engine can step, checkpoint, replay and explore.
+//! state and a [`Ctx`] to which it hands its sends, timers, notes and marks. That keeps
+//! every protocol a sans-IO state machine the engine can step, checkpoint, replay and
+//! explore. Everything a protocol shows (node pictures, charts, overlays, metrics) is
+//! data too, computed from its state and from statistics it keeps incrementally.
 
 use std::fmt::Debug;
+use std::hash::Hash;
 
+use super::engine::RunView;
+use super::monitor::Monitor;
 use super::params::{ParamSpec, Params};
 use super::rng::SimRng;
 use super::topology::Topology;
+use super::trace::{Event, Mark, Trace};
+use super::view::{Chart, Group, NodeView, Overlay, Placement};
 use super::{NodeId, Time};
+use crate::words::{Text, Words};
 
-/// Everything the engine needs to know about one algorithm, independent of any run.
+/// Everything the engine needs to know about one algorithm, independent of any run. The
+/// display words come from `words` by convention (`name`, `summary`, `param.NAME`,
+/// `input.ID`, `scenario.ID`...; see [`crate::words`]).
 #[derive(Clone, Debug)]
 pub struct ProtocolInfo {
     /// Stable name used in URLs and on the command line.
     pub id: &'static str,
-    pub name: &'static str,
-    /// Catalogue family, e.g. "Mutual exclusion".
+    /// Catalogue family id (`family.ID` in the core words): "mutex", "election"...
     pub family: &'static str,
-    /// One paragraph shown beside the run.
-    pub summary: &'static str,
     pub nodes: NodeRange,
     /// Topologies the algorithm makes sense on; the first is the default.
     pub topologies: &'static [Topology],
@@ -29,8 +36,29 @@ pub struct ProtocolInfo {
     pub params: Vec<ParamSpec>,
     /// What a user can ask of a node (e.g. "request the critical section").
     pub inputs: &'static [InputSpec],
+    /// The shared workload, if the protocol can be driven by one.
+    pub workload: Option<WorkloadSpec>,
     /// Ready-made scenarios: the headline behaviour and the classic failure.
     pub scenarios: &'static [ReadyScenario],
+    /// What the page should put first.
+    pub show: Show,
+    /// Both languages, side by side.
+    pub words: Words,
+}
+
+/// Hints for the page, so it never has to know a protocol by its id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Show {
+    /// The time-space diagram is the lesson: give it the larger share of the stage.
+    pub diagram_first: bool,
+    /// Vector stamps are on by default up to this many nodes.
+    pub vectors_up_to: usize,
+}
+
+impl Default for Show {
+    fn default() -> Self {
+        Show { diagram_first: false, vectors_up_to: 4 }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -40,19 +68,72 @@ pub struct NodeRange {
     pub default: usize,
 }
 
+/// What an input's argument may be.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ArgKind {
+    /// A whole number in a range (a command value).
+    Int { min: i64, max: i64 },
+    /// Another node (the receiver of a message drawn by hand).
+    Node,
+    /// A short word of letters, digits, '.', '-' and '_' (a key, "k=v").
+    Word,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct InputSpec {
-    /// Stable name used in URLs.
+    /// Stable name used in URLs; `input.ID` in the words.
     pub id: &'static str,
-    /// Button text in the node menu.
-    pub label: &'static str,
+    pub arg: Option<ArgKind>,
+}
+
+impl InputSpec {
+    pub const fn plain(id: &'static str) -> InputSpec {
+        InputSpec { id, arg: None }
+    }
+    pub const fn with(id: &'static str, arg: ArgKind) -> InputSpec {
+        InputSpec { id, arg: Some(arg) }
+    }
+
+    /// Check an argument against this input's kind. `n` bounds node arguments.
+    pub fn check(&self, arg: Option<&str>, n: usize) -> Result<(), Text> {
+        match (self.arg, arg) {
+            (None, None) => Ok(()),
+            (None, Some(a)) => Err(crate::phrase!("err.input_no_arg", self.id, a.to_string())),
+            (Some(_), None) => Err(crate::phrase!("err.input_needs_arg", self.id)),
+            (Some(ArgKind::Int { min, max }), Some(a)) => match a.parse::<i64>() {
+                Ok(v) if (min..=max).contains(&v) => Ok(()),
+                _ => Err(crate::phrase!("err.input_int", self.id, a.to_string(), min, max)),
+            },
+            (Some(ArgKind::Node), Some(a)) => match a.parse::<usize>() {
+                Ok(v) if v < n => Ok(()),
+                _ => Err(crate::phrase!("err.input_node", self.id, a.to_string(), n.saturating_sub(1))),
+            },
+            (Some(ArgKind::Word), Some(a)) => {
+                if !a.is_empty() && a.len() <= 32 && a.chars().all(|c| c.is_ascii_alphanumeric() || "._-=".contains(c)) {
+                    Ok(())
+                } else {
+                    Err(crate::phrase!("err.input_word", self.id, a.to_string()))
+                }
+            }
+        }
+    }
+}
+
+/// The shared, seeded workload: each node asks for `input` at random, on average every
+/// `every` ticks (uniform in 1..2·every), as long as the protocol offers that input then.
+/// `every_param` and `hold_param` name the protocol parameters that set the mean gap and
+/// how long a node holds what it asked for (the protocol reads the hold itself).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WorkloadSpec {
+    pub input: &'static str,
+    pub every_param: &'static str,
+    pub hold_param: Option<&'static str>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ReadyScenario {
-    pub title: &'static str,
-    /// Shown beside the run: what to watch for.
-    pub explanation: &'static str,
+    /// Stable id; `scenario.ID` and `scenario.ID.about` in the words.
+    pub id: &'static str,
     /// The URL fragment (without '#') that reproduces it.
     pub fragment: &'static str,
 }
@@ -63,40 +144,37 @@ pub struct Setup {
     pub n: usize,
     pub topology: Topology,
     pub params: Params,
+    /// The run's seed, for random layouts decided at build time (drawn from their own
+    /// stream, so they never shift the network's draws).
+    pub seed: u64,
 }
 
-/// A user input delivered to one node (by click, or from a scenario URL).
+impl Setup {
+    /// A generator for build-time choices (random ids, random trees), separate from the
+    /// run's network, workload and protocol streams.
+    pub fn rng(&self) -> SimRng {
+        SimRng::stream(self.seed, super::rng::Stream::Build)
+    }
+}
+
+/// A user input delivered to one node (by click, from a scenario URL, or the workload).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Input {
-    pub id: String,
+    pub id: &'static str,
+    pub arg: Option<String>,
 }
 
-/// Colour family of a node or role; the UI maps tones to its palette.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Tone {
-    Idle,
-    Waiting,
-    Active,
-    Leader,
-    Done,
-    Alert,
+impl Input {
+    pub fn arg_int(&self) -> Option<i64> {
+        self.arg.as_deref().and_then(|a| a.parse().ok())
+    }
+    pub fn arg_node(&self) -> Option<NodeId> {
+        self.arg.as_deref().and_then(|a| a.parse().ok())
+    }
 }
 
-/// Protocol-agnostic picture of one node.
-#[derive(Clone, Debug, PartialEq)]
-pub struct NodeView {
-    /// Role name shown in the legend and on the node ("held", "wants CS", "leader").
-    pub role: &'static str,
-    pub tone: Tone,
-    /// Short key state printed under the node (e.g. "id 7", "waiting since 120").
-    pub badge: String,
-    /// The token rests here.
-    pub holds_token: bool,
-    /// Inspector rows: (what, value).
-    pub details: Vec<(String, String)>,
-}
-
-/// How a message is drawn: its kind, its key fields, whether it is the token.
+/// How a message is drawn: its kind (`msg.KIND` in the words), its key fields in
+/// language-neutral notation, whether it is the token.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MsgLabel {
     pub kind: &'static str,
@@ -104,11 +182,28 @@ pub struct MsgLabel {
     pub token: bool,
 }
 
-/// A broken invariant, as data: who is involved and what is wrong.
+impl MsgLabel {
+    pub fn new(kind: &'static str, text: impl Into<String>) -> MsgLabel {
+        MsgLabel { kind, text: text.into(), token: false }
+    }
+}
+
+/// A broken property, as data: who is involved and what is wrong.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Breach {
     pub nodes: Vec<NodeId>,
-    pub detail: String,
+    pub detail: Text,
+}
+
+impl Breach {
+    /// The common shape of a check: the nodes that offend, if any, make the breach.
+    pub fn unless_empty(offenders: Vec<NodeId>, detail: impl FnOnce(&[NodeId]) -> Text) -> Result<(), Breach> {
+        if offenders.is_empty() {
+            Ok(())
+        } else {
+            Err(Breach { detail: detail(&offenders), nodes: offenders })
+        }
+    }
 }
 
 /// A read-only view of the whole system handed to invariant checks.
@@ -120,27 +215,31 @@ pub struct Snapshot<'a, P: Protocol> {
     pub in_flight: Vec<(NodeId, NodeId, &'a P::Msg)>,
     /// Nothing is left to happen: no message in flight and no timer armed.
     pub quiescent: bool,
-    /// The log so far, for properties about history (who waited since when, what was
-    /// delivered in which order) rather than about the present state.
-    pub trace: &'a super::trace::Trace,
 }
 
-/// A safety or progress property checked after every event.
+impl<P: Protocol> Snapshot<'_, P> {
+    /// Live nodes whose state satisfies `pred`, in id order.
+    pub fn live_where(&self, pred: impl Fn(&P::State) -> bool) -> Vec<NodeId> {
+        (0..self.states.len()).filter(|&i| self.up[i] && pred(&self.states[i])).collect()
+    }
+}
+
+/// A safety property of the present state, checked after every step (`inv.ID` words).
 pub struct Invariant<P: Protocol> {
-    pub name: &'static str,
-    pub description: &'static str,
+    pub id: &'static str,
     pub check: fn(&P, &Snapshot<P>) -> Result<(), Breach>,
 }
 
 /// A cost counted from the run, shown beside its textbook value.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Metric {
-    pub name: &'static str,
+    /// Stable id (`metric.ID` in the words; the CLI's JSON key).
+    pub id: &'static str,
     /// None until the run has produced something to measure.
     pub measured: Option<f64>,
     pub textbook: Textbook,
-    /// The formula as taught, e.g. "3N-1".
-    pub formula: &'static str,
+    /// The formula as taught: algebra ("3N-1") is plain, words are phrases.
+    pub formula: Text,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -151,13 +250,32 @@ pub enum Textbook {
     Unbounded,
 }
 
+/// A running mean and maximum, for metrics kept incrementally.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Tally {
+    pub count: u64,
+    pub sum: f64,
+    pub max: Option<f64>,
+}
+
+impl Tally {
+    pub fn add(&mut self, x: f64) {
+        self.count += 1;
+        self.sum += x;
+        self.max = Some(self.max.map_or(x, |m| m.max(x)));
+    }
+    pub fn mean(&self) -> Option<f64> {
+        (self.count > 0).then(|| self.sum / self.count as f64)
+    }
+}
+
 /// Effects a handler emits. The engine applies them after the handler returns.
 pub(crate) struct Effects<P: Protocol> {
     pub sends: Vec<(NodeId, P::Msg)>,
     pub timers: Vec<(Time, P::Timer)>,
     pub cancels: Vec<P::Timer>,
-    pub notes: Vec<String>,
-    pub marks: Vec<&'static str>,
+    pub notes: Vec<Text>,
+    pub marks: Vec<Mark>,
     /// The timer or input is not an event of its own: only its sends are.
     pub silent: bool,
 }
@@ -168,13 +286,14 @@ impl<P: Protocol> Default for Effects<P> {
     }
 }
 
-/// The handle a handler gets: the time, the node count, the run's random draws, and a
-/// place to put its effects.
+/// The handle a handler gets: the time, the node count, the run's random draws (the
+/// protocol's own stream), the groups, and a place to put its effects.
 pub struct Ctx<'a, P: Protocol> {
     pub(crate) me: NodeId,
     pub(crate) now: Time,
     pub(crate) n: usize,
     pub(crate) rng: &'a mut SimRng,
+    pub(crate) groups: &'a [Group],
     pub(crate) out: Effects<P>,
 }
 
@@ -197,6 +316,14 @@ impl<'a, P: Protocol> Ctx<'a, P> {
             self.out.sends.push((to, msg.clone()));
         }
     }
+    /// Send to every other member of a group the protocol declared, in id order.
+    pub fn send_group(&mut self, group: &str, msg: P::Msg) {
+        let members: Vec<NodeId> = self.groups.iter().filter(|g| g.id == group).flat_map(|g| g.members.iter().copied()).collect();
+        debug_assert!(!members.is_empty() || self.groups.iter().any(|g| g.id == group), "protocol bug: no group '{group}'");
+        for to in members.into_iter().filter(|&to| to != self.me) {
+            self.out.sends.push((to, msg.clone()));
+        }
+    }
     pub fn set_timer(&mut self, after: Time, timer: P::Timer) {
         self.out.timers.push((after, timer));
     }
@@ -204,9 +331,9 @@ impl<'a, P: Protocol> Ctx<'a, P> {
     pub fn cancel_timer(&mut self, timer: P::Timer) {
         self.out.cancels.push(timer);
     }
-    /// A line for the event log.
-    pub fn note(&mut self, text: impl Into<String>) {
-        self.out.notes.push(text.into());
+    /// A line for the event log, as words (see [`crate::phrase!`]).
+    pub fn note(&mut self, text: Text) {
+        self.out.notes.push(text);
     }
     /// In a timer or input handler that only sends: do not log the firing as an event
     /// of its own, so "decide to send, then send" is one send event on the diagram, as
@@ -214,11 +341,16 @@ impl<'a, P: Protocol> Ctx<'a, P> {
     pub fn silent(&mut self) {
         self.out.silent = true;
     }
-    /// A named milestone (e.g. "enter_cs") that metrics and the diagram can find.
+    /// A named milestone (e.g. "enter_cs") that metrics, monitors, anchored
+    /// interventions and the diagram can find.
     pub fn mark(&mut self, tag: &'static str) {
-        self.out.marks.push(tag);
+        self.out.marks.push(Mark { tag, key: 0 });
     }
-    /// Uniform in `lo..=hi`, from the run's seeded generator.
+    /// A milestone with a key: a request's number, a multicast's id.
+    pub fn mark_with(&mut self, tag: &'static str, key: u64) {
+        self.out.marks.push(Mark { tag, key });
+    }
+    /// Uniform in `lo..=hi`, from the protocol's seeded stream.
     pub fn random_between(&mut self, lo: u64, hi: u64) -> u64 {
         self.rng.between(lo, hi)
     }
@@ -229,9 +361,13 @@ impl<'a, P: Protocol> Ctx<'a, P> {
 
 /// One algorithm. Implement this in one file under `protocols/` and add one registry line.
 pub trait Protocol: Sized + 'static {
-    type State: Clone + Debug;
-    type Msg: Clone + Debug;
-    type Timer: Clone + Debug + PartialEq;
+    type State: Clone + Debug + Hash;
+    type Msg: Clone + Debug + Hash;
+    type Timer: Clone + Debug + PartialEq + Hash;
+    /// What the metrics and charts count, updated once per event by [`Protocol::observe`].
+    /// It lives in the world, so checkpoints carry it: keep it bounded (sums, counts,
+    /// bounded series), never a copy of the log.
+    type Stats: Clone + Debug + Default;
 
     fn info() -> ProtocolInfo;
     /// Build from validated settings; may still refuse combinations the params cannot say.
@@ -241,15 +377,30 @@ pub trait Protocol: Sized + 'static {
     fn on_message(&self, me: NodeId, s: &mut Self::State, from: NodeId, m: Self::Msg, ctx: &mut Ctx<Self>);
     fn on_timer(&self, _me: NodeId, _s: &mut Self::State, _t: Self::Timer, _ctx: &mut Ctx<Self>) {}
     fn on_input(&self, _me: NodeId, _s: &mut Self::State, _i: &Input, _ctx: &mut Ctx<Self>) {}
-    /// A crashed node comes back. By default it starts afresh; protocols with stable
-    /// storage keep what survives a crash from `old`.
+    /// A crashed node comes back (or a node that started outside joins). By default it
+    /// starts afresh; protocols with stable storage keep what survives a crash from `old`.
     fn on_recover(&self, me: NodeId, _old: &Self::State, ctx: &mut Ctx<Self>) -> Self::State {
         self.init(me, ctx)
     }
+    /// Nodes that start outside the system and join later (a server added to a hash ring).
+    fn joins_later(&self, _me: NodeId) -> bool {
+        false
+    }
+
+    /// The groups nodes belong to (acceptors, participants...), for `send_group` and layout.
+    fn groups(&self) -> Vec<Group> {
+        Vec::new()
+    }
+    fn placement(&self) -> Placement {
+        Placement::Topology
+    }
 
     fn label(&self, m: &Self::Msg) -> MsgLabel;
-    fn timer_label(&self, t: &Self::Timer) -> String {
-        format!("{t:?}")
+    /// The timer's id (`timer.ID` in the words).
+    fn timer_name(&self, t: &Self::Timer) -> &'static str;
+    /// Draw this timer as a countdown ring around its node (an election timeout).
+    fn countdown(&self, _t: &Self::Timer) -> bool {
+        false
     }
     fn view(&self, me: NodeId, s: &Self::State) -> NodeView;
     /// Inputs that make sense for this node now (the node menu shows these).
@@ -257,5 +408,23 @@ pub trait Protocol: Sized + 'static {
         Self::info().inputs.to_vec()
     }
     fn invariants(&self) -> Vec<Invariant<Self>>;
-    fn metrics(&self, run: &super::engine::RunView<Self>) -> Vec<Metric>;
+    /// Properties of the history, checked incrementally (see [`super::monitor`]).
+    fn monitors(&self) -> Vec<Box<dyn Monitor>> {
+        Vec::new()
+    }
+    /// Why waiting nodes cannot proceed, for the progress monitor's message.
+    fn why_stalled(&self, _snap: &Snapshot<Self>) -> Text {
+        Text::key("why.unknown")
+    }
+
+    /// Take in one new event (called once per event, in order, on replay too).
+    fn observe(&self, _stats: &mut Self::Stats, _event: &Event, _log: &Trace) {}
+    fn metrics(&self, stats: &Self::Stats, run: &RunView<Self>) -> Vec<Metric>;
+    fn charts(&self, _stats: &Self::Stats, _run: &RunView<Self>) -> Vec<Chart> {
+        Vec::new()
+    }
+    /// Drawn over the topology, given what the user selected.
+    fn overlays(&self, _run: &RunView<Self>, _selected: Option<NodeId>) -> Vec<Overlay> {
+        Vec::new()
+    }
 }

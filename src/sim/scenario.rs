@@ -12,13 +12,14 @@
 
 use std::fmt;
 
-use super::act::{parse_range, TimedAct};
+use super::act::{parse_range, AnchoredAct, TimedAct};
 use super::network::{format_percent, parse_percent, NetworkConfig};
 use super::params::{parse_bool, Params};
 use super::protocol::{ProtocolInfo, Setup};
 use super::simulation::{ProtocolEntry, Simulation};
 use super::topology::Topology;
 use super::Time;
+use crate::words::Lang;
 
 pub const FORMAT_VERSION: &str = "1";
 pub const DEFAULT_SEED: u64 = 1;
@@ -45,6 +46,10 @@ pub struct Scenario {
     pub network: NetworkConfig,
     pub params: Params,
     pub acts: Vec<TimedAct>,
+    /// Interventions that wait for a protocol milestone.
+    pub anchored: Vec<AnchoredAct>,
+    /// The language the link was shared in (a viewing matter: the run is the same).
+    pub lang: Option<Lang>,
     /// The step the cursor stands on; None means "at the start".
     pub at: Option<u64>,
     /// The instant the picture shows, when it is later than that step (paused mid-flight).
@@ -90,9 +95,16 @@ impl Scenario {
             network: info.network.clone(),
             params: Params::defaults(&info.params),
             acts: Vec::new(),
+            anchored: Vec::new(),
+            lang: None,
             at: None,
             at_time: None,
         }
+    }
+
+    /// The same run without viewing matters (cursor, language): equal runs compare equal.
+    pub fn run_only(&self) -> Scenario {
+        Scenario { at: None, at_time: None, lang: None, ..self.clone() }
     }
 
     /// Read a scenario from a full URL, a fragment (with or without '#'), or a bare
@@ -185,8 +197,24 @@ impl Scenario {
                 }
             }
         }
+        if let Some(v) = get("lang") {
+            match Lang::parse(v) {
+                Some(l) => s.lang = Some(l),
+                None => errors.push(err("lang", format!("'{v}' is not accepted; expected zh or en"))),
+            }
+        }
         if let Some(v) = get("act") {
             for item in v.split(',').filter(|i| !i.is_empty()) {
+                if item.starts_with(|c: char| c.is_ascii_alphabetic()) {
+                    match AnchoredAct::parse(item) {
+                        Ok(a) => match a.act.nodes().into_iter().chain(a.anchor.node()).find(|&x| x >= s.n) {
+                            Some(bad) => errors.push(err("act", format!("'{item}' names node {bad}, but nodes are 0 to {}; skipped", s.n - 1))),
+                            None => s.anchored.push(a),
+                        },
+                        Err(message) => errors.push(err("act", format!("{message}; skipped"))),
+                    }
+                    continue;
+                }
                 match TimedAct::parse(item) {
                     Ok(a) => match a.act.nodes().into_iter().find(|&x| x >= s.n) {
                         Some(bad) => errors.push(err("act", format!("'{item}' names node {bad}, but nodes are 0 to {}; skipped", s.n - 1))),
@@ -238,9 +266,12 @@ impl Scenario {
         for (name, value) in &self.params.0 {
             out.push_str(&format!("&p.{name}={value}"));
         }
-        if !self.acts.is_empty() {
-            let acts: Vec<String> = self.acts.iter().map(|a| a.encode()).collect();
+        if !self.acts.is_empty() || !self.anchored.is_empty() {
+            let acts: Vec<String> = self.anchored.iter().map(|a| a.encode()).chain(self.acts.iter().map(|a| a.encode())).collect();
             out.push_str(&format!("&act={}", acts.join(",")));
+        }
+        if let Some(lang) = self.lang {
+            out.push_str(&format!("&lang={}", lang.code()));
         }
         match (self.at, self.at_time) {
             (Some(at), Some(t)) => out.push_str(&format!("&at={at}@{t}")),
@@ -251,12 +282,12 @@ impl Scenario {
     }
 
     pub fn setup(&self) -> Setup {
-        Setup { n: self.n, topology: self.topology, params: self.params.clone() }
+        Setup { n: self.n, topology: self.topology, params: self.params.clone(), seed: self.seed }
     }
 
     /// Start the run at step 0 (interventions are the history's business).
     pub fn start(&self, registry: &[ProtocolEntry]) -> Result<Box<dyn Simulation>, ScenarioError> {
         let (entry, _) = find(registry, self.protocol).ok_or_else(|| err("proto", format!("'{}' is not a protocol", self.protocol)))?;
-        (entry.start)(self.setup(), self.network.clone(), self.seed).map_err(|m| err("p", m))
+        (entry.start)(self.setup(), self.network.clone(), self.seed, self.anchored.clone()).map_err(|m| err("p", m))
     }
 }

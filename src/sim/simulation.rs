@@ -4,12 +4,14 @@
 
 use std::any::Any;
 
-use super::act::Act;
+use super::act::{Act, AnchoredAct};
 use super::engine::{Counters, Engine, World};
 use super::network::{LossReason, Network, NetworkConfig};
-use super::protocol::{InputSpec, Metric, NodeView, Protocol, ProtocolInfo, Setup};
+use super::protocol::{InputSpec, Metric, Protocol, ProtocolInfo, Setup};
 use super::trace::Trace;
+use super::view::{Chart, Group, NodeView, Overlay, Placement};
 use super::{MsgId, NodeId, Time};
+use crate::words::Text;
 
 /// A message in flight as the picture needs it.
 #[derive(Clone, Debug, PartialEq)]
@@ -33,15 +35,19 @@ pub struct TimerView {
     pub node: NodeId,
     pub set_at: Time,
     pub due: Time,
-    pub label: String,
+    /// `timer.ID` in the words.
+    pub timer: &'static str,
+    /// Drawn as a countdown ring around the node.
+    pub countdown: bool,
 }
 
+/// An invariant's or monitor's verdict after the last step.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InvariantStatus {
-    pub name: &'static str,
-    pub description: &'static str,
+    /// `inv.ID` and `inv.ID.about` in the words.
+    pub id: &'static str,
     /// None while it holds; what is wrong otherwise.
-    pub breach: Option<String>,
+    pub breach: Option<Text>,
     pub nodes: Vec<NodeId>,
 }
 
@@ -58,20 +64,33 @@ pub trait Simulation {
     fn next_due(&self) -> Option<Time>;
     fn quiescent(&self) -> bool;
     fn advance_to(&mut self, time: Time);
-    fn apply(&mut self, act: &Act) -> Result<(), String>;
+    /// Why the intervention would be refused now, if it would.
+    fn validate(&self, act: &Act) -> Result<(), Text>;
+    /// Apply an intervention at `at` (between this step and the next). A refused one
+    /// changes nothing, not even the clock.
+    fn apply_at(&mut self, act: &Act, at: Option<Time>) -> Result<(), Text>;
     fn trace(&self) -> &Trace;
     fn counters(&self) -> &Counters;
     fn network(&self) -> &Network;
     fn up(&self) -> &[bool];
+    /// Nodes that have not joined yet.
+    fn absent(&self) -> &[bool];
     fn node_views(&self) -> Vec<NodeView>;
     fn inputs_for(&self, node: NodeId) -> Vec<InputSpec>;
     fn flights(&self) -> Vec<FlightView>;
     fn timers(&self) -> Vec<TimerView>;
+    /// Verdicts kept from the last step (nothing is recomputed).
     fn invariants(&self) -> Vec<InvariantStatus>;
     fn metrics(&self) -> Vec<Metric>;
+    fn charts(&self) -> Vec<Chart>;
+    fn overlays(&self, selected: Option<NodeId>) -> Vec<Overlay>;
+    fn groups(&self) -> &[Group];
+    fn placement(&self) -> Placement;
     fn checkpoint(&self) -> Checkpoint;
-    /// Back to a checkpoint; `known` is the longer log when jumping forward to one.
-    fn restore(&mut self, checkpoint: &Checkpoint, known: Option<&Trace>);
+    /// Back (or forward along the known run) to a checkpoint.
+    fn restore(&mut self, checkpoint: &Checkpoint);
+    /// Forget the known run beyond the cursor.
+    fn fork(&mut self);
 }
 
 impl<P: Protocol> Simulation for Engine<P> {
@@ -99,8 +118,11 @@ impl<P: Protocol> Simulation for Engine<P> {
     fn advance_to(&mut self, time: Time) {
         Engine::advance_to(self, time)
     }
-    fn apply(&mut self, act: &Act) -> Result<(), String> {
-        Engine::apply(self, act)
+    fn validate(&self, act: &Act) -> Result<(), Text> {
+        Engine::validate(self, act)
+    }
+    fn apply_at(&mut self, act: &Act, at: Option<Time>) -> Result<(), Text> {
+        Engine::apply_at(self, act, at)
     }
     fn trace(&self) -> &Trace {
         &self.trace
@@ -114,6 +136,9 @@ impl<P: Protocol> Simulation for Engine<P> {
     fn up(&self) -> &[bool] {
         &self.world.up
     }
+    fn absent(&self) -> &[bool] {
+        &self.world.absent
+    }
     fn node_views(&self) -> Vec<NodeView> {
         self.world.states.iter().enumerate().map(|(i, s)| self.proto.view(i, s)).collect()
     }
@@ -123,43 +148,51 @@ impl<P: Protocol> Simulation for Engine<P> {
     fn flights(&self) -> Vec<FlightView> {
         Engine::flights(self)
             .map(|(id, from, to, sent_at, due, arrive, lost)| {
-                let m = &self.trace.messages[id];
-                FlightView { id, from, to, sent_at, due, arrive, lost, kind: m.kind, text: m.text.clone(), token: m.token }
+                let m = self.trace.message(id);
+                FlightView { id, from, to, sent_at, due, arrive, lost, kind: m.kind, text: m.text.to_string(), token: m.token }
             })
             .collect()
     }
     fn timers(&self) -> Vec<TimerView> {
-        self.armed_timers().into_iter().map(|(node, set_at, due, label)| TimerView { node, set_at, due, label }).collect()
+        self.armed_timers()
+            .into_iter()
+            .map(|(node, set_at, due, t)| TimerView { node, set_at, due, timer: self.proto.timer_name(t), countdown: self.proto.countdown(t) })
+            .collect()
     }
     fn invariants(&self) -> Vec<InvariantStatus> {
-        let snapshot = self.snapshot();
-        self.proto
-            .invariants()
-            .into_iter()
-            .map(|inv| {
-                let result = (inv.check)(&self.proto, &snapshot);
-                let (breach, nodes) = match result {
-                    Ok(()) => (None, vec![]),
-                    Err(b) => (Some(b.detail), b.nodes),
-                };
-                InvariantStatus { name: inv.name, description: inv.description, breach, nodes }
-            })
+        self.verdicts()
+            .map(|(id, v)| InvariantStatus { id, breach: v.map(|b| b.detail.clone()), nodes: v.map(|b| b.nodes.clone()).unwrap_or_default() })
             .collect()
     }
     fn metrics(&self) -> Vec<Metric> {
-        self.proto.metrics(&self.run_view())
+        self.proto.metrics(&self.world.stats, &self.run_view())
+    }
+    fn charts(&self) -> Vec<Chart> {
+        self.proto.charts(&self.world.stats, &self.run_view())
+    }
+    fn overlays(&self, selected: Option<NodeId>) -> Vec<Overlay> {
+        self.proto.overlays(&self.run_view(), selected)
+    }
+    fn groups(&self) -> &[Group] {
+        Engine::groups(self)
+    }
+    fn placement(&self) -> Placement {
+        self.proto.placement()
     }
     fn checkpoint(&self) -> Checkpoint {
         Checkpoint(Box::new(Engine::checkpoint(self)))
     }
-    fn restore(&mut self, checkpoint: &Checkpoint, known: Option<&Trace>) {
+    fn restore(&mut self, checkpoint: &Checkpoint) {
         let world = checkpoint.0.downcast_ref::<World<P>>().expect("checkpoint made by this simulation");
-        Engine::restore(self, world, known)
+        Engine::restore(self, world)
+    }
+    fn fork(&mut self) {
+        Engine::fork(self)
     }
 }
 
-/// Starts a run of one protocol: settings, network, seed.
-pub type Starter = fn(Setup, NetworkConfig, u64) -> Result<Box<dyn Simulation>, String>;
+/// Starts a run of one protocol: settings, network, seed, milestone-anchored interventions.
+pub type Starter = fn(Setup, NetworkConfig, u64, Vec<AnchoredAct>) -> Result<Box<dyn Simulation>, String>;
 
 /// One registry line: how to describe and start a protocol without naming its types.
 #[derive(Clone, Copy)]
@@ -172,7 +205,7 @@ pub const fn entry<P: Protocol>() -> ProtocolEntry {
     ProtocolEntry { info: P::info, start: start::<P> }
 }
 
-fn start<P: Protocol>(setup: Setup, network: NetworkConfig, seed: u64) -> Result<Box<dyn Simulation>, String> {
+fn start<P: Protocol>(setup: Setup, network: NetworkConfig, seed: u64, anchored: Vec<AnchoredAct>) -> Result<Box<dyn Simulation>, String> {
     let proto = P::build(&setup)?;
-    Ok(Box::new(Engine::new(proto, setup, network, seed)))
+    Ok(Box::new(Engine::with_anchors(proto, setup, network, seed, anchored)))
 }

@@ -1,15 +1,25 @@
 //! The log of a run: every event and every message, append-only. Views and metrics are
-//! derived from it; nothing is re-executed to draw. Seeking back truncates it to a mark.
+//! derived from it; nothing is re-executed to draw.
+//!
+//! There is one log per run, with a cursor. Stepping back moves the cursor (nothing is
+//! copied or cut); stepping forward again replays and writes the same records over
+//! themselves; only a fork (acting in the past) cuts what lies beyond the cursor. What is
+//! behind the cursor is "the log" ([`Trace::events`]); the whole stored run, which the
+//! diagram shows faded ahead of the cursor, is [`Trace::known_events`].
+//!
+//! Records are kept small so a million events fit in memory: notes and marks live in side
+//! tables (most events have none), vector clocks in one flat arena (n entries per event).
 
 use serde::Serialize;
 
 use super::network::LossReason;
 use super::{EventId, MsgId, NodeId, Time};
+use crate::words::Text;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum EventKind {
-    /// The node started (step 0) or came back after a crash.
+    /// The node started (step 0).
     Start,
     Send { msg: MsgId },
     Receive { msg: MsgId },
@@ -17,17 +27,21 @@ pub enum EventKind {
     Discard { msg: MsgId },
     /// A message died in the network. Not on any node's line: the diagram draws the
     /// message line from its send to the point of death and ends it with a cross.
-    /// `progress` is how far along its path it got, in thousandths, so the picture
-    /// can draw it dying where it died.
+    /// `progress` is how far along its path it got, in thousandths.
     Lost { msg: MsgId, reason: LossReason, progress: u32 },
-    Timer { label: String },
-    Input { input: String },
+    /// A timer fired; the id names it (`timer.ID` in the words).
+    Timer { timer: &'static str },
+    /// A user input (`input.ID`), with its argument if it takes one; `workload` when the
+    /// shared workload rather than a person asked.
+    Input { input: &'static str, arg: Option<Box<str>>, workload: bool },
     Crash,
     Recover,
+    /// A node that started outside the system joins it.
+    Join,
     /// A change to the network itself (partition, cut, settings); not on a node line.
-    Network { what: String },
+    Network { what: Box<Text> },
     /// The user acted on a message in flight (delay, duplicate).
-    Tamper { msg: MsgId, what: String },
+    Tamper { msg: MsgId, what: Box<Text> },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -41,14 +55,10 @@ pub struct Event {
     pub kind: EventKind,
     /// Lamport clock of the node after this event.
     pub lamport: u64,
-    /// Vector clock after this event; None above [`super::VECTOR_CLOCK_LIMIT`] nodes.
-    pub vector: Option<Vec<u32>>,
     /// Longest chain of message transits leading to this event (turnaround time).
     pub hops: u32,
     /// For a receive: the send event.
     pub cause: Option<EventId>,
-    pub notes: Vec<String>,
-    pub marks: Vec<&'static str>,
 }
 
 impl Event {
@@ -56,6 +66,20 @@ impl Event {
     pub fn on_node_line(&self) -> bool {
         self.node.is_some()
     }
+
+    /// Whether the event ticks its node's clocks (a crash or a discard does not).
+    pub fn ticks(&self) -> bool {
+        self.node.is_some() && !matches!(self.kind, EventKind::Crash | EventKind::Discard { .. })
+    }
+}
+
+/// A named milestone a handler recorded on its event (`ctx.mark`), with an optional key
+/// (a request number, a multicast's id) so metrics and monitors can pair marks up without
+/// reading any text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Mark {
+    pub tag: &'static str,
+    pub key: u64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -64,97 +88,305 @@ pub struct MessageRecord {
     pub from: NodeId,
     pub to: NodeId,
     pub kind: &'static str,
-    pub text: String,
+    /// Key fields in language-neutral notation ("id=7", "[1,0,2]").
+    pub text: Box<str>,
     pub token: bool,
     pub sent_at: Time,
     pub send_event: EventId,
     /// This message is the network's duplicate of another.
     pub copy_of: Option<MsgId>,
-    /// The event that ended it (receive, discard or loss), once it has happened.
-    pub end: Option<EventId>,
+    /// The event that ended it (receive, discard or loss); read it through
+    /// [`Trace::end_of`], which hides ends that lie beyond the cursor.
+    end: Option<EventId>,
+}
+
+impl MessageRecord {
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(id: MsgId, from: NodeId, to: NodeId, kind: &'static str, text: Box<str>, token: bool, sent_at: Time, send_event: EventId, copy_of: Option<MsgId>) -> Self {
+        MessageRecord { id, from, to, kind, text, token, sent_at, send_event, copy_of, end: None }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Violation {
+    /// The invariant's or monitor's id.
     pub invariant: &'static str,
     pub event: EventId,
     pub step: u64,
     pub time: Time,
     pub nodes: Vec<NodeId>,
-    pub detail: String,
+    pub detail: Text,
+}
+
+/// An append-only column with a cursor: items before `len` are the log, items after it
+/// are the known run ahead (identical on replay, because runs are deterministic).
+#[derive(Clone, Debug)]
+struct Column<T> {
+    items: Vec<T>,
+    len: usize,
+}
+
+impl<T> Default for Column<T> {
+    fn default() -> Self {
+        Column { items: Vec::new(), len: 0 }
+    }
+}
+
+impl<T> Column<T> {
+    fn push(&mut self, item: T) {
+        if self.len < self.items.len() {
+            self.items[self.len] = item;
+        } else {
+            self.items.push(item);
+        }
+        self.len += 1;
+    }
+    fn visible(&self) -> &[T] {
+        &self.items[..self.len]
+    }
+    fn cut(&mut self) {
+        self.items.truncate(self.len);
+    }
 }
 
 #[derive(Clone, Debug, Default)]
 pub struct Trace {
-    pub events: Vec<Event>,
-    pub messages: Vec<MessageRecord>,
-    pub violations: Vec<Violation>,
+    events: Column<Event>,
+    messages: Column<MessageRecord>,
+    violations: Column<Violation>,
+    /// (event, note), in event order.
+    notes: Column<(EventId, Text)>,
+    /// (event, mark), in event order.
+    marks: Column<(EventId, Mark)>,
+    /// Crashes, recoveries and joins (event ids), for drawing down stretches without
+    /// walking the whole log.
+    lifecycle: Column<EventId>,
+    /// Vector clocks, `width` entries per event (zeros for events off the node lines).
+    vectors: Vec<u32>,
+    width: usize,
+    /// The longest time any message spent in flight so far (for finding the messages
+    /// that cross a window of time without scanning them all).
+    pub longest_transit: Time,
 }
 
-/// Lengths of the trace at some point, to truncate back to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Lengths of the log at some point, to move the cursor back to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub struct TraceMark {
     events: usize,
     messages: usize,
     violations: usize,
+    notes: usize,
+    marks: usize,
+    lifecycle: usize,
 }
 
 impl Trace {
-    pub fn mark(&self) -> TraceMark {
-        TraceMark { events: self.events.len(), messages: self.messages.len(), violations: self.violations.len() }
+    /// A log whose events carry vector clocks of `width` entries (0: none).
+    pub fn new(width: usize) -> Trace {
+        Trace { width, ..Trace::default() }
     }
 
-    pub fn truncate(&mut self, mark: TraceMark) {
-        self.events.truncate(mark.events);
-        self.messages.truncate(mark.messages);
-        self.violations.truncate(mark.violations);
-        for m in &mut self.messages {
-            if m.end.is_some_and(|e| e >= mark.events) {
+    pub fn mark(&self) -> TraceMark {
+        TraceMark {
+            events: self.events.len,
+            messages: self.messages.len,
+            violations: self.violations.len,
+            notes: self.notes.len,
+            marks: self.marks.len,
+            lifecycle: self.lifecycle.len,
+        }
+    }
+
+    /// Move the cursor to `mark` (back, or forward along the known run). Nothing is copied.
+    pub fn seek(&mut self, mark: TraceMark) {
+        debug_assert!(mark.events <= self.events.items.len(), "a mark beyond the known run");
+        self.events.len = mark.events;
+        self.messages.len = mark.messages;
+        self.violations.len = mark.violations;
+        self.notes.len = mark.notes;
+        self.marks.len = mark.marks;
+        self.lifecycle.len = mark.lifecycle;
+    }
+
+    /// Forget the known run beyond the cursor (a fork).
+    pub fn cut(&mut self) {
+        self.events.cut();
+        self.messages.cut();
+        self.violations.cut();
+        self.notes.cut();
+        self.marks.cut();
+        self.lifecycle.cut();
+        self.vectors.truncate(self.events.len * self.width);
+        for m in &mut self.messages.items {
+            if m.end.is_some_and(|e| e >= self.events.len) {
                 m.end = None;
             }
         }
     }
 
-    /// A copy of the log as it was at `mark` (for jumping forward to a checkpoint while
-    /// the longer log ahead is known).
-    pub fn prefix(&self, mark: TraceMark) -> Trace {
-        let mut t = Trace {
-            events: self.events[..mark.events.min(self.events.len())].to_vec(),
-            messages: self.messages[..mark.messages.min(self.messages.len())].to_vec(),
-            violations: self.violations[..mark.violations.min(self.violations.len())].to_vec(),
-        };
-        t.truncate(mark);
-        t
+    /// The log up to the cursor.
+    pub fn events(&self) -> &[Event] {
+        self.events.visible()
+    }
+    pub fn messages(&self) -> &[MessageRecord] {
+        self.messages.visible()
+    }
+    pub fn violations(&self) -> &[Violation] {
+        self.violations.visible()
+    }
+    /// The whole known run, including what lies ahead of the cursor after stepping back.
+    pub fn known_events(&self) -> &[Event] {
+        &self.events.items
+    }
+    pub fn known_messages(&self) -> &[MessageRecord] {
+        &self.messages.items
+    }
+    pub fn known_violations(&self) -> &[Violation] {
+        &self.violations.items
+    }
+    pub fn event(&self, id: EventId) -> &Event {
+        &self.events.items[id]
+    }
+    pub fn message(&self, id: MsgId) -> &MessageRecord {
+        &self.messages.items[id]
     }
 
-    /// Events on `node`'s line, in order.
+    /// The event that ended message `id`, if it has happened by the cursor.
+    pub fn end_of(&self, id: MsgId) -> Option<EventId> {
+        self.messages.items[id].end.filter(|&e| e < self.events.len)
+    }
+    /// The event that ends message `id` anywhere on the known run.
+    pub fn known_end_of(&self, id: MsgId) -> Option<EventId> {
+        self.messages.items[id].end
+    }
+
+    /// The vector clock after event `id`, if the run keeps them and the event is on a line.
+    pub fn vector(&self, id: EventId) -> Option<&[u32]> {
+        let e = self.events.items.get(id)?;
+        (self.width > 0 && e.node.is_some()).then(|| &self.vectors[id * self.width..(id + 1) * self.width])
+    }
+
+    /// For tests that forge a wrong stamp.
+    #[cfg(test)]
+    pub(crate) fn vector_mut(&mut self, id: EventId) -> &mut [u32] {
+        &mut self.vectors[id * self.width..(id + 1) * self.width]
+    }
+
+    pub fn notes_of(&self, id: EventId) -> impl Iterator<Item = &Text> {
+        let all = &self.notes.items;
+        let start = all.partition_point(|(e, _)| *e < id);
+        all[start..].iter().take_while(move |(e, _)| *e == id).map(|(_, t)| t)
+    }
+    pub fn marks_of(&self, id: EventId) -> impl Iterator<Item = &Mark> {
+        let all = &self.marks.items;
+        let start = all.partition_point(|(e, _)| *e < id);
+        all[start..].iter().take_while(move |(e, _)| *e == id).map(|(_, m)| m)
+    }
+    pub fn has_marks(&self, id: EventId) -> bool {
+        self.marks_of(id).next().is_some()
+    }
+
+    /// Marks up to the cursor with `tag`, in order, with their events.
+    pub fn marked<'a>(&'a self, tag: &'a str) -> impl Iterator<Item = (&'a Event, Mark)> + 'a {
+        self.marks.visible().iter().filter(move |(_, m)| m.tag == tag).map(|(e, m)| (&self.events.items[*e], *m))
+    }
+
+    /// Crash, recover and join events up to `limit` events (the known run when limit is
+    /// its length), in order.
+    pub fn lifecycle(&self, known: bool) -> impl Iterator<Item = &Event> {
+        let ids = if known { &self.lifecycle.items[..] } else { self.lifecycle.visible() };
+        ids.iter().map(|&e| &self.events.items[e])
+    }
+
+    /// Events on `node`'s line, in order (walks the log: for tests and tools, not frames).
     pub fn node_events(&self, node: NodeId) -> impl Iterator<Item = &Event> {
-        self.events.iter().filter(move |e| e.node == Some(node))
+        self.events().iter().filter(move |e| e.node == Some(node))
     }
 
-    /// Events carrying the milestone `tag`, in order.
-    pub fn marked<'a>(&'a self, tag: &'a str) -> impl Iterator<Item = &'a Event> + 'a {
-        self.events.iter().filter(move |e| e.marks.contains(&tag))
+    // Writing: only the engine appends.
+
+    pub(crate) fn push_event(&mut self, event: Event, vector: Option<&[u32]>) {
+        debug_assert_eq!(event.id, self.events.len);
+        if matches!(event.kind, EventKind::Crash | EventKind::Recover | EventKind::Join) {
+            self.lifecycle.push(event.id);
+        }
+        if self.width > 0 {
+            let at = event.id * self.width;
+            if self.vectors.len() < at + self.width {
+                self.vectors.resize(at + self.width, 0);
+            }
+            match vector {
+                Some(v) => self.vectors[at..at + self.width].copy_from_slice(v),
+                None => self.vectors[at..at + self.width].fill(0),
+            }
+        }
+        self.events.push(event);
     }
 
-    /// A stable 64-bit digest of everything observable in the log (FNV-1a over a
-    /// canonical text form): equal runs give equal hashes on every platform.
+    pub(crate) fn push_message(&mut self, record: MessageRecord) {
+        debug_assert_eq!(record.id, self.messages.len);
+        // On replay the record is already there, with its end (which lies ahead) filled in.
+        if self.messages.len < self.messages.items.len() {
+            let end = self.messages.items[self.messages.len].end;
+            self.messages.push(MessageRecord { end, ..record });
+        } else {
+            self.messages.push(record);
+        }
+    }
+
+    pub(crate) fn end_message(&mut self, id: MsgId, end: EventId) {
+        let m = &mut self.messages.items[id];
+        m.end = Some(end);
+        let sent_at = m.sent_at;
+        let at = self.events.items[end].time;
+        self.longest_transit = self.longest_transit.max(at.saturating_sub(sent_at));
+    }
+
+    pub(crate) fn push_note(&mut self, event: EventId, note: Text) {
+        self.notes.push((event, note));
+    }
+
+    pub(crate) fn push_mark(&mut self, event: EventId, mark: Mark) {
+        self.marks.push((event, mark));
+    }
+
+    pub(crate) fn push_violation(&mut self, v: Violation) {
+        self.violations.push(v);
+    }
+
+    /// A stable 64-bit digest of everything observable in the log up to the cursor
+    /// (FNV-1a over a canonical text form): equal runs give equal hashes on every
+    /// platform, in every language (notes are hashed as keys and arguments).
     pub fn hash(&self) -> u64 {
         let mut h = Fnv::default();
-        for e in &self.events {
-            h.write(format!("{}|{}|{}|{:?}|{:?}|{}|{:?}|{}|{:?}|{:?}|{:?}\n", e.id, e.step, e.time, e.node, e.kind, e.lamport, e.vector, e.hops, e.cause, e.notes, e.marks).as_bytes());
+        for e in self.events() {
+            let notes: Vec<&Text> = self.notes_of(e.id).collect();
+            let marks: Vec<&Mark> = self.marks_of(e.id).collect();
+            h.write(format!("{}|{}|{}|{:?}|{:?}|{}|{:?}|{}|{:?}|{:?}|{:?}\n", e.id, e.step, e.time, e.node, e.kind, e.lamport, self.vector(e.id), e.hops, e.cause, notes, marks).as_bytes());
         }
-        for m in &self.messages {
-            h.write(format!("{}|{}|{}|{}|{}|{}|{}|{:?}|{:?}\n", m.id, m.from, m.to, m.kind, m.text, m.sent_at, m.send_event, m.copy_of, m.end).as_bytes());
+        for m in self.messages() {
+            h.write(format!("{}|{}|{}|{}|{}|{}|{}|{:?}|{:?}\n", m.id, m.from, m.to, m.kind, m.text, m.sent_at, m.send_event, m.copy_of, self.end_of(m.id)).as_bytes());
         }
-        for v in &self.violations {
-            h.write(format!("{}|{}|{:?}|{}\n", v.invariant, v.event, v.nodes, v.detail).as_bytes());
+        for v in self.violations() {
+            h.write(format!("{}|{}|{:?}|{:?}\n", v.invariant, v.event, v.nodes, v.detail).as_bytes());
         }
         h.0
     }
+
+    /// Bytes held by the log (for the memory benchmark).
+    pub fn heap_bytes(&self) -> usize {
+        use std::mem::size_of;
+        self.events.items.capacity() * size_of::<Event>()
+            + self.messages.items.capacity() * size_of::<MessageRecord>()
+            + self.messages.items.iter().map(|m| m.text.len()).sum::<usize>()
+            + self.notes.items.capacity() * size_of::<(EventId, Text)>()
+            + self.marks.items.capacity() * size_of::<(EventId, Mark)>()
+            + self.vectors.capacity() * 4
+            + self.violations.items.capacity() * size_of::<Violation>()
+    }
 }
 
-struct Fnv(u64);
+pub(crate) struct Fnv(pub(crate) u64);
 
 impl Default for Fnv {
     fn default() -> Self {
@@ -163,7 +395,7 @@ impl Default for Fnv {
 }
 
 impl Fnv {
-    fn write(&mut self, bytes: &[u8]) {
+    pub(crate) fn write(&mut self, bytes: &[u8]) {
         for b in bytes {
             self.0 ^= *b as u64;
             self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
@@ -174,21 +406,21 @@ impl Fnv {
 /// Does event `a` happen before event `b`? Compares vector clocks when present, else
 /// walks the log. Events on the same node are ordered by position.
 pub fn happened_before(trace: &Trace, a: EventId, b: EventId) -> bool {
-    let (ea, eb) = (&trace.events[a], &trace.events[b]);
-    match (&ea.vector, &eb.vector) {
-        (Some(va), Some(vb)) => va != vb && va.iter().zip(vb).all(|(x, y)| x <= y),
-        _ => causal_past(trace, b).contains(&a) && a != b,
+    match (trace.vector(a), trace.vector(b)) {
+        (Some(va), Some(vb)) if trace.event(a).ticks() && trace.event(b).ticks() => va != vb && va.iter().zip(vb).all(|(x, y)| x <= y),
+        _ => a != b && causal_past(trace, b).contains(&a),
     }
 }
 
 /// Every event in the causal past of `target` (including itself): earlier events on the
-/// lines it reaches and the sends of every message received on the way.
+/// lines it reaches and the sends of every message received on the way. Walks the known
+/// run backwards from `target`.
 pub fn causal_past(trace: &Trace, target: EventId) -> std::collections::BTreeSet<EventId> {
     let mut seen = std::collections::BTreeSet::new();
     let mut reached_nodes = std::collections::BTreeSet::new();
     let mut wanted = std::collections::BTreeSet::new();
     // One backward pass suffices: causes always precede their effects in the log.
-    for e in trace.events[..=target].iter().rev() {
+    for e in trace.known_events()[..=target].iter().rev() {
         let include = e.id == target || e.node.is_some_and(|n| reached_nodes.contains(&n)) || wanted.contains(&e.id);
         if include {
             seen.insert(e.id);
@@ -203,17 +435,15 @@ pub fn causal_past(trace: &Trace, target: EventId) -> std::collections::BTreeSet
     seen
 }
 
-/// Every event in the causal future of `source` (including itself): later events on its
-/// node's line and everything reached through messages sent from the set.
+/// Every event in the causal future of `source` (including itself), on the known run.
 pub fn causal_future(trace: &Trace, source: EventId) -> std::collections::BTreeSet<EventId> {
     let mut seen = std::collections::BTreeSet::new();
     seen.insert(source);
-    // One pass in log order suffices: causes always precede their effects in the log.
     let mut reached_nodes = std::collections::BTreeSet::new();
-    if let Some(n) = trace.events[source].node {
+    if let Some(n) = trace.event(source).node {
         reached_nodes.insert(n);
     }
-    for e in &trace.events[source + 1..] {
+    for e in &trace.known_events()[source + 1..] {
         let by_line = e.node.is_some_and(|n| reached_nodes.contains(&n));
         let by_message = e.cause.is_some_and(|c| seen.contains(&c));
         if by_line || by_message {
@@ -224,4 +454,51 @@ pub fn causal_future(trace: &Trace, source: EventId) -> std::collections::BTreeS
         }
     }
     seen
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(id: EventId, node: Option<NodeId>) -> Event {
+        Event { id, step: id as u64, time: id as Time, node, kind: EventKind::Start, lamport: 1, hops: 0, cause: None }
+    }
+
+    #[test]
+    fn the_cursor_moves_without_copying_and_a_fork_cuts() {
+        let mut t = Trace::new(2);
+        for i in 0..4 {
+            t.push_event(event(i, Some(i % 2)), Some(&[i as u32, 0]));
+            t.push_note(i, Text::plain(format!("note {i}")));
+        }
+        let at_two = TraceMark { events: 2, notes: 2, ..TraceMark::default() };
+        let all = t.mark();
+        t.seek(at_two);
+        assert_eq!(t.events().len(), 2);
+        assert_eq!(t.known_events().len(), 4, "the run ahead is kept");
+        assert_eq!(t.vector(3), Some(&[3, 0][..]), "and its stamps");
+        t.seek(all);
+        assert_eq!(t.notes_of(3).next(), Some(&Text::plain("note 3")));
+        t.seek(at_two);
+        t.cut();
+        assert_eq!(t.known_events().len(), 2, "a fork forgets what lay ahead");
+        t.push_event(event(2, None), None);
+        assert_eq!(t.vector(2), None, "an event off the lines has no vector");
+        assert_eq!(t.notes_of(2).count(), 0);
+    }
+
+    #[test]
+    fn a_replayed_message_keeps_its_known_end() {
+        let mut t = Trace::new(0);
+        t.push_event(event(0, Some(0)), None);
+        let m = MessageRecord::new(0, 0, 1, "m", "".into(), false, 0, 0, None);
+        t.push_message(m.clone());
+        t.push_event(event(1, Some(1)), None);
+        t.end_message(0, 1);
+        let start = TraceMark { events: 1, messages: 0, ..TraceMark::default() };
+        t.seek(start);
+        t.push_message(m);
+        assert_eq!(t.end_of(0), None, "its end lies ahead of the cursor");
+        assert_eq!(t.known_end_of(0), Some(1));
+    }
 }

@@ -3,6 +3,7 @@
 
 pub mod layout;
 pub mod text;
+pub mod words;
 
 #[cfg(target_arch = "wasm32")]
 mod app;

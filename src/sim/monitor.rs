@@ -1,0 +1,334 @@
+//! Monitors: properties of the history rather than of the present state, checked
+//! incrementally. Each monitor sees every new event once, keeps only what it needs
+//! (bounded by N and by what is in flight, never by the length of the run), and lives in
+//! the engine's world, so checkpoints carry it and time travel needs no rescan.
+//!
+//! Protocols name the milestones monitors read with marks (`ctx.mark_with`):
+//! - `request` / `served` (keyed by the node's request number) for the progress monitor;
+//! - `multicast` (on the sender's event) and `deliver` (on the receiver's), keyed by
+//!   [`multicast_id`], for the FIFO, causal and total order monitors.
+
+use std::collections::BTreeMap;
+use std::fmt::Debug;
+
+use super::protocol::Breach;
+use super::trace::{Event, EventKind, Trace};
+use super::{EventId, NodeId, Time};
+use crate::phrase;
+use crate::words::{nodes, Text};
+
+/// What a monitor may know about the moment besides the events.
+pub struct Moment<'a> {
+    pub now: Time,
+    /// Nothing is left to happen.
+    pub quiescent: bool,
+    pub up: &'a [bool],
+    /// The protocol's explanation of why waiting nodes cannot proceed (lost token,
+    /// crashed server, deadlock cycle), computed only when asked.
+    pub why_stalled: &'a dyn Fn() -> Text,
+}
+
+/// A property over the history, fed every event once, in order.
+pub trait Monitor: Debug {
+    /// Stable id (`inv.ID` in the words).
+    fn id(&self) -> &'static str;
+    /// Take in the events the last step logged; say whether the property holds now.
+    fn check(&mut self, events: &[Event], log: &Trace, moment: &Moment) -> Result<(), Breach>;
+    fn clone_box(&self) -> Box<dyn Monitor>;
+}
+
+impl Clone for Box<dyn Monitor> {
+    fn clone(&self) -> Self {
+        self.clone_box()
+    }
+}
+
+/// The key of one multicast: its origin and the origin's sequence number (from 1).
+pub fn multicast_id(origin: NodeId, seq: u64) -> u64 {
+    ((origin as u64) << 32) | (seq & 0xffff_ffff)
+}
+
+pub fn multicast_origin(id: u64) -> (NodeId, u64) {
+    ((id >> 32) as NodeId, id & 0xffff_ffff)
+}
+
+fn text_of(id: u64) -> Text {
+    let (origin, seq) = multicast_origin(id);
+    Text::plain(format!("m{origin}.{seq}"))
+}
+
+/// ME2 and its kin: every request is eventually served. A node's `request` mark opens a
+/// wait, its `served` mark closes it, a crash forgets it. The property breaks when nodes
+/// wait and either nothing is left to happen, or nobody has been served for `patience`
+/// ticks (protocols with periodic timers never go quiet, so rest alone would never tell).
+#[derive(Clone, Debug)]
+pub struct Progress {
+    pub patience: Time,
+    open: BTreeMap<NodeId, Time>,
+    last_progress: Time,
+}
+
+impl Progress {
+    pub fn new(patience: Time) -> Progress {
+        Progress { patience, open: BTreeMap::new(), last_progress: 0 }
+    }
+}
+
+impl Monitor for Progress {
+    fn id(&self) -> &'static str {
+        "progress"
+    }
+    fn check(&mut self, events: &[Event], log: &Trace, moment: &Moment) -> Result<(), Breach> {
+        for e in events {
+            let Some(node) = e.node else { continue };
+            if matches!(e.kind, EventKind::Crash) {
+                self.open.remove(&node);
+                continue;
+            }
+            for m in log.marks_of(e.id) {
+                match m.tag {
+                    "request" => {
+                        self.open.entry(node).or_insert(e.time);
+                    }
+                    "served" => {
+                        self.open.remove(&node);
+                        self.last_progress = e.time;
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let waiting: Vec<NodeId> = self.open.keys().copied().filter(|&n| moment.up.get(n).copied().unwrap_or(false)).collect();
+        let Some(since) = waiting.iter().map(|n| self.open[n]).min() else { return Ok(()) };
+        let stuck_for = moment.now.saturating_sub(since.max(self.last_progress));
+        if moment.quiescent {
+            Err(Breach { detail: phrase!("breach.stalled_at_rest", nodes(&waiting), (moment.why_stalled)()), nodes: waiting })
+        } else if stuck_for >= self.patience {
+            Err(Breach { detail: phrase!("breach.stalled", stuck_for, nodes(&waiting), (moment.why_stalled)()), nodes: waiting })
+        } else {
+            Ok(())
+        }
+    }
+    fn clone_box(&self) -> Box<dyn Monitor> {
+        Box::new(self.clone())
+    }
+}
+
+/// Deliveries of one sender's multicasts happen in its sending order at every node.
+#[derive(Clone, Debug, Default)]
+pub struct FifoOrder {
+    /// (receiver, origin) → the highest sequence number delivered.
+    last: BTreeMap<(NodeId, NodeId), u64>,
+    broken: Option<Breach>,
+}
+
+impl Monitor for FifoOrder {
+    fn id(&self) -> &'static str {
+        "fifo"
+    }
+    fn check(&mut self, events: &[Event], log: &Trace, _: &Moment) -> Result<(), Breach> {
+        for e in events {
+            let Some(node) = e.node else { continue };
+            for m in log.marks_of(e.id).filter(|m| m.tag == "deliver") {
+                let (origin, seq) = multicast_origin(m.key);
+                let last = self.last.entry((node, origin)).or_insert(0);
+                if seq < *last && self.broken.is_none() {
+                    self.broken = Some(Breach { nodes: vec![node, origin], detail: phrase!("breach.fifo", node, *last, origin, seq) });
+                }
+                *last = (*last).max(seq);
+            }
+        }
+        self.broken.clone().map_or(Ok(()), Err)
+    }
+    fn clone_box(&self) -> Box<dyn Monitor> {
+        Box::new(self.clone())
+    }
+}
+
+/// A multicast is delivered only after every multicast that happened before it. The
+/// monitor keeps its own causal knowledge: for each node, how many of each origin's
+/// multicasts lie in its causal past, carried along by messages (kept while they fly).
+#[derive(Clone, Debug)]
+pub struct CausalOrder {
+    /// Per node: multicasts of each origin in its causal past.
+    known: Vec<Vec<u64>>,
+    /// Per message in flight: the sender's knowledge when it sent.
+    carried: BTreeMap<usize, Vec<u64>>,
+    /// Per multicast (until every node has delivered it): what its send knew.
+    deps: BTreeMap<u64, Vec<u64>>,
+    /// Per node: how many of each origin's multicasts it has delivered (max seq).
+    delivered: Vec<Vec<u64>>,
+    broken: Option<Breach>,
+}
+
+impl CausalOrder {
+    pub fn new(n: usize) -> CausalOrder {
+        CausalOrder { known: vec![vec![0; n]; n], carried: BTreeMap::new(), deps: BTreeMap::new(), delivered: vec![vec![0; n]; n], broken: None }
+    }
+}
+
+impl Monitor for CausalOrder {
+    fn id(&self) -> &'static str {
+        "causal"
+    }
+    fn check(&mut self, events: &[Event], log: &Trace, _: &Moment) -> Result<(), Breach> {
+        for e in events {
+            if let EventKind::Lost { msg, .. } | EventKind::Discard { msg } = e.kind {
+                self.carried.remove(&msg);
+            }
+            let Some(node) = e.node else { continue };
+            if let EventKind::Receive { msg } = e.kind {
+                if let Some(v) = self.carried.remove(&msg) {
+                    for (k, x) in self.known[node].iter_mut().zip(v) {
+                        *k = (*k).max(x);
+                    }
+                }
+            }
+            for m in log.marks_of(e.id) {
+                match m.tag {
+                    "multicast" => {
+                        let (origin, seq) = multicast_origin(m.key);
+                        if origin < self.known.len() {
+                            self.deps.insert(m.key, self.known[node].clone());
+                            self.known[node][origin] = self.known[node][origin].max(seq);
+                        }
+                    }
+                    "deliver" => {
+                        let (origin, seq) = multicast_origin(m.key);
+                        if let Some(deps) = self.deps.get(&m.key) {
+                            let missing = deps.iter().enumerate().find(|&(k, &need)| self.delivered[node][k] < need);
+                            if let (Some((k, &need)), None) = (missing, &self.broken) {
+                                let before = text_of(multicast_id(k, need));
+                                self.broken = Some(Breach { nodes: vec![node], detail: phrase!("breach.causal", node, text_of(m.key), before) });
+                            }
+                        }
+                        if origin < self.delivered[node].len() {
+                            let d = &mut self.delivered[node][origin];
+                            *d = (*d).max(seq);
+                        }
+                        // Delivering is learning: the receiver's past now holds the message.
+                        if origin < self.known[node].len() {
+                            self.known[node][origin] = self.known[node][origin].max(seq);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            if let EventKind::Send { msg } = e.kind {
+                self.carried.insert(msg, self.known[node].clone());
+            }
+        }
+        // Forget multicasts every node has delivered (keeps the state bounded).
+        let delivered = &self.delivered;
+        self.deps.retain(|id, _| {
+            let (origin, seq) = multicast_origin(*id);
+            delivered.iter().any(|d| d.get(origin).is_some_and(|&x| x < seq))
+        });
+        self.broken.clone().map_or(Ok(()), Err)
+    }
+    fn clone_box(&self) -> Box<dyn Monitor> {
+        Box::new(self.clone())
+    }
+}
+
+/// Every two nodes deliver the messages they both deliver in the same order. The first
+/// node to deliver its k-th message fixes position k; everyone else must agree. Positions
+/// every live node has passed are forgotten.
+#[derive(Clone, Debug)]
+pub struct TotalOrder {
+    /// Agreed sequence, starting at position `offset`.
+    agreed: Vec<(u64, NodeId)>,
+    offset: usize,
+    /// Per node: how many it has delivered.
+    count: Vec<usize>,
+    broken: Option<Breach>,
+}
+
+impl TotalOrder {
+    pub fn new(n: usize) -> TotalOrder {
+        TotalOrder { agreed: Vec::new(), offset: 0, count: vec![0; n], broken: None }
+    }
+}
+
+impl Monitor for TotalOrder {
+    fn id(&self) -> &'static str {
+        "total"
+    }
+    fn check(&mut self, events: &[Event], log: &Trace, moment: &Moment) -> Result<(), Breach> {
+        for e in events {
+            let Some(node) = e.node else { continue };
+            for m in log.marks_of(e.id).filter(|m| m.tag == "deliver") {
+                let k = self.count[node];
+                self.count[node] += 1;
+                if k < self.offset {
+                    continue;
+                }
+                match self.agreed.get(k - self.offset) {
+                    None => self.agreed.push((m.key, node)),
+                    Some(&(first, by)) if first != m.key && self.broken.is_none() => {
+                        self.broken = Some(Breach { nodes: vec![by, node], detail: phrase!("breach.total", by, node, text_of(first), text_of(m.key)) });
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let slowest = (0..self.count.len()).filter(|&i| moment.up.get(i).copied().unwrap_or(false)).map(|i| self.count[i]).min().unwrap_or(0);
+        if slowest > self.offset {
+            let drop = (slowest - self.offset).min(self.agreed.len());
+            self.agreed.drain(..drop);
+            self.offset += drop;
+        }
+        self.broken.clone().map_or(Ok(()), Err)
+    }
+    fn clone_box(&self) -> Box<dyn Monitor> {
+        Box::new(self.clone())
+    }
+}
+
+/// Lamport's clock condition, a → b ⇒ C(a) < C(b), on the protocol's own clock as it
+/// reports it with `clock` marks (key = the clock after the event). Checking each line and
+/// each message is enough: happened-before is their transitive closure.
+#[derive(Clone, Debug, Default)]
+pub struct ClockCondition {
+    /// Per node: (event, clock) of its latest event.
+    last: BTreeMap<NodeId, (EventId, u64)>,
+    /// Per message in flight: (send event, clock at sending).
+    sent: BTreeMap<usize, (EventId, u64)>,
+    broken: Option<Breach>,
+}
+
+impl Monitor for ClockCondition {
+    fn id(&self) -> &'static str {
+        "clock_condition"
+    }
+    fn check(&mut self, events: &[Event], log: &Trace, _: &Moment) -> Result<(), Breach> {
+        for e in events {
+            if let EventKind::Lost { msg, .. } | EventKind::Discard { msg } = e.kind {
+                self.sent.remove(&msg);
+            }
+            let Some(node) = e.node else { continue };
+            let Some(clock) = log.marks_of(e.id).find(|m| m.tag == "clock").map(|m| m.key) else { continue };
+            let mut before = self.last.get(&node).copied();
+            if let EventKind::Receive { msg } = e.kind {
+                if let Some(s) = self.sent.remove(&msg) {
+                    if before.is_none_or(|b| s.1 >= b.1) {
+                        before = Some(s);
+                    }
+                }
+            }
+            if let (Some((a, ca)), None) = (before, &self.broken) {
+                if ca >= clock {
+                    self.broken = Some(Breach { nodes: vec![node], detail: phrase!("breach.clock", a, e.id, ca, clock) });
+                }
+            }
+            self.last.insert(node, (e.id, clock));
+            if let EventKind::Send { msg } = e.kind {
+                self.sent.insert(msg, (e.id, clock));
+            }
+        }
+        self.broken.clone().map_or(Ok(()), Err)
+    }
+    fn clone_box(&self) -> Box<dyn Monitor> {
+        Box::new(self.clone())
+    }
+}

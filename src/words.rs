@@ -1,0 +1,389 @@
+//! Words a person reads, in Simplified Chinese and English.
+//!
+//! Everything a URL, the command line's JSON or a test names is a stable id ("me1",
+//! "token", "request"); what a person reads is looked up from a key in the current
+//! language. The core never stores display text: notes, breaches, badges and captions are
+//! [`Text`] (a key plus arguments), so a trace and its hash are the same in every
+//! language, and the words are chosen only when something is drawn.
+//!
+//! Each protocol keeps its words beside its code (`ProtocolInfo::words`), both languages
+//! side by side; the engine's and the page's words live in [`CORE`] and `ui::words`.
+//! Lookup tries the protocol's table first, so a protocol may say a core word its own way.
+//!
+//! Key conventions (so the lookup from an id is mechanical):
+//! `name`, `summary` (the protocol), `param.NAME`, `input.ID`, `scenario.ID`,
+//! `scenario.ID.about`, `inv.ID`, `inv.ID.about`, `metric.ID`, `role.ID`, `detail.ID`,
+//! `msg.KIND`, `timer.ID`, `group.ID`, `chart.ID`, `series.ID`; anything else is free
+//! (`note.*`, `breach.*`, `why.*`).
+
+use std::fmt;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub enum Lang {
+    Zh,
+    #[default]
+    En,
+}
+
+pub const LANGS: &[Lang] = &[Lang::Zh, Lang::En];
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh",
+            Lang::En => "en",
+        }
+    }
+
+    /// "zh", "zh-CN", "zh-Hans", "en-GB"... (a browser's language tag or a URL value).
+    pub fn parse(text: &str) -> Option<Lang> {
+        let t = text.trim().to_ascii_lowercase();
+        if t == "zh" || t.starts_with("zh-") || t.starts_with("zh_") {
+            Some(Lang::Zh)
+        } else if t == "en" || t.starts_with("en-") || t.starts_with("en_") {
+            Some(Lang::En)
+        } else {
+            None
+        }
+    }
+
+    /// The name of the language in itself, for the switch.
+    pub fn endonym(self) -> &'static str {
+        match self {
+            Lang::Zh => "中文",
+            Lang::En => "English",
+        }
+    }
+}
+
+/// Display text as data: language-neutral text, or a phrase looked up by key whose `{0}`,
+/// `{1}`… are filled from the arguments (themselves texts, so a phrase can hold a word
+/// that is translated too).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+pub enum Text {
+    /// Numbers, ids, vectors, field notation (`term=3`): the same in every language.
+    Plain(String),
+    Phrase(&'static str, Vec<Text>),
+    /// The word for an id under a prefix: `Id("msg", "token")` reads key `msg.token`.
+    Id(&'static str, &'static str),
+}
+
+impl Text {
+    pub fn key(key: &'static str) -> Text {
+        Text::Phrase(key, Vec::new())
+    }
+    pub fn plain(text: impl Into<String>) -> Text {
+        Text::Plain(text.into())
+    }
+    pub fn empty() -> Text {
+        Text::Plain(String::new())
+    }
+    pub fn is_empty(&self) -> bool {
+        matches!(self, Text::Plain(s) if s.is_empty())
+    }
+    /// This text in English with a protocol's words (for the command line and tests).
+    pub fn en(&self, protocol: Words) -> String {
+        Dictionary::new(Lang::En, protocol, crate::ui::words::UI).render(self)
+    }
+
+    /// Every key this text (and its arguments) will look up.
+    pub fn keys(&self, out: &mut Vec<String>) {
+        match self {
+            Text::Plain(_) => {}
+            Text::Phrase(k, args) => {
+                out.push(k.to_string());
+                for a in args {
+                    a.keys(out);
+                }
+            }
+            Text::Id(prefix, id) => out.push(format!("{prefix}.{id}")),
+        }
+    }
+}
+
+impl From<String> for Text {
+    fn from(s: String) -> Text {
+        Text::Plain(s)
+    }
+}
+impl From<&String> for Text {
+    fn from(s: &String) -> Text {
+        Text::Plain(s.clone())
+    }
+}
+impl From<&str> for Text {
+    fn from(s: &str) -> Text {
+        Text::Plain(s.to_string())
+    }
+}
+macro_rules! plain_from {
+    ($($t:ty),*) => { $(impl From<$t> for Text { fn from(v: $t) -> Text { Text::Plain(v.to_string()) } })* };
+}
+plain_from!(u8, u16, u32, u64, usize, i32, i64);
+
+/// A list of nodes, written the same in every language: "0, 3, 5".
+pub fn nodes(list: &[usize]) -> Text {
+    Text::Plain(list.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(", "))
+}
+
+/// A vector clock: "[1,0,2]".
+pub fn vector(v: &[u32]) -> String {
+    let parts: Vec<String> = v.iter().map(|x| x.to_string()).collect();
+    format!("[{}]", parts.join(","))
+}
+
+/// `phrase!("key")` or `phrase!("key", a, b)`: a [`Text::Phrase`] whose arguments are
+/// anything `Into<Text>` (numbers and strings are plain, texts stay phrases).
+#[macro_export]
+macro_rules! phrase {
+    ($key:expr) => { $crate::words::Text::Phrase($key, Vec::new()) };
+    ($key:expr, $($arg:expr),+ $(,)?) => { $crate::words::Text::Phrase($key, vec![$($crate::words::Text::from($arg)),+]) };
+}
+
+/// One entry of a words table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Word {
+    pub key: &'static str,
+    pub en: &'static str,
+    pub zh: &'static str,
+}
+
+/// `w("key", "English", "中文")`, for tables.
+pub const fn w(key: &'static str, en: &'static str, zh: &'static str) -> Word {
+    Word { key, en, zh }
+}
+
+pub type Words = &'static [Word];
+
+impl Word {
+    pub fn get(&self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::En => self.en,
+            Lang::Zh => self.zh,
+        }
+    }
+}
+
+/// The words one view can use: the current protocol's table, then the shared ones.
+#[derive(Clone, Copy)]
+pub struct Dictionary {
+    pub lang: Lang,
+    pub tables: [Words; 3],
+}
+
+impl fmt::Debug for Dictionary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Dictionary({})", self.lang.code())
+    }
+}
+
+impl Dictionary {
+    /// `protocol` first, then the core's words, then `extra` (the page's).
+    pub fn new(lang: Lang, protocol: Words, extra: Words) -> Dictionary {
+        Dictionary { lang, tables: [protocol, CORE, extra] }
+    }
+
+    pub fn find(&self, key: &str) -> Option<&'static Word> {
+        self.tables.iter().find_map(|t| t.iter().find(|w| w.key == key))
+    }
+
+    /// The word for `key`; a missing key shows itself in brackets (a test walks every key,
+    /// so this is never seen in a lecture).
+    pub fn word(&self, key: &str) -> String {
+        match self.find(key) {
+            Some(w) => w.get(self.lang).to_string(),
+            None => format!("⟦{key}⟧"),
+        }
+    }
+
+    /// A word for `key` if the tables have one (for optional words such as a role that
+    /// has no entry of its own).
+    pub fn try_word(&self, key: &str) -> Option<&'static str> {
+        self.find(key).map(|w| w.get(self.lang))
+    }
+
+    pub fn render(&self, text: &Text) -> String {
+        match text {
+            Text::Plain(s) => s.clone(),
+            Text::Id(prefix, id) => self.id(prefix, id),
+            Text::Phrase(key, args) => {
+                let template = self.word(key);
+                if args.is_empty() {
+                    return template;
+                }
+                fill(&template, &args.iter().map(|a| self.render(a)).collect::<Vec<_>>())
+            }
+        }
+    }
+
+    /// A keyed word built from a prefix and an id ("role." + "in_cs").
+    pub fn id(&self, prefix: &str, id: &str) -> String {
+        let key = format!("{prefix}.{id}");
+        match self.find(&key) {
+            Some(w) => w.get(self.lang).to_string(),
+            None => format!("⟦{key}⟧"),
+        }
+    }
+}
+
+/// Replace `{0}`, `{1}`… in `template` with `args`.
+pub fn fill(template: &str, args: &[String]) -> String {
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find('}').and_then(|close| after[..close].parse::<usize>().ok().map(|i| (i, close))) {
+            Some((i, close)) => {
+                out.push_str(args.get(i).map_or("", |s| s.as_str()));
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Words the engine and the event log use, whatever the protocol.
+pub const CORE: Words = &[
+    // Families, as the catalogue's sections.
+    w("family.mutex", "Mutual exclusion", "分布式互斥"),
+    w("family.election", "Leader election", "选举"),
+    w("family.clocks", "Clocks, cuts and ordered multicast", "时钟、割与排序组播"),
+    w("family.consensus", "Commit and consensus", "提交与共识"),
+    w("family.communication", "Communication", "通信"),
+    w("family.fault", "Fault tolerance and placement", "容错与放置"),
+    w("family.test", "Test", "测试"),
+    // Topologies.
+    w("topo.ring", "ring", "环"),
+    w("topo.complete", "complete graph", "全连接图"),
+    w("topo.star", "star", "星形"),
+    w("topo.tree", "tree", "树"),
+    w("topo.random-tree", "random tree", "随机树"),
+    w("topo.grid", "grid", "网格"),
+    w("topo.edges", "edge list", "边列表"),
+    w("yes", "yes", "是"),
+    w("no", "no", "否"),
+    w("unknown", "unknown", "未知"),
+    // Roles every protocol shares.
+    w("role.crashed", "crashed", "已崩溃"),
+    w("role.absent", "not joined", "未加入"),
+    // The event log.
+    w("ev.start", "{0} starts", "{0} 启动"),
+    w("ev.send", "{0} sends {1} to {2}", "{0} 向 {2} 发送 {1}"),
+    w("ev.receive", "{0} receives {1} from {2}", "{0} 收到来自 {2} 的 {1}"),
+    w("ev.discard", "{0} is down: {1} from {2} is discarded", "{0} 已宕机：来自 {2} 的 {1} 被丢弃"),
+    w("ev.lost", "{0} {1}→{2} {3}", "{0} {1}→{2} {3}"),
+    w("ev.timer", "{0}: timer '{1}' fires", "{0}：定时器“{1}”到期"),
+    w("ev.input", "{0}: {1}", "{0}：{1}"),
+    w("ev.workload", "{0}: {1} (workload)", "{0}：{1}（负载）"),
+    w("ev.crash", "{0} crashes", "{0} 崩溃"),
+    w("ev.recover", "{0} recovers", "{0} 恢复"),
+    w("ev.join", "{0} joins", "{0} 加入"),
+    w("ev.network", "network: {0}", "网络：{0}"),
+    w("ev.tamper", "you: {0}", "你：{0}"),
+    w("ev.node", "n{0}", "n{0}"),
+    w("ev.network_node", "network", "网络"),
+    w("ev.kind_text", "{0} ({1})", "{0}（{1}）"),
+    w("ev.with_note", "{0} — {1}", "{0} —— {1}"),
+    // Why a message died.
+    w("loss.random", "lost by the network", "被网络丢失"),
+    w("loss.user", "dropped by you", "被你丢弃"),
+    w("loss.cut", "lost: the link is down", "丢失：链路已断开"),
+    w("loss.short.random", "lost", "丢失"),
+    w("loss.short.user", "dropped", "已丢弃"),
+    w("loss.short.cut", "cut off", "被切断"),
+    // What the engine says about interventions and the network.
+    w("note.down_discard", "node {0} is down; message discarded", "节点 {0} 已宕机；消息被丢弃"),
+    w("note.input_ignored", "node {0} ignores '{1}' in its current state", "节点 {0} 在当前状态下忽略“{1}”"),
+    w("net.held", "{0} {1}→{2} held {3} longer", "{0} {1}→{2} 被延迟 {3}"),
+    w("net.duplicated", "{0} {1}→{2} duplicated as message {3}", "{0} {1}→{2} 被复制为消息 {3}"),
+    w("net.cut", "link {0}-{1} cut", "链路 {0}-{1} 被切断"),
+    w("net.restored", "link {0}-{1} restored", "链路 {0}-{1} 已恢复"),
+    w("net.link_rule", "link {0}-{1}: delay {2}, drop {3}%", "链路 {0}-{1}：延迟 {2}，丢失率 {3}%"),
+    w("net.partition", "partition {0}", "分区 {0}"),
+    w("net.healed", "network healed", "网络已愈合"),
+    w("net.settings", "network settings {0}", "网络设置 {0}"),
+    // Shared monitor words.
+    w("inv.progress", "ME2 progress", "ME2 无饥饿"),
+    w("inv.progress.about", "Every request is eventually served: no request waits while nothing moves it forward.", "每个请求最终都会被满足：不会有请求在无人推进时一直等待。"),
+    w("breach.stalled", "no progress for {0} ticks while nodes {1} wait: {2}", "已有 {0} 个时间单位没有进展，节点 {1} 仍在等待：{2}"),
+    w("breach.stalled_at_rest", "nothing is left to happen, yet nodes {0} wait: {1}", "已经没有任何事件可发生，但节点 {0} 仍在等待：{1}"),
+    w("why.unknown", "nothing in flight can serve them", "没有任何在途的消息能满足它们"),
+    w("inv.fifo", "FIFO delivery", "FIFO 交付"),
+    w("inv.fifo.about", "Messages from one sender are delivered in the order it sent them.", "同一发送者的消息按其发送顺序交付。"),
+    w("inv.causal", "causal delivery", "因果序交付"),
+    w("inv.causal.about", "A message is delivered only after every message that happened before it.", "一条消息只在所有因果先于它的消息交付之后才交付。"),
+    w("inv.total", "total order", "全序"),
+    w("inv.total.about", "Every node delivers the messages it shares with another in the same order.", "任意两个节点对共同交付的消息采用相同的顺序。"),
+    w("inv.clock_condition", "clock condition", "时钟条件"),
+    w("inv.clock_condition.about", "a → b implies C(a) < C(b), checked on every line and every message.", "若 a → b，则 C(a) < C(b)：逐条进程线、逐条消息检查。"),
+    w("breach.fifo", "node {0} delivered message {1} of node {2} before message {3}", "节点 {0} 先交付了节点 {2} 的第 {1} 条消息，再交付第 {3} 条"),
+    w("breach.causal", "node {0} delivered {1} before {2}, which happened before it", "节点 {0} 先交付 {1}，而因果先于它的 {2} 尚未交付"),
+    w("breach.total", "nodes {0} and {1} deliver {2} and {3} in different orders", "节点 {0} 与 {1} 以不同顺序交付 {2} 和 {3}"),
+    w("breach.clock", "event {0} → event {1} but C {2} ≥ C {3}", "事件 {0} → 事件 {1}，但 C {2} ≥ C {3}"),
+    // Why an intervention was refused.
+    w("err.no_node", "node {0} does not exist; nodes are 0 to {1}", "节点 {0} 不存在；节点编号为 0 到 {1}"),
+    w("err.already_down", "node {0} is already down", "节点 {0} 已经宕机"),
+    w("err.not_down", "node {0} is not down", "节点 {0} 没有宕机"),
+    w("err.input_down", "node {0} is down; recover it first", "节点 {0} 已宕机；请先恢复它"),
+    w("err.no_input", "'{0}' is not an input of this protocol; accepted: {1}", "“{0}”不是本协议的输入；可用：{1}"),
+    w("err.input_no_arg", "'{0}' takes no argument; got '{1}'", "“{0}”不带参数；收到“{1}”"),
+    w("err.input_needs_arg", "'{0}' needs an argument", "“{0}”需要一个参数"),
+    w("err.input_int", "'{0}' takes a whole number from {2} to {3}; got '{1}'", "“{0}”的参数应为 {2} 到 {3} 的整数；收到“{1}”"),
+    w("err.input_node", "'{0}' takes a node from 0 to {2}; got '{1}'", "“{0}”的参数应为 0 到 {2} 的节点；收到“{1}”"),
+    w("err.input_word", "'{0}' takes a short word of letters, digits and . - _ =; got '{1}'", "“{0}”的参数应为由字母、数字和 . - _ = 组成的短词；收到“{1}”"),
+    w("err.being_lost", "message {0} is already being lost", "消息 {0} 已在丢失中"),
+    w("err.arrived", "message {0} is no longer in flight", "消息 {0} 已不在途中"),
+    w("err.no_message", "message {0} does not exist", "消息 {0} 不存在"),
+    w("err.self_link", "a link joins two different nodes; got {0}-{0}", "链路必须连接两个不同的节点；收到 {0}-{0}"),
+    w("err.two_groups", "node {0} is in two groups of the partition", "节点 {0} 同时出现在分区的两个组中"),
+    w("note.anchor_skipped", "intervention {0} skipped: {1}", "干预 {0} 被跳过：{1}"),
+    w("note.skipped", "intervention {0} skipped: {1}", "干预 {0} 被跳过：{1}"),
+    // Metric formulas that are words rather than algebra.
+    w("formula.counted", "counted", "计数"),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phrases_render_in_both_languages_with_arguments() {
+        let d_en = Dictionary::new(Lang::En, &[], &[]);
+        let d_zh = Dictionary::new(Lang::Zh, &[], &[]);
+        let t = phrase!("ev.send", phrase!("ev.node", 1), Text::plain("token"), phrase!("ev.node", 2));
+        assert_eq!(d_en.render(&t), "n1 sends token to n2");
+        assert_eq!(d_zh.render(&t), "n1 向 n2 发送 token");
+        assert_eq!(d_en.render(&Text::key("no.such.key")), "⟦no.such.key⟧");
+        assert_eq!(fill("{1} and {0}, {x}", &["a".into(), "b".into()]), "b and a, {x}");
+    }
+
+    #[test]
+    fn language_tags_parse() {
+        assert_eq!(Lang::parse("zh-CN"), Some(Lang::Zh));
+        assert_eq!(Lang::parse("en-GB"), Some(Lang::En));
+        assert_eq!(Lang::parse("fr"), None);
+    }
+
+    #[test]
+    fn core_words_are_unique_and_complete() {
+        let mut keys: Vec<&str> = CORE.iter().map(|w| w.key).collect();
+        keys.sort_unstable();
+        let before = keys.len();
+        keys.dedup();
+        assert_eq!(before, keys.len(), "a key is defined twice");
+        for w in CORE {
+            assert!(!w.en.is_empty() && !w.zh.is_empty(), "{} lacks a language", w.key);
+            // Both languages use the same placeholders.
+            for i in 0..6 {
+                let p = format!("{{{i}}}");
+                assert_eq!(w.en.contains(&p), w.zh.contains(&p), "{}: placeholder {p}", w.key);
+            }
+        }
+    }
+}
