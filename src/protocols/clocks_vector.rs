@@ -42,7 +42,7 @@ pub struct VectorClocks {
     send_percent: u32,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Node {
     pub lamport: u64,
     pub vector: Vec<u32>,
@@ -51,13 +51,13 @@ pub struct Node {
     pub actions_left: u32,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Msg {
     pub lamport: u64,
     pub vector: Vec<u32>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Timer {
     Act,
 }

@@ -90,7 +90,7 @@ pub struct ChangRoberts {
     starter: NodeId,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Node {
     pub id: u32,
     pub participant: bool,
@@ -116,14 +116,14 @@ impl Node {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Msg {
     Election { id: u32 },
     Elected { id: u32 },
 }
 
 /// The algorithm has no timers.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Timer {}
 
 const START: InputSpec = InputSpec { id: "start", label: "Start an election here" };

@@ -32,7 +32,7 @@ pub struct TokenRing {
     request_every: Time,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Node {
     /// Tokens held here: 0 or 1 while the algorithm's assumption holds; more after the
     /// network duplicated the token (each is passed on in its own message).
@@ -45,13 +45,13 @@ pub struct Node {
     pub last_pass: u64,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Msg {
     /// The token; `pass` counts its hops since the start.
     Token { pass: u64 },
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Timer {
     Leave,
     Want,

@@ -702,7 +702,7 @@ mod tests {
     /// Node 0 pings everyone once; everyone pongs back. Enough to exercise the engine.
     struct PingPong;
 
-    #[derive(Clone, Debug)]
+    #[derive(Clone, Debug, Hash)]
     enum Msg {
         Ping,
         Pong,

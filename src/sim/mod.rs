@@ -4,6 +4,7 @@
 
 pub mod act;
 pub mod engine;
+pub mod fingerprint;
 pub mod history;
 pub mod network;
 pub mod params;

@@ -5,6 +5,7 @@
 //! protocol a sans-IO state machine the engine can step, checkpoint, replay and explore.
 
 use std::fmt::Debug;
+use std::hash::Hash;
 
 use super::params::{ParamSpec, Params};
 use super::rng::SimRng;
@@ -229,9 +230,11 @@ impl<'a, P: Protocol> Ctx<'a, P> {
 
 /// One algorithm. Implement this in one file under `protocols/` and add one registry line.
 pub trait Protocol: Sized + 'static {
-    type State: Clone + Debug;
-    type Msg: Clone + Debug;
-    type Timer: Clone + Debug + PartialEq;
+    /// `Hash` feeds [`Engine::fingerprint`](super::engine::Engine::fingerprint): hash
+    /// everything that affects the future (the search treats equal hashes as one state).
+    type State: Clone + Debug + Hash;
+    type Msg: Clone + Debug + Hash;
+    type Timer: Clone + Debug + PartialEq + Hash;
 
     fn info() -> ProtocolInfo;
     /// Build from validated settings; may still refuse combinations the params cannot say.
