@@ -975,6 +975,41 @@ mod tests {
         assert_eq!(doomed.choices_with_loss().len(), doomed.choices().len());
     }
 
+    /// Every path of the execution tree up to `depth` choices, counted without merging
+    /// states: what a search that did not fingerprint would walk.
+    fn paths(e: &Engine<PingPong>, depth: usize, with_loss: bool) -> usize {
+        let choices = if with_loss { e.choices_with_loss() } else { e.choices() };
+        if depth == 0 || choices.is_empty() {
+            return 1;
+        }
+        1 + choices
+            .into_iter()
+            .map(|c| {
+                let mut next = e.fork().unwrap();
+                assert!(next.step_choice(c));
+                paths(&next, depth - 1, with_loss)
+            })
+            .sum::<usize>()
+    }
+
+    #[test]
+    fn search_merges_interleavings_and_branches_on_loss() {
+        let start = engine(5, NetworkConfig::default());
+        let plain = crate::sim::search::explore(&start, 20, 100_000, false);
+        // Two pings, two pongs and a timer: every run is over within 5 steps.
+        assert_eq!(plain.max_depth_reached, 5, "{plain:?}");
+        let tree = paths(&start, 20, false);
+        assert!(plain.states < tree, "{} states, {tree} prefixes of paths", plain.states);
+        assert!(plain.transitions < tree);
+        assert!(plain.violations.is_empty());
+        let lossy = crate::sim::search::explore(&start, 20, 100_000, true);
+        assert!(lossy.states > plain.states, "{} with loss, {} without", lossy.states, plain.states);
+        assert!(lossy.states < paths(&start, 20, true));
+        assert!(lossy.violations.is_empty(), "losing pongs never makes too many");
+        // The same search twice gives the same answer.
+        assert_eq!(crate::sim::search::explore(&start, 20, 100_000, true), lossy);
+    }
+
     #[test]
     fn checkpoint_restore_replays_identically() {
         let mut a = engine(7, NetworkConfig { delay_min: 1, delay_max: 100, duplicate: 300_000, ..Default::default() });
