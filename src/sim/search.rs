@@ -5,6 +5,12 @@
 //! was seen before are not expanded again. Invariants are checked on every transition,
 //! and the first (hence shortest) path that breaks each one is reported.
 //!
+//! What "same state" means is [`Engine::fingerprint`]'s: it leaves out the random
+//! generator, so two merged states may draw different numbers later (delays, the fates
+//! of sends under a drop or duplicate rate, a protocol's own random choices). For
+//! orderings and losses chosen by the search itself this does not matter; for randomness
+//! inside handlers the search explores one representative of each merged state.
+//!
 //! How states are kept: the protocol need not be `Clone`, so the search works on one
 //! [`Engine::fork`] of the start (the protocol rebuilt from its setup) and keeps, for each
 //! state on the frontier, a clone of its world and log; a transition restores them into
