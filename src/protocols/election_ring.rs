@@ -57,7 +57,7 @@ use std::collections::BTreeMap;
 use crate::sim::engine::RunView;
 use crate::sim::protocol::*;
 use crate::sim::rng::SimRng;
-use crate::sim::topology::Topology;
+use crate::sim::topology::TopologyKind;
 use crate::sim::trace::{EventKind, Trace};
 use crate::sim::{EventId, NetworkConfig, NodeId, ParamSpec};
 
@@ -83,6 +83,8 @@ pub enum Initiators {
 
 pub struct ChangRoberts {
     n: usize,
+    /// Each node's successor on the ring (from the run's graph).
+    next: Vec<NodeId>,
     /// Identifier of each node, by index; a permutation of 1..=N.
     ids: Vec<u32>,
     layout: Layout,
@@ -160,7 +162,7 @@ struct Costs {
 
 impl ChangRoberts {
     fn next(&self, me: NodeId) -> NodeId {
-        Topology::ring_next(self.n, me)
+        self.next[me]
     }
 
     fn initiate(&self, me: NodeId, s: &mut Node, ctx: &mut Ctx<Self>) {
@@ -303,7 +305,7 @@ impl Protocol for ChangRoberts {
                       and swallows smaller ones once it has sent its own. The id that comes home is the largest: its owner \
                       announces itself with an Elected message. One initiator costs 2N to 3N-1 messages.",
             nodes: NodeRange { min: 2, max: 64, default: 8 },
-            topologies: &[Topology::Ring],
+            topologies: &[TopologyKind::Ring],
             network: NetworkConfig::default(),
             params: vec![
                 ParamSpec::choice(
@@ -314,7 +316,7 @@ impl Protocol for ChangRoberts {
                     "worst",
                 ),
                 ParamSpec::choice("initiators", "Who starts an election at time 0: the starter, every node at once, or none (click a node)", INITIATORS, "one"),
-                ParamSpec::int("starter", "The node that starts when initiators=one; the worst and best layouts are placed around it", 0, 63, 0),
+                ParamSpec::node("starter", "The node that starts when initiators=one; the worst and best layouts are placed around it", 0),
                 ParamSpec::int("shuffle", "Seed of the random id permutation (ids=random)", 0, 1_000_000, 1),
             ],
             inputs: &[START],
@@ -354,7 +356,7 @@ impl Protocol for ChangRoberts {
 
     fn build(setup: &Setup) -> Result<Self, String> {
         let n = setup.n;
-        let starter = setup.params.int("starter") as usize;
+        let starter = setup.params.node("starter");
         if starter >= n {
             return Err(format!("starter node {starter} does not exist with {n} nodes; pick 0 to {}", n - 1));
         }
@@ -369,7 +371,9 @@ impl Protocol for ChangRoberts {
             _ => Initiators::One,
         };
         let ids = layout_ids(n, layout, starter, setup.params.int("shuffle") as u64);
-        Ok(ChangRoberts { n, ids, layout, initiators, starter })
+        let next = (0..n).map(|i| setup.graph.ring_next(i)).collect::<Option<Vec<_>>>();
+        let next = next.ok_or_else(|| format!("Chang-Roberts needs topology ring, not {}", setup.topology))?;
+        Ok(ChangRoberts { n, next, ids, layout, initiators, starter })
     }
 
     fn init(&self, me: NodeId, ctx: &mut Ctx<Self>) -> Node {
@@ -574,7 +578,7 @@ impl Protocol for ChangRoberts {
 mod tests {
     use super::*;
     use crate::sim::scenario::Scenario;
-    use crate::sim::{Act, Engine, History, Params};
+    use crate::sim::{Act, Engine, History, Params, Topology};
 
     fn params(ids: &str, initiators: &str, starter: i64, shuffle: i64) -> Params {
         let specs = ChangRoberts::info().params;
@@ -587,15 +591,16 @@ mod tests {
     }
 
     fn engine(n: usize, ids: &str, initiators: &str, starter: i64, shuffle: i64, seed: u64, net: NetworkConfig) -> Engine<ChangRoberts> {
-        let setup = Setup { n, topology: Topology::Ring, params: params(ids, initiators, starter, shuffle) };
+        let setup = Setup::new(n, Topology::Ring, params(ids, initiators, starter, shuffle), seed).unwrap();
         Engine::new(ChangRoberts::build(&setup).unwrap(), setup, net, seed)
     }
 
     /// An engine over hand-picked ids (for the exhaustive checks).
     fn engine_over(ids: Vec<u32>, initiators: Initiators, starter: NodeId, seed: u64) -> Engine<ChangRoberts> {
         let n = ids.len();
-        let setup = Setup { n, topology: Topology::Ring, params: params("random", "one", 0, 0) };
-        let proto = ChangRoberts { n, ids, layout: Layout::Random, initiators, starter };
+        let setup = Setup::new(n, Topology::Ring, params("random", "one", 0, 0), seed).unwrap();
+        let next = (0..n).map(|i| setup.graph.ring_next(i).unwrap()).collect();
+        let proto = ChangRoberts { n, next, ids, layout: Layout::Random, initiators, starter };
         Engine::new(proto, setup, NetworkConfig { delay_min: 1, delay_max: 100, ..Default::default() }, seed)
     }
 
@@ -815,7 +820,7 @@ mod tests {
 
     #[test]
     fn build_refuses_a_starter_that_is_not_a_node() {
-        let setup = Setup { n: 4, topology: Topology::Ring, params: params("worst", "one", 6, 1) };
+        let setup = Setup::new(4, Topology::Ring, params("worst", "one", 6, 1), 1).unwrap();
         let err = ChangRoberts::build(&setup).err().unwrap();
         assert!(err.contains("starter node 6") && err.contains("0 to 3"), "{err}");
     }

@@ -20,12 +20,13 @@
 
 use crate::sim::engine::RunView;
 use crate::sim::protocol::*;
-use crate::sim::topology::Topology;
+use crate::sim::topology::TopologyKind;
 use crate::sim::trace::EventKind;
 use crate::sim::{NetworkConfig, NodeId, ParamSpec, Time};
 
 pub struct TokenRing {
-    n: usize,
+    /// Each node's successor on the ring (from the run's graph).
+    next: Vec<NodeId>,
     /// Ticks a node stays in the CS.
     cs_time: Time,
     /// Mean ticks between a node's random requests; 0 = only clicks request.
@@ -61,7 +62,7 @@ const REQUEST: InputSpec = InputSpec { id: "request", label: "Request the critic
 
 impl TokenRing {
     fn next(&self, me: NodeId) -> NodeId {
-        Topology::ring_next(self.n, me)
+        self.next[me]
     }
 
     /// Pass on every token held (one, unless a duplicate made more).
@@ -111,7 +112,7 @@ impl Protocol for TokenRing {
             summary: "One token circulates around a logical ring; only its holder may enter the critical section. \
                       Safe by construction, but the token costs messages even when nobody wants it, and losing it stalls everyone.",
             nodes: NodeRange { min: 2, max: 32, default: 6 },
-            topologies: &[Topology::Ring],
+            topologies: &[TopologyKind::Ring],
             network: NetworkConfig::default(),
             params: vec![
                 ParamSpec::int("cs", "Ticks a node spends in the critical section", 1, 10_000, 120),
@@ -148,7 +149,9 @@ impl Protocol for TokenRing {
     }
 
     fn build(setup: &Setup) -> Result<Self, String> {
-        Ok(TokenRing { n: setup.n, cs_time: setup.params.int("cs") as Time, request_every: setup.params.int("requests") as Time })
+        let next = (0..setup.n).map(|i| setup.graph.ring_next(i)).collect::<Option<Vec<_>>>();
+        let next = next.ok_or_else(|| format!("the token ring needs topology ring, not {}", setup.topology))?;
+        Ok(TokenRing { next, cs_time: setup.params.int("cs") as Time, request_every: setup.params.int("requests") as Time })
     }
 
     fn init(&self, me: NodeId, ctx: &mut Ctx<Self>) -> Node {
@@ -340,12 +343,12 @@ impl Protocol for TokenRing {
 mod tests {
     use super::*;
     use crate::sim::scenario::Scenario;
-    use crate::sim::{Engine, History, Params};
+    use crate::sim::{Engine, History, Params, Topology};
 
     fn engine(n: usize, seed: u64, requests: i64) -> Engine<TokenRing> {
         let mut params = Params::defaults(&TokenRing::info().params);
         params.0.insert("requests", crate::sim::ParamValue::Int(requests));
-        let setup = Setup { n, topology: Topology::Ring, params };
+        let setup = Setup::new(n, Topology::Ring, params, seed).unwrap();
         Engine::new(TokenRing::build(&setup).unwrap(), setup, NetworkConfig::default(), seed)
     }
 

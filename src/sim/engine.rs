@@ -697,7 +697,7 @@ mod tests {
     use super::*;
     use crate::sim::params::Params;
     use crate::sim::protocol::{Invariant, Metric, MsgLabel, NodeRange, NodeView, ProtocolInfo, Tone};
-    use crate::sim::topology::Topology;
+    use crate::sim::topology::{Topology, TopologyKind};
 
     /// Node 0 pings everyone once; everyone pongs back. Enough to exercise the engine.
     struct PingPong;
@@ -719,7 +719,7 @@ mod tests {
                 family: "Test",
                 summary: "",
                 nodes: NodeRange { min: 2, max: 10, default: 3 },
-                topologies: &[Topology::Complete],
+                topologies: &[TopologyKind::Complete],
                 network: NetworkConfig::default(),
                 params: vec![],
                 inputs: &[],
@@ -761,7 +761,7 @@ mod tests {
     }
 
     fn engine(seed: u64, config: NetworkConfig) -> Engine<PingPong> {
-        let setup = Setup { n: 3, topology: Topology::Complete, params: Params::default() };
+        let setup = Setup::new(3, Topology::Complete, Params::default(), seed).unwrap();
         Engine::new(PingPong, setup, config, seed)
     }
 

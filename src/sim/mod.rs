@@ -35,5 +35,5 @@ pub use params::{ParamKind, ParamSpec, ParamValue, Params};
 pub use protocol::*;
 pub use scenario::{Scenario, ScenarioError};
 pub use simulation::{FlightView, InvariantStatus, Simulation, TimerView};
-pub use topology::Topology;
+pub use topology::{Graph, Topology, TopologyKind};
 pub use trace::{Event, EventKind, MessageRecord, Trace, Violation};

@@ -8,7 +8,7 @@ use std::fmt::Debug;
 
 use super::params::{ParamSpec, Params};
 use super::rng::SimRng;
-use super::topology::Topology;
+use super::topology::{Graph, Topology, TopologyKind};
 use super::{NodeId, Time};
 
 /// Everything the engine needs to know about one algorithm, independent of any run.
@@ -22,8 +22,10 @@ pub struct ProtocolInfo {
     /// One paragraph shown beside the run.
     pub summary: &'static str,
     pub nodes: NodeRange,
-    /// Topologies the algorithm makes sense on; the first is the default.
-    pub topologies: &'static [Topology],
+    /// Kinds of topology the algorithm makes sense on (listing `Tree` accepts every
+    /// `tree:D`); the first kind's default ([`TopologyKind::default_topology`]) is the
+    /// default topology, so it should not be `Edges`.
+    pub topologies: &'static [TopologyKind],
     /// Defaults for the network panel (e.g. FIFO links where the algorithm assumes them).
     pub network: super::network::NetworkConfig,
     pub params: Vec<ParamSpec>,
@@ -62,7 +64,19 @@ pub struct ReadyScenario {
 pub struct Setup {
     pub n: usize,
     pub topology: Topology,
+    /// The topology built for this run (edges, neighbours, tree parents, ring successors).
+    pub graph: Graph,
     pub params: Params,
+    /// The run's seed (what a random topology was drawn from).
+    pub seed: u64,
+}
+
+impl Setup {
+    /// Build the graph for `topology`; the error is [`Graph::build`]'s.
+    pub fn new(n: usize, topology: Topology, params: Params, seed: u64) -> Result<Setup, String> {
+        let graph = Graph::build(&topology, n, seed)?;
+        Ok(Setup { n, topology, graph, params, seed })
+    }
 }
 
 /// A user input delivered to one node (by click, or from a scenario URL).
