@@ -289,8 +289,8 @@ impl Graph {
         };
         let mut children = vec![Vec::new(); if parent.is_empty() { 0 } else { n }];
         let mut depth = vec![0; children.len()];
-        for i in 0..parent.len() {
-            if let Some(p) = parent[i] {
+        for (i, p) in parent.iter().enumerate() {
+            if let Some(p) = *p {
                 children[p].push(i);
             }
         }
