@@ -113,6 +113,8 @@ fn param_json(d: &Dictionary, spec: &crate::sim::ParamSpec) -> Value {
         ParamValue::Int(v) => json!(v),
         ParamValue::Bool(b) => json!(b),
         ParamValue::Choice(c) => json!(c),
+        ParamValue::Node(i) => json!(i),
+        ParamValue::IdList(ids) => json!(ids),
     };
     let mut p = json!({ "name": spec.name, "type": spec.type_name(), "default": default, "help": d.id("param", spec.name), "accepted": spec.accepted() });
     match &spec.kind {
@@ -122,6 +124,17 @@ fn param_json(d: &Dictionary, spec: &crate::sim::ParamSpec) -> Value {
         }
         ParamKind::Bool => p["allowed"] = json!([true, false]),
         ParamKind::Choice(options) => p["allowed"] = json!(options),
+        // The range follows the number of nodes: say so instead of a number.
+        ParamKind::Node => {
+            p["min"] = json!(0);
+            p["max"] = json!("n-1");
+        }
+        ParamKind::IdList => {
+            p["length"] = json!("n, or 0 to let the protocol choose");
+            p["min"] = json!(1);
+            p["max"] = json!(u32::MAX);
+            p["separator"] = json!(".");
+        }
     }
     p
 }
@@ -140,6 +153,7 @@ pub fn list_report() -> Value {
                 "summary": d.word("summary"),
                 "nodes": { "min": info.nodes.min, "max": info.nodes.max, "default": info.nodes.default },
                 "topologies": info.topologies.iter().map(|t| t.name()).collect::<Vec<_>>(),
+                "topology_forms": info.topologies.iter().map(|t| t.forms()).collect::<Vec<_>>(),
                 "network": {
                     "delay": [info.network.delay_min, info.network.delay_max],
                     "drop_percent": crate::sim::network::format_percent(info.network.drop),

@@ -116,3 +116,17 @@ fn every_protocol_holds_its_invariants_over_1000_seeds() {
         }
     }
 }
+
+#[test]
+fn list_describes_node_parameters_and_topology_forms() {
+    let (code, v, _) = dsviz(&["list", "--json"]);
+    assert_eq!(code, 0);
+    let protocols = v["protocols"].as_array().unwrap();
+    let ring = protocols.iter().find(|p| p["id"] == "election-ring").unwrap();
+    let starter = ring["parameters"].as_array().unwrap().iter().find(|p| p["name"] == "starter").unwrap();
+    assert_eq!((starter["type"].as_str(), starter["default"].as_u64(), starter["min"].as_u64(), starter["max"].as_str()), (Some("node"), Some(0), Some(0), Some("n-1")));
+    assert!(starter["accepted"].as_str().unwrap().contains("0 to N-1"));
+    let clocks = protocols.iter().find(|p| p["id"] == "clocks-vector").unwrap();
+    let forms: Vec<&str> = clocks["topology_forms"].as_array().unwrap().iter().map(|f| f.as_str().unwrap()).collect();
+    assert!(forms.iter().any(|f| f.contains("tree:D")) && forms.contains(&"random-tree") && forms.contains(&"grid"), "{forms:?}");
+}

@@ -85,3 +85,73 @@ fn bad_values_name_the_key_and_what_is_accepted_and_fall_back() {
     let (s, _) = errors("v=1&proto=mutex-token-ring&n=99&seed=5");
     assert_eq!((s.n, s.seed), (6, 5));
 }
+
+#[test]
+fn richer_topologies_round_trip_and_run() {
+    for topo in ["tree", "tree:3", "tree:8", "random-tree", "grid", "edges:0-1.1-2.2-3", "edges:0-4.1-4.2-4.3-4", "star", "complete", "ring"] {
+        let text = format!("v=1&proto=clocks-vector&n=5&seed=3&topo={topo}&delay=60-160&drop=0&dup=0&fifo=0&p.actions=4&p.every=120&p.send=60");
+        let s = Scenario::parse_strict(&text, REGISTRY).unwrap_or_else(|e| panic!("{text}: {e:?}"));
+        assert_eq!(s.topology.encode(), topo);
+        assert_eq!(s.to_fragment(), text);
+        assert_eq!(Scenario::parse_strict(&s.to_fragment(), REGISTRY).unwrap(), s);
+        let setup = s.setup().unwrap();
+        assert_eq!((setup.graph.n(), setup.seed), (5, 3));
+        assert!(s.start(REGISTRY).is_ok(), "{text}");
+    }
+    // `tree:2` is `tree`, and is written so.
+    let s = Scenario::parse_strict("v=1&proto=clocks-vector&topo=tree:2", REGISTRY).unwrap();
+    assert!(s.to_fragment().contains("&topo=tree&"));
+    // A random tree follows the run's seed.
+    let tree = |seed: u64| {
+        let s = Scenario::parse_strict(&format!("v=1&proto=clocks-vector&n=12&seed={seed}&topo=random-tree"), REGISTRY).unwrap();
+        s.setup().unwrap().graph.edges().to_vec()
+    };
+    assert_eq!(tree(7), tree(7));
+    assert!((0..6).any(|seed| tree(seed) != tree(7)));
+}
+
+#[test]
+fn bad_topologies_name_the_text_and_the_accepted_forms() {
+    let every = ["ring", "complete", "star", "tree, tree:D", "random-tree", "grid", "edges:A-B"];
+    let cases: &[(&str, &str, &[&str])] = &[
+        ("v=1&proto=clocks-vector&n=4&topo=tree:1", "topo: 'tree:1'", &["from 2 to 8"]),
+        ("v=1&proto=clocks-vector&n=4&topo=tree:x", "topo: 'tree:x'", &["'x'"]),
+        ("v=1&proto=clocks-vector&n=4&topo=edges:0-0", "topo: 'edges:0-0'", &["self-loops"]),
+        ("v=1&proto=clocks-vector&n=4&topo=edges:0-9", "topo: 'edges:0-9'", &["4 nodes", "node 9", "0 to 3"]),
+        ("v=1&proto=clocks-vector&n=4&topo=edges:0-1.0-1", "topo: 'edges:0-1.0-1'", &["listed twice"]),
+        ("v=1&proto=clocks-vector&n=4&topo=hexagon", "topo: 'hexagon'", &["not a topology"]),
+    ];
+    for (text, head, says) in cases {
+        let (s, e) = errors(text);
+        assert_eq!(e.len(), 1, "{text}: {e:?}");
+        assert!(e[0].starts_with(head), "{text}: {}", e[0]);
+        for a in says.iter().chain(&every) {
+            assert!(e[0].contains(a), "{text}: '{}' lacks '{a}'", e[0]);
+        }
+        // The protocol's default topology is kept and the run starts.
+        assert_eq!(s.topology.encode(), "complete", "{text}");
+        assert!(s.start(REGISTRY).is_ok(), "{text}");
+    }
+    // A well-formed topology the protocol does not run on lists only what it accepts.
+    let (_, e) = errors("v=1&proto=election-ring&topo=random-tree");
+    assert!(e.len() == 1 && e[0].starts_with("topo: 'random-tree' is not accepted for election-ring") && e[0].ends_with("accepted: ring"), "{e:?}");
+    let (_, e) = errors("v=1&proto=mutex-token-ring&topo=tree:3");
+    assert!(e.len() == 1 && e[0].contains("accepted: ring"), "{e:?}");
+}
+
+#[test]
+fn node_parameters_are_checked_against_n() {
+    let (s, e) = errors("v=1&proto=election-ring&n=4&p.starter=3");
+    assert!(e.is_empty(), "{e:?}");
+    assert_eq!(s.params.node("starter"), 3);
+    let (s, e) = errors("v=1&proto=election-ring&n=4&p.starter=7");
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert!(e[0].starts_with("p.starter: '7'") && e[0].contains("4 nodes") && e[0].contains("0 to 3"), "{}", e[0]);
+    assert_eq!(s.params.node("starter"), 0, "falls back to the default");
+    assert!(s.start(REGISTRY).is_ok());
+    // The same starter is fine once there are enough nodes; N 64 accepts node 63.
+    assert!(errors("v=1&proto=election-ring&n=8&p.starter=7").1.is_empty());
+    assert!(errors("v=1&proto=election-ring&n=64&p.starter=63").1.is_empty());
+    let (_, e) = errors("v=1&proto=election-ring&p.starter=x");
+    assert!(e.len() == 1 && e[0].starts_with("p.starter: 'x'") && e[0].contains("node id"), "{e:?}");
+}

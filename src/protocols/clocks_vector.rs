@@ -30,7 +30,7 @@ use std::collections::BTreeMap;
 use crate::phrase;
 use crate::sim::engine::RunView;
 use crate::sim::protocol::*;
-use crate::sim::topology::Topology;
+use crate::sim::topology::{Graph, TopologyKind};
 use crate::sim::trace::{Event, Trace};
 use crate::sim::view::{NodeView, Tone};
 use crate::sim::{NetworkConfig, NodeId, ParamSpec, Time};
@@ -38,7 +38,8 @@ use crate::words::{vector as vector_text, w, Text, Words};
 
 pub struct VectorClocks {
     n: usize,
-    topology: Topology,
+    /// The run's topology: spontaneous sends go to a random neighbour in it.
+    graph: Graph,
     /// Spontaneous actions per process before it stops acting on its own.
     actions: u32,
     /// Mean ticks between a process's actions; 0 = only clicks.
@@ -107,7 +108,7 @@ impl VectorClocks {
     }
 
     fn send_random(&self, me: NodeId, s: &mut Node, ctx: &mut Ctx<Self>) {
-        let neighbours = self.topology.neighbours(self.n, me);
+        let neighbours = self.graph.neighbours(me);
         let to = neighbours[ctx.random_between(0, neighbours.len() as u64 - 1) as usize];
         self.send_to(me, to, s, ctx);
     }
@@ -121,7 +122,8 @@ impl VectorClocks {
     }
 
     fn act(&self, me: NodeId, s: &mut Node, send: bool, ctx: &mut Ctx<Self>) {
-        if send && self.n > 1 {
+        // A node without links (possible in an explicit edge list) only acts locally.
+        if send && !self.graph.neighbours(me).is_empty() {
             self.send_random(me, s, ctx);
         } else {
             self.local(me, s, ctx);
@@ -196,7 +198,15 @@ impl Protocol for VectorClocks {
             id: "clocks-vector",
             family: "clocks",
             nodes: NodeRange { min: 2, max: 12, default: 3 },
-            topologies: &[Topology::Complete, Topology::Ring, Topology::Star, Topology::Tree],
+            topologies: &[
+                TopologyKind::Complete,
+                TopologyKind::Ring,
+                TopologyKind::Star,
+                TopologyKind::Tree,
+                TopologyKind::RandomTree,
+                TopologyKind::Grid,
+                TopologyKind::Edges,
+            ],
             network: NetworkConfig { delay_min: 60, delay_max: 160, fifo: false, ..NetworkConfig::default() },
             params: vec![ParamSpec::int("actions", 0, 1_000, 4), ParamSpec::int("every", 0, 100_000, 120), ParamSpec::int("send", 0, 100, 60)],
             inputs: &[LOCAL, SEND, SEND_TO],
@@ -214,7 +224,7 @@ impl Protocol for VectorClocks {
     fn build(setup: &Setup) -> Result<Self, String> {
         Ok(VectorClocks {
             n: setup.n,
-            topology: setup.topology,
+            graph: setup.graph.clone(),
             actions: setup.params.int("actions") as u32,
             every: setup.params.int("every") as Time,
             send_percent: setup.params.int("send") as u32,
@@ -419,16 +429,35 @@ mod tests {
     use crate::sim::engine::Engine;
     use crate::sim::scenario::Scenario;
     use crate::sim::trace::EventKind;
-    use crate::sim::Params;
+    use crate::sim::{Params, Topology};
 
     fn engine(n: usize, seed: u64, network: NetworkConfig) -> Engine<VectorClocks> {
-        let topology = [Topology::Complete, Topology::Ring, Topology::Tree][n % 3];
-        let setup = Setup { n, topology, params: Params::defaults(&VectorClocks::info().params), seed: 1 };
+        let topology = [Topology::Complete, Topology::Ring, Topology::Tree(2)][n % 3].clone();
+        let setup = Setup::new(n, topology, Params::defaults(&VectorClocks::info().params), seed).unwrap();
         Engine::new(VectorClocks::build(&setup).unwrap(), setup, network, seed)
     }
 
     fn engine_for(s: &Scenario) -> Engine<VectorClocks> {
-        Engine::new(VectorClocks::build(&s.setup()).unwrap(), s.setup(), s.network.clone(), s.seed)
+        let setup = s.setup().unwrap();
+        Engine::new(VectorClocks::build(&setup).unwrap(), setup, s.network.clone(), s.seed)
+    }
+
+    #[test]
+    fn sends_follow_the_new_topologies() {
+        for topo in ["tree:3", "random-tree", "grid", "edges:0-1.1-2"] {
+            for seed in 0..30 {
+                let text = format!("v=1&proto=clocks-vector&n=5&seed={seed}&topo={topo}&p.send=90");
+                let s = Scenario::parse_strict(&text, crate::protocols::REGISTRY).unwrap();
+                let mut e = engine_for(&s);
+                while e.step() {}
+                assert!(e.trace.violations().is_empty(), "{text}: {:?}", e.trace.violations());
+                clock_conditions_hold(&e.trace).unwrap_or_else(|why| panic!("{text}: {why}"));
+                let graph = &e.setup.graph;
+                for m in e.trace.messages() {
+                    assert!(graph.neighbours(m.from).contains(&m.to), "{text}: {} -> {} is not a link", m.from, m.to);
+                }
+            }
+        }
     }
 
     fn wild() -> NetworkConfig {

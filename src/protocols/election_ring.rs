@@ -58,7 +58,7 @@ use crate::phrase;
 use crate::sim::engine::RunView;
 use crate::sim::protocol::*;
 use crate::sim::rng::SimRng;
-use crate::sim::topology::Topology;
+use crate::sim::topology::TopologyKind;
 use crate::sim::trace::{Event, EventKind, Trace};
 use crate::sim::view::{Glyph, NodeView, Tone};
 use crate::sim::{EventId, NetworkConfig, NodeId, ParamSpec};
@@ -86,6 +86,8 @@ pub enum Initiators {
 
 pub struct ChangRoberts {
     n: usize,
+    /// Each node's successor on the ring (from the run's graph).
+    next: Vec<NodeId>,
     /// Identifier of each node, by index; a permutation of 1..=N.
     ids: Vec<u32>,
     layout: Layout,
@@ -163,7 +165,7 @@ struct Costs {
 
 impl ChangRoberts {
     fn next(&self, me: NodeId) -> NodeId {
-        Topology::ring_next(self.n, me)
+        self.next[me]
     }
 
     fn initiate(&self, me: NodeId, s: &mut Node, ctx: &mut Ctx<Self>) {
@@ -289,12 +291,12 @@ impl Protocol for ChangRoberts {
             id: "election-ring",
             family: "election",
             nodes: NodeRange { min: 2, max: 64, default: 8 },
-            topologies: &[Topology::Ring],
+            topologies: &[TopologyKind::Ring],
             network: NetworkConfig::default(),
             params: vec![
                 ParamSpec::choice("ids", IDS, "worst"),
                 ParamSpec::choice("initiators", INITIATORS, "one"),
-                ParamSpec::int("starter", 0, 63, 0),
+                ParamSpec::node("starter", 0),
                 ParamSpec::int("shuffle", 0, 1_000_000, 1),
             ],
             inputs: &[START],
@@ -312,7 +314,7 @@ impl Protocol for ChangRoberts {
 
     fn build(setup: &Setup) -> Result<Self, String> {
         let n = setup.n;
-        let starter = setup.params.int("starter") as usize;
+        let starter = setup.params.node("starter");
         if starter >= n {
             return Err(format!("starter node {starter} does not exist with {n} nodes; pick 0 to {}", n - 1));
         }
@@ -327,7 +329,9 @@ impl Protocol for ChangRoberts {
             _ => Initiators::One,
         };
         let ids = layout_ids(n, layout, starter, setup.params.int("shuffle") as u64);
-        Ok(ChangRoberts { n, ids, layout, initiators, starter })
+        let next = (0..n).map(|i| setup.graph.ring_next(i)).collect::<Option<Vec<_>>>();
+        let next = next.ok_or_else(|| format!("Chang-Roberts needs topology ring, not {}", setup.topology))?;
+        Ok(ChangRoberts { n, next, ids, layout, initiators, starter })
     }
 
     fn init(&self, me: NodeId, ctx: &mut Ctx<Self>) -> Node {
@@ -646,7 +650,7 @@ const WORDS: Words = &[
 mod tests {
     use super::*;
     use crate::sim::scenario::Scenario;
-    use crate::sim::{Act, Engine, History, Params};
+    use crate::sim::{Act, Engine, History, Params, Topology};
 
     fn params(ids: &str, initiators: &str, starter: i64, shuffle: i64) -> Params {
         let specs = ChangRoberts::info().params;
@@ -659,15 +663,16 @@ mod tests {
     }
 
     fn engine(n: usize, ids: &str, initiators: &str, starter: i64, shuffle: i64, seed: u64, net: NetworkConfig) -> Engine<ChangRoberts> {
-        let setup = Setup { n, topology: Topology::Ring, params: params(ids, initiators, starter, shuffle), seed: 1 };
+        let setup = Setup::new(n, Topology::Ring, params(ids, initiators, starter, shuffle), seed).unwrap();
         Engine::new(ChangRoberts::build(&setup).unwrap(), setup, net, seed)
     }
 
     /// An engine over hand-picked ids (for the exhaustive checks).
     fn engine_over(ids: Vec<u32>, initiators: Initiators, starter: NodeId, seed: u64) -> Engine<ChangRoberts> {
         let n = ids.len();
-        let setup = Setup { n, topology: Topology::Ring, params: params("random", "one", 0, 0), seed: 1 };
-        let proto = ChangRoberts { n, ids, layout: Layout::Random, initiators, starter };
+        let setup = Setup::new(n, Topology::Ring, params("random", "one", 0, 0), seed).unwrap();
+        let next = (0..n).map(|i| setup.graph.ring_next(i).unwrap()).collect();
+        let proto = ChangRoberts { n, next, ids, layout: Layout::Random, initiators, starter };
         Engine::new(proto, setup, NetworkConfig { delay_min: 1, delay_max: 100, ..Default::default() }, seed)
     }
 
@@ -887,7 +892,7 @@ mod tests {
 
     #[test]
     fn build_refuses_a_starter_that_is_not_a_node() {
-        let setup = Setup { n: 4, topology: Topology::Ring, params: params("worst", "one", 6, 1), seed: 1 };
+        let setup = Setup::new(4, Topology::Ring, params("worst", "one", 6, 1), 1).unwrap();
         let err = ChangRoberts::build(&setup).err().unwrap();
         assert!(err.contains("starter node 6") && err.contains("0 to 3"), "{err}");
     }

@@ -23,7 +23,7 @@ use crate::phrase;
 use crate::sim::engine::RunView;
 use crate::sim::monitor::{Monitor, Progress};
 use crate::sim::protocol::*;
-use crate::sim::topology::Topology;
+use crate::sim::topology::TopologyKind;
 use crate::sim::trace::{Event, EventKind, Trace};
 use crate::sim::view::{Glyph, NodeView, Tone};
 use crate::sim::{NetworkConfig, NodeId, ParamSpec, Time};
@@ -31,6 +31,8 @@ use crate::words::{nodes, w, Text, Words};
 
 pub struct TokenRing {
     n: usize,
+    /// Each node's successor on the ring (from the run's graph).
+    next: Vec<NodeId>,
     /// Ticks a node stays in the CS.
     cs_time: Time,
 }
@@ -82,7 +84,7 @@ const REQUEST: InputSpec = InputSpec::plain("request");
 
 impl TokenRing {
     fn next(&self, me: NodeId) -> NodeId {
-        Topology::ring_next(self.n, me)
+        self.next[me]
     }
 
     /// Pass on every token held (one, unless a duplicate made more).
@@ -114,7 +116,7 @@ impl Protocol for TokenRing {
             id: "mutex-token-ring",
             family: "mutex",
             nodes: NodeRange { min: 2, max: 32, default: 6 },
-            topologies: &[Topology::Ring],
+            topologies: &[TopologyKind::Ring],
             network: NetworkConfig::default(),
             params: vec![ParamSpec::int("cs", 1, 10_000, 120), ParamSpec::int("requests", 0, 100_000, 600)],
             inputs: &[REQUEST],
@@ -131,7 +133,9 @@ impl Protocol for TokenRing {
     }
 
     fn build(setup: &Setup) -> Result<Self, String> {
-        Ok(TokenRing { n: setup.n, cs_time: setup.params.int("cs") as Time })
+        let next = (0..setup.n).map(|i| setup.graph.ring_next(i)).collect::<Option<Vec<_>>>();
+        let next = next.ok_or_else(|| format!("the token ring needs topology ring, not {}", setup.topology))?;
+        Ok(TokenRing { n: setup.n, next, cs_time: setup.params.int("cs") as Time })
     }
 
     fn init(&self, me: NodeId, ctx: &mut Ctx<Self>) -> Node {
@@ -395,12 +399,12 @@ const WORDS: Words = &[
 mod tests {
     use super::*;
     use crate::sim::scenario::Scenario;
-    use crate::sim::{Engine, History, Params};
+    use crate::sim::{Engine, History, Params, Topology};
 
     fn engine(n: usize, seed: u64, requests: i64) -> Engine<TokenRing> {
         let mut params = Params::defaults(&TokenRing::info().params);
         params.0.insert("requests", crate::sim::ParamValue::Int(requests));
-        let setup = Setup { n, topology: Topology::Ring, params, seed: 1 };
+        let setup = Setup::new(n, Topology::Ring, params, seed).unwrap();
         Engine::new(TokenRing::build(&setup).unwrap(), setup, NetworkConfig::default(), seed)
     }
 

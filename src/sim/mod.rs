@@ -44,5 +44,5 @@ pub use view::*;
 pub use scenario::{Scenario, ScenarioError};
 pub use search::{explore, SearchReport};
 pub use simulation::{FlightView, InvariantStatus, Simulation, TimerView};
-pub use topology::Topology;
+pub use topology::{Graph, Topology, TopologyKind};
 pub use trace::{Event, EventKind, Mark, MessageRecord, Trace, Violation};

@@ -8,6 +8,11 @@ pub enum ParamKind {
     Int { min: i64, max: i64 },
     Bool,
     Choice(&'static [&'static str]),
+    /// A node id, 0 to N-1: checked against N once N is known ([`ParamSpec::check`]).
+    Node,
+    /// N distinct positive integers written `5.3.9.1` (e.g. election ids typed in), or
+    /// nothing at all, meaning "the protocol chooses".
+    IdList,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -15,6 +20,9 @@ pub enum ParamValue {
     Int(i64),
     Bool(bool),
     Choice(&'static str),
+    Node(usize),
+    /// Empty: the protocol chooses.
+    IdList(Vec<u32>),
 }
 
 impl std::fmt::Display for ParamValue {
@@ -23,6 +31,8 @@ impl std::fmt::Display for ParamValue {
             ParamValue::Int(v) => write!(f, "{v}"),
             ParamValue::Bool(b) => write!(f, "{}", if *b { "on" } else { "off" }),
             ParamValue::Choice(c) => write!(f, "{c}"),
+            ParamValue::Node(i) => write!(f, "{i}"),
+            ParamValue::IdList(ids) => write!(f, "{}", ids.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(".")),
         }
     }
 }
@@ -46,6 +56,14 @@ impl ParamSpec {
         debug_assert!(options.contains(&default));
         ParamSpec { name, kind: ParamKind::Choice(options), default: ParamValue::Choice(default) }
     }
+    /// A node id; `default` must exist for every N the protocol accepts (0 always does).
+    pub fn node(name: &'static str, default: usize) -> Self {
+        ParamSpec { name, kind: ParamKind::Node, default: ParamValue::Node(default) }
+    }
+    /// A list of N distinct positive integers; empty (the default) lets the protocol choose.
+    pub fn id_list(name: &'static str) -> Self {
+        ParamSpec { name, kind: ParamKind::IdList, default: ParamValue::IdList(Vec::new()) }
+    }
 
     /// What the parser accepts, in words, for error messages and `dsviz list`.
     pub fn accepted(&self) -> String {
@@ -53,6 +71,32 @@ impl ParamSpec {
             ParamKind::Int { min, max } => format!("an integer from {min} to {max}"),
             ParamKind::Bool => "on or off".to_string(),
             ParamKind::Choice(options) => format!("one of {}", options.join(", ")),
+            ParamKind::Node => "a node id from 0 to N-1".to_string(),
+            ParamKind::IdList => ID_LIST_ACCEPTED.replace("{count}", "N"),
+        }
+    }
+
+    /// What is accepted once the number of nodes is known.
+    pub fn accepted_for(&self, n: usize) -> String {
+        match &self.kind {
+            ParamKind::Node => format!("a node id from 0 to {}", n.saturating_sub(1)),
+            ParamKind::IdList => ID_LIST_ACCEPTED.replace("{count}", &n.to_string()),
+            _ => self.accepted(),
+        }
+    }
+
+    /// Check a parsed value against the number of nodes (node ids below N, one id per
+    /// node). The error names the value and what is accepted for this N.
+    pub fn check(&self, value: &ParamValue, n: usize) -> Result<(), String> {
+        let fits = match value {
+            ParamValue::Node(i) => *i < n,
+            ParamValue::IdList(ids) => ids.is_empty() || ids.len() == n,
+            _ => true,
+        };
+        if fits {
+            Ok(())
+        } else {
+            Err(format!("'{value}' is not accepted with {n} nodes; expected {}", self.accepted_for(n)))
         }
     }
 
@@ -61,6 +105,8 @@ impl ParamSpec {
             ParamKind::Int { .. } => "int",
             ParamKind::Bool => "bool",
             ParamKind::Choice(_) => "choice",
+            ParamKind::Node => "node",
+            ParamKind::IdList => "id-list",
         }
     }
 
@@ -78,9 +124,23 @@ impl ParamSpec {
             ParamKind::Choice(options) => {
                 options.iter().find(|o| **o == text.trim()).map(|o| ParamValue::Choice(o)).ok_or_else(bad)
             }
+            ParamKind::Node => text.trim().parse().map(ParamValue::Node).map_err(|_| bad()),
+            ParamKind::IdList => {
+                let mut ids: Vec<u32> = Vec::new();
+                for item in text.trim().split('.').filter(|i| !i.is_empty()) {
+                    match item.trim().parse::<u32>() {
+                        Ok(id) if id > 0 && !ids.contains(&id) => ids.push(id),
+                        Ok(id) if id > 0 => return Err(format!("'{text}' is not accepted: {id} appears twice; expected {}", self.accepted())),
+                        _ => return Err(format!("'{text}' is not accepted: '{item}' is not a positive whole number; expected {}", self.accepted())),
+                    }
+                }
+                Ok(ParamValue::IdList(ids))
+            }
         }
     }
 }
+
+const ID_LIST_ACCEPTED: &str = "{count} distinct whole numbers from 1 to 4294967295 separated by '.', e.g. 5.3.9.1, or nothing to let the protocol choose";
 
 pub fn parse_bool(text: &str) -> Option<bool> {
     match text.trim() {
@@ -118,5 +178,47 @@ impl Params {
             Some(ParamValue::Choice(v)) => v,
             other => panic!("protocol asked for choice parameter {name}, found {other:?}"),
         }
+    }
+    pub fn node(&self, name: &str) -> usize {
+        match self.0.get(name) {
+            Some(ParamValue::Node(v)) => *v,
+            other => panic!("protocol asked for node parameter {name}, found {other:?}"),
+        }
+    }
+    /// Empty when the user gave none: the protocol chooses.
+    pub fn id_list(&self, name: &str) -> &[u32] {
+        match self.0.get(name) {
+            Some(ParamValue::IdList(v)) => v,
+            other => panic!("protocol asked for id-list parameter {name}, found {other:?}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn node_and_id_list_parse_then_check_against_n() {
+        let node = ParamSpec::node("starter", 0);
+        assert_eq!(node.parse("3"), Ok(ParamValue::Node(3)));
+        assert!(node.parse("-1").unwrap_err().contains("node id from 0 to N-1"));
+        assert!(node.check(&ParamValue::Node(3), 4).is_ok());
+        let e = node.check(&ParamValue::Node(4), 4).unwrap_err();
+        assert!(e.contains("'4'") && e.contains("4 nodes") && e.contains("0 to 3"), "{e}");
+
+        let ids = ParamSpec::id_list("order");
+        assert_eq!(ids.default, ParamValue::IdList(vec![]));
+        assert_eq!(ids.parse("5.3.9.1"), Ok(ParamValue::IdList(vec![5, 3, 9, 1])));
+        assert_eq!(ids.parse(""), Ok(ParamValue::IdList(vec![])));
+        assert_eq!(ids.parse("5.3.9.1").unwrap().to_string(), "5.3.9.1");
+        assert!(ids.parse("5.3.5").unwrap_err().contains("5 appears twice"));
+        assert!(ids.parse("5.0").unwrap_err().contains("'0'"));
+        assert!(ids.parse("5,3").unwrap_err().contains("'5,3'"));
+        assert!(ids.check(&ParamValue::IdList(vec![]), 4).is_ok());
+        assert!(ids.check(&ParamValue::IdList(vec![4, 3, 2, 1]), 4).is_ok());
+        let e = ids.check(&ParamValue::IdList(vec![5, 3, 9]), 4).unwrap_err();
+        assert!(e.contains("'5.3.9'") && e.contains("4 distinct"), "{e}");
+        assert_eq!((node.type_name(), ids.type_name()), ("node", "id-list"));
     }
 }

@@ -13,7 +13,7 @@ use super::engine::RunView;
 use super::monitor::Monitor;
 use super::params::{ParamSpec, Params};
 use super::rng::SimRng;
-use super::topology::Topology;
+use super::topology::{Graph, Topology, TopologyKind};
 use super::trace::{Event, Mark, Trace};
 use super::view::{Chart, Group, NodeView, Overlay, Placement};
 use super::{NodeId, Time};
@@ -29,8 +29,10 @@ pub struct ProtocolInfo {
     /// Catalogue family id (`family.ID` in the core words): "mutex", "election"...
     pub family: &'static str,
     pub nodes: NodeRange,
-    /// Topologies the algorithm makes sense on; the first is the default.
-    pub topologies: &'static [Topology],
+    /// Kinds of topology the algorithm makes sense on (listing `Tree` accepts every
+    /// `tree:D`); the first kind's default ([`TopologyKind::default_topology`]) is the
+    /// default topology, so it should not be `Edges`.
+    pub topologies: &'static [TopologyKind],
     /// Defaults for the network panel (e.g. FIFO links where the algorithm assumes them).
     pub network: super::network::NetworkConfig,
     pub params: Vec<ParamSpec>,
@@ -143,10 +145,20 @@ pub struct ReadyScenario {
 pub struct Setup {
     pub n: usize,
     pub topology: Topology,
+    /// The topology built for this run (edges, neighbours, tree parents, ring successors).
+    pub graph: Graph,
     pub params: Params,
     /// The run's seed, for random layouts decided at build time (drawn from their own
-    /// stream, so they never shift the network's draws).
+    /// stream, so they never shift the network's draws) and random topologies.
     pub seed: u64,
+}
+
+impl Setup {
+    /// Build the graph for `topology`; the error is [`Graph::build`]'s.
+    pub fn new(n: usize, topology: Topology, params: Params, seed: u64) -> Result<Setup, String> {
+        let graph = Graph::build(&topology, n, seed)?;
+        Ok(Setup { n, topology, graph, params, seed })
+    }
 }
 
 impl Setup {

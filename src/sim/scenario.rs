@@ -17,7 +17,7 @@ use super::network::{format_percent, parse_percent, NetworkConfig};
 use super::params::{parse_bool, Params};
 use super::protocol::{ProtocolInfo, Setup};
 use super::simulation::{ProtocolEntry, Simulation};
-use super::topology::Topology;
+use super::topology::{Graph, Topology, TopologyKind};
 use super::Time;
 use crate::words::Lang;
 
@@ -91,7 +91,7 @@ impl Scenario {
             protocol: info.id,
             n: info.nodes.default,
             seed: DEFAULT_SEED,
-            topology: info.topologies[0],
+            topology: info.topologies[0].default_topology(),
             network: info.network.clone(),
             params: Params::defaults(&info.params),
             acts: Vec::new(),
@@ -158,12 +158,16 @@ impl Scenario {
             }
         }
         if let Some(v) = get("topo") {
-            match Topology::parse(v).filter(|t| info.topologies.contains(t)) {
-                Some(t) => s.topology = t,
-                None => {
-                    let names: Vec<&str> = info.topologies.iter().map(|t| t.name()).collect();
-                    errors.push(err("topo", format!("'{v}' is not accepted for {}; accepted: {}", info.id, names.join(", "))));
-                }
+            // Read it, then check its kind against the protocol and its nodes against N.
+            let accepted = TopologyKind::describe(info.topologies);
+            let id = info.id;
+            match Topology::parse_reason(v) {
+                Err(why) => errors.push(err("topo", format!("'{v}' is not accepted for {id} ({why}); accepted: {accepted}"))),
+                Ok(t) if !info.topologies.contains(&t.kind()) => errors.push(err("topo", format!("'{v}' is not accepted for {id}; accepted: {accepted}"))),
+                Ok(t) => match Graph::build(&t, s.n, s.seed) {
+                    Ok(_) => s.topology = t,
+                    Err(why) => errors.push(err("topo", format!("'{v}' is not accepted for {id} with {} nodes ({why}); accepted: {accepted}", s.n))),
+                },
             }
         }
         if let Some(v) = get("delay") {
@@ -189,7 +193,7 @@ impl Scenario {
         for spec in &info.params {
             let key = format!("p.{}", spec.name);
             if let Some(v) = get(&key) {
-                match spec.parse(v) {
+                match spec.parse(v).and_then(|value| spec.check(&value, s.n).map(|_| value)) {
                     Ok(value) => {
                         s.params.0.insert(spec.name, value);
                     }
@@ -256,7 +260,7 @@ impl Scenario {
             self.protocol,
             self.n,
             self.seed,
-            self.topology.name(),
+            self.topology.encode(),
             c.delay_min,
             c.delay_max,
             format_percent(c.drop),
@@ -281,13 +285,15 @@ impl Scenario {
         out
     }
 
-    pub fn setup(&self) -> Setup {
-        Setup { n: self.n, topology: self.topology, params: self.params.clone(), seed: self.seed }
+    /// The validated settings a protocol is built from, with the topology built for this
+    /// N and seed; a topology that cannot be built is an error on key `topo`.
+    pub fn setup(&self) -> Result<Setup, ScenarioError> {
+        Setup::new(self.n, self.topology.clone(), self.params.clone(), self.seed).map_err(|m| err("topo", m))
     }
 
     /// Start the run at step 0 (interventions are the history's business).
     pub fn start(&self, registry: &[ProtocolEntry]) -> Result<Box<dyn Simulation>, ScenarioError> {
         let (entry, _) = find(registry, self.protocol).ok_or_else(|| err("proto", format!("'{}' is not a protocol", self.protocol)))?;
-        (entry.start)(self.setup(), self.network.clone(), self.seed, self.anchored.clone()).map_err(|m| err("p", m))
+        (entry.start)(self.setup()?, self.network.clone(), self.seed, self.anchored.clone()).map_err(|m| err("p", m))
     }
 }

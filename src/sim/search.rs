@@ -110,7 +110,7 @@ mod tests {
     fn token_ring(n: usize, requests: i64) -> Engine<TokenRing> {
         let mut params = Params::defaults(&<TokenRing as Protocol>::info().params);
         params.0.insert("requests", ParamValue::Int(requests));
-        let setup = Setup { n, topology: Topology::Ring, params, seed: 1 };
+        let setup = Setup::new(n, Topology::Ring, params, 1).unwrap();
         Engine::new(TokenRing::build(&setup).unwrap(), setup, NetworkConfig::default(), 1)
     }
 

@@ -4,7 +4,7 @@ use super::engine::{Engine, RunView};
 use super::network::NetworkConfig;
 use super::params::Params;
 use super::protocol::*;
-use super::topology::Topology;
+use super::topology::{Topology, TopologyKind};
 use super::view::{NodeView, Tone};
 use super::NodeId;
 use crate::words::Text;
@@ -28,7 +28,7 @@ impl Protocol for PingPong {
             id: "ping-pong",
             family: "test",
             nodes: NodeRange { min: 2, max: 10, default: 3 },
-            topologies: &[Topology::Complete],
+            topologies: &[TopologyKind::Complete],
             network: NetworkConfig::default(),
             params: vec![],
             inputs: &[],
@@ -72,7 +72,7 @@ impl Protocol for PingPong {
 }
 
 pub fn setup(n: usize, topology: Topology) -> Setup {
-    Setup { n, topology, params: Params::default(), seed: 1 }
+    Setup::new(n, topology, Params::default(), 1).expect("a valid test topology")
 }
 
 pub fn ping_pong(n: usize, seed: u64, config: NetworkConfig) -> Engine<PingPong> {

@@ -100,6 +100,12 @@ pub fn header() -> Html {
                     { for options.iter().map(|o| html! { <option value={*o} selected={value == *o}>{*o}</option> }) }
                 </select>
             },
+            ParamKind::Node => html! {
+                <input type="number" min="0" max={s.n.saturating_sub(1).to_string()} value={value.clone()} {onchange} data-param={name} />
+            },
+            ParamKind::IdList => html! {
+                <input type="text" placeholder="e.g. 5.3.9.1" value={value.clone()} {onchange} data-param={name} />
+            },
         };
         html! { <label class="field" title={spec.help}><span>{name}</span>{control}</label> }
     });
@@ -133,7 +139,12 @@ pub fn header() -> Html {
             <label class="field">
                 <span>{"topology"}</span>
                 <select onchange={on_topology} disabled={info.topologies.len() < 2}>
-                    { for info.topologies.iter().map(|t| html! { <option value={t.name()} selected={*t == s.topology}>{t.name()}</option> }) }
+                    { for info.topologies.iter().map(|k| {
+                        // The current topology keeps its arguments (tree:3, an edge list).
+                        let current = *k == s.topology.kind();
+                        let value = if current { s.topology.encode() } else { k.default_topology().encode() };
+                        html! { <option value={value.clone()} selected={current}>{value}</option> }
+                    }) }
                 </select>
             </label>
             <label class="field narrow">

@@ -2,7 +2,7 @@
 //! instant, where an event lands on the time-space diagram. Pure functions, tested
 //! natively, so the components only turn numbers into SVG.
 
-use crate::sim::{NodeId, Time, Topology};
+use crate::sim::{Graph, NodeId, Time, TopologyKind};
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Point {
@@ -54,7 +54,7 @@ impl Size {
     /// Radius of the circle nodes sit on, leaving room for the labels outside it:
     /// two lines above the top node and below the bottom one, a word beside the sides.
     fn ring_radius(self, n: usize) -> f64 {
-        let r = node_radius(self, n);
+        let r = circle_node_radius(self, n);
         let (side, under) = if side_labels(self, n) { (self.label_room, 50.0) } else { (20.0, 60.0) };
         (self.w / 2.0 - r - side).min(self.h / 2.0 - r - under).max(2.4 * r)
     }
@@ -80,7 +80,29 @@ pub fn side_labels(size: Size, n: usize) -> bool {
 }
 
 /// Node radius: large enough to read from the back of a hall, small enough not to touch.
-pub fn node_radius(size: Size, n: usize) -> f64 {
+/// On a layered tree or a grid it also keeps clear of the neighbours in the same row and
+/// of the rows above and below.
+pub fn node_radius(size: Size, graph: &Graph) -> f64 {
+    let r = circle_node_radius(size, graph.n());
+    match shape(size, graph) {
+        Shape::Circle | Shape::Star => r,
+        Shape::Layered => r.min(layered_radius(size, graph)),
+        Shape::Grid => {
+            let (cols, rows) = grid_shape(graph);
+            r.min(0.42 * (size.w - 2.0 * MARGIN_X) / cols as f64).min(0.42 * row_band(size) / rows as f64)
+        }
+    }
+}
+
+/// The largest radius that keeps a layered tree's nodes apart within and across rows.
+fn layered_radius(size: Size, graph: &Graph) -> f64 {
+    let (x, rows) = layered_units(graph);
+    let slots = x.iter().copied().fold(0.0, f64::max) + 1.0;
+    (0.42 * (size.w - 2.0 * MARGIN_X) / slots).min(0.42 * row_band(size) / rows as f64)
+}
+
+/// The radius nodes on a circle get: from the circumference they share.
+fn circle_node_radius(size: Size, n: usize) -> f64 {
     let side = if side_labels(size, n) { size.label_room + 10.0 } else { 40.0 };
     let rough = (size.w / 2.0 - side).min(size.h / 2.0 - 80.0).max(50.0);
     let circumference = std::f64::consts::TAU * rough;
@@ -94,26 +116,142 @@ fn on_circle(size: Size, i: usize, count: usize, radius: f64) -> Point {
     Point::new(c.x + radius * angle.cos(), c.y + radius * angle.sin())
 }
 
+/// How a graph is drawn.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    /// Nodes on a circle, node 0 on top (ring, complete, an edge list that is no tree).
+    Circle,
+    /// Node 0 in the middle, the others on a circle.
+    Star,
+    /// Root on top, one row per depth, children under their parent (trees).
+    Layered,
+    /// Rows and columns (the quorum grid).
+    Grid,
+}
+
+/// How `graph` is drawn in `size`.
+pub fn shape(size: Size, graph: &Graph) -> Shape {
+    match graph.kind() {
+        TopologyKind::Ring | TopologyKind::Complete => Shape::Circle,
+        TopologyKind::Star => Shape::Star,
+        TopologyKind::Grid => Shape::Grid,
+        TopologyKind::Tree | TopologyKind::RandomTree => Shape::Layered,
+        // A hand-written tree is layered while that leaves its nodes a readable size; a
+        // long path or a wide fan reads better round a circle than as tiny dots.
+        TopologyKind::Edges if graph.is_tree() && layered_radius(size, graph) >= MIN_LAYERED_RADIUS => Shape::Layered,
+        TopologyKind::Edges => Shape::Circle,
+    }
+}
+
+/// Below this radius an edge-list tree is drawn on a circle instead of in rows.
+const MIN_LAYERED_RADIUS: f64 = 12.0;
+
+/// Side margins of layered trees and grids.
+const MARGIN_X: f64 = 40.0;
+/// Margin above the first row and below the last.
+const MARGIN_Y: f64 = 50.0;
+/// Room under the last row for its labels.
+const LABEL_BAND: f64 = 30.0;
+
+/// The height the rows of a tree or grid share.
+fn row_band(size: Size) -> f64 {
+    size.h - 2.0 * MARGIN_Y - LABEL_BAND
+}
+
+/// The centre of row `row` of `rows`.
+fn row_y(size: Size, row: usize, rows: usize) -> f64 {
+    size.top + MARGIN_Y + row_band(size) * (row as f64 + 0.5) / rows.max(1) as f64
+}
+
+/// Columns and rows of a grid drawing.
+fn grid_shape(graph: &Graph) -> (usize, usize) {
+    let cols = graph.grid_cols().unwrap_or(1).max(1);
+    (cols, graph.n().div_ceil(cols).max(1))
+}
+
+/// Horizontal place of every node of a tree in units (nodes in one row are at least one
+/// unit apart, the leftmost node of the widest subtree at 0), and the number of rows.
+/// Subtrees are packed side by side as tightly as their outlines allow (Reingold-Tilford
+/// without the balancing pass): each parent sits midway over its first and last child.
+fn layered_units(graph: &Graph) -> (Vec<f64>, usize) {
+    let n = graph.n();
+    let mut x = vec![0.0; n];
+    if n == 0 {
+        return (x, 1);
+    }
+    // Offsets of each node from its parent, then the outline (leftmost, rightmost offset
+    // from the subtree root) per depth below it. Children have larger depth, so visiting
+    // nodes by decreasing depth places every subtree before its parent.
+    let mut order: Vec<NodeId> = (0..n).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(graph.depth(i)));
+    let mut offset = vec![0.0; n];
+    let mut outline: Vec<Vec<(f64, f64)>> = vec![Vec::new(); n];
+    for &v in &order {
+        let children = graph.children(v);
+        let mut merged: Vec<(f64, f64)> = Vec::new();
+        let mut at: Vec<f64> = Vec::with_capacity(children.len());
+        for &c in children {
+            let sub = &outline[c];
+            // Far enough right to clear everything placed so far at every shared depth.
+            let shift = if at.is_empty() {
+                0.0
+            } else {
+                merged.iter().zip(sub).map(|(m, s)| m.1 + 1.0 - s.0).fold(f64::MIN, f64::max)
+            };
+            for (d, s) in sub.iter().enumerate() {
+                match merged.get_mut(d) {
+                    Some(m) => m.1 = s.1 + shift,
+                    None => merged.push((s.0 + shift, s.1 + shift)),
+                }
+            }
+            at.push(shift);
+        }
+        let mid = match (at.first(), at.last()) {
+            (Some(a), Some(b)) => (a + b) / 2.0,
+            _ => 0.0,
+        };
+        for (&c, a) in children.iter().zip(&at) {
+            offset[c] = a - mid;
+        }
+        let mut own = vec![(0.0, 0.0)];
+        own.extend(merged.iter().map(|(l, r)| (l - mid, r - mid)));
+        outline[v] = own;
+    }
+    // From the root down: each node at its parent's place plus its offset.
+    order.reverse();
+    for &v in &order {
+        x[v] = graph.parent(v).map_or(0.0, |p| x[p]) + offset[v];
+    }
+    let left = x.iter().copied().fold(f64::MAX, f64::min);
+    for v in &mut x {
+        *v -= left;
+    }
+    (x, graph.height() + 1)
+}
+
 /// Where each node is drawn.
-pub fn node_positions(size: Size, topology: Topology, n: usize) -> Vec<Point> {
-    let ring = size.ring_radius(n);
-    match topology {
-        Topology::Ring | Topology::Complete => (0..n).map(|i| on_circle(size, i, n, ring)).collect(),
-        Topology::Star => (0..n).map(|i| if i == 0 { size.centre() } else { on_circle(size, i - 1, n - 1, ring) }).collect(),
-        Topology::Tree => {
-            let depth_of = |i: usize| usize::BITS - 1 - (i + 1).leading_zeros();
-            let depths = (0..n).map(depth_of).max().unwrap_or(0) as f64 + 1.0;
-            let (mx, my) = (40.0, 50.0);
-            (0..n)
-                .map(|i| {
-                    let d = depth_of(i);
-                    let first = (1usize << d) - 1;
-                    let slots = (1usize << d) as f64;
-                    let x = mx + (size.w - 2.0 * mx) * ((i - first) as f64 + 0.5) / slots;
-                    let y = size.top + my + (size.h - 2.0 * my - 30.0) * (d as f64 + 0.5) / depths;
-                    Point::new(x, y)
-                })
-                .collect()
+pub fn node_positions(size: Size, graph: &Graph) -> Vec<Point> {
+    let n = graph.n();
+    match shape(size, graph) {
+        Shape::Circle => {
+            let ring = size.ring_radius(n);
+            (0..n).map(|i| on_circle(size, i, n, ring)).collect()
+        }
+        Shape::Star => {
+            let ring = size.ring_radius(n);
+            (0..n).map(|i| if i == 0 { size.centre() } else { on_circle(size, i - 1, n - 1, ring) }).collect()
+        }
+        Shape::Layered => {
+            // Each unit of the packed tree gets one slot across the width.
+            let (x, rows) = layered_units(graph);
+            let slots = x.iter().copied().fold(0.0, f64::max) + 1.0;
+            let width = size.w - 2.0 * MARGIN_X;
+            (0..n).map(|i| Point::new(MARGIN_X + width * (x[i] + 0.5) / slots, row_y(size, graph.depth(i), rows))).collect()
+        }
+        Shape::Grid => {
+            let (cols, rows) = grid_shape(graph);
+            let width = size.w - 2.0 * MARGIN_X;
+            (0..n).map(|i| Point::new(MARGIN_X + width * ((i % cols) as f64 + 0.5) / cols as f64, row_y(size, i / cols, rows))).collect()
         }
     }
 }
@@ -137,9 +275,9 @@ pub fn arrow_ends(a: Point, b: Point, radius: f64) -> (Point, Point) {
 /// Where a message's label goes: on a circle, towards the middle of the ring from the
 /// middle of its link (the open space, away from the node labels outside); elsewhere,
 /// beside the link on the right of the direction of travel.
-pub fn message_label_spot(size: Size, topology: Topology, start: Point, end: Point) -> Point {
+pub fn message_label_spot(size: Size, graph: &Graph, start: Point, end: Point) -> Point {
     let mid = start.lerp(end, 0.5);
-    let (dx, dy) = if matches!(topology, Topology::Ring | Topology::Complete) {
+    let (dx, dy) = if shape(size, graph) == Shape::Circle {
         let c = size.centre();
         (c.x - mid.x, c.y - mid.y)
     } else {
@@ -188,11 +326,11 @@ impl Anchor {
 /// Where a node's two label lines go: outward from the centre on circular layouts, so
 /// they never sit on an edge; under the node otherwise. The point is the first line's
 /// baseline.
-pub fn label_spot(size: Size, topology: Topology, node: Point, radius: f64) -> (Point, Anchor) {
+pub fn label_spot(size: Size, graph: &Graph, node: Point, radius: f64) -> (Point, Anchor) {
     let c = size.centre();
     let (dx, dy) = (node.x - c.x, node.y - c.y);
     let d = (dx * dx + dy * dy).sqrt();
-    let circular = matches!(topology, Topology::Ring | Topology::Complete | Topology::Star);
+    let circular = matches!(shape(size, graph), Shape::Circle | Shape::Star);
     if !circular || d < 1.0 || !side_labels(size, 2) {
         return (Point::new(node.x, node.y + radius + 22.0), Anchor::Middle);
     }
@@ -257,20 +395,39 @@ pub fn row_between(from: NodeId, to: NodeId, fraction: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sim::Topology;
+
+    fn graph(text: &str, n: usize, seed: u64) -> Graph {
+        Graph::build(&Topology::parse(text).unwrap(), n, seed).unwrap()
+    }
+
+    /// Every form, and a few random trees and edge lists (a tree and not).
+    fn every_topology(n: usize) -> Vec<Graph> {
+        let mut out: Vec<Graph> = ["ring", "complete", "star", "tree", "tree:3", "tree:4", "tree:8", "grid"].iter().map(|t| graph(t, n, 1)).collect();
+        out.extend((0..12).map(|seed| graph("random-tree", n, seed)));
+        let path: Vec<String> = (1..n).map(|i| format!("{}-{i}", i - 1)).collect();
+        out.push(graph(&format!("edges:{}", path.join(".")), n, 1));
+        let broom: Vec<String> = (1..n).map(|i| format!("{}-{i}", (i - 1).min(2))).collect();
+        out.push(graph(&format!("edges:{}", broom.join(".")), n, 1));
+        out.push(graph(&format!("edges:0-{}", n - 1), n, 1));
+        out
+    }
 
     #[test]
     fn nodes_never_overlap_and_stay_in_view() {
         // The projector sizes the views take at 1280x720 and 1920x1080.
         for size in [Size::new(520.0, 430.0), Size::new(800.0, 700.0), Size::FALLBACK, Size::new(600.0, 480.0).inset(40.0, 30.0)] {
-            for topology in crate::sim::topology::ALL_TOPOLOGIES {
-                for n in [2, 3, 5, 8, 16, 32] {
-                    let r = node_radius(size, n);
-                    let p = node_positions(size, *topology, n);
+            for n in (2..=16).chain([20, 24, 31, 32]) {
+                for g in every_topology(n) {
+                    let topology = g.topology();
+                    let r = node_radius(size, &g);
+                    assert!(r >= 7.0, "{size:?} {topology} {n}: radius {r}");
+                    let p = node_positions(size, &g);
                     assert_eq!(p.len(), n);
                     for (i, a) in p.iter().enumerate() {
-                        assert!(a.x - r >= 0.0 && a.x + r <= size.w && a.y - r >= size.top && a.y + r <= size.top + size.h, "{size:?} {topology:?} {n} node {i} at {a:?}");
+                        assert!(a.x - r >= 0.0 && a.x + r <= size.w && a.y - r >= size.top && a.y + r <= size.top + size.h, "{size:?} {topology} {n} node {i} at {a:?}");
                         for b in &p[i + 1..] {
-                            assert!(a.distance(*b) > 2.0 * r, "{size:?} {topology:?} {n}: nodes touch");
+                            assert!(a.distance(*b) > 2.0 * r, "{size:?} {topology} {n}: nodes touch");
                         }
                     }
                 }
@@ -279,11 +436,56 @@ mod tests {
     }
 
     #[test]
-    fn ring_goes_clockwise_from_the_top() {
+    fn trees_are_layered_with_children_under_their_parent() {
         let size = Size::FALLBACK;
-        let p = node_positions(size, Topology::Ring, 4);
-        assert!(p[0].y < p[2].y && (p[0].x - size.w / 2.0).abs() < 1e-6);
-        assert!(p[1].x > p[3].x, "node 1 is to the right of node 3");
+        for n in [2, 5, 13, 32] {
+            for g in every_topology(n).into_iter().filter(|g| shape(size, g) == Shape::Layered) {
+                let p = node_positions(size, &g);
+                let root = g.root().unwrap();
+                for i in 0..n {
+                    // One row per depth.
+                    for j in 0..n {
+                        assert_eq!(g.depth(i) == g.depth(j), (p[i].y - p[j].y).abs() < 1e-9, "{} {n}: rows of {i} and {j}", g.topology());
+                    }
+                    let children = g.children(i);
+                    for &c in children {
+                        assert!(p[c].y > p[i].y, "{} {n}: child {c} below {i}", g.topology());
+                    }
+                    // The parent sits over its children: midway between the first and last.
+                    if let (Some(&a), Some(&b)) = (children.first(), children.last()) {
+                        assert!((p[i].x - (p[a].x + p[b].x) / 2.0).abs() < 1e-6, "{} {n}: {i} over its children", g.topology());
+                    }
+                    // Children in id order from left to right.
+                    for w in children.windows(2) {
+                        assert!(p[w[0]].x < p[w[1]].x);
+                    }
+                }
+                assert!(p.iter().all(|q| q.y >= p[root].y));
+            }
+        }
+        // A full binary tree draws as it always did: leaves in even slots across the width.
+        let p = node_positions(size, &graph("tree", 7, 1));
+        let slot = (size.w - 80.0) / 4.0;
+        for (k, leaf) in (3..7).enumerate() {
+            assert!((p[leaf].x - (40.0 + slot * (k as f64 + 0.5))).abs() < 1e-6);
+        }
+        assert!((p[0].x - size.w / 2.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn grids_are_rows_and_columns() {
+        let size = Size::FALLBACK;
+        let g = graph("grid", 9, 1);
+        let p = node_positions(size, &g);
+        for i in 0..9 {
+            assert!((p[i].x - p[i % 3].x).abs() < 1e-9 && (p[i].y - p[(i / 3) * 3].y).abs() < 1e-9);
+        }
+        assert!(p[0].x < p[1].x && p[1].x < p[2].x && p[0].y < p[3].y && p[3].y < p[6].y);
+        assert_eq!(shape(size, &g), Shape::Grid);
+        assert_eq!(shape(size, &graph("edges:0-1.1-2.0-2", 3, 1)), Shape::Circle);
+        assert_eq!(shape(size, &graph("edges:0-1.1-2.1-3", 4, 1)), Shape::Layered);
+        let path: Vec<String> = (1..32).map(|i| format!("{}-{i}", i - 1)).collect();
+        assert_eq!(shape(size, &graph(&format!("edges:{}", path.join(".")), 32, 1)), Shape::Circle);
     }
 
     #[test]

@@ -326,8 +326,8 @@ impl Reducible for AppState {
                     },
                     Configure::Nodes(n) => scenario.n = n.clamp(self.info.nodes.min, self.info.nodes.max),
                     Configure::Topology(name) => match crate::sim::Topology::parse(&name) {
-                        Some(t) => scenario.topology = t,
-                        None => return self,
+                        Ok(t) => scenario.topology = t,
+                        Err(e) => return self.next(|s| s.problems = vec![format!("topo: {e}")]),
                     },
                     Configure::Seed(seed) => scenario.seed = seed,
                     Configure::Param(name, text) => {

@@ -9,7 +9,7 @@ use super::layout::{self, Point, Size};
 use super::state::{Action, AppHandle, Selection};
 use crate::sim::protocol::Tone;
 use crate::sim::trace::EventKind;
-use crate::sim::{network::link_key, Act, LossReason, Time, Topology};
+use crate::sim::{network::link_key, Act, LossReason, Time, TopologyKind};
 
 const CAPTION_BAND: f64 = 44.0;
 const LEGEND_BAND: f64 = 26.0;
@@ -60,8 +60,8 @@ pub fn topology_view() -> Html {
     // When neighbours end up too close for two lines of label, the role is left to the
     // node's colour (the legend says which is which) and only the badge is written.
     let spacing = |a: layout::Size| {
-        let p = layout::node_positions(a, sim.setup().topology, views.len());
-        if p.len() < 2 { f64::MAX } else { p[0].distance(p[1]) - 2.0 * layout::node_radius(a, views.len()) }
+        let p = layout::node_positions(a, &sim.setup().graph);
+        if p.len() < 2 { f64::MAX } else { p[0].distance(p[1]) - 2.0 * layout::node_radius(a, &sim.setup().graph) }
     };
     let compact = spacing(area) < 110.0;
     let area = if compact {
@@ -72,9 +72,10 @@ pub fn topology_view() -> Html {
     };
     let setup = sim.setup();
     let n = setup.n;
-    let topology = setup.topology;
-    let pos = layout::node_positions(area, topology, n);
-    let r = layout::node_radius(area, n);
+    let topology = &setup.topology;
+    let graph = &setup.graph;
+    let pos = layout::node_positions(area, graph);
+    let r = layout::node_radius(area, graph);
     let up = sim.up().to_vec();
     let net = sim.network();
     let t = state.display_time.max(sim.now());
@@ -91,7 +92,7 @@ pub fn topology_view() -> Html {
     };
 
     // Links: wide invisible strokes make them easy to click.
-    let edges = topology.edges(n).into_iter().map(|(a, b)| {
+    let edges = graph.edges().iter().map(|&(a, b)| {
         let rule = net.links.get(&link_key(a, b));
         let cut = !net.connected(a, b) || rule.is_some_and(|l| l.cut);
         let slow = rule.is_some_and(|l| l.delay.is_some());
@@ -99,8 +100,8 @@ pub fn topology_view() -> Html {
         let selected = state.selected == Selection::Link(a, b);
         let (pa, pb) = (pos[a], pos[b]);
         let mid = pa.lerp(pb, 0.5);
-        let chevron = (topology == Topology::Ring && !cut).then(|| {
-            let (from, to) = if Topology::ring_next(n, a) == b { (pa, pb) } else { (pb, pa) };
+        let chevron = (graph.kind() == TopologyKind::Ring && !cut).then(|| {
+            let (from, to) = if graph.ring_next(a) == Some(b) { (pa, pb) } else { (pb, pa) };
             let tip = from.lerp(to, 0.5 + 12.0 / from.distance(to).max(1.0));
             html! { <polygon class="edge-dir" points={arrow_head(tip, from, 14.0)} /> }
         });
@@ -116,7 +117,7 @@ pub fn topology_view() -> Html {
 
     let nodes = views.iter().enumerate().map(|(i, v)| {
         let p = pos[i];
-        let (label, anchor) = layout::label_spot(area, topology, p, r);
+        let (label, anchor) = layout::label_spot(area, graph, p, r);
         let anchor = format!("text-anchor:{}", anchor.css());
         let selected = state.selected == Selection::Node(i);
         let down = !up[i];
@@ -152,7 +153,7 @@ pub fn topology_view() -> Html {
         let head = start.lerp(end, k);
         let selected = state.selected == Selection::Message(f.id);
         let doomed = f.lost.is_some();
-        let label_at = layout::message_label_spot(area, topology, start, end);
+        let label_at = layout::message_label_spot(area, graph, start, end);
         let text = if f.text.is_empty() { f.kind.to_string() } else { format!("{} {}", f.kind, f.text) };
         html! {
             <g class={classes!("message", format!("kind-{}", kind_slot(f.kind)), f.token.then_some("token-msg"), selected.then_some("selected"), doomed.then_some("doomed"))}
