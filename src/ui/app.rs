@@ -14,6 +14,7 @@ use super::panels::{Banner, EventLog, Inspector, Monitors, NetworkPanel};
 use super::state::{Action, AppHandle, AppState, Theme};
 use super::timeline::Timeline;
 use super::topology::TopologyView;
+use crate::words::Lang;
 
 const FRAME_MS: u32 = 16;
 
@@ -41,6 +42,12 @@ fn stored_theme() -> Theme {
     }
 }
 
+/// The viewer's language: their last choice here, else the browser's, else English.
+fn preferred_lang() -> Lang {
+    let stored = window().local_storage().ok().flatten().and_then(|s| s.get_item("dsviz-lang").ok().flatten());
+    stored.as_deref().and_then(Lang::parse).or_else(|| window().navigator().language().as_deref().and_then(Lang::parse)).unwrap_or_default()
+}
+
 /// Whether a key press belongs to a text field rather than to the app's shortcuts.
 fn typing_in_field(e: &KeyboardEvent) -> bool {
     e.target()
@@ -50,7 +57,7 @@ fn typing_in_field(e: &KeyboardEvent) -> bool {
 
 #[function_component(App)]
 pub fn app() -> Html {
-    let state = use_reducer(|| AppState::load(&current_hash(), stored_theme()));
+    let state = use_reducer(|| AppState::load(&current_hash(), stored_theme(), preferred_lang()));
 
     // The clock: while playing, one tick per frame with the wall time that passed.
     {
@@ -141,7 +148,7 @@ pub fn app() -> Html {
 
     // The tab says which algorithm it shows.
     {
-        let title = format!("{} · dsviz", state.info.name);
+        let title = format!("{} · dsviz", state.dict().word("name"));
         use_effect_with(title, |title| {
             if let Some(doc) = window().document() {
                 doc.set_title(title);
@@ -155,6 +162,19 @@ pub fn app() -> Html {
         use_effect_with(state.notice.clone(), move |notice| {
             let timeout = notice.is_some().then(|| Timeout::new(4_000, move || dispatch.dispatch(Action::Notice(None))));
             move || drop(timeout)
+        });
+    }
+
+    // The language lives on <html> too (fonts and screen readers follow it) and is kept.
+    {
+        let lang = state.lang;
+        use_effect_with(lang, |lang| {
+            if let Some(root) = window().document().and_then(|d| d.document_element()) {
+                let _ = root.set_attribute("lang", if *lang == Lang::Zh { "zh-CN" } else { "en" });
+            }
+            if let Ok(Some(storage)) = window().local_storage() {
+                let _ = storage.set_item("dsviz-lang", lang.code());
+            }
         });
     }
 
@@ -175,15 +195,15 @@ pub fn app() -> Html {
     let handle: AppHandle = state.clone();
     html! {
         <ContextProvider<AppHandle> context={handle}>
-            <div class="app" data-testid="app" data-version={state.version.to_string()}>
+            <div class="app" data-testid="app" data-version={state.version.to_string()} data-lang={state.lang.code()}>
                 <div class="screen">
                     <Header />
                     <Banner />
-                    <main class={classes!("stage", state.info.id.starts_with("clocks").then_some("timeline-first"))}>
-                        <section class="view topology-view" aria-label="Topology">
+                    <main class={classes!("stage", state.info.show.diagram_first.then_some("timeline-first"))}>
+                        <section class="view topology-view" aria-label={state.dict().word("ui.topology")}>
                             <TopologyView />
                         </section>
-                        <section class="view timeline-view" aria-label="Time-space diagram">
+                        <section class="view timeline-view" aria-label={state.dict().word("ui.diagram")}>
                             <Timeline />
                         </section>
                     </main>
@@ -209,7 +229,7 @@ fn install_panic_hook() {
             if let Some(body) = doc.body() {
                 let escaped = message.replace('&', "&amp;").replace('<', "&lt;");
                 body.set_inner_html(&format!(
-                    "<div class=\"crash\"><h1>dsviz stopped</h1><p>Something went wrong inside the simulator. \
+                    "<div class=\"crash\"><h1>dsviz stopped · dsviz 已停止</h1><p>模拟器内部出错。本次运行的链接仍在地址栏中，可以<a href=\"\" onclick=\"location.reload()\">重新加载</a>或<a href=\"./\">从头开始</a>。</p><p>Something went wrong inside the simulator. \
                      The run's link is still in the address bar; you can <a href=\"\" onclick=\"location.reload()\">reload it</a> \
                      or <a href=\"./\">start afresh</a>.</p><pre>{escaped}</pre></div>"
                 ));

@@ -7,6 +7,7 @@ use yew::prelude::*;
 use super::state::{Action, AppHandle, Configure, Theme, SPEEDS};
 use crate::protocols::REGISTRY;
 use crate::sim::params::ParamKind;
+use crate::words::{Dictionary, Lang, Text, LANGS};
 
 fn input_value(e: &Event) -> String {
     e.target()
@@ -40,6 +41,7 @@ fn copy_to_clipboard(text: &str) -> bool {
 #[function_component(Header)]
 pub fn header() -> Html {
     let state = use_context::<AppHandle>().expect("app context");
+    let w = state.dict();
     let info = &state.info;
     let s = &state.scenario;
 
@@ -72,7 +74,7 @@ pub fn header() -> Html {
         let d = state.dispatcher();
         Callback::from(move |e: Event| match input_value(&e).trim().parse() {
             Ok(seed) => d.dispatch(Action::Configure(Configure::Seed(seed))),
-            Err(_) => d.dispatch(Action::Notice(Some("The seed is a whole number (0 or more).".into()))),
+            Err(_) => d.dispatch(Action::Notice(Some(Text::key("ui.bad_seed")))),
         })
     };
     let reseed = {
@@ -91,8 +93,8 @@ pub fn header() -> Html {
             },
             ParamKind::Bool => html! {
                 <select {onchange} data-param={name}>
-                    <option value="on" selected={value == "on"}>{"on"}</option>
-                    <option value="off" selected={value == "off"}>{"off"}</option>
+                    <option value="on" selected={value == "on"}>{w.word("ui.on")}</option>
+                    <option value="off" selected={value == "off"}>{w.word("ui.off")}</option>
                 </select>
             },
             ParamKind::Choice(options) => html! {
@@ -107,28 +109,37 @@ pub fn header() -> Html {
                 <input type="text" placeholder="e.g. 5.3.9.1" value={value.clone()} {onchange} data-param={name} />
             },
         };
-        html! { <label class="field" title={spec.help}><span>{name}</span>{control}</label> }
+        html! { <label class="field" title={w.id("param", name)}><span>{name}</span>{control}</label> }
     });
 
+    let on_lang = {
+        let d = state.dispatcher();
+        Callback::from(move |e: Event| {
+            if let Some(lang) = Lang::parse(&input_value(&e)) {
+                d.dispatch(Action::SetLang(lang));
+            }
+        })
+    };
     html! {
         <header class="header">
             <div class="brand"><span class="logo">{"◉"}</span>{"dsviz"}</div>
             <label class="field">
-                <span>{"algorithm"}</span>
+                <span>{w.word("ui.algorithm")}</span>
                 <select onchange={on_protocol} data-testid="protocol">
                     { for REGISTRY.iter().map(|e| {
                         let i = (e.info)();
-                        html! { <option value={i.id} selected={i.id == info.id}>{format!("{} — {}", i.family, i.name)}</option> }
+                        let their = Dictionary::new(state.lang, i.words, super::words::UI);
+                        html! { <option value={i.id} selected={i.id == info.id}>{format!("{} — {}", their.id("family", i.family), their.word("name"))}</option> }
                     }) }
                 </select>
             </label>
             <label class="field">
-                <span>{"scenario"}</span>
+                <span>{w.word("ui.scenario")}</span>
                 <select onchange={on_ready} data-testid="scenario">
-                    <option value="" selected={state.lesson.is_none()}>{"(your own run)"}</option>
+                    <option value="" selected={state.lesson.is_none()}>{w.word("ui.own_run")}</option>
                     { for info.scenarios.iter().map(|r| {
-                        let chosen = state.lesson.as_ref().is_some_and(|(t, _)| t == r.title);
-                        html! { <option value={r.fragment} selected={chosen}>{r.title}</option> }
+                        let chosen = state.lesson == Some(r.id);
+                        html! { <option value={r.fragment} selected={chosen}>{w.id("scenario", r.id)}</option> }
                     }) }
                 </select>
             </label>
@@ -137,7 +148,7 @@ pub fn header() -> Html {
                 <input type="number" min={info.nodes.min.to_string()} max={info.nodes.max.to_string()} value={s.n.to_string()} onchange={on_n} data-testid="nodes" />
             </label>
             <label class="field">
-                <span>{"topology"}</span>
+                <span>{w.word("ui.topology_field")}</span>
                 <select onchange={on_topology} disabled={info.topologies.len() < 2}>
                     { for info.topologies.iter().map(|k| {
                         // The current topology keeps its arguments (tree:3, an edge list).
@@ -148,11 +159,17 @@ pub fn header() -> Html {
                 </select>
             </label>
             <label class="field narrow">
-                <span>{"seed"}</span>
+                <span>{w.word("ui.seed")}</span>
                 <input type="number" min="0" value={s.seed.to_string()} onchange={on_seed} data-testid="seed" />
             </label>
-            <button class="icon" onclick={reseed} title="Next seed: the same scenario with other random delays">{"↻"}</button>
+            <button class="icon" onclick={reseed} title={w.word("ui.next_seed")}>{"↻"}</button>
             { for params }
+            <label class="field narrow lang">
+                <span>{w.word("ui.language")}</span>
+                <select onchange={on_lang} data-testid="lang">
+                    { for LANGS.iter().map(|l| html! { <option value={l.code()} selected={*l == state.lang}>{l.endonym()}</option> }) }
+                </select>
+            </label>
         </header>
     }
 }
@@ -160,6 +177,7 @@ pub fn header() -> Html {
 #[function_component(Controls)]
 pub fn controls() -> Html {
     let state = use_context::<AppHandle>().expect("app context");
+    let w = state.dict();
     let h = state.history.borrow();
     let step = h.step();
     let horizon = h.horizon();
@@ -191,7 +209,7 @@ pub fn controls() -> Html {
         Callback::from(move |_| {
             let ok = copy_to_clipboard(&url);
             d.dispatch(Action::Pause);
-            d.dispatch(Action::Notice(Some(if ok { "Link copied: it opens this run at this step.".into() } else { "Copy the link from the box beside the button.".into() })));
+            d.dispatch(Action::Notice(Some(Text::key(if ok { "ui.copied" } else { "ui.copy_by_hand" }))));
         })
     };
 
@@ -205,31 +223,31 @@ pub fn controls() -> Html {
     };
 
     html! {
-        <div class="controls" role="toolbar" aria-label="Run controls">
-            <button onclick={click(|| Action::Reset)} data-action="reset" title="Start afresh: the same settings without your interventions">{"Reset"}</button>
-            <button onclick={click(|| Action::Rewind)} data-action="rewind" title="Back to the start, keeping your interventions (Home)">{"|◀"}</button>
-            <button onclick={click(|| Action::StepBack)} data-action="step-back" disabled={step == 0} title="Step back (←)">{"◀ step"}</button>
+        <div class="controls" role="toolbar" aria-label={w.word("ui.run_controls")}>
+            <button onclick={click(|| Action::Reset)} data-action="reset" title={w.word("ui.reset_help")}>{w.word("ui.reset")}</button>
+            <button onclick={click(|| Action::Rewind)} data-action="rewind" title={w.word("ui.rewind_help")}>{"|◀"}</button>
+            <button onclick={click(|| Action::StepBack)} data-action="step-back" disabled={step == 0} title={w.word("ui.back_help")}>{w.word("ui.step_back")}</button>
             if state.playing {
-                <button class="primary" onclick={click(|| Action::TogglePlay)} data-action="pause" title="Pause (space)">{"⏸ pause"}</button>
+                <button class="primary" onclick={click(|| Action::TogglePlay)} data-action="pause" title={w.word("ui.pause_help")}>{w.word("ui.pause")}</button>
             } else {
-                <button class="primary" onclick={click(|| Action::TogglePlay)} data-action="play" disabled={ended} title="Play (space)">{"▶ play"}</button>
+                <button class="primary" onclick={click(|| Action::TogglePlay)} data-action="play" disabled={ended} title={w.word("ui.play_help")}>{w.word("ui.play")}</button>
             }
-            <button onclick={click(|| Action::StepForward)} data-action="step-forward" disabled={ended} title="Step forward (→)">{"step ▶"}</button>
-            <input class="scrubber" type="range" min="0" max={horizon.max(1).to_string()} value={step.to_string()} oninput={on_scrub} data-testid="scrubber" aria-label="Seek to a step" />
+            <button onclick={click(|| Action::StepForward)} data-action="step-forward" disabled={ended} title={w.word("ui.forward_help")}>{w.word("ui.step_forward")}</button>
+            <input class="scrubber" type="range" min="0" max={horizon.max(1).to_string()} value={step.to_string()} oninput={on_scrub} data-testid="scrubber" aria-label={w.word("ui.seek")} />
             <div class="readout">
-                <span>{"step "}<b data-testid="cursor">{step}</b>{format!(" / {}", horizon.max(step))}</span>
+                <span>{w.word("ui.step")}{" "}<b data-testid="cursor">{step}</b>{format!(" / {}", horizon.max(step))}</span>
                 <span>{"t = "}<b data-testid="time">{state.display_time.max(now)}</b></span>
-                if ended { <span class="ended">{"run ended"}</span> }
+                if ended { <span class="ended">{w.word("ui.ended")}</span> }
             </div>
             <label class="field">
-                <span>{"speed"}</span>
+                <span>{w.word("ui.speed")}</span>
                 <select onchange={on_speed} data-testid="speed">
                     { for SPEEDS.iter().enumerate().map(|(i, s)| html! { <option value={i.to_string()} selected={i == state.speed}>{format!("{s}×")}</option> }) }
                 </select>
             </label>
-            <input class="share" readonly=true value={page_url(&state.fragment())} data-testid="share-url" aria-label="Link to this run" />
-            <button onclick={on_copy} data-action="copy-link" title="Copy a link that opens this run at this step">{"Copy link"}</button>
-            <button class="icon" onclick={on_theme} title="Light or dark">{ if state.theme == Theme::Dark { "☀" } else { "☾" } }</button>
+            <input class="share" readonly=true value={page_url(&state.fragment())} data-testid="share-url" aria-label={w.word("ui.link")} />
+            <button onclick={on_copy} data-action="copy-link" title={w.word("ui.copy_help")}>{w.word("ui.copy")}</button>
+            <button class="icon" onclick={on_theme} title={w.word("ui.theme")}>{ if state.theme == Theme::Dark { "☀" } else { "☾" } }</button>
         </div>
     }
 }

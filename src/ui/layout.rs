@@ -2,7 +2,7 @@
 //! instant, where an event lands on the time-space diagram. Pure functions, tested
 //! natively, so the components only turn numbers into SVG.
 
-use crate::sim::{Graph, NodeId, Time, TopologyKind};
+use crate::sim::{Graph, Group, NodeId, Placement, Time, TopologyKind};
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Point {
@@ -256,6 +256,84 @@ pub fn node_positions(size: Size, graph: &Graph) -> Vec<Point> {
     }
 }
 
+/// Where each node is drawn and how large, given the protocol's placement: the
+/// topology's own drawing, or one built from its groups (columns, lanes, a centre and a
+/// rim), angles on a circle (a hash ring), or a dense field of dots.
+pub fn place(size: Size, graph: &Graph, placement: &Placement, groups: &[Group]) -> (Vec<Point>, f64) {
+    let n = graph.n();
+    let members = |id: &str| -> Vec<NodeId> { groups.iter().filter(|g| g.id == id).flat_map(|g| g.members.iter().copied()).collect() };
+    // Nodes in no named group still need a place: they go last.
+    let leftovers = |named: &[&str]| -> Vec<NodeId> { (0..n).filter(|i| !named.iter().any(|g| members(g).contains(i))).collect() };
+    let fit = |pos: &[Point], cap: f64| {
+        let mut gap = f64::MAX;
+        for (i, a) in pos.iter().enumerate() {
+            for b in &pos[i + 1..] {
+                gap = gap.min(a.distance(*b));
+            }
+        }
+        (gap * 0.36).min(cap).max(4.0)
+    };
+    match placement {
+        Placement::Topology => (node_positions(size, graph), node_radius(size, graph)),
+        Placement::Columns(order) | Placement::Lanes(order) => {
+            let mut bands: Vec<Vec<NodeId>> = order.iter().map(|g| members(g)).filter(|m| !m.is_empty()).collect();
+            let rest = leftovers(order);
+            if !rest.is_empty() {
+                bands.push(rest);
+            }
+            let columns = matches!(placement, Placement::Columns(_));
+            let mut pos = vec![size.centre(); n];
+            let k = bands.len().max(1) as f64;
+            for (b, band) in bands.iter().enumerate() {
+                for (j, &node) in band.iter().enumerate() {
+                    let along = (j as f64 + 0.5) / band.len() as f64;
+                    let across = (b as f64 + 0.5) / k;
+                    pos[node] = if columns {
+                        Point::new(MARGIN_X + (size.w - 2.0 * MARGIN_X) * across, size.top + 40.0 + (size.h - 80.0) * along)
+                    } else {
+                        Point::new(MARGIN_X + (size.w - 2.0 * MARGIN_X) * along, size.top + 40.0 + (size.h - 80.0) * across)
+                    };
+                }
+            }
+            let r = fit(&pos, 34.0);
+            (pos, r)
+        }
+        Placement::CentreRim { centre } => {
+            let middle = members(centre);
+            let rim: Vec<NodeId> = (0..n).filter(|i| !middle.contains(i)).collect();
+            let ring = size.ring_radius(rim.len().max(1));
+            let mut pos = vec![size.centre(); n];
+            for (j, &node) in rim.iter().enumerate() {
+                pos[node] = on_circle(size, j, rim.len(), ring);
+            }
+            for (j, &node) in middle.iter().enumerate() {
+                pos[node] = if middle.len() == 1 { size.centre() } else { on_circle(size, j, middle.len(), ring * 0.3) };
+            }
+            let r = fit(&pos, 34.0);
+            (pos, r)
+        }
+        Placement::Angles(turns) => {
+            let ring = size.ring_radius(n.max(1));
+            let c = size.centre();
+            let pos: Vec<Point> = (0..n)
+                .map(|i| {
+                    let a = turns.get(i).copied().unwrap_or(0) as f64 / 1e6 * std::f64::consts::TAU - std::f64::consts::FRAC_PI_2;
+                    Point::new(c.x + ring * a.cos(), c.y + ring * a.sin())
+                })
+                .collect();
+            let r = fit(&pos, 28.0);
+            (pos, r)
+        }
+        Placement::Field => {
+            let cols = ((n as f64 * size.w / size.h.max(1.0)).sqrt().ceil() as usize).max(1);
+            let rows = n.div_ceil(cols).max(1);
+            let (dx, dy) = ((size.w - 2.0 * MARGIN_X) / cols as f64, (size.h - 40.0) / rows as f64);
+            let pos = (0..n).map(|i| Point::new(MARGIN_X + dx * ((i % cols) as f64 + 0.5), size.top + 20.0 + dy * ((i / cols) as f64 + 0.5))).collect();
+            (pos, (dx.min(dy) * 0.36).clamp(1.5, 30.0))
+        }
+    }
+}
+
 /// The two ends of the arrow for a message from `a` to `b`: trimmed to the node rims and
 /// shifted to the right of the direction of travel, so messages going opposite ways on
 /// one link do not overlap.
@@ -392,9 +470,60 @@ pub fn row_between(from: NodeId, to: NodeId, fraction: f64) -> f64 {
     from as f64 + (to as f64 - from as f64) * fraction
 }
 
+/// The instant a frame may show: where the clock wanted to be, but never past a
+/// happening that has not been simulated yet (the picture must not run ahead of the state).
+pub fn visible_time(target: Time, now: Time, next_due: Option<Time>) -> Time {
+    target.min(next_due.unwrap_or(Time::MAX)).max(now)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn group_placements_keep_nodes_apart_and_in_view() {
+        use crate::sim::{Topology, Group};
+        let size = Size::new(1280.0, 720.0).inset(44.0, 26.0);
+        for n in [3usize, 7, 12, 30] {
+            let graph = Graph::build(&Topology::Complete, n, 1).unwrap();
+            let groups = vec![Group { id: "a", members: (0..n / 3).collect() }, Group { id: "b", members: (n / 3..n - 1).collect() }];
+            let placements = [
+                Placement::Columns(vec!["a", "b"]),
+                Placement::Lanes(vec!["b", "a"]),
+                Placement::CentreRim { centre: "a" },
+                Placement::Angles((0..n as u32).map(|i| i * (1_000_000 / n as u32) + (i * 7_919) % 20_000).collect()),
+                Placement::Field,
+            ];
+            for p in &placements {
+                let (pos, r) = place(size, &graph, p, &groups);
+                assert_eq!(pos.len(), n);
+                for (i, a) in pos.iter().enumerate() {
+                    assert!(a.x >= 0.0 && a.x <= size.w && a.y >= size.top && a.y <= size.top + size.h, "{p:?} n={n}: node {i} at {a:?}");
+                    for b in &pos[i + 1..] {
+                        assert!(a.distance(*b) >= 2.0 * r, "{p:?} n={n}: nodes overlap");
+                    }
+                }
+            }
+            // Columns: group a left of group b, the leftover node in a third column.
+            let (pos, _) = place(size, &graph, &Placement::Columns(vec!["a", "b"]), &groups);
+            if n >= 6 {
+                assert!(pos[0].x < pos[n / 3].x && pos[n / 3].x < pos[n - 1].x);
+            }
+        }
+        // A thousand nodes as a field of dots still fit.
+        let graph = Graph::build(&Topology::Complete, 1000, 1).unwrap();
+        let (pos, r) = place(size, &graph, &Placement::Field, &[]);
+        assert!(r >= 1.5 && pos.iter().all(|p| p.y <= size.top + size.h));
+    }
+
+    #[test]
+    fn the_picture_never_runs_ahead_of_the_simulation() {
+        // The frame ran out of steps with a delivery still due at 150: show 150, not 400.
+        assert_eq!(visible_time(400, 120, Some(150)), 150);
+        assert_eq!(visible_time(140, 120, Some(150)), 140);
+        assert_eq!(visible_time(400, 120, None), 400);
+        assert_eq!(visible_time(100, 120, Some(150)), 120, "never behind the state either");
+    }
     use crate::sim::Topology;
 
     fn graph(text: &str, n: usize, seed: u64) -> Graph {

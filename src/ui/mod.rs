@@ -1,6 +1,7 @@
 //! The browser UI (Yew). It sees the core only through `Simulation`, `History` and the
 //! protocol-agnostic view data; one reducer owns the app state.
 
+pub mod chart;
 pub mod layout;
 pub mod text;
 pub mod words;

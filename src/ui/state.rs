@@ -13,6 +13,7 @@ use yew::prelude::*;
 use crate::protocols::REGISTRY;
 use crate::sim::scenario::Scenario;
 use crate::sim::{Act, EventId, History, MsgId, NodeId, ProtocolInfo, Time};
+use crate::words::{Dictionary, Lang, Text};
 
 /// Simulated ticks per second of wall time at 1x.
 pub const BASE_SPEED: f64 = 80.0;
@@ -64,14 +65,16 @@ pub struct AppState {
     pub span: Option<usize>,
     pub selected: Selection,
     /// Problems to show in the banner: a bad URL, a refused intervention.
-    pub problems: Vec<String>,
+    pub problems: Vec<Text>,
     /// A short confirmation ("link copied").
-    pub notice: Option<String>,
+    pub notice: Option<Text>,
+    /// The language every word on the page is in (part of the link).
+    pub lang: Lang,
     pub theme: Theme,
     /// Show vector stamps on the diagram.
     pub show_vectors: bool,
-    /// Title of the ready-made scenario loaded, if the run is still exactly it.
-    pub lesson: Option<(String, String)>,
+    /// Id of the ready-made scenario loaded, if the run is still exactly it.
+    pub lesson: Option<&'static str>,
 }
 
 impl PartialEq for AppState {
@@ -105,7 +108,8 @@ pub enum Action {
     ToggleVectors,
     ToggleTheme,
     DismissProblems,
-    Notice(Option<String>),
+    Notice(Option<Text>),
+    SetLang(Lang),
 }
 
 pub enum Configure {
@@ -117,14 +121,16 @@ pub enum Configure {
 }
 
 impl AppState {
-    /// Build the state for a URL fragment; problems with it land in the banner.
-    pub fn load(fragment: &str, theme: Theme) -> AppState {
+    /// Build the state for a URL fragment; problems with it land in the banner. The
+    /// link's language wins over `lang` (the browser's or the viewer's choice).
+    pub fn load(fragment: &str, theme: Theme, lang: Lang) -> AppState {
         let (scenario, errors) = Scenario::parse(fragment, REGISTRY);
-        let mut problems: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+        let lang = scenario.lang.unwrap_or(lang);
+        let mut problems: Vec<Text> = errors.iter().map(|e| Text::plain(e.to_string())).collect();
         let (scenario, sim) = match scenario.start(REGISTRY) {
             Ok(sim) => (scenario, sim),
             Err(e) => {
-                problems.push(format!("{e}; showing the protocol's defaults"));
+                problems.push(crate::phrase!("ui.problem.defaults", e.to_string()));
                 let info = crate::protocols::find(scenario.protocol).map(|e| (e.info)()).unwrap_or_else(|| (REGISTRY[0].info)());
                 let defaults = Scenario::defaults(&info);
                 let sim = defaults.start(REGISTRY).expect("a protocol's defaults always start");
@@ -135,12 +141,12 @@ impl AppState {
         let mut history = History::new(sim, scenario.acts.clone());
         if let Some(mut at) = scenario.at {
             if at > MAX_LINKED_STEP {
-                problems.push(format!("at: step {at} is too far to replay in a page; accepted: 0 to {MAX_LINKED_STEP} (showing step {MAX_LINKED_STEP})"));
+                problems.push(crate::phrase!("ui.problem.too_far", at, MAX_LINKED_STEP));
                 at = MAX_LINKED_STEP;
             }
             let reached = history.seek(at);
             if reached < at {
-                problems.push(format!("at: step {at} is past the end of this run; showing its last step, {reached}"));
+                problems.push(crate::phrase!("ui.problem.past_end", at, reached));
             }
         }
         problems.extend(history.problems().iter().cloned());
@@ -151,11 +157,7 @@ impl AppState {
             (Some(t), None) => t.max(now),
             (None, _) => now,
         };
-        let lesson = info
-            .scenarios
-            .iter()
-            .find(|r| Scenario::parse_strict(r.fragment, REGISTRY).is_ok_and(|s| Scenario { at: None, at_time: None, ..s } == Scenario { at: None, at_time: None, ..scenario.clone() }))
-            .map(|r| (r.title.to_string(), r.explanation.to_string()));
+        let lesson = info.scenarios.iter().find(|r| Scenario::parse_strict(r.fragment, REGISTRY).is_ok_and(|s| s.run_only() == scenario.run_only())).map(|r| r.id);
         AppState {
             history: Rc::new(RefCell::new(history)),
             version: 0,
@@ -168,6 +170,7 @@ impl AppState {
             selected: Selection::None,
             problems,
             notice: None,
+            lang,
             theme,
             show_vectors: false,
             lesson,
@@ -176,8 +179,13 @@ impl AppState {
     }
 
     fn with_default_vectors(mut self) -> Self {
-        self.show_vectors = self.scenario.n <= 4 || (self.scenario.n <= 6 && self.info.id.starts_with("clocks"));
+        self.show_vectors = self.scenario.n <= self.info.show.vectors_up_to;
         self
+    }
+
+    /// The words of this page: the protocol's, the core's and the page's, in its language.
+    pub fn dict(&self) -> Dictionary {
+        Dictionary::new(self.lang, self.info.words, super::words::UI)
     }
 
     /// The fragment that reproduces the run at the cursor.
@@ -186,7 +194,7 @@ impl AppState {
         let now = h.sim().now();
         let at_time = Some(self.display_time).filter(|&t| t > now);
         let at = Some(h.step()).filter(|&s| s > 0 || at_time.is_some());
-        let scenario = Scenario { acts: h.acts().to_vec(), at, at_time, ..self.scenario.clone() };
+        let scenario = Scenario { acts: h.acts().to_vec(), at, at_time, lang: Some(self.lang), ..self.scenario.clone() };
         scenario.to_fragment()
     }
 
@@ -204,6 +212,7 @@ impl AppState {
             selected: self.selected,
             problems: self.problems.clone(),
             notice: self.notice.clone(),
+            lang: self.lang,
             theme: self.theme,
             show_vectors: self.show_vectors,
             lesson: self.lesson.clone(),
@@ -214,7 +223,7 @@ impl AppState {
 
     /// A new run from `fragment`, keeping the viewer's own choices (theme, speed, zoom).
     fn reload(&self, fragment: &str) -> AppState {
-        let mut s = AppState::load(fragment, self.theme);
+        let mut s = AppState::load(fragment, self.theme, self.lang);
         s.version = self.version + 1;
         s.speed = self.speed;
         s.span = self.span;
@@ -240,7 +249,7 @@ impl Reducible for AppState {
             Action::TogglePlay => {
                 let ended = self.history.borrow().sim().quiescent();
                 if ended && !self.playing {
-                    return self.next(|s| s.notice = Some("The run has ended: nothing is in flight and no timer is armed.".into()));
+                    return self.next(|s| s.notice = Some(Text::key("ui.notice.ended")));
                 }
                 // Pausing snaps nothing: the picture stays mid-flight where it is.
                 self.next(|s| {
@@ -267,9 +276,12 @@ impl Reducible for AppState {
                 h.run_until(target, MAX_STEPS_PER_FRAME);
                 let ended = h.sim().quiescent();
                 let now = h.sim().now();
+                // Under load the frame's step budget may run out before `target`: the
+                // picture then shows no later than the next happening not yet simulated.
+                let shown = super::layout::visible_time(target, now, h.sim().next_due());
                 drop(h);
                 self.next(|s| {
-                    s.display_time = target.max(now);
+                    s.display_time = shown;
                     if ended {
                         s.playing = false;
                         s.display_time = now;
@@ -279,7 +291,7 @@ impl Reducible for AppState {
             Action::StepForward => {
                 let moved = self.history.borrow_mut().forward();
                 if !moved {
-                    return self.next(|s| s.notice = Some("The run has ended: nothing is in flight and no timer is armed.".into()));
+                    return self.next(|s| s.notice = Some(Text::key("ui.notice.ended")));
                 }
                 self.next(|s| {
                     s.playing = false;
@@ -314,7 +326,7 @@ impl Reducible for AppState {
             Action::Reset => {
                 let fresh = Scenario { acts: Vec::new(), at: None, at_time: None, ..self.scenario.clone() };
                 let mut s = self.reload(&fresh.to_fragment());
-                s.notice = Some("Started afresh: same settings, no interventions.".into());
+                s.notice = Some(Text::key("ui.notice.afresh"));
                 Rc::new(s)
             }
             Action::Configure(change) => {
@@ -327,7 +339,7 @@ impl Reducible for AppState {
                     Configure::Nodes(n) => scenario.n = n.clamp(self.info.nodes.min, self.info.nodes.max),
                     Configure::Topology(name) => match crate::sim::Topology::parse(&name) {
                         Ok(t) => scenario.topology = t,
-                        Err(e) => return self.next(|s| s.problems = vec![format!("topo: {e}")]),
+                        Err(e) => return self.next(|s| s.problems = vec![Text::plain(format!("topo: {e}"))]),
                     },
                     Configure::Seed(seed) => scenario.seed = seed,
                     Configure::Param(name, text) => {
@@ -336,7 +348,7 @@ impl Reducible for AppState {
                             Ok(v) => {
                                 scenario.params.0.insert(spec.name, v);
                             }
-                            Err(e) => return self.next(|s| s.problems = vec![format!("p.{name}: {e}")]),
+                            Err(e) => return self.next(|s| s.problems = vec![Text::plain(format!("p.{name}: {e}"))]),
                         }
                     }
                 }
@@ -354,13 +366,13 @@ impl Reducible for AppState {
                             s.selected = Selection::None;
                         }
                     }),
-                    Err(why) => self.next(|s| s.notice = Some(format!("Not done: {why}"))),
+                    Err(why) => self.next(|s| s.notice = Some(crate::phrase!("ui.notice.not_done", why))),
                 }
             }
             Action::Select(sel) if sel == self.selected => self,
             Action::Select(sel) => self.next(|s| s.selected = sel),
             Action::SelectEvent(id) => {
-                let step = self.history.borrow().known_trace().events.get(id).map(|e| e.step);
+                let step = self.history.borrow().known_trace().known_events().get(id).map(|e| e.step);
                 let Some(step) = step else { return self };
                 self.history.borrow_mut().seek(step);
                 self.next(|s| {
@@ -381,6 +393,8 @@ impl Reducible for AppState {
             Action::DismissProblems => self.next(|s| s.problems.clear()),
             Action::Notice(n) if n == self.notice => self,
             Action::Notice(n) => self.next(|s| s.notice = n),
+            Action::SetLang(lang) if lang == self.lang => self,
+            Action::SetLang(lang) => self.next(|s| s.lang = lang),
         }
     }
 }

@@ -1,7 +1,8 @@
 //! The time-space diagram: one line per node, time to the right, every event a dot with
 //! its Lamport (and vector) stamp, every message a line from its send to its receipt.
 //! Selecting an event lights its causal past and future; what lies ahead of the cursor
-//! (after stepping back) is drawn faded.
+//! (after stepping back) is drawn faded. Only what is in the window is looked at: events
+//! and messages are found by binary search, so a long run draws as fast as a short one.
 
 use std::collections::BTreeSet;
 
@@ -12,7 +13,8 @@ use super::layout::{self, Timeline as Frame};
 use super::state::{fitting_span, Action, AppHandle, Selection, SPANS};
 use super::text;
 use super::topology::kind_slot;
-use crate::sim::trace::{causal_future, causal_past, Event, EventKind};
+use crate::sim::trace::{causal_future, causal_past, Event, EventKind, Trace};
+use crate::sim::EventId;
 
 const LEFT: f64 = 64.0;
 /// Events at the same instant on one node are spread this far apart, in order.
@@ -26,14 +28,76 @@ fn event_class(e: &Event) -> &'static str {
         EventKind::Send { .. } => "ev-send",
         EventKind::Receive { .. } => "ev-receive",
         EventKind::Crash | EventKind::Discard { .. } => "ev-crash",
-        EventKind::Recover | EventKind::Start => "ev-start",
+        EventKind::Recover | EventKind::Start | EventKind::Join => "ev-start",
         _ => "ev-local",
+    }
+}
+
+/// How an event relates to the selected one.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Relation {
+    Focus,
+    Past,
+    Future,
+    Concurrent,
+}
+
+impl Relation {
+    fn class(self) -> &'static str {
+        match self {
+            Relation::Focus => "focus",
+            Relation::Past => "past",
+            Relation::Future => "future",
+            Relation::Concurrent => "unrelated",
+        }
+    }
+}
+
+/// Causality around the selected event. With vector clocks each event in view is
+/// compared with the selection directly (cost: the window, not the run); without them
+/// (very large N) the log is walked once.
+enum Causality<'a> {
+    None,
+    Vectors { trace: &'a Trace, focus: EventId, v: Vec<u32> },
+    Sets { focus: EventId, past: BTreeSet<EventId>, future: BTreeSet<EventId> },
+}
+
+impl Causality<'_> {
+    fn of(&self, id: EventId) -> Option<Relation> {
+        match self {
+            Causality::None => None,
+            _ if self.focus() == Some(id) => Some(Relation::Focus),
+            Causality::Vectors { trace, v, .. } => {
+                let Some(w) = trace.vector(id) else { return Some(Relation::Concurrent) };
+                if w.iter().zip(v).all(|(a, b)| a <= b) {
+                    Some(Relation::Past)
+                } else if v.iter().zip(w).all(|(a, b)| a <= b) {
+                    Some(Relation::Future)
+                } else {
+                    Some(Relation::Concurrent)
+                }
+            }
+            Causality::Sets { past, future, .. } => Some(if past.contains(&id) {
+                Relation::Past
+            } else if future.contains(&id) {
+                Relation::Future
+            } else {
+                Relation::Concurrent
+            }),
+        }
+    }
+    fn focus(&self) -> Option<EventId> {
+        match self {
+            Causality::None => None,
+            Causality::Vectors { focus, .. } | Causality::Sets { focus, .. } => Some(*focus),
+        }
     }
 }
 
 #[function_component(Timeline)]
 pub fn timeline() -> Html {
     let state = use_context::<AppHandle>().expect("app context");
+    let d = state.dict();
     let boxed = use_node_ref();
     let size = use_box_size(boxed.clone());
     let h = state.history.borrow();
@@ -53,29 +117,21 @@ pub fn timeline() -> Html {
     let show_vectors = state.show_vectors && !dense;
 
     // Causality around the selected event.
-    let (past, future) = match state.selected {
-        Selection::Event(id) if id < trace.events.len() => (causal_past(trace, id), causal_future(trace, id)),
-        _ => (BTreeSet::new(), BTreeSet::new()),
+    let causality = match state.selected {
+        Selection::Event(id) if id < trace.known_events().len() => match trace.vector(id) {
+            Some(v) => Causality::Vectors { trace, focus: id, v: v.to_vec() },
+            None => Causality::Sets { focus: id, past: causal_past(trace, id), future: causal_future(trace, id) },
+        },
+        _ => Causality::None,
     };
-    let focus = !past.is_empty();
-    let relation = |id: usize| -> Option<&'static str> {
-        if !focus {
-            None
-        } else if past.contains(&id) && future.contains(&id) {
-            Some("focus")
-        } else if past.contains(&id) {
-            Some("past")
-        } else if future.contains(&id) {
-            Some("future")
-        } else {
-            Some("unrelated")
-        }
-    };
+    let focus = causality.focus().is_some();
+    let relation = |id: usize| -> Option<&'static str> { causality.of(id).map(Relation::class) };
     let ahead = |e: &Event| e.step > cursor;
     // The log is in time order, so the window is one slice of it.
-    let first = trace.events.partition_point(|e| e.time < frame.t0);
-    let last = trace.events.partition_point(|e| e.time <= frame.t1);
-    let window = &trace.events[first..last];
+    let events = trace.known_events();
+    let first = events.partition_point(|e| e.time < frame.t0);
+    let last = events.partition_point(|e| e.time <= frame.t1);
+    let window = &events[first..last];
 
     // x of every visible event: events sharing an instant on one line are spread out in
     // log order, so a receive and the send it causes never hide each other.
@@ -87,7 +143,7 @@ pub fn timeline() -> Html {
         let node = e.node.expect("filtered");
         let k = match last {
             Some((ln, lt, k)) if ln == node && lt == e.time => k + 1,
-            _ => trace.events[..e.id].iter().rev().take(8).filter(|p| p.node == Some(node) && p.time == e.time).count(),
+            _ => events[..e.id].iter().rev().take(8).filter(|p| p.node == Some(node) && p.time == e.time).count(),
         };
         last = Some((node, e.time, k));
         xs.insert(e.id, frame.x(e.time) + k as f64 * SAME_TIME_GAP);
@@ -95,23 +151,36 @@ pub fn timeline() -> Html {
     }
     let x_of = |id: usize, time: u64| xs.get(&id).copied().unwrap_or_else(|| frame.x(time));
 
-    // Rows, with crashed stretches drawn broken.
+    // Rows, with crashed stretches drawn broken (from the short list of crashes,
+    // recoveries and joins, not from the whole log).
+    let mut down_since: Vec<Option<u64>> = vec![None; n];
+    let mut stretches: Vec<Vec<(u64, u64)>> = vec![Vec::new(); n];
+    for e in trace.lifecycle(true) {
+        let Some(i) = e.node.filter(|&i| i < n) else { continue };
+        match e.kind {
+            EventKind::Crash => down_since[i] = Some(e.time),
+            EventKind::Recover => {
+                if let Some(s) = down_since[i].take() {
+                    stretches[i].push((s, e.time));
+                }
+            }
+            EventKind::Join => {
+                stretches[i].push((0, e.time));
+                down_since[i] = None;
+            }
+            _ => {}
+        }
+    }
+    // A node that has not joined yet has been outside since the start.
+    for (i, &absent) in sim.absent().iter().enumerate() {
+        if absent && down_since[i].is_none() && stretches[i].is_empty() {
+            down_since[i] = Some(0);
+        }
+    }
     let rows = (0..n).map(|i| {
         let y = frame.y(i as f64);
-        let mut down = Vec::new();
-        let mut since = None;
-        for e in trace.node_events(i) {
-            match e.kind {
-                EventKind::Crash => since = Some(e.time),
-                EventKind::Recover => {
-                    if let Some(s) = since.take() {
-                        down.push((s, e.time));
-                    }
-                }
-                _ => {}
-            }
-        }
-        if let Some(s) = since {
+        let mut down = std::mem::take(&mut stretches[i]);
+        if let Some(s) = down_since[i] {
             down.push((s, frame.t1));
         }
         html! {
@@ -132,11 +201,19 @@ pub fn timeline() -> Html {
         .take_while(|&x| x <= frame.t1)
         .map(|x| html! { <g class="tick"><line x1={frame.x(x).to_string()} y1={(TOP - 8.0).to_string()} x2={frame.x(x).to_string()} y2={(height - 10.0).to_string()} /><text x={frame.x(x).to_string()} y={(TOP - 14.0).to_string()}>{x}</text></g> });
 
-    let arrivals: std::collections::BTreeMap<usize, u64> = sim.flights().into_iter().map(|f| (f.id, f.arrive)).collect();
-    // Message lines: from the send to the receipt, the death, or where it is now.
-    let messages = trace.messages.iter().filter(|m| m.from != m.to).filter_map(|m| {
-        let send = &trace.events[m.send_event];
-        let ended = m.end.map(|e| &trace.events[e]).filter(|e| !ahead(e) || ahead(send));
+    let flights = sim.flights();
+    let arrivals: std::collections::BTreeMap<usize, u64> = flights.iter().map(|f| (f.id, f.arrive)).collect();
+    // Message lines: from the send to the receipt, the death, or where it is now. Only
+    // messages sent in the window, or sent at most the longest transit seen before it,
+    // can cross it; plus whatever is in flight now (a held message may be older).
+    let all = trace.known_messages();
+    let from = all.partition_point(|m| m.sent_at + trace.longest_transit < frame.t0);
+    let to = all.partition_point(|m| m.sent_at <= frame.t1);
+    let mut shown: Vec<usize> = (from..to).collect();
+    shown.extend(flights.iter().map(|f| f.id).filter(|&id| id < from));
+    let messages = shown.into_iter().map(|id| &all[id]).filter(|m| m.from != m.to).filter_map(|m| {
+        let send = &events[m.send_event];
+        let ended = trace.known_end_of(m.id).map(|e| &events[e]).filter(|e| !ahead(e) || ahead(send));
         let end_time = ended.map_or(t, |e| e.time);
         if end_time < frame.t0 || send.time > frame.t1 {
             return None;
@@ -155,7 +232,7 @@ pub fn timeline() -> Html {
                 (frame.x(t), frame.y(layout::row_between(m.from, m.to, k)), "msg-flying", false)
             }
         };
-        let lit = match (relation(send.id), m.end.and_then(relation)) {
+        let lit = match (relation(send.id), trace.known_end_of(m.id).and_then(relation)) {
             (Some("past" | "focus"), Some("past" | "focus")) => Some("past"),
             (Some("future" | "focus"), Some("future" | "focus")) => Some("future"),
             (Some(_), _) => Some("unrelated"),
@@ -173,7 +250,8 @@ pub fn timeline() -> Html {
         let node = e.node.expect("filtered");
         let (x, y) = (x_of(e.id, e.time), frame.y(node as f64));
         let selected = state.selected == Selection::Event(e.id);
-        let marked = !e.marks.is_empty();
+        let marks: Vec<&'static str> = trace.marks_of(e.id).map(|m| m.tag).collect();
+        let marked = !marks.is_empty();
         let onclick = {
             let d = state.dispatcher();
             let id = e.id;
@@ -183,12 +261,13 @@ pub fn timeline() -> Html {
             })
         };
         let title = format!(
-            "{}\nt={} step {} · Lamport {}{}",
-            text::describe(trace, e),
+            "{}\nt={} · {} {} · Lamport {}{}",
+            d.render(&text::describe(trace, e)),
             e.time,
+            d.word("ui.step"),
             e.step,
             e.lamport,
-            e.vector.as_ref().map_or(String::new(), |v| format!(" · vector {}", text::vector(v)))
+            trace.vector(e.id).map_or(String::new(), |v| format!(" · {} {}", d.word("ui.vector"), text::vector(v)))
         );
         html! {
             <g class={classes!("tl-event", event_class(e), relation(e.id), selected.then_some("selected"), marked.then_some("marked"), ahead(e).then_some("ghost"))}
@@ -201,20 +280,22 @@ pub fn timeline() -> Html {
                     <text class="stamp" x={x.to_string()} y={(y - 10.0).to_string()}>{e.lamport}</text>
                 }
                 if show_vectors || selected {
-                    if let Some(v) = &e.vector {
+                    if let Some(v) = trace.vector(e.id) {
                         <text class="vstamp" x={x.to_string()} y={(y + if stagger.get(&e.id) == Some(&true) { 33.0 } else { 20.0 }).to_string()}>{text::vector(v)}</text>
                     }
                 }
                 if marked && !dense {
-                    <text class="mark-label" x={x.to_string()} y={(y - 24.0).to_string()}>{e.marks.join(" ").replace('_', " ")}</text>
+                    <text class="mark-label" x={x.to_string()} y={(y - 24.0).to_string()}>{marks.join(" ").replace('_', " ")}</text>
                 }
             </g>
         }
     });
 
-    let violations = trace.violations.iter().filter(|v| frame.visible(v.time)).map(|v| {
+    let visible = trace.known_violations();
+    let vfirst = visible.partition_point(|v| v.time < frame.t0);
+    let violations = visible[vfirst..].iter().take_while(|v| v.time <= frame.t1).map(|v| {
         let x = frame.x(v.time);
-        html! { <g class="tl-violation"><title>{format!("{}: {}", v.invariant, v.detail)}</title><line x1={x.to_string()} y1={(TOP - 6.0).to_string()} x2={x.to_string()} y2={(height - 10.0).to_string()} /><text x={x.to_string()} y={(TOP - 2.0).to_string()}>{"⚠"}</text></g> }
+        html! { <g class="tl-violation"><title>{format!("{}: {}", d.id("inv", v.invariant), d.render(&v.detail))}</title><line x1={x.to_string()} y1={(TOP - 6.0).to_string()} x2={x.to_string()} y2={(height - 10.0).to_string()} /><text x={x.to_string()} y={(TOP - 2.0).to_string()}>{"⚠"}</text></g> }
     });
 
     let zoom = |delta: isize| {
@@ -231,23 +312,23 @@ pub fn timeline() -> Html {
         Callback::from(move |_: MouseEvent| d.dispatch(Action::Select(Selection::None)))
     };
     let legend = if focus {
-        html! { <span class="legend"><i class="sw past" />{"causal past"}<i class="sw future" />{"causal future"}<i class="sw unrelated" />{"concurrent"}</span> }
+        html! { <span class="legend"><i class="sw past" />{d.word("ui.causal_past")}<i class="sw future" />{d.word("ui.causal_future")}<i class="sw unrelated" />{d.word("ui.concurrent")}</span> }
     } else {
-        html! { <span class="legend hint"><i class="sw send" />{"send"}<i class="sw receive" />{"receive"}<span>{" · numbers are Lamport clocks · click an event: its causal past and future light up"}</span></span> }
+        html! { <span class="legend hint"><i class="sw send" />{d.word("ui.send")}<i class="sw receive" />{d.word("ui.receive")}<span>{d.word("ui.diagram_hint")}</span></span> }
     };
 
     html! {
         <div class="timeline-box">
             <div class="timeline-bar">
-                <b>{"Time-space diagram"}</b>
+                <b>{d.word("ui.diagram")}</b>
                 {legend}
                 <span class="spacer" />
-                <button class={classes!("small", state.show_vectors.then_some("on"))} onclick={toggle_vectors} title="Show vector clocks under the events">{"vector stamps"}</button>
-                <button class="small" onclick={zoom(-1)} title="Zoom in">{"+"}</button>
-                <button class="small" onclick={zoom(1)} title="Zoom out">{"−"}</button>
+                <button class={classes!("small", state.show_vectors.then_some("on"))} onclick={toggle_vectors} title={d.word("ui.vectors_help")}>{d.word("ui.vectors")}</button>
+                <button class="small" onclick={zoom(-1)} title={d.word("ui.zoom_in")}>{"+"}</button>
+                <button class="small" onclick={zoom(1)} title={d.word("ui.zoom_out")}>{"−"}</button>
             </div>
             <div class="timeline-canvas" ref={boxed}>
-            <svg id="timeline" viewBox={format!("0 0 {} {height:.0}", size.w)} width={size.w.to_string()} height={height.to_string()} onclick={clear} data-events={trace.events.len().to_string()}>
+            <svg id="timeline" viewBox={format!("0 0 {} {height:.0}", size.w)} width={size.w.to_string()} height={height.to_string()} onclick={clear} data-events={trace.events().len().to_string()}>
                 <g class="ticks">{ for ticks }</g>
                 <g class="rows">{ for rows }</g>
                 <line class="now-line" x1={now_x.to_string()} y1={(TOP - 10.0).to_string()} x2={now_x.to_string()} y2={(height - 6.0).to_string()} />

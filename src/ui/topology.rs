@@ -1,18 +1,27 @@
 //! The topology view: nodes where the layout puts them, links, every message in flight
-//! as an arrow whose head moves from sender to receiver, the token, dying messages, and
-//! a small menu at whatever the user clicks (node, message, link) to break it.
+//! as an arrow whose head moves from sender to receiver, the token and other glyphs,
+//! countdown rings for armed timeouts, overlays (a voting set, a wait-for cycle), dying
+//! messages, and a small menu at whatever the user clicks (node, message, link).
 
 use yew::prelude::*;
 
 use super::hooks::use_box_size;
 use super::layout::{self, Point, Size};
 use super::state::{Action, AppHandle, Selection};
-use crate::sim::protocol::Tone;
+use super::text;
+use crate::phrase;
+use crate::sim::protocol::ArgKind;
 use crate::sim::trace::EventKind;
-use crate::sim::{network::link_key, Act, LossReason, Time, TopologyKind};
+use crate::sim::view::{Glyph, Overlay, Tone};
+use crate::sim::{network::link_key, Act, Time, TopologyKind};
+use crate::words::{Dictionary, Text};
 
 const CAPTION_BAND: f64 = 44.0;
 const LEGEND_BAND: f64 = 26.0;
+/// Above this many nodes the links are not drawn (a field of dots speaks for itself).
+const MAX_DRAWN_EDGES: usize = 600;
+/// Cells drawn beside a node; the inspector shows them all.
+const CELLS_SHOWN: usize = 8;
 
 /// How long a lost message's cross stays on screen, in simulated ticks.
 const DEATH_SHOWN_FOR: Time = 90;
@@ -33,6 +42,21 @@ pub fn kind_slot(kind: &str) -> usize {
     kind.bytes().fold(7usize, |h, b| h.wrapping_mul(31).wrapping_add(b as usize)) % 6
 }
 
+fn glyph_symbol(g: Glyph) -> &'static str {
+    match g {
+        Glyph::Token => "★",
+        Glyph::Marker => "◆",
+        Glyph::Lock => "▣",
+        Glyph::Key => "⚷",
+        Glyph::Crown => "♛",
+    }
+}
+
+/// Width of a label in "Latin characters": a Chinese character takes about two.
+fn text_width(s: &str) -> usize {
+    s.chars().map(|c| if (c as u32) >= 0x2e80 { 2 } else { 1 }).sum()
+}
+
 fn place(p: Point) -> String {
     format!("left:{:.0}px;top:{:.0}px", p.x, p.y)
 }
@@ -45,54 +69,67 @@ fn arrow_head(tip: Point, from: Point, size: f64) -> String {
     format!("{:.1},{:.1} {:.1},{:.1} {:.1},{:.1}", tip.x, tip.y, base.x + nx, base.y + ny, base.x - nx, base.y - ny)
 }
 
+/// An SVG arc around `c` covering `fraction` of a turn, clockwise from the top.
+fn arc(c: Point, radius: f64, fraction: f64) -> String {
+    let f = fraction.clamp(0.0, 0.9999);
+    let a = f * std::f64::consts::TAU;
+    let (x, y) = (c.x + radius * a.sin(), c.y - radius * a.cos());
+    format!("M {:.1} {:.1} A {radius:.1} {radius:.1} 0 {} 1 {x:.1} {y:.1}", c.x, c.y - radius, if f > 0.5 { 1 } else { 0 })
+}
+
 #[function_component(TopologyView)]
 pub fn topology_view() -> Html {
     let state = use_context::<AppHandle>().expect("app context");
+    let d = state.dict();
     let boxed = use_node_ref();
     let size = use_box_size(boxed.clone());
     let h = state.history.borrow();
     let sim = h.sim();
     let views = sim.node_views();
+    let setup = sim.setup();
+    let n = setup.n;
+    let graph = &setup.graph;
+    let placement = sim.placement();
+    let groups = sim.groups();
+    let up = sim.up().to_vec();
+    let absent = sim.absent().to_vec();
+    let role_word = |i: usize| if absent[i] { d.id("role", "absent") } else if up[i] { d.id("role", views[i].role) } else { d.id("role", "crashed") };
+    let badges: Vec<String> = views.iter().map(|v| d.render(&v.badge)).collect();
     // Bands for the caption above and the legend below the drawing, and room beside the
     // nodes for the longest label on screen.
-    let longest = views.iter().map(|v| v.role.chars().count().max(v.badge.chars().count() * 4 / 5)).max().unwrap_or(8);
+    let longest = (0..n).map(|i| text_width(&role_word(i)).max(text_width(&badges[i]) * 4 / 5)).max().unwrap_or(8);
     let area = size.inset(CAPTION_BAND, LEGEND_BAND).with_labels(longest);
     // When neighbours end up too close for two lines of label, the role is left to the
     // node's colour (the legend says which is which) and only the badge is written.
-    let spacing = |a: layout::Size| {
-        let p = layout::node_positions(a, &sim.setup().graph);
-        if p.len() < 2 { f64::MAX } else { p[0].distance(p[1]) - 2.0 * layout::node_radius(a, &sim.setup().graph) }
+    let spacing = |a: Size| {
+        let (p, r) = layout::place(a, graph, &placement, groups);
+        if p.len() < 2 { f64::MAX } else { p[0].distance(p[1]) - 2.0 * r }
     };
     let compact = spacing(area) < 110.0;
     let area = if compact {
-        let badge = views.iter().map(|v| v.badge.chars().count()).max().unwrap_or(6);
+        let badge = badges.iter().map(|b| text_width(b)).max().unwrap_or(6);
         size.inset(CAPTION_BAND, LEGEND_BAND).with_labels(badge * 3 / 4)
     } else {
         area
     };
-    let setup = sim.setup();
-    let n = setup.n;
-    let topology = &setup.topology;
-    let graph = &setup.graph;
-    let pos = layout::node_positions(area, graph);
-    let r = layout::node_radius(area, graph);
-    let up = sim.up().to_vec();
+    let (pos, r) = layout::place(area, graph, &placement, groups);
     let net = sim.network();
     let t = state.display_time.max(sim.now());
     let trace = sim.trace();
     let breached: Vec<usize> = sim.invariants().into_iter().flat_map(|i| i.nodes).collect();
-    let font = (r * 0.75).clamp(14.0, 34.0);
+    let font = (r * 0.75).clamp(if n > 64 { 0.0 } else { 14.0 }, 34.0);
+    let labels = layout::labels_fit(n);
 
     let select = |sel: Selection| {
-        let d = state.dispatcher();
+        let dispatch = state.dispatcher();
         Callback::from(move |e: MouseEvent| {
             e.stop_propagation();
-            d.dispatch(Action::Select(sel));
+            dispatch.dispatch(Action::Select(sel));
         })
     };
 
     // Links: wide invisible strokes make them easy to click.
-    let edges = graph.edges().iter().map(|&(a, b)| {
+    let edges = graph.edges().iter().take(MAX_DRAWN_EDGES).map(|&(a, b)| {
         let rule = net.links.get(&link_key(a, b));
         let cut = !net.connected(a, b) || rule.is_some_and(|l| l.cut);
         let slow = rule.is_some_and(|l| l.delay.is_some());
@@ -115,6 +152,19 @@ pub fn topology_view() -> Html {
         }
     });
 
+    // A countdown ring for each armed timeout the protocol wants seen.
+    let countdowns = sim.timers().into_iter().filter(|tm| tm.countdown && tm.node < n && up[tm.node]).map(|tm| {
+        let left = tm.due.saturating_sub(t) as f64 / tm.due.saturating_sub(tm.set_at).max(1) as f64;
+        let c = pos[tm.node];
+        html! {
+            <g class="countdown" data-countdown={tm.node.to_string()}>
+                <title>{d.render(&phrase!("ui.timer_at", Text::Id("timer", tm.timer), tm.due))}</title>
+                <circle class="countdown-track" cx={c.x.to_string()} cy={c.y.to_string()} r={(r + 5.0).to_string()} />
+                <path class="countdown-arc" d={arc(c, r + 5.0, left)} />
+            </g>
+        }
+    });
+
     let nodes = views.iter().enumerate().map(|(i, v)| {
         let p = pos[i];
         let (label, anchor) = layout::label_spot(area, graph, p, r);
@@ -122,29 +172,45 @@ pub fn topology_view() -> Html {
         let selected = state.selected == Selection::Node(i);
         let down = !up[i];
         let alert = breached.contains(&i);
+        let role = role_word(i);
+        let badge = if down { role.clone() } else { badges[i].clone() };
+        let glyphs: Vec<Glyph> = v.glyphs.iter().copied().filter(|g| *g != Glyph::Token && !down).collect();
+        let row = v.rows.first().filter(|_| labels && !compact && !down);
         html! {
-            <g class={classes!("node", tone_class(v.tone), down.then_some("down"), selected.then_some("selected"), alert.then_some("breach"))}
+            <g class={classes!("node", tone_class(v.tone), down.then_some("down"), absent[i].then_some("absent"), selected.then_some("selected"), alert.then_some("breach"))}
                onclick={select(Selection::Node(i))} data-node={i.to_string()} data-role={v.role}>
                 if alert { <circle class="breach-ring" cx={p.x.to_string()} cy={p.y.to_string()} r={(r + 9.0).to_string()} /> }
                 <circle class="node-body" cx={p.x.to_string()} cy={p.y.to_string()} r={r.to_string()} />
-                <text class="node-id" x={p.x.to_string()} y={(p.y + font * 0.36).to_string()} style={format!("font-size:{font:.0}px")}>{i}</text>
-                if down {
+                if font > 0.0 { <text class="node-id" x={p.x.to_string()} y={(p.y + font * 0.36).to_string()} style={format!("font-size:{font:.0}px")}>{i}</text> }
+                if down && !absent[i] {
                     <text class="down-mark" x={p.x.to_string()} y={(p.y + r * 0.45).to_string()} style={format!("font-size:{:.0}px", r * 1.5)}>{"✕"}</text>
                 }
-                if layout::labels_fit(n) && compact {
-                    <text class="node-badge compact" x={label.x.to_string()} y={(label.y - 4.0).to_string()} style={anchor}>{ if down { "crashed".to_string() } else { v.badge.clone() } }</text>
-                } else if layout::labels_fit(n) {
-                <text class="node-role" x={label.x.to_string()} y={label.y.to_string()} style={anchor.clone()}>{ if down { "crashed" } else { v.role } }</text>
-                <text class="node-badge" x={label.x.to_string()} y={(label.y + 21.0).to_string()} style={anchor}>{v.badge.clone()}</text>
+                { for glyphs.iter().enumerate().map(|(k, g)| html! {
+                    <text class="glyph" data-glyph={g.id()} x={(p.x + r * 0.8 + k as f64 * 18.0).to_string()} y={(p.y - r * 0.7).to_string()}>{glyph_symbol(*g)}</text>
+                }) }
+                if labels && compact {
+                    <text class="node-badge compact" x={label.x.to_string()} y={(label.y - 4.0).to_string()} style={anchor}>{badge}</text>
+                } else if labels {
+                    <text class="node-role" x={label.x.to_string()} y={label.y.to_string()} style={anchor.clone()}>{role}</text>
+                    <text class="node-badge" x={label.x.to_string()} y={(label.y + 21.0).to_string()} style={anchor}>{badge}</text>
+                }
+                if let Some(row) = row {
+                    { cells(row, Point::new(p.x - r, p.y + r + 8.0)) }
                 }
             </g>
         }
     });
 
-    let tokens = views.iter().enumerate().filter(|(i, v)| v.holds_token && up[*i]).map(|(i, _)| {
+    let tokens = views.iter().enumerate().filter(|(i, v)| v.holds(Glyph::Token) && up[*i]).map(|(i, _)| {
         let spot = layout::token_spot(area, pos[i], r);
         html! { <g class="token resting" data-token-at={i.to_string()}><circle cx={spot.x.to_string()} cy={spot.y.to_string()} r="15" /><text x={spot.x.to_string()} y={(spot.y + 6.0).to_string()}>{"★"}</text></g> }
     });
+
+    let selected_node = match state.selected {
+        Selection::Node(i) => Some(i),
+        _ => None,
+    };
+    let overlays = sim.overlays(selected_node).into_iter().map(|o| overlay(&d, &o, &pos, r));
 
     let flights = sim.flights();
     let arrows = flights.iter().filter(|f| f.from != f.to).map(|f| {
@@ -154,7 +220,8 @@ pub fn topology_view() -> Html {
         let selected = state.selected == Selection::Message(f.id);
         let doomed = f.lost.is_some();
         let label_at = layout::message_label_spot(area, graph, start, end);
-        let text = if f.text.is_empty() { f.kind.to_string() } else { format!("{} {}", f.kind, f.text) };
+        let kind = d.id("msg", f.kind);
+        let label = if f.text.is_empty() { kind } else { format!("{kind} {}", f.text) };
         html! {
             <g class={classes!("message", format!("kind-{}", kind_slot(f.kind)), f.token.then_some("token-msg"), selected.then_some("selected"), doomed.then_some("doomed"))}
                onclick={select(Selection::Message(f.id))} data-msg={f.id.to_string()} data-kind={f.kind} data-from={f.from.to_string()} data-to={f.to.to_string()}>
@@ -166,126 +233,206 @@ pub fn topology_view() -> Html {
                     <polygon class="msg-head" points={arrow_head(head, Point::new(head.x - (end.x - start.x), head.y - (end.y - start.y)), (start.distance(end) * 0.3).clamp(12.0, 26.0))} />
                 }
                 // The token needs no caption: the coin says what it is.
-                if !f.token {
-                    <text class="msg-label" x={label_at.x.to_string()} y={label_at.y.to_string()} style={format!("font-size:{:.0}px", (pos[f.from].distance(pos[f.to]) * 0.11).clamp(15.0, 20.0))}>{text}</text>
+                if !f.token && labels {
+                    <text class="msg-label" x={label_at.x.to_string()} y={label_at.y.to_string()} style={format!("font-size:{:.0}px", (pos[f.from].distance(pos[f.to]) * 0.11).clamp(15.0, 20.0))}>{label}</text>
                 }
             </g>
         }
     });
 
     // Messages that died a moment ago: a red cross where they died.
-    let deaths = trace.events.iter().rev().take_while(|e| e.time + DEATH_SHOWN_FOR >= t).filter_map(|e| match &e.kind {
+    let deaths = trace.events().iter().rev().take_while(|e| e.time + DEATH_SHOWN_FOR >= t).filter_map(|e| match &e.kind {
         EventKind::Lost { msg, reason, progress } if e.time <= t => {
-            let m = &trace.messages[*msg];
+            let m = trace.message(*msg);
             let (start, end) = layout::arrow_ends(pos[m.from], pos[m.to], r);
             let at = start.lerp(end, *progress as f64 / 1000.0);
             let fade = 1.0 - (t - e.time) as f64 / DEATH_SHOWN_FOR as f64;
-            let why = match reason {
-                LossReason::Random => "lost",
-                LossReason::User => "dropped",
-                LossReason::Cut => "cut off",
-            };
             Some(html! {
                 <g class="death" style={format!("opacity:{fade:.2}")} data-died={msg.to_string()}>
                     <line class="death-trail" x1={start.x.to_string()} y1={start.y.to_string()} x2={at.x.to_string()} y2={at.y.to_string()} />
                     <text class="death-mark" x={at.x.to_string()} y={(at.y + 10.0).to_string()}>{"✕"}</text>
-                    <text class="msg-label death-label" x={at.x.to_string()} y={(at.y - 18.0).to_string()}>{format!("{} {why}", m.kind)}</text>
+                    <text class="msg-label death-label" x={at.x.to_string()} y={(at.y - 18.0).to_string()}>{format!("{} {}", d.id("msg", m.kind), d.render(&text::loss_short(*reason)))}</text>
                 </g>
             })
         }
         _ => None,
     });
 
-    let popup = popup(&state, &pos, r, size);
+    let popup = popup(&state, &d, &pos, r, size);
 
     // What just happened, in words: the handler events of the step at the cursor.
     let step = h.step();
-    let caption: Vec<String> = trace
-        .events
+    let mut caption: Vec<String> = trace
+        .events()
         .iter()
         .rev()
         .take_while(|e| e.step == step)
+        .take(32)
         .filter(|e| !matches!(e.kind, EventKind::Send { .. }))
-        .map(|e| super::text::describe(trace, e))
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
+        .map(|e| d.render(&text::describe(trace, e)))
         .collect();
-    let caption = if step == 0 && caption.len() > 2 { vec![format!("{n} nodes start")] } else { caption };
+    caption.reverse();
+    let caption = if step == 0 && caption.len() > 2 { vec![d.render(&phrase!("ui.nodes_start", n))] } else { caption };
     // Which colour means what, for the roles on screen now.
-    let mut legend: Vec<(&'static str, Tone)> = Vec::new();
+    let mut legend: Vec<(String, Tone, bool)> = Vec::new();
     for (i, v) in views.iter().enumerate() {
-        let entry = if up[i] { (v.role, v.tone) } else { ("crashed", Tone::Idle) };
+        let entry = if up[i] { (role_word(i), v.tone, false) } else { (role_word(i), Tone::Idle, true) };
         if !legend.contains(&entry) {
             legend.push(entry);
         }
     }
     let clear = {
-        let d = state.dispatcher();
-        Callback::from(move |_| d.dispatch(Action::Select(Selection::None)))
+        let dispatch = state.dispatcher();
+        Callback::from(move |_| dispatch.dispatch(Action::Select(Selection::None)))
     };
     let arrows: Html = arrows.collect();
     let deaths: Html = deaths.collect();
     html! {
         <div class="topology-box" ref={boxed}>
             <svg id="topology" viewBox={format!("0 0 {} {}", size.w, size.h)} width={size.w.to_string()} height={size.h.to_string()} onclick={clear} role="img"
-                 aria-label={format!("{} nodes on a {}", n, topology.name())} data-nodes={n.to_string()} data-in-flight={flights.len().to_string()}>
+                 aria-label={d.render(&phrase!("ui.topology_label", n, Text::Id("topo", setup.topology.kind().name())))} data-nodes={n.to_string()} data-in-flight={flights.len().to_string()}>
+                <g class="overlays">{ for overlays }</g>
                 <g class="edges">{ for edges }</g>
+                <g class="countdowns">{ for countdowns }</g>
                 <g class="nodes">{ for nodes }</g>
                 <g class="tokens">{ for tokens }</g>
                 <g class="messages">{arrows}{deaths}</g>
             </svg>
             <div class="caption" data-testid="caption">{ for caption.iter().rev().take(2).rev().map(|c| html! { <div title={c.clone()}>{c}</div> }) }</div>
             <div class="legend-box">
-                { for legend.iter().map(|(role, tone)| html! {
-                    <span class={classes!("legend-item", tone_class(*tone), (*role == "crashed").then_some("down"))}><i />{*role}</span>
+                { for legend.iter().map(|(role, tone, down)| html! {
+                    <span class={classes!("legend-item", tone_class(*tone), down.then_some("down"))}><i />{role.clone()}</span>
                 }) }
-                if views.iter().zip(&up).any(|(v, u)| v.holds_token && *u) || flights.iter().any(|f| f.token) {
-                    <span class="legend-item token-key"><i />{"token"}</span>
+                if views.iter().zip(&up).any(|(v, u)| v.holds(Glyph::Token) && *u) || flights.iter().any(|f| f.token) {
+                    <span class="legend-item token-key"><i />{d.id("msg", "token")}</span>
                 }
             </div>
+            <Charts />
             { popup }
         </div>
     }
 }
 
+/// A row of small cells under a node (a log, a queue), the marked ones filled.
+fn cells(row: &crate::sim::view::CellRow, at: Point) -> Html {
+    let w = 22.0;
+    let shown = row.cells.len().min(CELLS_SHOWN);
+    let more = row.cells.len() > shown;
+    html! {
+        <g class="cells" data-row={row.label}>
+            { for row.cells.iter().take(shown).enumerate().map(|(k, c)| {
+                let x = at.x + k as f64 * (w + 2.0);
+                let marked = row.marked_upto.is_some_and(|m| k < m);
+                html! {
+                    <g class={classes!("cell", format!("shade-{}", c.shade % 6), marked.then_some("marked"))}>
+                        <rect x={x.to_string()} y={at.y.to_string()} width={w.to_string()} height="20" rx="3" />
+                        <text x={(x + w / 2.0).to_string()} y={(at.y + 15.0).to_string()}>{c.text.clone()}</text>
+                    </g>
+                }
+            }) }
+            if more { <text class="cells-more" x={(at.x + shown as f64 * (w + 2.0) + 4.0).to_string()} y={(at.y + 15.0).to_string()}>{"…"}</text> }
+        </g>
+    }
+}
+
+fn overlay(d: &Dictionary, o: &Overlay, pos: &[Point], r: f64) -> Html {
+    match o {
+        Overlay::Set { label, nodes } => {
+            let members: Vec<Point> = nodes.iter().filter_map(|&i| pos.get(i).copied()).collect();
+            let top = members.iter().map(|p| p.y).fold(f64::MAX, f64::min);
+            let left = members.iter().map(|p| p.x).fold(f64::MAX, f64::min);
+            html! {
+                <g class="overlay overlay-set" data-overlay="set">
+                    { for members.iter().map(|p| html! { <circle cx={p.x.to_string()} cy={p.y.to_string()} r={(r + 14.0).to_string()} /> }) }
+                    if !members.is_empty() { <text x={left.to_string()} y={(top - r - 20.0).to_string()}>{d.render(label)}</text> }
+                </g>
+            }
+        }
+        Overlay::Arrows { label, edges, alarm } => html! {
+            <g class={classes!("overlay", "overlay-arrows", alarm.then_some("alarm"))} data-overlay="arrows">
+                <title>{d.render(label)}</title>
+                { for edges.iter().filter(|(a, b)| *a < pos.len() && *b < pos.len() && a != b).map(|&(a, b)| {
+                    let (start, end) = layout::arrow_ends(pos[a], pos[b], r + 6.0);
+                    html! {
+                        <g>
+                            <line x1={start.x.to_string()} y1={start.y.to_string()} x2={end.x.to_string()} y2={end.y.to_string()} />
+                            <polygon points={arrow_head(end, start, 16.0)} />
+                        </g>
+                    }
+                }) }
+            </g>
+        },
+    }
+}
+
+/// Charts the protocol computes from the run, in a strip beside the picture.
+#[function_component(Charts)]
+fn charts() -> Html {
+    let state = use_context::<AppHandle>().expect("app context");
+    let d = state.dict();
+    let charts = state.history.borrow().sim().charts();
+    if charts.is_empty() {
+        return html! {};
+    }
+    html! {
+        <div class="charts" data-testid="charts">
+            { for charts.iter().map(|c| super::chart::chart(&d, c)) }
+        </div>
+    }
+}
+
 /// The menu beside the selected thing: what can be done to it now.
-fn popup(state: &AppHandle, pos: &[Point], r: f64, size: Size) -> Html {
+fn popup(state: &AppHandle, d: &Dictionary, pos: &[Point], r: f64, size: Size) -> Html {
     let h = state.history.borrow();
     let sim = h.sim();
     let act = |a: Act| {
-        let d = state.dispatcher();
+        let dispatch = state.dispatcher();
         Callback::from(move |e: MouseEvent| {
             e.stop_propagation();
-            d.dispatch(Action::Act(a.clone()));
+            dispatch.dispatch(Action::Act(a.clone()));
         })
     };
     let close = {
-        let d = state.dispatcher();
+        let dispatch = state.dispatcher();
         Callback::from(move |e: MouseEvent| {
             e.stop_propagation();
-            d.dispatch(Action::Select(Selection::None));
+            dispatch.dispatch(Action::Select(Selection::None));
         })
     };
     let (at, title, buttons): (Point, String, Html) = match state.selected {
         Selection::Node(i) if i < pos.len() => {
             let up = sim.up()[i];
+            let absent = sim.absent()[i];
             let view = &sim.node_views()[i];
             let inputs = sim.inputs_for(i);
+            let n = pos.len();
             let at = pos[i];
             let buttons = html! {
                 <>
-                    { for inputs.iter().filter(|_| up).map(|spec| html! {
-                        <button onclick={act(Act::Input(i, spec.id.to_string()))} data-input={spec.id}>{spec.label}</button>
+                    { for inputs.iter().filter(|_| up).map(|spec| match spec.arg {
+                        None => html! { <button onclick={act(Act::Input(i, spec.id.to_string(), None))} data-input={spec.id}>{d.id("input", spec.id)}</button> },
+                        // One button per receiver: a message drawn from this node to that one.
+                        Some(ArgKind::Node) => html! {
+                            <div class="popup-row" data-input={spec.id}>
+                                <span>{d.id("input", spec.id)}</span>
+                                { for (0..n).filter(|&j| j != i).map(|j| html! {
+                                    <button class="small" onclick={act(Act::Input(i, spec.id.to_string(), Some(j.to_string())))} data-arg={j.to_string()}>{format!("n{j}")}</button>
+                                }) }
+                            </div>
+                        },
+                        Some(_) => html! { <ArgInput node={i} input={spec.id} label={d.id("input", spec.id)} go={d.word("ui.go")} /> },
                     }) }
                     if up {
-                        <button class="danger" onclick={act(Act::Crash(i))} data-act="crash">{"Crash"}</button>
+                        <button class="danger" onclick={act(Act::Crash(i))} data-act="crash">{d.word("ui.crash")}</button>
+                    } else if absent {
+                        <button onclick={act(Act::Recover(i))} data-act="recover">{d.word("ui.join")}</button>
                     } else {
-                        <button onclick={act(Act::Recover(i))} data-act="recover">{"Recover"}</button>
+                        <button onclick={act(Act::Recover(i))} data-act="recover">{d.word("ui.recover")}</button>
                     }
                 </>
             };
-            (at, format!("node {i} · {}", if up { view.role } else { "crashed" }), buttons)
+            let role = if absent { d.id("role", "absent") } else if up { d.id("role", view.role) } else { d.id("role", "crashed") };
+            (at, format!("{} · {role}", d.render(&phrase!("ui.node_title", i))), buttons)
         }
         Selection::Message(id) => {
             let Some(f) = sim.flights().into_iter().find(|f| f.id == id) else { return html! {} };
@@ -293,18 +440,18 @@ fn popup(state: &AppHandle, pos: &[Point], r: f64, size: Size) -> Html {
             let (start, end) = layout::arrow_ends(pos[f.from], pos[f.to], r);
             let at = start.lerp(end, layout::progress(f.sent_at, f.arrive, t));
             let buttons = if f.lost.is_some() {
-                html! { <span class="hint">{"already doomed: the network will lose it"}</span> }
+                html! { <span class="hint">{d.word("ui.doomed")}</span> }
             } else {
                 html! {
                     <>
-                        <button class="danger" onclick={act(Act::Drop(id))} data-act="drop">{"Drop"}</button>
-                        <button onclick={act(Act::Delay(id, 100))} data-act="delay">{"Delay +100"}</button>
-                        <button onclick={act(Act::Duplicate(id))} data-act="duplicate">{"Duplicate"}</button>
+                        <button class="danger" onclick={act(Act::Drop(id))} data-act="drop">{d.word("ui.drop_msg")}</button>
+                        <button onclick={act(Act::Delay(id, 100))} data-act="delay">{d.word("ui.delay_msg")}</button>
+                        <button onclick={act(Act::Duplicate(id))} data-act="duplicate">{d.word("ui.duplicate_msg")}</button>
                     </>
                 }
             };
             let text = if f.text.is_empty() { String::new() } else { format!(" ({})", f.text) };
-            (at, format!("{}{text}: {} → {}", f.kind, f.from, f.to), buttons)
+            (at, format!("{}{text}: {} → {}", d.id("msg", f.kind), f.from, f.to), buttons)
         }
         Selection::Link(a, b) if a < pos.len() && b < pos.len() => {
             let rule = sim.network().links.get(&link_key(a, b)).cloned().unwrap_or_default();
@@ -317,21 +464,21 @@ fn popup(state: &AppHandle, pos: &[Point], r: f64, size: Size) -> Html {
             let special = rule.cut || rule.delay.is_some() || rule.drop.is_some();
             let buttons = html! {
                 <>
-                    if special { <button onclick={act(Act::Restore(a, b))} data-act="restore">{"Restore link"}</button> }
+                    if special { <button onclick={act(Act::Restore(a, b))} data-act="restore">{d.word("ui.restore_link")}</button> }
                     if !rule.cut {
-                        <button class="danger" onclick={act(Act::Cut(a, b))} data-act="cut">{"Cut"}</button>
-                        <button onclick={act(slow)} data-act="slow">{"Slow ×5"}</button>
-                        <button onclick={act(lossy)} data-act="lossy">{"Lose 50%"}</button>
+                        <button class="danger" onclick={act(Act::Cut(a, b))} data-act="cut">{d.word("ui.cut")}</button>
+                        <button onclick={act(slow)} data-act="slow">{d.word("ui.slow")}</button>
+                        <button onclick={act(lossy)} data-act="lossy">{d.word("ui.lossy")}</button>
                     }
                 </>
             };
             let state_text = match (rule.cut, rule.delay, rule.drop) {
-                (true, _, _) => " (cut)".to_string(),
-                (_, Some((lo, hi)), drop) => format!(" (delay {lo}-{hi}{})", drop.map_or(String::new(), |d| format!(", drop {}%", crate::sim::network::format_percent(d)))),
-                (_, None, Some(d)) => format!(" (drop {}%)", crate::sim::network::format_percent(d)),
+                (true, _, _) => d.word("ui.link_cut"),
+                (_, Some((lo, hi)), drop) => d.render(&phrase!("ui.link_delay", format!("{lo}-{hi}"), drop.map_or(String::from("-"), crate::sim::network::format_percent))),
+                (_, None, Some(p)) => d.render(&phrase!("ui.link_drop", crate::sim::network::format_percent(p))),
                 _ => String::new(),
             };
-            (at, format!("link {a} – {b}{state_text}"), buttons)
+            (at, format!("{}{state_text}", d.render(&phrase!("ui.link_title", a, b))), buttons)
         }
         _ => return html! {},
     };
@@ -342,8 +489,40 @@ fn popup(state: &AppHandle, pos: &[Point], r: f64, size: Size) -> Html {
     let at = Point::new(x.clamp(0.0, size.w), at.y.clamp(60.0, (size.h - 60.0).max(60.0)));
     html! {
         <div class={classes!("popup", left.then_some("left"))} style={place(at)} onclick={Callback::from(|e: MouseEvent| e.stop_propagation())} data-testid="popup">
-            <div class="popup-title">{title}<button class="close" onclick={close} aria-label="Close">{"×"}</button></div>
+            <div class="popup-title">{title}<button class="close" onclick={close} aria-label={d.word("ui.close")}>{"×"}</button></div>
             <div class="popup-buttons">{buttons}</div>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ArgInputProps {
+    node: usize,
+    input: &'static str,
+    label: String,
+    go: String,
+}
+
+/// An input that takes a value (a command, a key): a small field and a button.
+#[function_component(ArgInput)]
+fn arg_input(props: &ArgInputProps) -> Html {
+    let state = use_context::<AppHandle>().expect("app context");
+    let field = use_node_ref();
+    let onclick = {
+        let dispatch = state.dispatcher();
+        let field = field.clone();
+        let (node, input) = (props.node, props.input);
+        Callback::from(move |e: MouseEvent| {
+            e.stop_propagation();
+            let value = field.cast::<web_sys::HtmlInputElement>().map(|i| i.value()).unwrap_or_default();
+            dispatch.dispatch(Action::Act(Act::Input(node, input.to_string(), Some(value.trim().to_string()))));
+        })
+    };
+    html! {
+        <div class="popup-row" data-input={props.input}>
+            <span>{props.label.clone()}</span>
+            <input ref={field} size="6" data-arg="value" />
+            <button class="small" {onclick}>{props.go.clone()}</button>
         </div>
     }
 }
