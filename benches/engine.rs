@@ -33,7 +33,7 @@ fn main() {
                 while steps < STEPS && h.forward() {
                     steps += 1;
                 }
-                events += h.sim().trace().events.len() as u64;
+                events += h.sim().trace().events().len() as u64;
                 scenario.seed += 1;
                 last = Some(h);
             }

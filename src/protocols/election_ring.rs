@@ -61,7 +61,7 @@ use crate::sim::rng::SimRng;
 use crate::sim::topology::TopologyKind;
 use crate::sim::trace::{Event, EventKind, Trace};
 use crate::sim::view::{Glyph, NodeView, Tone};
-use crate::sim::{EventId, NetworkConfig, NodeId, ParamSpec};
+use crate::sim::{EventId, NetworkConfig, NodeId, ParamSpec, ParamValue};
 use crate::words::{w, Text, Words};
 
 /// How identifiers are laid out on the ring, relative to the starter.
@@ -88,7 +88,8 @@ pub struct ChangRoberts {
     n: usize,
     /// Each node's successor on the ring (from the run's graph).
     next: Vec<NodeId>,
-    /// Identifier of each node, by index; a permutation of 1..=N.
+    /// Identifier of each node, by index: a permutation of 1..=N, or the distinct
+    /// positive ids typed in (`order`).
     ids: Vec<u32>,
     layout: Layout,
     initiators: Initiators,
@@ -298,6 +299,7 @@ impl Protocol for ChangRoberts {
                 ParamSpec::choice("initiators", INITIATORS, "one"),
                 ParamSpec::node("starter", 0),
                 ParamSpec::int("shuffle", 0, 1_000_000, 1),
+                ParamSpec::id_list("order"),
             ],
             inputs: &[START],
             workload: None,
@@ -328,7 +330,13 @@ impl Protocol for ChangRoberts {
             "none" => Initiators::Clicks,
             _ => Initiators::One,
         };
-        let ids = layout_ids(n, layout, starter, setup.params.int("shuffle") as u64);
+        // Ids typed in replace the layout; the costs are then those of a random order.
+        let (ids, layout) = match setup.params.id_list("order") {
+            [] => (layout_ids(n, layout, starter, setup.params.int("shuffle") as u64), layout),
+            order if order.len() == n && order.iter().all(|&id| id > 0 && order.iter().filter(|&&x| x == id).count() == 1) => (order.to_vec(), Layout::Random),
+            order if order.len() == n => return Err(format!("order {} repeats an id or uses 0; give {n} distinct positive ids", ParamValue::IdList(order.to_vec()))),
+            order => return Err(format!("order gives {} ids for {n} nodes; give one id per node, or none", order.len())),
+        };
         let next = (0..n).map(|i| setup.graph.ring_next(i)).collect::<Option<Vec<_>>>();
         let next = next.ok_or_else(|| format!("Chang-Roberts needs topology ring, not {}", setup.topology))?;
         Ok(ChangRoberts { n, next, ids, layout, initiators, starter })
@@ -573,6 +581,7 @@ const WORDS: Words = &[
     w("param.ids", "Identifier layout: worst (largest id just before the starter, decreasing along the ring), best (largest id at the starter, increasing after it), random (a permutation drawn from shuffle)", "标识符布局：worst（最大标识符恰在发起者之前，沿环递减），best（最大标识符在发起者处，其后递增），random（由 shuffle 生成的随机排列）"),
     w("param.initiators", "Who starts an election at time 0: the starter, every node at once, or none (click a node)", "时刻 0 由谁发起选举：发起者、所有节点同时，或无人（点击节点发起）"),
     w("param.starter", "The node that starts when initiators=one; the worst and best layouts are placed around it", "initiators=one 时发起选举的节点；worst 与 best 布局都围绕它摆放"),
+    w("param.order", "Ids typed in, one per node in node order (e.g. 3.1.4.2); empty: use the ids layout", "手动输入的标识符，按节点顺序每个节点一个（如 3.1.4.2）；留空则使用 ids 布局"),
     w("param.shuffle", "Seed of the random id permutation (ids=random)", "随机标识符排列的种子（ids=random）"),
     w("input.start", "Start an election here", "在此发起选举"),
     w("scenario.worst", "Worst case: 3N-1 messages", "最坏情况：3N-1 条消息"),
@@ -965,5 +974,46 @@ mod tests {
         e.apply(&Act::Input(4, "start".into(), None)).unwrap();
         run_out(&mut e);
         assert!(e.broken().contains(&"agreement"));
+    }
+
+    fn with_order(n: usize, order: &str, initiators: &str) -> Result<Engine<ChangRoberts>, String> {
+        let mut p = params("worst", initiators, 0, 1);
+        let spec = ChangRoberts::info().params.into_iter().find(|s| s.name == "order").unwrap();
+        p.0.insert("order", spec.parse(order)?);
+        let setup = Setup::new(n, Topology::Ring, p, 1).unwrap();
+        Ok(Engine::new(ChangRoberts::build(&setup)?, setup, NetworkConfig::default(), 1))
+    }
+
+    #[test]
+    fn typed_in_ids_go_on_nodes_in_order_and_the_largest_wins() {
+        let mut e = with_order(4, "3.1.4.2", "all").unwrap();
+        assert_eq!(e.proto.ids, vec![3, 1, 4, 2]);
+        assert_eq!(e.world.states.iter().map(|s| s.id).collect::<Vec<_>>(), vec![3, 1, 4, 2]);
+        run_out(&mut e);
+        assert!(everyone_names(&e, 4) && e.world.states[2].is_leader());
+        assert!(e.trace.violations().is_empty(), "{:?}", e.trace.violations());
+        // Ids need not be 1..N.
+        let mut e = with_order(5, "10.30.20.5.7", "one").unwrap();
+        run_out(&mut e);
+        assert!(everyone_names(&e, 30) && e.world.states[1].is_leader());
+        assert_eq!(e.proto.view(0, &e.world.states[0]).badge.en(WORDS), "id 10 · leader 30");
+        // Empty keeps the layout; a list of the wrong length is refused.
+        assert_eq!(with_order(4, "", "one").unwrap().proto.ids, layout_ids(4, Layout::Worst, 0, 1));
+        assert!(with_order(4, "3.1.4", "one").err().unwrap().contains("3 ids for 4 nodes"));
+    }
+
+    #[test]
+    fn typed_in_ids_travel_in_the_url() {
+        let registry = crate::protocols::REGISTRY;
+        let text = "v=1&proto=election-ring&n=4&seed=2&p.order=3.1.4.2&p.initiators=all";
+        let s = Scenario::parse_strict(text, registry).unwrap();
+        assert!(s.to_fragment().contains("p.order=3.1.4.2"), "{}", s.to_fragment());
+        assert_eq!(Scenario::parse_strict(&s.to_fragment(), registry).unwrap(), s);
+        let mut h = History::new(s.start(registry).unwrap(), s.acts.clone());
+        while h.forward() {}
+        let badges: Vec<String> = h.sim().node_views().iter().map(|v| v.badge.en(WORDS)).collect();
+        assert_eq!(badges, vec!["id 3 · leader 4", "id 1 · leader 4", "id 4 · leader", "id 2 · leader 4"]);
+        let errors = Scenario::parse("v=1&proto=election-ring&n=5&p.order=3.1.4.2", registry).1;
+        assert!(errors.iter().any(|e| e.key == "p.order" && e.message.contains("5 distinct")), "{errors:?}");
     }
 }

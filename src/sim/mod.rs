@@ -7,6 +7,8 @@ pub mod monitor;
 pub mod view;
 #[cfg(test)]
 pub mod testkit;
+#[cfg(test)]
+mod core_tests;
 pub mod engine;
 pub mod fingerprint;
 pub mod history;
