@@ -250,7 +250,9 @@ pub fn timeline() -> Html {
         let node = e.node.expect("filtered");
         let (x, y) = (x_of(e.id, e.time), frame.y(node as f64));
         let selected = state.selected == Selection::Event(e.id);
-        let marks: Vec<&'static str> = trace.marks_of(e.id).map(|m| m.tag).collect();
+        // Milestones with words of their own are shown; the rest are bookkeeping for
+        // monitors and metrics (a clock reading, "served").
+        let marks: Vec<&'static str> = trace.marks_of(e.id).filter_map(|m| d.try_word(&format!("mark.{}", m.tag))).collect();
         let marked = !marks.is_empty();
         let onclick = {
             let d = state.dispatcher();
@@ -285,7 +287,7 @@ pub fn timeline() -> Html {
                     }
                 }
                 if marked && !dense {
-                    <text class="mark-label" x={x.to_string()} y={(y - 24.0).to_string()}>{marks.join(" ").replace('_', " ")}</text>
+                    <text class="mark-label" x={x.to_string()} y={(y - 24.0).to_string()}>{marks.join(" · ")}</text>
                 }
             </g>
         }
