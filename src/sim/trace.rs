@@ -8,7 +8,9 @@
 //! diagram shows faded ahead of the cursor, is [`Trace::known_events`].
 //!
 //! Records are kept small so a million events fit in memory: notes and marks live in side
-//! tables (most events have none), vector clocks in one flat arena (n entries per event).
+//! tables (most events have none) keyed by 32-bit event ids, each distinct note text is
+//! stored once while it recurs (most notes are the same few phrases), and vector clocks
+//! live in one flat arena (n entries per event).
 
 use serde::Serialize;
 
@@ -154,10 +156,19 @@ pub struct Trace {
     events: Column<Event>,
     messages: Column<MessageRecord>,
     violations: Column<Violation>,
-    /// (event, note), in event order.
-    notes: Column<(EventId, Text)>,
-    /// (event, mark), in event order.
-    marks: Column<(EventId, Mark)>,
+    /// (event, index into `note_texts`), in event order.
+    notes: Column<(u32, u32)>,
+    /// The texts of the notes; a text that recurs among the last few stored is not
+    /// stored again (a token ring's million notes are four phrases).
+    note_texts: Vec<Text>,
+    /// Indices in `note_texts` of the most recently stored distinct texts, and where the
+    /// next one goes (a ring of [`RECENT_NOTES`]).
+    recent_notes: Vec<u32>,
+    recent_at: usize,
+    /// The events of the marks and the marks, in event order (two columns of one length,
+    /// so a mark costs 28 bytes rather than 32).
+    mark_events: Column<u32>,
+    marks: Column<Mark>,
     /// Crashes, recoveries and joins (event ids), for drawing down stretches without
     /// walking the whole log.
     lifecycle: Column<EventId>,
@@ -167,6 +178,14 @@ pub struct Trace {
     /// The longest time any message spent in flight so far (for finding the messages
     /// that cross a window of time without scanning them all).
     pub longest_transit: Time,
+}
+
+/// How many distinct recent note texts a new note is compared with before it is stored.
+const RECENT_NOTES: usize = 8;
+
+/// An event id in a side table (a log of 4 billion events would not fit in memory).
+fn id32(id: EventId) -> u32 {
+    u32::try_from(id).expect("event ids fit in 32 bits")
 }
 
 /// Lengths of the log at some point, to move the cursor back to.
@@ -205,6 +224,7 @@ impl Trace {
         self.violations.len = mark.violations;
         self.notes.len = mark.notes;
         self.marks.len = mark.marks;
+        self.mark_events.len = mark.marks;
         self.lifecycle.len = mark.lifecycle;
     }
 
@@ -214,7 +234,13 @@ impl Trace {
         self.messages.cut();
         self.violations.cut();
         self.notes.cut();
+        // Forget the texts only the cut notes used (indices are handed out in order).
+        let used = self.notes.items.iter().map(|&(_, i)| i as usize + 1).max().unwrap_or(0);
+        self.note_texts.truncate(used);
+        self.recent_notes.retain(|&i| (i as usize) < used);
+        self.recent_at = 0;
         self.marks.cut();
+        self.mark_events.cut();
         self.lifecycle.cut();
         self.vectors.truncate(self.events.len * self.width);
         for m in &mut self.messages.items {
@@ -274,13 +300,20 @@ impl Trace {
 
     pub fn notes_of(&self, id: EventId) -> impl Iterator<Item = &Text> {
         let all = &self.notes.items;
-        let start = all.partition_point(|(e, _)| *e < id);
-        all[start..].iter().take_while(move |(e, _)| *e == id).map(|(_, t)| t)
+        let (start, id) = match u32::try_from(id) {
+            Ok(id) => (lower_bound(all, |&(e, _)| e, id, self.notes.len), id),
+            Err(_) => (all.len(), 0),
+        };
+        all[start..].iter().take_while(move |(e, _)| *e == id).map(|&(_, t)| &self.note_texts[t as usize])
     }
     pub fn marks_of(&self, id: EventId) -> impl Iterator<Item = &Mark> {
-        let all = &self.marks.items;
-        let start = all.partition_point(|(e, _)| *e < id);
-        all[start..].iter().take_while(move |(e, _)| *e == id).map(|(_, m)| m)
+        let events = &self.mark_events.items;
+        let (start, id) = match u32::try_from(id) {
+            Ok(id) => (lower_bound(events, |&e| e, id, self.mark_events.len), id),
+            Err(_) => (events.len(), 0),
+        };
+        let count = events[start..].iter().take_while(|e| **e == id).count();
+        self.marks.items[start..start + count].iter()
     }
     pub fn has_marks(&self, id: EventId) -> bool {
         self.marks_of(id).next().is_some()
@@ -288,7 +321,8 @@ impl Trace {
 
     /// Marks up to the cursor with `tag`, in order, with their events.
     pub fn marked<'a>(&'a self, tag: &'a str) -> impl Iterator<Item = (&'a Event, Mark)> + 'a {
-        self.marks.visible().iter().filter(move |(_, m)| m.tag == tag).map(|(e, m)| (&self.events.items[*e], *m))
+        let events = self.mark_events.visible().iter();
+        events.zip(self.marks.visible()).filter(move |(_, m)| m.tag == tag).map(|(&e, m)| (&self.events.items[e as usize], *m))
     }
 
     /// Crash, recover and join events up to `limit` events (the known run when limit is
@@ -343,11 +377,34 @@ impl Trace {
     }
 
     pub(crate) fn push_note(&mut self, event: EventId, note: Text) {
-        self.notes.push((event, note));
+        let event = id32(event);
+        // On replay the same note is already there: keep its text.
+        if let Some(&(e, i)) = self.notes.items.get(self.notes.len) {
+            if e == event && self.note_texts[i as usize] == note {
+                self.notes.push((e, i));
+                return;
+            }
+        }
+        let i = match self.recent_notes.iter().find(|&&i| self.note_texts[i as usize] == note) {
+            Some(&i) => i,
+            None => {
+                let i = u32::try_from(self.note_texts.len()).expect("note texts fit in 32 bits");
+                self.note_texts.push(note);
+                if self.recent_notes.len() < RECENT_NOTES {
+                    self.recent_notes.push(i);
+                } else {
+                    self.recent_notes[self.recent_at] = i;
+                    self.recent_at = (self.recent_at + 1) % RECENT_NOTES;
+                }
+                i
+            }
+        };
+        self.notes.push((event, i));
     }
 
     pub(crate) fn push_mark(&mut self, event: EventId, mark: Mark) {
-        self.marks.push((event, mark));
+        self.mark_events.push(id32(event));
+        self.marks.push(mark);
     }
 
     pub(crate) fn push_violation(&mut self, v: Violation) {
@@ -357,18 +414,28 @@ impl Trace {
     /// A stable 64-bit digest of everything observable in the log up to the cursor
     /// (FNV-1a over a canonical text form): equal runs give equal hashes on every
     /// platform, in every language (notes are hashed as keys and arguments).
+    ///
+    /// The text is formatted straight into the digest (no string per record); the bytes
+    /// are those `format!` would make, so the digests are unchanged.
     pub fn hash(&self) -> u64 {
+        use std::fmt::Write;
         let mut h = Fnv::default();
+        // The side tables are in event order: walk them alongside the events (what
+        // `notes_of` and `marks_of` would find, without a search per event).
+        let (mut next_note, mut next_mark) = (0, 0);
         for e in self.events() {
-            let notes: Vec<&Text> = self.notes_of(e.id).collect();
-            let marks: Vec<&Mark> = self.marks_of(e.id).collect();
-            h.write(format!("{}|{}|{}|{:?}|{:?}|{}|{:?}|{}|{:?}|{:?}|{:?}\n", e.id, e.step, e.time, e.node, e.kind, e.lamport, self.vector(e.id), e.hops, e.cause, notes, marks).as_bytes());
+            let id = id32(e.id);
+            let notes = run_of(&self.notes.items, &mut next_note, |&(e, _)| e, id);
+            let marks = run_of(&self.mark_events.items, &mut next_mark, |&e| e, id);
+            let notes = List(|| self.notes.items[notes.clone()].iter().map(|&(_, t)| &self.note_texts[t as usize]));
+            let marks = List(|| self.marks.items[marks.clone()].iter());
+            let _ = write!(h, "{}|{}|{}|{:?}|{:?}|{}|{:?}|{}|{:?}|{:?}|{:?}\n", e.id, e.step, e.time, e.node, e.kind, e.lamport, self.vector(e.id), e.hops, e.cause, notes, marks);
         }
         for m in self.messages() {
-            h.write(format!("{}|{}|{}|{}|{}|{}|{}|{:?}|{:?}\n", m.id, m.from, m.to, m.kind, m.text, m.sent_at, m.send_event, m.copy_of, self.end_of(m.id)).as_bytes());
+            let _ = write!(h, "{}|{}|{}|{}|{}|{}|{}|{:?}|{:?}\n", m.id, m.from, m.to, m.kind, m.text, m.sent_at, m.send_event, m.copy_of, self.end_of(m.id));
         }
         for v in self.violations() {
-            h.write(format!("{}|{}|{:?}|{:?}\n", v.invariant, v.event, v.nodes, v.detail).as_bytes());
+            let _ = write!(h, "{}|{}|{:?}|{:?}\n", v.invariant, v.event, v.nodes, v.detail);
         }
         h.0
     }
@@ -379,8 +446,10 @@ impl Trace {
         self.events.items.capacity() * size_of::<Event>()
             + self.messages.items.capacity() * size_of::<MessageRecord>()
             + self.messages.items.iter().map(|m| m.text.len()).sum::<usize>()
-            + self.notes.items.capacity() * size_of::<(EventId, Text)>()
-            + self.marks.items.capacity() * size_of::<(EventId, Mark)>()
+            + self.notes.items.capacity() * size_of::<(u32, u32)>()
+            + self.note_texts.capacity() * size_of::<Text>()
+            + self.mark_events.items.capacity() * size_of::<u32>()
+            + self.marks.items.capacity() * size_of::<Mark>()
             + self.vectors.capacity() * 4
             + self.violations.items.capacity() * size_of::<Violation>()
     }
@@ -391,6 +460,58 @@ pub(crate) struct Fnv(pub(crate) u64);
 impl Default for Fnv {
     fn default() -> Self {
         Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl std::fmt::Write for Fnv {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.write(s.as_bytes());
+        Ok(())
+    }
+}
+
+/// The first index of `items` (sorted by key) whose key is not below `id`. The search
+/// gallops back from `hint` (the cursor, where the engine's lookups of new events land),
+/// so a lookup costs the log of its distance from the cursor, not of the log's length.
+fn lower_bound<T>(items: &[T], key: impl Fn(&T) -> u32, id: u32, hint: usize) -> usize {
+    let hint = hint.min(items.len());
+    if hint == 0 || key(&items[hint - 1]) < id {
+        return hint + items[hint..].partition_point(|t| key(t) < id);
+    }
+    // Invariant: key(items[hi]) >= id.
+    let (mut hi, mut step) = (hint - 1, 1);
+    loop {
+        if hi < step {
+            return items[..hi].partition_point(|t| key(t) < id);
+        }
+        let lo = hi - step;
+        if key(&items[lo]) < id {
+            return lo + 1 + items[lo + 1..hi].partition_point(|t| key(t) < id);
+        }
+        hi = lo;
+        step *= 2;
+    }
+}
+
+/// The range of `items` (sorted by event) whose event is `id`, searching from `*from`
+/// (which it moves past the range) for a walk in event order.
+fn run_of<T>(items: &[T], from: &mut usize, event: impl Fn(&T) -> u32, id: u32) -> std::ops::Range<usize> {
+    while items.get(*from).is_some_and(|t| event(t) < id) {
+        *from += 1;
+    }
+    let start = *from;
+    while items.get(*from).is_some_and(|t| event(t) == id) {
+        *from += 1;
+    }
+    start..*from
+}
+
+/// Formats what an iterator yields as `{:?}` formats a `Vec` of it, without the `Vec`.
+struct List<F>(F);
+
+impl<F: Fn() -> I, I: Iterator<Item = T>, T: std::fmt::Debug> std::fmt::Debug for List<F> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries((self.0)()).finish()
     }
 }
 
@@ -485,6 +606,42 @@ mod tests {
         t.push_event(event(2, None), None);
         assert_eq!(t.vector(2), None, "an event off the lines has no vector");
         assert_eq!(t.notes_of(2).count(), 0);
+    }
+
+    #[test]
+    fn lookups_from_the_cursor_agree_with_a_binary_search() {
+        let keys: Vec<u32> = vec![0, 0, 1, 3, 3, 3, 4, 7, 7, 9];
+        for hint in 0..=keys.len() + 1 {
+            for id in 0..11 {
+                assert_eq!(lower_bound(&keys, |&k| k, id, hint), keys.partition_point(|&k| k < id), "id {id} hint {hint}");
+            }
+        }
+    }
+
+    #[test]
+    fn recurring_notes_are_stored_once_and_a_fork_forgets_unused_texts() {
+        let mut t = Trace::new(0);
+        for i in 0..6 {
+            t.push_event(event(i, Some(0)), None);
+            t.push_note(i, Text::key(if i % 2 == 0 { "note.even" } else { "note.odd" }));
+        }
+        assert_eq!(t.note_texts.len(), 2);
+        let at_three = TraceMark { events: 3, notes: 3, ..TraceMark::default() };
+        t.seek(at_three);
+        // Replaying writes the same notes over themselves.
+        for i in 3..6 {
+            t.push_event(event(i, Some(0)), None);
+            t.push_note(i, Text::key(if i % 2 == 0 { "note.even" } else { "note.odd" }));
+        }
+        assert_eq!(t.note_texts.len(), 2);
+        assert_eq!(t.notes_of(5).collect::<Vec<_>>(), vec![&Text::key("note.odd")]);
+        t.seek(TraceMark { events: 1, notes: 1, ..TraceMark::default() });
+        t.cut();
+        assert_eq!(t.note_texts.len(), 1, "only note.even is still used");
+        t.push_event(event(1, Some(0)), None);
+        t.push_note(1, Text::plain("new"));
+        assert_eq!(t.notes_of(1).collect::<Vec<_>>(), vec![&Text::plain("new")]);
+        assert_eq!(t.notes_of(0).collect::<Vec<_>>(), vec![&Text::key("note.even")]);
     }
 
     #[test]
