@@ -50,7 +50,7 @@ fn cursor(root: &web_sys::Element) -> String {
 
 #[wasm_bindgen_test]
 async fn token_ring_steps_back_and_catches_a_dropped_token() {
-    let root = mount("v=1&proto=mutex-token-ring&n=5&seed=3&p.requests=0").await;
+    let root = mount("v=1&proto=mutex-token-ring&n=5&seed=3&p.requests=0&lang=en").await;
     let svg = one(&root, "#topology");
     assert_eq!(all(&svg, "[data-node]").len(), 5, "five nodes drawn");
     assert_eq!(cursor(&root), "0");
@@ -80,7 +80,7 @@ async fn token_ring_steps_back_and_catches_a_dropped_token() {
     assert_eq!(flying[0].get_attribute("data-from").as_deref(), Some("0"));
 
     // Nothing is broken yet.
-    assert!(one(&root, "[data-invariant='one token']").class_list().contains("ok"));
+    assert!(one(&root, "[data-invariant='one_token']").class_list().contains("ok"));
 
     // Click the token in flight, then "Drop" in its menu.
     click(&flying[0]);
@@ -89,7 +89,7 @@ async fn token_ring_steps_back_and_catches_a_dropped_token() {
     settle().await;
     assert!(all(&one(&root, "#topology"), "[data-msg]").is_empty(), "the dropped token is gone");
     assert_eq!(all(&one(&root, "#topology"), ".death").len(), 1, "and is seen dying");
-    assert!(one(&root, "[data-invariant='one token']").class_list().contains("bad"), "the monitor catches the lost token");
+    assert!(one(&root, "[data-invariant='one_token']").class_list().contains("bad"), "the monitor catches the lost token");
     let violations = one(&root, "[data-testid=violations]").text_content().unwrap();
     assert!(violations.contains("one token") && violations.contains("lost"), "{violations}");
     assert_eq!(one(&root, "[data-testid=dropped]").text_content().unwrap(), "1 / 0");
@@ -101,7 +101,7 @@ async fn token_ring_steps_back_and_catches_a_dropped_token() {
 
 #[wasm_bindgen_test]
 async fn election_metrics_reach_the_textbook_worst_case() {
-    let root = mount("v=1&proto=election-ring&n=6&seed=1&p.ids=worst&p.initiators=one").await;
+    let root = mount("v=1&proto=election-ring&n=6&seed=1&p.ids=worst&p.initiators=one&lang=en").await;
     for _ in 0..200 {
         let button = one(&root, "[data-action=step-forward]");
         if button.has_attribute("disabled") {
@@ -113,7 +113,7 @@ async fn election_metrics_reach_the_textbook_worst_case() {
     settle().await;
     let metrics = one(&root, "[data-testid=metrics]").text_content().unwrap();
     assert!(metrics.contains("3N-1 = 17"), "{metrics}");
-    let row = one(&root, "[data-metric='messages per election'] .num").text_content().unwrap();
+    let row = one(&root, "[data-metric='messages'] .num").text_content().unwrap();
     assert_eq!(row, "17");
     assert!(all(&root, ".invariants .bad").is_empty());
     root.remove();
@@ -121,7 +121,7 @@ async fn election_metrics_reach_the_textbook_worst_case() {
 
 #[wasm_bindgen_test]
 async fn a_broken_link_shows_what_was_wrong_and_still_runs() {
-    let root = mount("v=1&proto=mutex-token-ring&n=99&topo=moebius&drop=lots").await;
+    let root = mount("v=1&proto=mutex-token-ring&n=99&topo=moebius&drop=lots&lang=en").await;
     let problems = one(&root, "[data-testid=problems]").text_content().unwrap();
     for key in ["n:", "topo:", "drop:"] {
         assert!(problems.contains(key), "{key} in {problems}");
@@ -145,6 +145,77 @@ async fn the_token_rests_beside_the_node_that_holds_it() {
     assert_eq!(resting.len(), 1);
     assert_eq!(resting[0].get_attribute("data-token-at").as_deref(), Some("2"));
     assert!(all(&svg, "[data-msg]").is_empty(), "no token in flight while node 2 is inside");
-    assert_eq!(one(&svg, "[data-node='2']").get_attribute("data-role").as_deref(), Some("in CS"));
+    assert_eq!(one(&svg, "[data-node='2']").get_attribute("data-role").as_deref(), Some("in_cs"));
+    root.remove();
+}
+
+/// The page's text, without what is typed into fields.
+fn page_text(root: &web_sys::Element) -> String {
+    root.text_content().unwrap_or_default()
+}
+
+fn change(el: &web_sys::Element, value: &str) {
+    let select: web_sys::HtmlSelectElement = el.clone().dyn_into().unwrap();
+    select.set_value(value);
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    el.dispatch_event(&web_sys::Event::new_with_event_init_dict("change", &init).unwrap()).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn the_language_switch_changes_every_word_on_the_page() {
+    use dsviz::words::{Lang, CORE};
+    let fragment = "v=1&proto=mutex-token-ring&n=5&seed=3&p.requests=200&act=0:input:2:request&lang=en";
+    let root = mount(fragment).await;
+    for _ in 0..6 {
+        click(&one(&root, "[data-action=step-forward]"));
+        settle().await;
+    }
+    click(&one(&root, "#topology [data-node='2']"));
+    settle().await;
+    let english = page_text(&root);
+    assert!(english.contains("Copy link") && english.contains("Invariants"), "{english}");
+    change(&one(&root, "[data-testid=lang]"), "zh");
+    settle().await;
+    assert_eq!(one(&root, "[data-testid=app]").get_attribute("data-lang").as_deref(), Some("zh"));
+    let chinese = page_text(&root);
+    assert!(chinese.contains("复制链接") && chinese.contains("不变式") && chinese.contains("令牌环"), "{chinese}");
+    // No phrase of two or more English words from any table is left on the page.
+    let info = (dsviz::protocols::find("mutex-token-ring").unwrap().info)();
+    let tables = [info.words, CORE, dsviz::ui::words::UI];
+    let mut left = Vec::new();
+    for w in tables.iter().flat_map(|t| t.iter()) {
+        let fixed: String = w.en.split('{').next().unwrap_or("").trim().to_string();
+        if fixed.split_whitespace().filter(|x| x.chars().all(|c| c.is_ascii_alphabetic())).count() >= 2 && w.en != w.zh && chinese.contains(&fixed) {
+            left.push(format!("{}: {fixed}", w.key));
+        }
+    }
+    assert!(left.is_empty(), "English left on the Chinese page: {left:?}");
+    // And back: the link carries the language.
+    let hash = web_sys::window().unwrap().location().hash().unwrap();
+    assert!(hash.contains("lang=zh"), "{hash}");
+    let _ = Lang::Zh;
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_chinese_link_opens_in_chinese() {
+    let root = mount("v=1&proto=election-ring&n=6&lang=zh").await;
+    assert_eq!(one(&root, "[data-testid=app]").get_attribute("data-lang").as_deref(), Some("zh"));
+    let text = page_text(&root);
+    assert!(text.contains("环选举") && text.contains("前进"), "{text}");
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_chart_and_an_overlay_are_drawn() {
+    // Node 3 waits while the token heads for node 1: the token's way is drawn over the ring,
+    // and the charts show one node waiting and the entries per node.
+    let root = mount("v=1&proto=mutex-token-ring&n=6&seed=1&p.requests=0&act=0:input:3:request&lang=en").await;
+    let arrows = all(&root, "#topology [data-overlay=arrows] line");
+    assert_eq!(arrows.len(), 2, "the road 1 → 2 → 3");
+    let waiting = one(&root, "[data-testid=charts] [data-chart=waiting] polyline");
+    assert!(!waiting.get_attribute("points").unwrap_or_default().is_empty());
+    assert_eq!(all(&root, "[data-testid=charts] [data-chart=entries] rect.series").len(), 6, "a bar per node");
     root.remove();
 }

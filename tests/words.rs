@@ -147,6 +147,9 @@ fn every_words_table_is_whole() {
                 let p = format!("{{{i}}}");
                 assert_eq!(w.en.contains(&p), w.zh.contains(&p), "{}: {} placeholder {p}", info.id, w.key);
             }
+            // A word that is just its own id ("one_token") was never written.
+            let id = w.key.rsplit('.').next().unwrap_or(w.key);
+            assert!(!(w.en == id && id.contains('_')), "{}: {} reads as its id", info.id, w.key);
             // Chinese text is written in Chinese (a copied English line is caught).
             if w.en.chars().filter(|c| c.is_ascii_alphabetic()).count() > 12 {
                 assert!(w.zh.chars().any(|c| (c as u32) >= 0x4e00), "{}: {} is not translated: {}", info.id, w.key, w.zh);

@@ -25,7 +25,7 @@ use crate::sim::monitor::{Monitor, Progress};
 use crate::sim::protocol::*;
 use crate::sim::topology::TopologyKind;
 use crate::sim::trace::{Event, EventKind, Trace};
-use crate::sim::view::{Glyph, NodeView, Tone};
+use crate::sim::view::{Chart, ChartKind, Glyph, NodeView, Overlay, Series, Tone};
 use crate::sim::{NetworkConfig, NodeId, ParamSpec, Time};
 use crate::words::{nodes, w, Text, Words};
 
@@ -68,7 +68,7 @@ pub enum Timer {
 }
 
 /// Costs counted as the run goes: token receptions are the unit of delay.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Stats {
     token_receptions: u64,
     /// Per waiting node: token receptions when it asked.
@@ -78,6 +78,25 @@ pub struct Stats {
     entries: u64,
     enter: Tally,
     sync: Tally,
+    /// How many nodes wait, over time.
+    waiting: Series,
+    /// Entries per node (fairness), one series each.
+    per_node: Vec<Series>,
+}
+
+impl Default for Stats {
+    fn default() -> Self {
+        Stats {
+            token_receptions: 0,
+            asked_at: Default::default(),
+            exited_at: None,
+            entries: 0,
+            enter: Tally::default(),
+            sync: Tally::default(),
+            waiting: Series::new(Text::key("series.waiting")),
+            per_node: Vec::new(),
+        }
+    }
 }
 
 const REQUEST: InputSpec = InputSpec::plain("request");
@@ -286,6 +305,10 @@ impl Protocol for TokenRing {
             }
         }
         let Some(node) = e.node else { return };
+        let waiting_before = stats.asked_at.len();
+        if matches!(e.kind, EventKind::Crash) {
+            stats.asked_at.remove(&node);
+        }
         for m in log.marks_of(e.id) {
             match m.tag {
                 "request" => {
@@ -293,6 +316,14 @@ impl Protocol for TokenRing {
                 }
                 "enter_cs" => {
                     stats.entries += 1;
+                    if stats.per_node.len() <= node {
+                        stats.per_node.resize_with(node + 1, || Series::new(Text::empty()));
+                        for (i, s) in stats.per_node.iter_mut().enumerate() {
+                            s.label = phrase!("series.node", i);
+                        }
+                    }
+                    let count = stats.per_node[node].last().unwrap_or(0.0) + 1.0;
+                    stats.per_node[node].push(e.time, count);
                     if let Some(asked) = stats.asked_at.remove(&node) {
                         stats.enter.add((stats.token_receptions - asked) as f64);
                     }
@@ -304,6 +335,44 @@ impl Protocol for TokenRing {
                 _ => {}
             }
         }
+        if stats.asked_at.len() != waiting_before || stats.waiting.points().is_empty() {
+            stats.waiting.push(e.time, stats.asked_at.len() as f64);
+        }
+    }
+
+    fn charts(&self, stats: &Stats, _run: &RunView<Self>) -> Vec<Chart> {
+        let mut per_node: Vec<Series> = (0..self.n).map(|i| stats.per_node.get(i).cloned().unwrap_or_else(|| Series::new(phrase!("series.node", i)))).collect();
+        for (i, s) in per_node.iter_mut().enumerate() {
+            if s.points().is_empty() {
+                s.push(0, 0.0);
+            }
+            s.label = phrase!("series.node", i);
+        }
+        vec![Chart { id: "waiting", kind: ChartKind::Lines, series: vec![stats.waiting.clone()] }, Chart { id: "entries", kind: ChartKind::Bars, series: per_node }]
+    }
+
+    /// The token's road: from where it is now, along the ring, to the next node that
+    /// waits (the selected one, if it waits). Its length is that node's enter delay.
+    fn overlays(&self, run: &RunView<Self>, selected: Option<NodeId>) -> Vec<Overlay> {
+        let at = (0..self.n).find(|&i| run.up[i] && run.states[i].tokens > 0 && !run.states[i].in_cs).or_else(|| run.in_flight.iter().find(|(_, _, m)| matches!(m, Msg::Token { .. })).map(|(_, to, _)| *to));
+        let Some(start) = at else { return Vec::new() };
+        let waits = |i: NodeId| run.up[i] && run.states[i].wanting_since.is_some() && !run.states[i].in_cs;
+        let target = match selected.filter(|&s| waits(s)) {
+            Some(s) => Some(s),
+            None => (0..self.n).map(|k| (start + k) % self.n).find(|&i| waits(i)),
+        };
+        let Some(target) = target else { return Vec::new() };
+        let mut edges = Vec::new();
+        let mut i = start;
+        while i != target && edges.len() < self.n {
+            edges.push((i, self.next(i)));
+            i = self.next(i);
+        }
+        if edges.is_empty() {
+            return Vec::new();
+        }
+        let hops = edges.len();
+        vec![Overlay::Arrows { label: phrase!("overlay.road", target, hops), edges, alarm: false }]
     }
 
     fn metrics(&self, stats: &Stats, run: &RunView<Self>) -> Vec<Metric> {
@@ -374,15 +443,20 @@ const WORDS: Words = &[
     w("msg.token", "token", "令牌"),
     w("timer.leave", "leave CS", "离开临界区"),
     w("mark.request", "request", "请求"),
+    w("chart.waiting", "nodes waiting for the CS", "等待临界区的节点数"),
+    w("chart.entries", "CS entries per node", "各节点进入临界区次数"),
+    w("series.waiting", "waiting", "等待"),
+    w("series.node", "n{0}", "n{0}"),
+    w("overlay.road", "the token's way to node {0}: {1} transits", "令牌到节点 {0} 的路：{1} 次传输"),
     w("mark.enter_cs", "enter CS", "进入临界区"),
     w("mark.exit_cs", "exit CS", "离开临界区"),
     w("note.wants", "wants the critical section", "请求进入临界区"),
     w("note.starts_with_token", "starts with the token", "初始持有令牌"),
     w("note.enters", "enters the critical section", "进入临界区"),
     w("note.leaves", "leaves the critical section", "离开临界区"),
-    w("inv.me1", "me1", "ME1 互斥"),
+    w("inv.me1", "ME1 mutual exclusion", "ME1 互斥"),
     w("inv.me1.about", "At most one node is in the critical section.", "任一时刻至多一个节点在临界区内。"),
-    w("inv.one_token", "one_token", "唯一令牌"),
+    w("inv.one_token", "one token", "唯一令牌"),
     w("inv.one_token.about", "Exactly one token exists, held by a live node or in flight.", "恰好存在一个令牌：由存活节点持有或在途中。"),
     w("breach.me1", "nodes {0} are in the critical section together", "节点 {0} 同时在临界区内"),
     w("breach.token_lost", "the token is lost: no node holds it and none is in flight", "令牌丢失：没有节点持有它，也没有令牌在途"),
@@ -480,5 +554,27 @@ mod tests {
             caught += e.trace.violations().iter().any(|v| v.invariant == "me1") as usize;
         }
         assert!(caught > 0, "two tokens never met in the CS over 20 seeds");
+    }
+
+    #[test]
+    fn the_charts_count_waiters_and_entries_and_the_overlay_shows_the_tokens_way() {
+        // Node 3 asks while the token is on its way to node 1: the road is 1 → 2 → 3.
+        let mut e = engine(6, 1, 0);
+        e.apply(&crate::sim::Act::Input(3, "request".into(), None)).unwrap();
+        let road = e.proto.overlays(&e.run_view(), None);
+        match &road[..] {
+            [Overlay::Arrows { edges, .. }] => assert_eq!(edges, &vec![(1, 2), (2, 3)]),
+            other => panic!("{other:?}"),
+        }
+        let charts = e.proto.charts(&e.world.stats, &e.run_view());
+        assert_eq!(charts[0].series[0].last(), Some(1.0), "one node waits");
+        while e.trace.marked("enter_cs").next().is_none() {
+            assert!(e.step());
+        }
+        assert!(e.proto.overlays(&e.run_view(), None).is_empty(), "nobody waits any more");
+        let charts = e.proto.charts(&e.world.stats, &e.run_view());
+        assert_eq!(charts[0].series[0].last(), Some(0.0));
+        let bars: Vec<Option<f64>> = charts[1].series.iter().map(|s| s.last()).collect();
+        assert_eq!(bars, vec![Some(0.0), Some(0.0), Some(0.0), Some(1.0), Some(0.0), Some(0.0)], "node 3 entered once");
     }
 }

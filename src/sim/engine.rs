@@ -161,6 +161,8 @@ pub struct RunView<'a, P: Protocol> {
     pub setup: &'a Setup,
     pub states: &'a [P::State],
     pub up: &'a [bool],
+    /// Messages on their way that will arrive: (from, to, payload).
+    pub in_flight: Vec<(NodeId, NodeId, &'a P::Msg)>,
     pub trace: &'a Trace,
     pub counters: &'a Counters,
     pub now: Time,
@@ -910,6 +912,7 @@ impl<P: Protocol> Engine<P> {
             setup: &self.setup,
             states: &self.world.states,
             up: &self.world.up,
+            in_flight: self.world.flights.values().filter(|f| f.lost.is_none()).map(|f| (f.from, f.to, &f.payload)).collect(),
             trace: &self.trace,
             counters: &self.world.counters,
             now: self.world.now,

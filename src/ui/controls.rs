@@ -154,7 +154,9 @@ pub fn header() -> Html {
                         // The current topology keeps its arguments (tree:3, an edge list).
                         let current = *k == s.topology.kind();
                         let value = if current { s.topology.encode() } else { k.default_topology().encode() };
-                        html! { <option value={value.clone()} selected={current}>{value}</option> }
+                        // The words for the kind; its arguments (tree:3, an edge list) as written.
+                        let args = value.split_once(':').map_or(String::new(), |(_, a)| format!(" {a}"));
+                        html! { <option value={value.clone()} selected={current}>{format!("{}{args}", w.id("topo", k.name()))}</option> }
                     }) }
                 </select>
             </label>
