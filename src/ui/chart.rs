@@ -3,11 +3,14 @@
 
 use crate::sim::view::{Chart, ChartKind};
 
-pub const WIDTH: f64 = 300.0;
-pub const HEIGHT: f64 = 120.0;
+pub const WIDTH: f64 = 240.0;
+pub const HEIGHT: f64 = 84.0;
+/// Room a chart takes beside the picture (its width plus frame and gap), or below it.
+pub const STRIP: f64 = 268.0;
+pub const BAND: f64 = 150.0;
 const PAD: f64 = 6.0;
 
-/// One polyline's points ("x,y x,y …") per series, scaled to the chart box; time runs
+/// One polyline's points ("x,y x,y …") per series, as steps, scaled to the chart box; time runs
 /// from the earliest point of any series to the latest, values from 0 to the largest.
 pub fn lines(chart: &Chart) -> Vec<String> {
     let all = chart.series.iter().flat_map(|s| s.points().iter());
@@ -21,11 +24,18 @@ pub fn lines(chart: &Chart) -> Vec<String> {
         .series
         .iter()
         .map(|s| {
-            s.points()
-                .iter()
-                .map(|&(t, v)| format!("{:.1},{:.1}", PAD + (WIDTH - 2.0 * PAD) * (t - t0) as f64 / span, HEIGHT - PAD - (HEIGHT - 2.0 * PAD) * v / top))
-                .collect::<Vec<_>>()
-                .join(" ")
+            // A value holds until the next one: steps, not slopes.
+            let xy = |t: u64, v: f64| format!("{:.1},{:.1}", PAD + (WIDTH - 2.0 * PAD) * (t - t0) as f64 / span, HEIGHT - PAD - (HEIGHT - 2.0 * PAD) * v / top);
+            let mut out: Vec<String> = Vec::with_capacity(2 * s.points().len());
+            let mut last: Option<f64> = None;
+            for &(t, v) in s.points() {
+                if let Some(prev) = last {
+                    out.push(xy(t, prev));
+                }
+                out.push(xy(t, v));
+                last = Some(v);
+            }
+            out.join(" ")
         })
         .collect()
 }

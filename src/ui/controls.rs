@@ -106,20 +106,12 @@ pub fn header() -> Html {
                 <input type="number" min="0" max={s.n.saturating_sub(1).to_string()} value={value.clone()} {onchange} data-param={name} />
             },
             ParamKind::IdList => html! {
-                <input type="text" placeholder="e.g. 5.3.9.1" value={value.clone()} {onchange} data-param={name} />
+                <input type="text" class="narrow" size="8" placeholder="5.3.9.1" value={value.clone()} {onchange} data-param={name} />
             },
         };
         html! { <label class="field" title={w.id("param", name)}><span>{name}</span>{control}</label> }
     });
 
-    let on_lang = {
-        let d = state.dispatcher();
-        Callback::from(move |e: Event| {
-            if let Some(lang) = Lang::parse(&input_value(&e)) {
-                d.dispatch(Action::SetLang(lang));
-            }
-        })
-    };
     html! {
         <header class="header">
             <div class="brand"><span class="logo">{"◉"}</span>{"dsviz"}</div>
@@ -166,12 +158,7 @@ pub fn header() -> Html {
             </label>
             <button class="icon" onclick={reseed} title={w.word("ui.next_seed")}>{"↻"}</button>
             { for params }
-            <label class="field narrow lang">
-                <span>{w.word("ui.language")}</span>
-                <select onchange={on_lang} data-testid="lang">
-                    { for LANGS.iter().map(|l| html! { <option value={l.code()} selected={*l == state.lang}>{l.endonym()}</option> }) }
-                </select>
-            </label>
+
         </header>
     }
 }
@@ -215,6 +202,15 @@ pub fn controls() -> Html {
         })
     };
 
+    let on_lang = {
+        let d = state.dispatcher();
+        Callback::from(move |e: Event| {
+            if let Some(lang) = Lang::parse(&input_value(&e)) {
+                d.dispatch(Action::SetLang(lang));
+            }
+        })
+    };
+
     let on_speed = {
         let d = state.dispatcher();
         Callback::from(move |e: Event| {
@@ -249,6 +245,9 @@ pub fn controls() -> Html {
             </label>
             <input class="share" readonly=true value={page_url(&state.fragment())} data-testid="share-url" aria-label={w.word("ui.link")} />
             <button onclick={on_copy} data-action="copy-link" title={w.word("ui.copy_help")}>{w.word("ui.copy")}</button>
+            <select class="lang" onchange={on_lang} data-testid="lang" title={w.word("ui.language")} aria-label={w.word("ui.language")}>
+                { for LANGS.iter().map(|l| html! { <option value={l.code()} selected={*l == state.lang}>{l.endonym()}</option> }) }
+            </select>
             <button class="icon" onclick={on_theme} title={w.word("ui.theme")}>{ if state.theme == Theme::Dark { "☀" } else { "☾" } }</button>
         </div>
     }

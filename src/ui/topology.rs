@@ -95,10 +95,21 @@ pub fn topology_view() -> Html {
     let absent = sim.absent().to_vec();
     let role_word = |i: usize| if absent[i] { d.id("role", "absent") } else if up[i] { d.id("role", views[i].role) } else { d.id("role", "crashed") };
     let badges: Vec<String> = views.iter().map(|v| d.render(&v.badge)).collect();
+    // Charts take a strip beside the picture when it is wide, a band under it otherwise.
+    let charts = sim.charts();
+    let charts_beside = !charts.is_empty() && size.w >= 900.0;
+    let charts_below = !charts.is_empty() && !charts_beside;
+    let size_for_nodes = if charts_beside {
+        Size { w: size.w - super::chart::STRIP, ..size }
+    } else if charts_below {
+        Size { h: size.h - super::chart::BAND, ..size }
+    } else {
+        size
+    };
     // Bands for the caption above and the legend below the drawing, and room beside the
     // nodes for the longest label on screen.
     let longest = (0..n).map(|i| text_width(&role_word(i)).max(text_width(&badges[i]) * 4 / 5)).max().unwrap_or(8);
-    let area = size.inset(CAPTION_BAND, LEGEND_BAND).with_labels(longest);
+    let area = size_for_nodes.inset(CAPTION_BAND, LEGEND_BAND).with_labels(longest);
     // When neighbours end up too close for two lines of label, the role is left to the
     // node's colour (the legend says which is which) and only the badge is written.
     let spacing = |a: Size| {
@@ -108,7 +119,7 @@ pub fn topology_view() -> Html {
     let compact = spacing(area) < 110.0;
     let area = if compact {
         let badge = badges.iter().map(|b| text_width(b)).max().unwrap_or(6);
-        size.inset(CAPTION_BAND, LEGEND_BAND).with_labels(badge * 3 / 4)
+        size_for_nodes.inset(CAPTION_BAND, LEGEND_BAND).with_labels(badge * 3 / 4)
     } else {
         area
     };
@@ -307,7 +318,11 @@ pub fn topology_view() -> Html {
                     <span class="legend-item token-key"><i />{d.id("msg", "token")}</span>
                 }
             </div>
-            <Charts />
+            if !charts.is_empty() {
+                <div class={classes!("charts", charts_below.then_some("below"))} data-testid="charts">
+                    { for charts.iter().map(|c| super::chart::chart(&d, c)) }
+                </div>
+            }
             { popup }
         </div>
     }
@@ -362,22 +377,6 @@ fn overlay(d: &Dictionary, o: &Overlay, pos: &[Point], r: f64) -> Html {
                 }) }
             </g>
         },
-    }
-}
-
-/// Charts the protocol computes from the run, in a strip beside the picture.
-#[function_component(Charts)]
-fn charts() -> Html {
-    let state = use_context::<AppHandle>().expect("app context");
-    let d = state.dict();
-    let charts = state.history.borrow().sim().charts();
-    if charts.is_empty() {
-        return html! {};
-    }
-    html! {
-        <div class="charts" data-testid="charts">
-            { for charts.iter().map(|c| super::chart::chart(&d, c)) }
-        </div>
     }
 }
 
