@@ -326,8 +326,8 @@ pub fn timeline() -> Html {
                 {legend}
                 <span class="spacer" />
                 <button class={classes!("small", state.show_vectors.then_some("on"))} onclick={toggle_vectors} title={d.word("ui.vectors_help")}>{d.word("ui.vectors")}</button>
-                <button class="small" onclick={zoom(-1)} title={d.word("ui.zoom_in")}>{"+"}</button>
-                <button class="small" onclick={zoom(1)} title={d.word("ui.zoom_out")}>{"−"}</button>
+                <button class="small" onclick={zoom(-1)} title={d.word("ui.zoom_in")} data-action="zoom-in">{"+"}</button>
+                <button class="small" onclick={zoom(1)} title={d.word("ui.zoom_out")} data-action="zoom-out">{"−"}</button>
             </div>
             <div class="timeline-canvas" ref={boxed}>
             <svg id="timeline" viewBox={format!("0 0 {} {height:.0}", size.w)} width={size.w.to_string()} height={height.to_string()} onclick={clear} data-events={trace.events().len().to_string()}>
