@@ -35,10 +35,13 @@ fn print(h: &History) -> (u64, u64, u64) {
 }
 
 #[test]
-fn same_scenario_same_run_and_seeds_differ() {
+fn a_link_reproduces_its_run_and_seeds_differ() {
     for s in every_scenario() {
         let a = straight(&s, 700);
-        assert_eq!(a, straight(&s, 700), "{}", s.to_fragment());
+        // The run written as a link and read back is the same run (nothing it depends on
+        // is left out of the URL). Across processes and targets, tests/portable.rs pins it.
+        let relinked = Scenario::parse_strict(&s.to_fragment(), REGISTRY).unwrap();
+        assert_eq!(a, straight(&relinked, 700), "{}", s.to_fragment());
         let other = Scenario { seed: s.seed + 1, ..s.clone() };
         // Seeds drive delays: another seed gives another run (unless nothing is random).
         if s.network.delay_min < s.network.delay_max {
@@ -138,4 +141,21 @@ fn the_log_is_in_time_order() {
         let times: Vec<u64> = h.sim().trace().events().iter().map(|e| e.time).collect();
         assert!(times.windows(2).all(|w| w[0] <= w[1]), "{}", s.to_fragment());
     }
+}
+
+#[test]
+fn a_refused_intervention_changes_nothing() {
+    let s = Scenario::parse_strict("v=1&proto=mutex-token-ring&n=4&seed=3", REGISTRY).unwrap();
+    let mut h = history(&s);
+    h.seek(10);
+    let before = print(&h);
+    // Message 0 arrived long ago: the drop is refused, at a later instant than the step's.
+    let why = h.act(Act::Drop(0), Some(h.sim().now() + 15)).unwrap_err();
+    assert!(why.en(&[]).contains("no longer in flight"), "{}", why.en(&[]));
+    assert_eq!(print(&h), before, "not the clock, not the log");
+    assert!(h.acts().is_empty(), "nothing is recorded");
+    // The next accepted act at that instant carries its own time.
+    let t = h.sim().now() + 15;
+    h.act(Act::Crash(2), Some(t)).unwrap();
+    assert_eq!(h.acts()[0].time, Some(t));
 }

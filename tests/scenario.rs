@@ -106,7 +106,7 @@ fn richer_topologies_round_trip_and_run() {
         let s = Scenario::parse_strict(&format!("v=1&proto=clocks-vector&n=12&seed={seed}&topo=random-tree"), REGISTRY).unwrap();
         s.setup().unwrap().graph.edges().to_vec()
     };
-    assert_eq!(tree(7), tree(7));
+    assert_eq!(tree(7), PINNED_TREE_7, "seed 7 always draws this tree");
     assert!((0..6).any(|seed| tree(seed) != tree(7)));
 }
 
@@ -155,3 +155,6 @@ fn node_parameters_are_checked_against_n() {
     let (_, e) = errors("v=1&proto=election-ring&p.starter=x");
     assert!(e.len() == 1 && e[0].starts_with("p.starter: 'x'") && e[0].contains("node id"), "{e:?}");
 }
+
+/// The random tree seed 7 draws for 12 nodes (pinned: a change here changes shared links).
+const PINNED_TREE_7: &[(usize, usize)] = &[(0, 1), (1, 2), (1, 3), (1, 4), (3, 5), (0, 6), (4, 7), (0, 8), (0, 9), (7, 10), (5, 11)];

@@ -521,15 +521,25 @@ mod tests {
     }
 
     #[test]
-    fn ready_scenarios_parse_and_are_deterministic() {
+    fn ready_scenarios_come_to_rest_clean_and_replay_from_checkpoints() {
         for ready in VectorClocks::info().scenarios {
             let s = Scenario::parse_strict(ready.fragment, crate::protocols::REGISTRY).unwrap();
-            let hash = |s: &Scenario| {
-                let mut e = engine_for(s);
+            let mut e = engine_for(&s);
+            let start = e.checkpoint();
+            let mut middle = None;
+            while e.step() {
+                if e.world.step == 20 {
+                    middle = Some(e.checkpoint());
+                }
+            }
+            assert!(e.trace.violations().is_empty(), "{}: {:?}", ready.id, e.trace.violations());
+            let straight = e.trace.hash();
+            // Back to the start and to step 20, then on again: the same run both times.
+            for cp in [Some(start), middle].into_iter().flatten() {
+                e.restore(&cp);
                 while e.step() {}
-                e.trace.hash()
-            };
-            assert_eq!(hash(&s), hash(&s));
+                assert_eq!(e.trace.hash(), straight, "{}", ready.id);
+            }
         }
     }
 }

@@ -81,7 +81,7 @@ try {
   let copied = "";
   try { copied = await page.evaluate(() => navigator.clipboard.readText()); } catch { /* clipboard unavailable */ }
   check(shared.includes(`at=${step}`), `the link carries the step: ${shared}`);
-  check(copied === "" || copied === shared, "the clipboard holds the same link");
+  check(copied === shared, `the clipboard holds the same link (it holds "${copied}")`);
   check((await page.locator("[data-testid=notice]").count()) === 1, "copying is confirmed");
   check(new URL(page.url()).hash === new URL(shared).hash, "the address bar follows the run");
   const before = await picture(page);
