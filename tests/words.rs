@@ -158,3 +158,117 @@ fn every_words_table_is_whole() {
     }
     let _ = Lang::default();
 }
+
+/// A Chinese sentence has Chinese characters in it (not a copied English line).
+fn has_chinese(text: &str) -> bool {
+    text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+}
+
+/// Check one problem text in both languages; return what is wrong with it.
+fn speaks_both(what: &str, text: &Text, bad: &mut Vec<String>) {
+    let en = Dictionary::new(Lang::En, &[], dsviz::ui::words::UI).render(text);
+    let zh = Dictionary::new(Lang::Zh, &[], dsviz::ui::words::UI).render(text);
+    if en.contains('⟦') || zh.contains('⟦') {
+        bad.push(format!("{what}: a word is missing:\n  en {en}\n  zh {zh}"));
+    }
+    if !has_chinese(&zh) || zh == en {
+        bad.push(format!("{what}: not in Chinese: {zh}"));
+    }
+}
+
+#[test]
+fn every_problem_with_a_link_reads_in_both_languages() {
+    use dsviz::sim::params::ParamSpec;
+    use dsviz::sim::{Act, Topology};
+
+    let links = [
+        "v=2&proto=mutex-token-ring",
+        "v=1&proto=no-such-thing",
+        "v=1&proto=mutex-token-ring&n=abc",
+        "v=1&proto=mutex-token-ring&n=99",
+        "v=1&proto=mutex-token-ring&seed=-1",
+        "v=1&proto=mutex-token-ring&topo=star",
+        "v=1&proto=mutex-token-ring&topo=tree:3",
+        "v=1&proto=clocks-vector&n=4&topo=hexagon",
+        "v=1&proto=clocks-vector&n=4&topo=tree:1",
+        "v=1&proto=clocks-vector&n=4&topo=tree:x",
+        "v=1&proto=clocks-vector&n=4&topo=edges:0-0",
+        "v=1&proto=clocks-vector&n=4&topo=edges:0-1.0-1",
+        "v=1&proto=clocks-vector&n=4&topo=edges:0-9",
+        "v=1&proto=clocks-vector&n=4&topo=edges:0-1.2",
+        "v=1&proto=clocks-vector&n=4&topo=edges:",
+        "v=1&proto=clocks-vector&n=4&topo=edges",
+        "v=1&proto=clocks-vector&n=4&topo=grid:3",
+        "v=1&proto=mutex-token-ring&delay=80-40",
+        "v=1&proto=mutex-token-ring&delay=fast",
+        "v=1&proto=mutex-token-ring&drop=150",
+        "v=1&proto=mutex-token-ring&dup=x",
+        "v=1&proto=mutex-token-ring&fifo=maybe",
+        "v=1&proto=mutex-token-ring&p.cs=0",
+        "v=1&proto=mutex-token-ring&p.requests=lots",
+        "v=1&proto=election-ring&p.ids=sorted",
+        "v=1&proto=election-ring&p.starter=x",
+        "v=1&proto=election-ring&n=4&p.starter=7",
+        "v=1&proto=election-ring&n=4&p.order=5.3.5",
+        "v=1&proto=election-ring&n=4&p.order=5.0",
+        "v=1&proto=election-ring&n=5&p.order=3.1.4.2",
+        "v=1&proto=mutex-token-ring&act=3:explode:1",
+        "v=1&proto=mutex-token-ring&act=x:crash:1",
+        "v=1&proto=mutex-token-ring&act=3",
+        "v=1&proto=mutex-token-ring&n=4&act=0:crash:9",
+        "v=1&proto=mutex-token-ring&n=4&act=0@x:cut:1-9",
+        "v=1&proto=mutex-token-ring&act=shout.x:crash:0",
+        "v=1&proto=mutex-token-ring&act=send.token:explode",
+        "v=1&proto=mutex-token-ring&n=4&act=send.token.n9:crash:0",
+        "v=1&proto=mutex-token-ring&n=4&act=mark.x:crash:7",
+        "v=1&proto=mutex-token-ring&at=soon",
+        "v=1&proto=mutex-token-ring&at=5@later",
+        "v=1&proto=mutex-token-ring&lang=fr",
+    ];
+    let mut bad = Vec::new();
+    let mut seen_keys = std::collections::BTreeSet::new();
+    for link in links {
+        let (_, errors) = Scenario::parse(link, REGISTRY);
+        if errors.is_empty() {
+            bad.push(format!("{link}: no problem found"));
+        }
+        for e in &errors {
+            // The command line's English is the page's English.
+            assert_eq!(e.text().en(&[]), e.to_string(), "{link}");
+            speaks_both(link, &e.text(), &mut bad);
+            seen_keys.insert(e.key.clone());
+        }
+    }
+    for key in ["v", "proto", "n", "seed", "topo", "delay", "drop", "dup", "fifo", "p.cs", "p.ids", "p.starter", "p.order", "act", "at", "lang"] {
+        assert!(seen_keys.contains(key), "no bad link for {key}");
+    }
+
+    // Problems that reach the page without a link: a scenario built by hand, the topology
+    // and parameter fields.
+    let mut s = Scenario::parse_strict("v=1&proto=clocks-vector&n=4", REGISTRY).unwrap();
+    s.topology = Topology::Tree(1);
+    speaks_both("setup", &s.setup().unwrap_err().text(), &mut bad);
+    s.protocol = "nope";
+    speaks_both("start", &s.start(REGISTRY).err().unwrap().text(), &mut bad);
+    for topo in ["hexagon", "tree:1", "edges:0-0", "edges", "ring:2"] {
+        speaks_both(topo, &Topology::parse(topo).unwrap_err(), &mut bad);
+    }
+    for (spec, value) in [
+        (ParamSpec::int("k", 1, 9, 1), "0"),
+        (ParamSpec::flag("f", true), "maybe"),
+        (ParamSpec::choice("c", &["a", "b"], "a"), "z"),
+        (ParamSpec::node("s", 0), "-1"),
+        (ParamSpec::id_list("o"), "1.1"),
+        (ParamSpec::id_list("o"), "x"),
+    ] {
+        speaks_both(value, &spec.parse(value).unwrap_err(), &mut bad);
+    }
+    speaks_both("act", &Act::parse("heal:1").unwrap_err(), &mut bad);
+    assert!(bad.is_empty(), "{} problems:\n{}", bad.len(), bad.join("\n"));
+
+    // The Chinese reads as Chinese around the link's own text.
+    let (_, errors) = Scenario::parse("v=1&proto=mutex-token-ring&n=99&lang=en", REGISTRY);
+    let zh = Dictionary::new(Lang::Zh, &[], dsviz::ui::words::UI).render(&errors[0].text());
+    assert_eq!(zh, "n：不接受“99”；mutex-token-ring 的节点数应为 2 到 32 的整数");
+    assert_eq!(errors[0].to_string(), "n: '99' is not accepted; expected a whole number of nodes from 2 to 32 for mutex-token-ring");
+}

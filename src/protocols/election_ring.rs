@@ -982,7 +982,7 @@ mod tests {
     fn with_order(n: usize, order: &str, initiators: &str) -> Result<Engine<ChangRoberts>, String> {
         let mut p = params("worst", initiators, 0, 1);
         let spec = ChangRoberts::info().params.into_iter().find(|s| s.name == "order").unwrap();
-        p.0.insert("order", spec.parse(order)?);
+        p.0.insert("order", spec.parse(order).map_err(|e| e.en(WORDS))?);
         let setup = Setup::new(n, Topology::Ring, p, 1).unwrap();
         Ok(Engine::new(ChangRoberts::build(&setup)?, setup, NetworkConfig::default(), 1))
     }
@@ -1017,6 +1017,6 @@ mod tests {
         let badges: Vec<String> = h.sim().node_views().iter().map(|v| v.badge.en(WORDS)).collect();
         assert_eq!(badges, vec!["id 3 · leader 4", "id 1 · leader 4", "id 4 · leader", "id 2 · leader 4"]);
         let errors = Scenario::parse("v=1&proto=election-ring&n=5&p.order=3.1.4.2", registry).1;
-        assert!(errors.iter().any(|e| e.key == "p.order" && e.message.contains("5 distinct")), "{errors:?}");
+        assert!(errors.iter().any(|e| e.key == "p.order" && e.message.en(WORDS).contains("5 distinct")), "{errors:?}");
     }
 }

@@ -6,6 +6,8 @@ use super::network::{format_percent, parse_percent, NetworkConfig, MAX_DELAY};
 use super::params::parse_bool;
 use super::rng::Ppm;
 use super::{MsgId, NodeId, Time};
+use crate::phrase;
+use crate::words::Text;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Act {
@@ -60,8 +62,6 @@ pub struct AnchoredAct {
     pub act: Act,
 }
 
-pub const ANCHOR_FORMS: &str = "send.KIND[.nNODE][.COUNT] or mark.TAG[.nNODE][.COUNT], e.g. send.prepare.n0.2";
-
 impl Anchor {
     /// `send.prepare.n0.2`, `mark.decided.n0`, `mark.decided`.
     pub fn encode(&self) -> String {
@@ -110,8 +110,8 @@ impl AnchoredAct {
     }
 
     /// `ANCHOR:ACT`, e.g. `send.prepare.n0.2:crash:0`.
-    pub fn parse(text: &str) -> Result<AnchoredAct, String> {
-        let bad = || format!("'{text}' is not an anchored intervention; expected ANCHOR:ACT where ANCHOR is {ANCHOR_FORMS} and ACT is one of {ACT_FORMS}");
+    pub fn parse(text: &str) -> Result<AnchoredAct, Text> {
+        let bad = || phrase!("act.err.anchored", text, Text::key("act.anchor_forms"), ACT_FORMS);
         let (when, act) = text.split_once(':').ok_or_else(bad)?;
         let anchor = Anchor::parse(when).ok_or_else(bad)?;
         let act = Act::parse(act).map_err(|_| bad())?;
@@ -151,14 +151,14 @@ impl Act {
         }
     }
 
-    pub fn parse(text: &str) -> Result<Act, String> {
-        let bad = || format!("'{text}' is not an intervention; accepted forms: {ACT_FORMS}");
+    pub fn parse(text: &str) -> Result<Act, Text> {
+        let bad = || phrase!("act.err.bad", text, ACT_FORMS);
         let mut parts = text.splitn(3, ':');
         let verb = parts.next().unwrap_or("");
         let a = parts.next();
         let b = parts.next();
         let num = |s: Option<&str>| s.and_then(|s| s.trim().parse::<usize>().ok()).ok_or_else(bad);
-        let pair = |s: Option<&str>| -> Result<(usize, usize), String> {
+        let pair = |s: Option<&str>| -> Result<(usize, usize), Text> {
             let (x, y) = s.and_then(|s| s.split_once('-')).ok_or_else(bad)?;
             Ok((x.trim().parse().map_err(|_| bad())?, y.trim().parse().map_err(|_| bad())?))
         };
@@ -197,7 +197,7 @@ impl Act {
                 Act::Link(x, y, parse_range(range).ok_or_else(bad)?, parse_percent(drop).ok_or_else(bad)?)
             }
             "partition" => {
-                let groups: Result<Vec<Vec<usize>>, String> = a
+                let groups: Result<Vec<Vec<usize>>, Text> = a
                     .ok_or_else(bad)?
                     .split('/')
                     .map(|g| g.split('.').map(|n| n.trim().parse::<usize>().map_err(|_| bad())).collect())
@@ -269,14 +269,14 @@ impl TimedAct {
         }
     }
 
-    pub fn parse(text: &str) -> Result<TimedAct, String> {
-        let bad = || format!("'{text}' is not a timed intervention; expected STEP[@TIME]:ACT, e.g. 12@340:crash:3, where ACT is one of {ACT_FORMS}");
+    pub fn parse(text: &str) -> Result<TimedAct, Text> {
+        let bad = || phrase!("act.err.timed", text, ACT_FORMS);
         let (when, act) = text.split_once(':').ok_or_else(bad)?;
         let (step, time) = match when.split_once('@') {
             Some((s, t)) => (s.parse().map_err(|_| bad())?, Some(t.parse().map_err(|_| bad())?)),
             None => (when.parse().map_err(|_| bad())?, None),
         };
-        let act = Act::parse(act).map_err(|_| format!("'{text}' is not an intervention; expected STEP[@TIME]:ACT where ACT is one of {ACT_FORMS}"))?;
+        let act = Act::parse(act).map_err(|_| phrase!("act.err.timed_act", text, ACT_FORMS))?;
         Ok(TimedAct { step, time, act })
     }
 }
@@ -312,10 +312,10 @@ mod tests {
     #[test]
     fn bad_acts_name_the_accepted_forms() {
         for bad in ["explode:3", "crash", "crash:x", "delay:3", "delay:3:0", "cut:1", "partition:1", "net:1-2/x/0/fifo", "input:1:"] {
-            let err = Act::parse(bad).unwrap_err();
+            let err = Act::parse(bad).unwrap_err().en(&[]);
             assert!(err.contains(bad) && err.contains("crash:N"), "{bad}: {err}");
         }
-        assert!(TimedAct::parse("x:crash:1").unwrap_err().contains("STEP[@TIME]:ACT"));
+        assert!(TimedAct::parse("x:crash:1").unwrap_err().en(&[]).contains("STEP[@TIME]:ACT"));
         assert!(Act::parse("input:1:put=a b").is_err(), "arguments are single words");
     }
 
@@ -328,7 +328,7 @@ mod tests {
         let a = AnchoredAct::parse("send.prepare.n0.2:crash:0").unwrap();
         assert_eq!(a.anchor, Anchor::Send { kind: "prepare".into(), by: Some(0), nth: 2 });
         for bad in ["send:crash:0", "shout.x:crash:0", "send.x.0:crash:0", "send.x.nq:crash:0", "mark.x:explode"] {
-            let err = AnchoredAct::parse(bad).unwrap_err();
+            let err = AnchoredAct::parse(bad).unwrap_err().en(&[]);
             assert!(err.contains("ANCHOR:ACT") && err.contains("send.KIND"), "{bad}: {err}");
         }
     }

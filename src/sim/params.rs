@@ -3,6 +3,9 @@
 
 use std::collections::BTreeMap;
 
+use crate::phrase;
+use crate::words::Text;
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum ParamKind {
     Int { min: i64, max: i64 },
@@ -65,29 +68,34 @@ impl ParamSpec {
         ParamSpec { name, kind: ParamKind::IdList, default: ParamValue::IdList(Vec::new()) }
     }
 
-    /// What the parser accepts, in words, for error messages and `dsviz list`.
-    pub fn accepted(&self) -> String {
+    /// What the parser accepts, in words, for error messages.
+    pub fn accepted_text(&self) -> Text {
         match &self.kind {
-            ParamKind::Int { min, max } => format!("an integer from {min} to {max}"),
-            ParamKind::Bool => "on or off".to_string(),
-            ParamKind::Choice(options) => format!("one of {}", options.join(", ")),
-            ParamKind::Node => "a node id from 0 to N-1".to_string(),
-            ParamKind::IdList => ID_LIST_ACCEPTED.replace("{count}", "N"),
+            ParamKind::Int { min, max } => phrase!("param.accept.int", *min, *max),
+            ParamKind::Bool => Text::key("param.accept.bool"),
+            ParamKind::Choice(options) => phrase!("param.accept.choice", options.join(", ")),
+            ParamKind::Node => phrase!("param.accept.node", "N-1"),
+            ParamKind::IdList => phrase!("param.accept.ids", "N"),
         }
     }
 
+    /// What the parser accepts, in English, for `dsviz list`.
+    pub fn accepted(&self) -> String {
+        self.accepted_text().en(&[])
+    }
+
     /// What is accepted once the number of nodes is known.
-    pub fn accepted_for(&self, n: usize) -> String {
+    pub fn accepted_for(&self, n: usize) -> Text {
         match &self.kind {
-            ParamKind::Node => format!("a node id from 0 to {}", n.saturating_sub(1)),
-            ParamKind::IdList => ID_LIST_ACCEPTED.replace("{count}", &n.to_string()),
-            _ => self.accepted(),
+            ParamKind::Node => phrase!("param.accept.node", n.saturating_sub(1)),
+            ParamKind::IdList => phrase!("param.accept.ids", n),
+            _ => self.accepted_text(),
         }
     }
 
     /// Check a parsed value against the number of nodes (node ids below N, one id per
     /// node). The error names the value and what is accepted for this N.
-    pub fn check(&self, value: &ParamValue, n: usize) -> Result<(), String> {
+    pub fn check(&self, value: &ParamValue, n: usize) -> Result<(), Text> {
         let fits = match value {
             ParamValue::Node(i) => *i < n,
             ParamValue::IdList(ids) => ids.is_empty() || ids.len() == n,
@@ -96,7 +104,7 @@ impl ParamSpec {
         if fits {
             Ok(())
         } else {
-            Err(format!("'{value}' is not accepted with {n} nodes; expected {}", self.accepted_for(n)))
+            Err(phrase!("param.err.with_n", value.to_string(), n, self.accepted_for(n)))
         }
     }
 
@@ -110,8 +118,8 @@ impl ParamSpec {
         }
     }
 
-    pub fn parse(&self, text: &str) -> Result<ParamValue, String> {
-        let bad = || format!("'{text}' is not accepted; expected {}", self.accepted());
+    pub fn parse(&self, text: &str) -> Result<ParamValue, Text> {
+        let bad = || phrase!("param.err.bad", text, self.accepted_text());
         match &self.kind {
             ParamKind::Int { min, max } => {
                 let v: i64 = text.trim().parse().map_err(|_| bad())?;
@@ -130,8 +138,8 @@ impl ParamSpec {
                 for item in text.trim().split('.').filter(|i| !i.is_empty()) {
                     match item.trim().parse::<u32>() {
                         Ok(id) if id > 0 && !ids.contains(&id) => ids.push(id),
-                        Ok(id) if id > 0 => return Err(format!("'{text}' is not accepted: {id} appears twice; expected {}", self.accepted())),
-                        _ => return Err(format!("'{text}' is not accepted: '{item}' is not a positive whole number; expected {}", self.accepted())),
+                        Ok(id) if id > 0 => return Err(phrase!("param.err.twice", text, id, self.accepted_text())),
+                        _ => return Err(phrase!("param.err.not_positive", text, item, self.accepted_text())),
                     }
                 }
                 Ok(ParamValue::IdList(ids))
@@ -139,8 +147,6 @@ impl ParamSpec {
         }
     }
 }
-
-const ID_LIST_ACCEPTED: &str = "{count} distinct whole numbers from 1 to 4294967295 separated by '.', e.g. 5.3.9.1, or nothing to let the protocol choose";
 
 pub fn parse_bool(text: &str) -> Option<bool> {
     match text.trim() {
@@ -202,9 +208,9 @@ mod tests {
     fn node_and_id_list_parse_then_check_against_n() {
         let node = ParamSpec::node("starter", 0);
         assert_eq!(node.parse("3"), Ok(ParamValue::Node(3)));
-        assert!(node.parse("-1").unwrap_err().contains("node id from 0 to N-1"));
+        assert!(node.parse("-1").unwrap_err().en(&[]).contains("node id from 0 to N-1"));
         assert!(node.check(&ParamValue::Node(3), 4).is_ok());
-        let e = node.check(&ParamValue::Node(4), 4).unwrap_err();
+        let e = node.check(&ParamValue::Node(4), 4).unwrap_err().en(&[]);
         assert!(e.contains("'4'") && e.contains("4 nodes") && e.contains("0 to 3"), "{e}");
 
         let ids = ParamSpec::id_list("order");
@@ -212,12 +218,12 @@ mod tests {
         assert_eq!(ids.parse("5.3.9.1"), Ok(ParamValue::IdList(vec![5, 3, 9, 1])));
         assert_eq!(ids.parse(""), Ok(ParamValue::IdList(vec![])));
         assert_eq!(ids.parse("5.3.9.1").unwrap().to_string(), "5.3.9.1");
-        assert!(ids.parse("5.3.5").unwrap_err().contains("5 appears twice"));
-        assert!(ids.parse("5.0").unwrap_err().contains("'0'"));
-        assert!(ids.parse("5,3").unwrap_err().contains("'5,3'"));
+        assert!(ids.parse("5.3.5").unwrap_err().en(&[]).contains("5 appears twice"));
+        assert!(ids.parse("5.0").unwrap_err().en(&[]).contains("'0'"));
+        assert!(ids.parse("5,3").unwrap_err().en(&[]).contains("'5,3'"));
         assert!(ids.check(&ParamValue::IdList(vec![]), 4).is_ok());
         assert!(ids.check(&ParamValue::IdList(vec![4, 3, 2, 1]), 4).is_ok());
-        let e = ids.check(&ParamValue::IdList(vec![5, 3, 9]), 4).unwrap_err();
+        let e = ids.check(&ParamValue::IdList(vec![5, 3, 9]), 4).unwrap_err().en(&[]);
         assert!(e.contains("'5.3.9'") && e.contains("4 distinct"), "{e}");
         assert_eq!((node.type_name(), ids.type_name()), ("node", "id-list"));
     }

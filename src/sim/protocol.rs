@@ -155,7 +155,7 @@ pub struct Setup {
 
 impl Setup {
     /// Build the graph for `topology`; the error is [`Graph::build`]'s.
-    pub fn new(n: usize, topology: Topology, params: Params, seed: u64) -> Result<Setup, String> {
+    pub fn new(n: usize, topology: Topology, params: Params, seed: u64) -> Result<Setup, crate::words::Text> {
         let graph = Graph::build(&topology, n, seed)?;
         Ok(Setup { n, topology, graph, params, seed })
     }

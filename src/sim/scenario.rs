@@ -19,7 +19,8 @@ use super::protocol::{ProtocolInfo, Setup};
 use super::simulation::{ProtocolEntry, Simulation};
 use super::topology::{Graph, Topology, TopologyKind};
 use super::Time;
-use crate::words::Lang;
+use crate::phrase;
+use crate::words::{Dictionary, Lang, Text};
 
 pub const FORMAT_VERSION: &str = "1";
 pub const DEFAULT_SEED: u64 = 1;
@@ -28,12 +29,21 @@ pub const DEFAULT_SEED: u64 = 1;
 pub struct ScenarioError {
     /// The URL key at fault ("n", "p.ids", "act"...).
     pub key: String,
-    pub message: String,
+    /// What is wrong and what is accepted, in words (the core's, so any page can say it).
+    pub message: Text,
 }
 
+impl ScenarioError {
+    /// "key: message", to be read in the viewer's language.
+    pub fn text(&self) -> Text {
+        phrase!("url.problem", self.key.as_str(), self.message.clone())
+    }
+}
+
+/// In English, as the command line prints it.
 impl fmt::Display for ScenarioError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.key, self.message)
+        f.write_str(&Dictionary::new(Lang::En, &[], crate::ui::words::UI).render(&self.text()))
     }
 }
 
@@ -60,7 +70,7 @@ fn find<'a>(registry: &'a [ProtocolEntry], id: &str) -> Option<(&'a ProtocolEntr
     registry.iter().map(|e| (e, (e.info)())).find(|(_, info)| info.id == id)
 }
 
-fn err(key: &str, message: String) -> ScenarioError {
+fn err(key: &str, message: Text) -> ScenarioError {
     ScenarioError { key: key.to_string(), message }
 }
 
@@ -128,7 +138,7 @@ impl Scenario {
         let get = |key: &str| pairs.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v.as_str());
 
         if let Some(v) = get("v").filter(|v| *v != FORMAT_VERSION) {
-            errors.push(err("v", format!("format version '{v}' is not supported; accepted: {FORMAT_VERSION} (read as version {FORMAT_VERSION})")));
+            errors.push(err("v", phrase!("url.version", v, FORMAT_VERSION)));
         }
         let default_info = (registry[0].info)();
         let info = match get("proto") {
@@ -137,7 +147,7 @@ impl Scenario {
                 Some((_, info)) => info,
                 None => {
                     let ids: Vec<&str> = registry.iter().map(|e| (e.info)().id).collect();
-                    errors.push(err("proto", format!("'{id}' is not a protocol; accepted: {} (showing {})", ids.join(", "), default_info.id)));
+                    errors.push(err("proto", phrase!("url.proto", id, ids.join(", "), default_info.id)));
                     default_info
                 }
             },
@@ -148,13 +158,13 @@ impl Scenario {
             let r = info.nodes;
             match v.parse::<usize>() {
                 Ok(n) if (r.min..=r.max).contains(&n) => s.n = n,
-                _ => errors.push(err("n", format!("'{v}' is not accepted; expected a whole number of nodes from {} to {} for {}", r.min, r.max, info.id))),
+                _ => errors.push(err("n", phrase!("url.n", v, r.min, r.max, info.id))),
             }
         }
         if let Some(v) = get("seed") {
             match v.parse::<u64>() {
                 Ok(seed) => s.seed = seed,
-                Err(_) => errors.push(err("seed", format!("'{v}' is not accepted; expected a whole number from 0 to {}", u64::MAX))),
+                Err(_) => errors.push(err("seed", phrase!("url.seed", v, u64::MAX))),
             }
         }
         if let Some(v) = get("topo") {
@@ -162,32 +172,32 @@ impl Scenario {
             let accepted = TopologyKind::describe(info.topologies);
             let id = info.id;
             match Topology::parse_reason(v) {
-                Err(why) => errors.push(err("topo", format!("'{v}' is not accepted for {id} ({why}); accepted: {accepted}"))),
-                Ok(t) if !info.topologies.contains(&t.kind()) => errors.push(err("topo", format!("'{v}' is not accepted for {id}; accepted: {accepted}"))),
+                Err(why) => errors.push(err("topo", phrase!("url.topo.bad", v, id, why, accepted))),
+                Ok(t) if !info.topologies.contains(&t.kind()) => errors.push(err("topo", phrase!("url.topo.kind", v, id, accepted))),
                 Ok(t) => match Graph::build(&t, s.n, s.seed) {
                     Ok(_) => s.topology = t,
-                    Err(why) => errors.push(err("topo", format!("'{v}' is not accepted for {id} with {} nodes ({why}); accepted: {accepted}", s.n))),
+                    Err(why) => errors.push(err("topo", phrase!("url.topo.build", v, id, s.n, why, accepted))),
                 },
             }
         }
         if let Some(v) = get("delay") {
             match parse_range(v) {
                 Some((lo, hi)) => (s.network.delay_min, s.network.delay_max) = (lo, hi),
-                None => errors.push(err("delay", format!("'{v}' is not accepted; expected MIN-MAX ticks with 1 <= MIN <= MAX <= {}, e.g. 40-80", super::network::MAX_DELAY))),
+                None => errors.push(err("delay", phrase!("url.delay", v, super::network::MAX_DELAY))),
             }
         }
         for (key, slot) in [("drop", &mut s.network.drop), ("dup", &mut s.network.duplicate)] {
             if let Some(v) = get(key) {
                 match parse_percent(v) {
                     Some(p) => *slot = p,
-                    None => errors.push(err(key, format!("'{v}' is not accepted; expected a percentage from 0 to 100 with at most 4 decimals, e.g. 0.5"))),
+                    None => errors.push(err(key, phrase!("url.percent", v))),
                 }
             }
         }
         if let Some(v) = get("fifo") {
             match parse_bool(v) {
                 Some(b) => s.network.fifo = b,
-                None => errors.push(err("fifo", format!("'{v}' is not accepted; expected 1 or 0 (on/off, true/false)"))),
+                None => errors.push(err("fifo", phrase!("url.fifo", v))),
             }
         }
         for spec in &info.params {
@@ -204,7 +214,7 @@ impl Scenario {
         if let Some(v) = get("lang") {
             match Lang::parse(v) {
                 Some(l) => s.lang = Some(l),
-                None => errors.push(err("lang", format!("'{v}' is not accepted; expected zh or en"))),
+                None => errors.push(err("lang", phrase!("url.lang", v))),
             }
         }
         if let Some(v) = get("act") {
@@ -212,19 +222,19 @@ impl Scenario {
                 if item.starts_with(|c: char| c.is_ascii_alphabetic()) {
                     match AnchoredAct::parse(item) {
                         Ok(a) => match a.act.nodes().into_iter().chain(a.anchor.node()).find(|&x| x >= s.n) {
-                            Some(bad) => errors.push(err("act", format!("'{item}' names node {bad}, but nodes are 0 to {}; skipped", s.n - 1))),
+                            Some(bad) => errors.push(err("act", phrase!("url.act.node", item, bad, s.n - 1))),
                             None => s.anchored.push(a),
                         },
-                        Err(message) => errors.push(err("act", format!("{message}; skipped"))),
+                        Err(message) => errors.push(err("act", phrase!("url.act.skipped", message))),
                     }
                     continue;
                 }
                 match TimedAct::parse(item) {
                     Ok(a) => match a.act.nodes().into_iter().find(|&x| x >= s.n) {
-                        Some(bad) => errors.push(err("act", format!("'{item}' names node {bad}, but nodes are 0 to {}; skipped", s.n - 1))),
+                        Some(bad) => errors.push(err("act", phrase!("url.act.node", item, bad, s.n - 1))),
                         None => s.acts.push(a),
                     },
-                    Err(message) => errors.push(err("act", format!("{message}; skipped"))),
+                    Err(message) => errors.push(err("act", phrase!("url.act.skipped", message))),
                 }
             }
         }
@@ -236,7 +246,7 @@ impl Scenario {
             match (step.parse::<u64>(), time.map(|t| t.parse::<Time>())) {
                 (Ok(at), None) => s.at = Some(at),
                 (Ok(at), Some(Ok(t))) => (s.at, s.at_time) = (Some(at), Some(t)),
-                _ => errors.push(err("at", format!("'{v}' is not accepted; expected a step number, optionally with the instant shown, e.g. 57 or 57@1230"))),
+                _ => errors.push(err("at", phrase!("url.at", v))),
             }
         }
         (s, errors)
@@ -293,7 +303,9 @@ impl Scenario {
 
     /// Start the run at step 0 (interventions are the history's business).
     pub fn start(&self, registry: &[ProtocolEntry]) -> Result<Box<dyn Simulation>, ScenarioError> {
-        let (entry, _) = find(registry, self.protocol).ok_or_else(|| err("proto", format!("'{}' is not a protocol", self.protocol)))?;
-        (entry.start)(self.setup()?, self.network.clone(), self.seed, self.anchored.clone()).map_err(|m| err("p", m))
+        let (entry, _) = find(registry, self.protocol).ok_or_else(|| err("proto", phrase!("url.no_proto", self.protocol)))?;
+        // A protocol refuses a setting only when a parameter's own check missed it (a
+        // link's values are checked above), so its sentence stays as the protocol wrote it.
+        (entry.start)(self.setup()?, self.network.clone(), self.seed, self.anchored.clone()).map_err(|m| err("p", Text::plain(m)))
     }
 }

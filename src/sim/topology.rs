@@ -8,6 +8,8 @@ use std::sync::Arc;
 
 use super::rng::SimRng;
 use super::NodeId;
+use crate::phrase;
+use crate::words::Text;
 
 /// Smallest and largest number of children per inner node in `tree:D`.
 pub const TREE_ARITY: (u8, u8) = (2, 8);
@@ -68,13 +70,18 @@ impl TopologyKind {
         }
     }
 
-    /// The URL forms of this kind, in words, for messages and `dsviz list`.
-    pub fn forms(self) -> String {
+    /// The URL forms of this kind, in words, for messages.
+    pub fn forms_text(self) -> Text {
         match self {
-            TopologyKind::Tree => format!("tree, tree:D (D children per node, {} to {})", TREE_ARITY.0, TREE_ARITY.1),
-            TopologyKind::Edges => "edges:A-B.C-D... (undirected edges between nodes 0 to N-1, no self-loops or repeats)".to_string(),
-            other => other.name().to_string(),
+            TopologyKind::Tree => phrase!("topo.form.tree", TREE_ARITY.0, TREE_ARITY.1),
+            TopologyKind::Edges => Text::key("topo.form.edges"),
+            other => Text::plain(other.name()),
         }
+    }
+
+    /// The URL forms of this kind in English, for `dsviz list`.
+    pub fn forms(self) -> String {
+        self.forms_text().en(&[])
     }
 
     /// The topology this kind stands for when nothing more is said: `tree` is `tree:2`;
@@ -92,8 +99,8 @@ impl TopologyKind {
     }
 
     /// Every form of `kinds`, for "accepted: ..." in error messages.
-    pub fn describe(kinds: &[TopologyKind]) -> String {
-        kinds.iter().map(|k| k.forms()).collect::<Vec<_>>().join(", ")
+    pub fn describe(kinds: &[TopologyKind]) -> Text {
+        kinds.iter().map(|k| k.forms_text()).reduce(|a, b| phrase!("url.list", a, b)).unwrap_or_else(Text::empty)
     }
 }
 
@@ -130,20 +137,20 @@ impl Topology {
     /// Read a `topo=` value. The error names the bad text, says what is wrong with it and
     /// lists every accepted form. Node numbers in an edge list are checked against N only
     /// when the graph is built.
-    pub fn parse(text: &str) -> Result<Topology, String> {
-        Topology::parse_reason(text).map_err(|why| format!("'{}' is not accepted ({why}); accepted: {}", text.trim(), TopologyKind::describe(ALL_KINDS)))
+    pub fn parse(text: &str) -> Result<Topology, Text> {
+        Topology::parse_reason(text).map_err(|why| phrase!("topo.err.parse", text.trim(), why, TopologyKind::describe(ALL_KINDS)))
     }
 
     /// As [`Topology::parse`], but the error is only what is wrong (for callers that list
     /// the accepted forms themselves, e.g. only those a protocol runs on).
-    pub fn parse_reason(text: &str) -> Result<Topology, String> {
+    pub fn parse_reason(text: &str) -> Result<Topology, Text> {
         let text = text.trim();
         let (word, arg) = match text.split_once(':') {
             Some((w, a)) => (w, Some(a)),
             None => (text, None),
         };
         let Some(kind) = ALL_KINDS.iter().copied().find(|k| k.name() == word) else {
-            return Err(format!("'{word}' is not a topology"));
+            return Err(phrase!("topo.err.unknown", word));
         };
         match (kind, arg) {
             (TopologyKind::Tree, None) => Ok(Topology::Tree(2)),
@@ -151,12 +158,12 @@ impl Topology {
                 let (lo, hi) = TREE_ARITY;
                 match d.parse::<u8>() {
                     Ok(d) if (lo..=hi).contains(&d) => Ok(Topology::Tree(d)),
-                    _ => Err(format!("the number of children in tree:D must be a whole number from {lo} to {hi}, not '{d}'")),
+                    _ => Err(phrase!("topo.err.arity", lo, hi, d)),
                 }
             }
-            (TopologyKind::Edges, None) => Err("edges needs its list, e.g. edges:0-1.1-2".to_string()),
+            (TopologyKind::Edges, None) => Err(Text::key("topo.err.edges_list")),
             (TopologyKind::Edges, Some(list)) => parse_edges(list).map(|e| Topology::Edges(Arc::from(e))),
-            (_, Some(_)) => Err(format!("{word} takes no ':' argument")),
+            (_, Some(_)) => Err(phrase!("topo.err.no_arg", word)),
             (kind, None) => Ok(kind.default_topology()),
         }
     }
@@ -169,28 +176,28 @@ impl std::fmt::Display for Topology {
 }
 
 /// `0-1.1-2.2-3` into normalised (low, high) pairs, in the order given.
-fn parse_edges(list: &str) -> Result<Vec<(NodeId, NodeId)>, String> {
+fn parse_edges(list: &str) -> Result<Vec<(NodeId, NodeId)>, Text> {
     let mut edges: Vec<(NodeId, NodeId)> = Vec::new();
     for item in list.split('.').filter(|i| !i.is_empty()) {
         let pair = item.split_once('-').and_then(|(a, b)| Some((a.trim().parse::<NodeId>().ok()?, b.trim().parse::<NodeId>().ok()?)));
         let Some((a, b)) = pair else {
-            return Err(format!("edge '{item}' is not two node numbers joined by '-', e.g. 0-1"));
+            return Err(phrase!("topo.err.edge_form", item));
         };
         check_edge(&edges, a, b)?;
         edges.push((a.min(b), a.max(b)));
     }
     if edges.is_empty() {
-        return Err("the edge list is empty; write edges as A-B separated by '.', e.g. edges:0-1.1-2".to_string());
+        return Err(Text::key("topo.err.edges_empty"));
     }
     Ok(edges)
 }
 
-fn check_edge(so_far: &[(NodeId, NodeId)], a: NodeId, b: NodeId) -> Result<(), String> {
+fn check_edge(so_far: &[(NodeId, NodeId)], a: NodeId, b: NodeId) -> Result<(), Text> {
     if a == b {
-        return Err(format!("edge {a}-{b} links a node to itself; self-loops are not accepted"));
+        return Err(phrase!("topo.err.self_loop", a, b));
     }
     if so_far.contains(&(a.min(b), a.max(b))) {
-        return Err(format!("edge {a}-{b} is listed twice; each link is undirected and listed once"));
+        return Err(phrase!("topo.err.twice", a, b));
     }
     Ok(())
 }
@@ -216,7 +223,7 @@ struct GraphData {
 impl Graph {
     /// Build `topology` for `n` nodes; `seed` is the run's seed (only `random-tree` draws
     /// from it). Errors say what is wrong and what is accepted.
-    pub fn build(topology: &Topology, n: usize, seed: u64) -> Result<Graph, String> {
+    pub fn build(topology: &Topology, n: usize, seed: u64) -> Result<Graph, Text> {
         let mut edges: Vec<(NodeId, NodeId)> = Vec::new();
         // Parent of each node i>0 for the trees given by a formula.
         let mut parents: Option<Vec<Option<NodeId>>> = None;
@@ -240,7 +247,7 @@ impl Graph {
             Topology::Tree(d) => {
                 let (lo, hi) = TREE_ARITY;
                 if !(lo..=hi).contains(d) {
-                    return Err(format!("tree:{d} has {d} children per node; accepted: {lo} to {hi}"));
+                    return Err(phrase!("topo.err.tree_arity", *d, lo, hi));
                 }
                 let d = *d as usize;
                 parents = Some((0..n).map(|i| (i > 0).then(|| (i - 1) / d)).collect());
@@ -263,7 +270,7 @@ impl Graph {
             Topology::Edges(list) => {
                 for &(a, b) in list.iter() {
                     if let Some(bad) = [a, b].into_iter().find(|&x| x >= n) {
-                        return Err(format!("edge {a}-{b} names node {bad}, but with {n} nodes they are 0 to {}", n.saturating_sub(1)));
+                        return Err(phrase!("topo.err.edge_node", a, b, bad, n, n.saturating_sub(1)));
                     }
                     check_edge(&edges, a, b)?;
                     edges.push((a.min(b), a.max(b)));
@@ -524,18 +531,18 @@ mod tests {
             ("hexagon", "'hexagon' is not a topology"),
             ("mesh", "'mesh' is not a topology"),
         ] {
-            let e = Topology::parse(text).unwrap_err();
+            let e = Topology::parse(text).unwrap_err().en(&[]);
             assert!(e.starts_with(&format!("'{text}' is not accepted")), "{e}");
             assert!(e.contains(says), "{text}: {e}");
             for form in ["ring", "complete", "star", "tree:D", "random-tree", "grid", "edges:A-B"] {
                 assert!(e.contains(form), "{text}: {e} lacks {form}");
             }
         }
-        let e = Graph::build(&Topology::parse("edges:0-9").unwrap(), 4, 1).unwrap_err();
+        let e = Graph::build(&Topology::parse("edges:0-9").unwrap(), 4, 1).unwrap_err().en(&[]);
         assert!(e.contains("0-9") && e.contains("node 9") && e.contains("0 to 3"), "{e}");
-        let e = Graph::build(&Topology::Tree(1), 4, 1).unwrap_err();
+        let e = Graph::build(&Topology::Tree(1), 4, 1).unwrap_err().en(&[]);
         assert!(e.contains("2 to 8"), "{e}");
-        let e = Graph::build(&Topology::Edges(Arc::from(vec![(1, 0), (0, 1)])), 4, 1).unwrap_err();
+        let e = Graph::build(&Topology::Edges(Arc::from(vec![(1, 0), (0, 1)])), 4, 1).unwrap_err().en(&[]);
         assert!(e.contains("listed twice"), "{e}");
     }
 }

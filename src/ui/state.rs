@@ -126,11 +126,11 @@ impl AppState {
     pub fn load(fragment: &str, theme: Theme, lang: Lang) -> AppState {
         let (scenario, errors) = Scenario::parse(fragment, REGISTRY);
         let lang = scenario.lang.unwrap_or(lang);
-        let mut problems: Vec<Text> = errors.iter().map(|e| Text::plain(e.to_string())).collect();
+        let mut problems: Vec<Text> = errors.iter().map(|e| e.text()).collect();
         let (scenario, sim) = match scenario.start(REGISTRY) {
             Ok(sim) => (scenario, sim),
             Err(e) => {
-                problems.push(crate::phrase!("ui.problem.defaults", e.to_string()));
+                problems.push(crate::phrase!("ui.problem.defaults", e.text()));
                 let info = crate::protocols::find(scenario.protocol).map(|e| (e.info)()).unwrap_or_else(|| (REGISTRY[0].info)());
                 let defaults = Scenario::defaults(&info);
                 let sim = defaults.start(REGISTRY).expect("a protocol's defaults always start");
@@ -339,7 +339,7 @@ impl Reducible for AppState {
                     Configure::Nodes(n) => scenario.n = n.clamp(self.info.nodes.min, self.info.nodes.max),
                     Configure::Topology(name) => match crate::sim::Topology::parse(&name) {
                         Ok(t) => scenario.topology = t,
-                        Err(e) => return self.next(|s| s.problems = vec![Text::plain(format!("topo: {e}"))]),
+                        Err(e) => return self.next(|s| s.problems = vec![crate::phrase!("url.problem", "topo", e)]),
                     },
                     Configure::Seed(seed) => scenario.seed = seed,
                     Configure::Param(name, text) => {
@@ -348,7 +348,7 @@ impl Reducible for AppState {
                             Ok(v) => {
                                 scenario.params.0.insert(spec.name, v);
                             }
-                            Err(e) => return self.next(|s| s.problems = vec![Text::plain(format!("p.{name}: {e}"))]),
+                            Err(e) => return self.next(|s| s.problems = vec![crate::phrase!("url.problem", format!("p.{name}"), e)]),
                         }
                     }
                 }
