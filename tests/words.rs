@@ -115,7 +115,7 @@ fn every_protocol_speaks_both_languages() {
                 texts.push(("violation".into(), Text::Id("inv", v.invariant)));
                 texts.push(("violation detail".into(), v.detail.clone()));
             }
-            for (kind, _) in &h.sim().counters().by_kind {
+            for kind in h.sim().counters().by_kind.keys() {
                 texts.push(("message kind".into(), Text::Id("msg", kind)));
             }
             texts.extend(h.problems().iter().map(|p| ("problem".to_string(), p.clone())));

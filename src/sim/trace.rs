@@ -429,13 +429,13 @@ impl Trace {
             let marks = run_of(&self.mark_events.items, &mut next_mark, |&e| e, id);
             let notes = List(|| self.notes.items[notes.clone()].iter().map(|&(_, t)| &self.note_texts[t as usize]));
             let marks = List(|| self.marks.items[marks.clone()].iter());
-            let _ = write!(h, "{}|{}|{}|{:?}|{:?}|{}|{:?}|{}|{:?}|{:?}|{:?}\n", e.id, e.step, e.time, e.node, e.kind, e.lamport, self.vector(e.id), e.hops, e.cause, notes, marks);
+            let _ = writeln!(h, "{}|{}|{}|{:?}|{:?}|{}|{:?}|{}|{:?}|{:?}|{:?}", e.id, e.step, e.time, e.node, e.kind, e.lamport, self.vector(e.id), e.hops, e.cause, notes, marks);
         }
         for m in self.messages() {
-            let _ = write!(h, "{}|{}|{}|{}|{}|{}|{}|{:?}|{:?}\n", m.id, m.from, m.to, m.kind, m.text, m.sent_at, m.send_event, m.copy_of, self.end_of(m.id));
+            let _ = writeln!(h, "{}|{}|{}|{}|{}|{}|{}|{:?}|{:?}", m.id, m.from, m.to, m.kind, m.text, m.sent_at, m.send_event, m.copy_of, self.end_of(m.id));
         }
         for v in self.violations() {
-            let _ = write!(h, "{}|{}|{:?}|{:?}\n", v.invariant, v.event, v.nodes, v.detail);
+            let _ = writeln!(h, "{}|{}|{:?}|{:?}", v.invariant, v.event, v.nodes, v.detail);
         }
         h.0
     }

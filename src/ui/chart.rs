@@ -1,7 +1,7 @@
 //! Charts computed from the run (a series per line, or the latest values as bars), drawn
 //! as small SVGs. The geometry is plain maths, tested natively; the drawing is wasm only.
 
-use crate::sim::view::{Chart, ChartKind};
+use crate::sim::view::Chart;
 
 pub const WIDTH: f64 = 240.0;
 pub const HEIGHT: f64 = 84.0;
@@ -51,6 +51,7 @@ pub fn bars(chart: &Chart) -> Vec<(f64, f64, f64)> {
 
 #[cfg(target_arch = "wasm32")]
 pub fn chart(d: &crate::words::Dictionary, chart: &Chart) -> yew::Html {
+    use crate::sim::view::ChartKind;
     use yew::prelude::*;
     let body = match chart.kind {
         ChartKind::Lines => {
@@ -86,7 +87,7 @@ pub fn chart(d: &crate::words::Dictionary, chart: &Chart) -> yew::Html {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::view::Series;
+    use crate::sim::view::{ChartKind, Series};
     use crate::words::Text;
 
     #[test]

@@ -215,7 +215,7 @@ impl AppState {
             lang: self.lang,
             theme: self.theme,
             show_vectors: self.show_vectors,
-            lesson: self.lesson.clone(),
+            lesson: self.lesson,
         };
         change(&mut s);
         Rc::new(s)
