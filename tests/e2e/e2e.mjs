@@ -3,10 +3,10 @@
 // and checks the same step and the same picture; then a broken link and the keyboard.
 // Screenshots go to target/e2e/. Exits non-zero on the first failure.
 import { chromium } from "playwright-core";
-import { createServer } from "node:http";
-import { readFile, mkdir } from "node:fs/promises";
-import { extname, join, normalize, dirname } from "node:path";
+import { mkdir } from "node:fs/promises";
+import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
+import { serve } from "./serve.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..", "..");
@@ -15,23 +15,7 @@ const shots = join(root, "target", "e2e");
 await mkdir(shots, { recursive: true });
 
 // Serve dist/ under /course/dsviz/ to prove relative asset URLs work from any sub-path.
-const PREFIX = "/course/dsviz/";
-const types = { ".html": "text/html", ".js": "text/javascript", ".wasm": "application/wasm", ".css": "text/css", ".svg": "image/svg+xml" };
-const server = createServer(async (req, res) => {
-  const path = decodeURIComponent(new URL(req.url, "http://x").pathname);
-  if (!path.startsWith(PREFIX)) { res.writeHead(404); res.end(); return; }
-  const rel = normalize(path.slice(PREFIX.length) || "index.html");
-  if (rel.startsWith("..")) { res.writeHead(403); res.end(); return; }
-  try {
-    const body = await readFile(join(dist, rel));
-    res.writeHead(200, { "content-type": types[extname(rel)] || "application/octet-stream" });
-    res.end(body);
-  } catch {
-    res.writeHead(404); res.end();
-  }
-});
-await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
-const base = `http://127.0.0.1:${server.address().port}${PREFIX}`;
+const { base, server } = await serve(dist, "/course/dsviz/");
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || "/usr/bin/chromium",

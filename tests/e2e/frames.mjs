@@ -5,26 +5,12 @@
 // diagram is zoomed out to its widest window first, so every frame draws the same span.
 //   node tests/e2e/frames.mjs [seconds]
 import { chromium } from "playwright-core";
-import { createServer } from "node:http";
-import { readFile } from "node:fs/promises";
-import { extname, join, normalize, dirname } from "node:path";
+import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
+import { serve } from "./serve.mjs";
 
 const seconds = Number(process.argv[2] || 4);
-const dist = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "dist");
-const types = { ".html": "text/html", ".js": "text/javascript", ".wasm": "application/wasm", ".css": "text/css", ".svg": "image/svg+xml" };
-const server = createServer(async (req, res) => {
-  const rel = normalize(decodeURIComponent(new URL(req.url, "http://x").pathname).slice(1) || "index.html");
-  try {
-    const body = await readFile(join(dist, rel));
-    res.writeHead(200, { "content-type": types[extname(rel)] || "application/octet-stream" });
-    res.end(body);
-  } catch {
-    res.writeHead(404); res.end();
-  }
-});
-await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
-const base = `http://127.0.0.1:${server.address().port}/`;
+const { base, server } = await serve(join(dirname(fileURLToPath(import.meta.url)), "..", "..", "dist"));
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
   args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
