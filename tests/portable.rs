@@ -39,7 +39,7 @@ const DIGESTS: &[u64] = &[
     0x4691f3c98955532c,
     0x76ab895a4f781292,
     0xc999f94896de04cc,
-    0x5f8ca0af2cb89256,
+    0x2b5c06813a5d0bf9,
     0xbf9a3145bb74ea59,
 ];
 

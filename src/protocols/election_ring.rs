@@ -71,7 +71,7 @@ pub enum Layout {
     Worst,
     /// Largest id at the starter, ids increasing along the ring after it.
     Best,
-    /// A permutation drawn from the `shuffle` parameter.
+    /// A permutation drawn from the run's seed (its build stream).
     Random,
 }
 
@@ -138,7 +138,7 @@ const IDS: &[&str] = &["worst", "best", "random"];
 const INITIATORS: &[&str] = &["one", "all", "none"];
 
 /// The identifiers of `n` nodes for a layout anchored at `starter`.
-fn layout_ids(n: usize, layout: Layout, starter: NodeId, shuffle: u64) -> Vec<u32> {
+fn layout_ids(n: usize, layout: Layout, starter: NodeId, rng: &mut SimRng) -> Vec<u32> {
     let n32 = n as u32;
     match layout {
         // r = 0 is the starter's predecessor (id N), r = 1 the starter (N-1), and so on down.
@@ -147,7 +147,6 @@ fn layout_ids(n: usize, layout: Layout, starter: NodeId, shuffle: u64) -> Vec<u3
         Layout::Best => (0..n).map(|i| match ((i + n - starter) % n) as u32 { 0 => n32, k => k }).collect(),
         Layout::Random => {
             let mut ids: Vec<u32> = (1..=n32).collect();
-            let mut rng = SimRng::new(shuffle);
             for i in (1..n).rev() {
                 let j = rng.below(i as u64 + 1) as usize;
                 ids.swap(i, j);
@@ -298,7 +297,6 @@ impl Protocol for ChangRoberts {
                 ParamSpec::choice("ids", IDS, "worst"),
                 ParamSpec::choice("initiators", INITIATORS, "one"),
                 ParamSpec::node("starter", 0),
-                ParamSpec::int("shuffle", 0, 1_000_000, 1),
                 ParamSpec::id_list("order"),
             ],
             inputs: &[START],
@@ -332,7 +330,7 @@ impl Protocol for ChangRoberts {
         };
         // Ids typed in replace the layout; the costs are then those of a random order.
         let (ids, layout) = match setup.params.id_list("order") {
-            [] => (layout_ids(n, layout, starter, setup.params.int("shuffle") as u64), layout),
+            [] => (layout_ids(n, layout, starter, &mut setup.rng()), layout),
             order if order.len() == n && order.iter().all(|&id| id > 0 && order.iter().filter(|&&x| x == id).count() == 1) => (order.to_vec(), Layout::Random),
             order if order.len() == n => return Err(format!("order {} repeats an id or uses 0; give {n} distinct positive ids", ParamValue::IdList(order.to_vec()))),
             order => return Err(format!("order gives {} ids for {n} nodes; give one id per node, or none", order.len())),
@@ -578,11 +576,10 @@ const WORDS: Words = &[
         "Ids travel one way round a ring; each node passes on larger ids, swaps in its own for smaller ones, and swallows smaller ones once it has sent its own. The id that comes home is the largest: its owner announces itself with an Elected message. One initiator costs 2N to 3N-1 messages.",
         "标识符沿环单向传递：每个节点转发更大的标识符，用自己的标识符替换更小的，并在已经发出自己的标识符后吞掉更小的。绕回起点的标识符就是最大的，它的主人用 Elected 消息宣布自己当选。单个发起者需要 2N 到 3N-1 条消息。",
     ),
-    w("param.ids", "Identifier layout: worst (largest id just before the starter, decreasing along the ring), best (largest id at the starter, increasing after it), random (a permutation drawn from shuffle)", "标识符布局：worst（最大标识符恰在发起者之前，沿环递减），best（最大标识符在发起者处，其后递增），random（由 shuffle 生成的随机排列）"),
+    w("param.ids", "Identifier layout: worst (largest id just before the starter, decreasing along the ring), best (largest id at the starter, increasing after it), random (a permutation drawn from the run's seed)", "标识符布局：worst（最大标识符恰在发起者之前，沿环递减），best（最大标识符在发起者处，其后递增），random（由本次运行的种子生成的随机排列）"),
     w("param.initiators", "Who starts an election at time 0: the starter, every node at once, or none (click a node)", "时刻 0 由谁发起选举：发起者、所有节点同时，或无人（点击节点发起）"),
     w("param.starter", "The node that starts when initiators=one; the worst and best layouts are placed around it", "initiators=one 时发起选举的节点；worst 与 best 布局都围绕它摆放"),
     w("param.order", "Ids typed in, one per node in node order (e.g. 3.1.4.2); empty: use the ids layout", "手动输入的标识符，按节点顺序每个节点一个（如 3.1.4.2）；留空则使用 ids 布局"),
-    w("param.shuffle", "Seed of the random id permutation (ids=random)", "随机标识符排列的种子（ids=random）"),
     w("input.start", "Start an election here", "在此发起选举"),
     w("scenario.worst", "Worst case: 3N-1 messages", "最坏情况：3N-1 条消息"),
     w(
@@ -664,25 +661,26 @@ mod tests {
     use crate::sim::scenario::Scenario;
     use crate::sim::{Act, Engine, History, Params, Topology};
 
-    fn params(ids: &str, initiators: &str, starter: i64, shuffle: i64) -> Params {
+    fn params(ids: &str, initiators: &str, starter: i64) -> Params {
         let specs = ChangRoberts::info().params;
         let mut p = Params::defaults(&specs);
-        for (name, text) in [("ids", ids.to_string()), ("initiators", initiators.to_string()), ("starter", starter.to_string()), ("shuffle", shuffle.to_string())] {
+        for (name, text) in [("ids", ids.to_string()), ("initiators", initiators.to_string()), ("starter", starter.to_string())] {
             let spec = specs.iter().find(|s| s.name == name).unwrap();
             p.0.insert(spec.name, spec.parse(&text).unwrap());
         }
         p
     }
 
-    fn engine(n: usize, ids: &str, initiators: &str, starter: i64, shuffle: i64, seed: u64, net: NetworkConfig) -> Engine<ChangRoberts> {
-        let setup = Setup::new(n, Topology::Ring, params(ids, initiators, starter, shuffle), seed).unwrap();
+    /// A run; with `ids=random` the id order is drawn from `seed` too.
+    fn engine(n: usize, ids: &str, initiators: &str, starter: i64, seed: u64, net: NetworkConfig) -> Engine<ChangRoberts> {
+        let setup = Setup::new(n, Topology::Ring, params(ids, initiators, starter), seed).unwrap();
         Engine::new(ChangRoberts::build(&setup).unwrap(), setup, net, seed)
     }
 
     /// An engine over hand-picked ids (for the exhaustive checks).
     fn engine_over(ids: Vec<u32>, initiators: Initiators, starter: NodeId, seed: u64) -> Engine<ChangRoberts> {
         let n = ids.len();
-        let setup = Setup::new(n, Topology::Ring, params("random", "one", 0, 0), seed).unwrap();
+        let setup = Setup::new(n, Topology::Ring, params("random", "one", 0), seed).unwrap();
         let next = (0..n).map(|i| setup.graph.ring_next(i).unwrap()).collect();
         let proto = ChangRoberts { n, next, ids, layout: Layout::Random, initiators, starter };
         Engine::new(proto, setup, NetworkConfig { delay_min: 1, delay_max: 100, ..Default::default() }, seed)
@@ -711,9 +709,9 @@ mod tests {
         for n in 2..=12 {
             for starter in 0..n {
                 let pred = (starter + n - 1) % n;
-                let worst = layout_ids(n, Layout::Worst, starter, 0);
-                let best = layout_ids(n, Layout::Best, starter, 0);
-                let random = layout_ids(n, Layout::Random, starter, starter as u64);
+                let worst = layout_ids(n, Layout::Worst, starter, &mut SimRng::new(0));
+                let best = layout_ids(n, Layout::Best, starter, &mut SimRng::new(0));
+                let random = layout_ids(n, Layout::Random, starter, &mut SimRng::new(starter as u64));
                 for ids in [&worst, &best, &random] {
                     let mut sorted = ids.clone();
                     sorted.sort_unstable();
@@ -738,7 +736,7 @@ mod tests {
     fn worst_layout_costs_3n_minus_1_messages_and_transits() {
         for n in [2, 3, 4, 5, 8, 16, 32] {
             for starter in [0, n / 2, n - 1] {
-                let mut e = engine(n, "worst", "one", starter as i64, 1, n as u64, NetworkConfig::default());
+                let mut e = engine(n, "worst", "one", starter as i64, n as u64, NetworkConfig::default());
                 run_out(&mut e);
                 let want = (3 * n - 1) as f64;
                 assert_eq!(metric(&e, "messages"), (Some(want), Textbook::Exact(want)), "N={n}");
@@ -761,7 +759,7 @@ mod tests {
     fn best_layout_costs_2n_messages_and_transits() {
         for n in [2, 3, 4, 5, 8, 16, 32] {
             let starter = n / 3;
-            let mut e = engine(n, "best", "one", starter as i64, 1, 7, NetworkConfig::default());
+            let mut e = engine(n, "best", "one", starter as i64, 7, NetworkConfig::default());
             run_out(&mut e);
             let want = (2 * n) as f64;
             assert_eq!(metric(&e, "messages"), (Some(want), Textbook::Exact(want)), "N={n}");
@@ -778,7 +776,7 @@ mod tests {
         for n in [2, 3, 4, 5, 8, 16, 32] {
             let quad = (n * (n + 3) / 2) as f64;
             for (ids, want) in [("worst", quad), ("best", (3 * n - 1) as f64)] {
-                let mut e = engine(n, ids, "all", 0, 1, 3, NetworkConfig { delay_min: 1, delay_max: 100, ..Default::default() });
+                let mut e = engine(n, ids, "all", 0, 3, NetworkConfig { delay_min: 1, delay_max: 100, ..Default::default() });
                 run_out(&mut e);
                 assert_eq!(metric(&e, "messages"), (Some(want), Textbook::Exact(want)), "N={n} {ids}");
                 assert_eq!(metric(&e, "turnaround"), (Some((2 * n) as f64), Textbook::Exact((2 * n) as f64)), "N={n} {ids}");
@@ -843,7 +841,7 @@ mod tests {
             for seed in 0..1000u64 {
                 let n = 2 + (seed % 11) as usize;
                 let net = NetworkConfig { delay_min: 1, delay_max: 100, fifo, ..Default::default() };
-                let mut e = engine(n, "random", "all", 0, seed as i64, seed, net);
+                let mut e = engine(n, "random", "all", 0, seed, net);
                 run_out(&mut e);
                 assert!(e.trace.violations().is_empty(), "fifo {fifo} seed {seed}: {:?}", e.trace.violations());
                 assert!(e.broken().is_empty());
@@ -870,7 +868,7 @@ mod tests {
     #[test]
     fn a_second_election_is_measured_on_its_own() {
         let n = 8;
-        let mut e = engine(n, "worst", "one", 0, 1, 5, NetworkConfig::default());
+        let mut e = engine(n, "worst", "one", 0, 5, NetworkConfig::default());
         run_out(&mut e);
         // Now the node with the largest id (node 7) starts again: the best case.
         e.apply(&Act::Input(7, "start".into(), None)).unwrap();
@@ -885,7 +883,7 @@ mod tests {
 
     #[test]
     fn clicks_start_elections_and_participants_offer_no_start() {
-        let mut e = engine(5, "random", "none", 0, 9, 2, NetworkConfig::default());
+        let mut e = engine(5, "random", "none", 0, 2, NetworkConfig::default());
         assert!(!e.step(), "nothing happens until someone clicks");
         assert!(e.trace.violations().is_empty(), "agreement is not asked before any election");
         assert_eq!(metric(&e, "messages").0, None);
@@ -904,7 +902,7 @@ mod tests {
 
     #[test]
     fn build_refuses_a_starter_that_is_not_a_node() {
-        let setup = Setup::new(4, Topology::Ring, params("worst", "one", 6, 1), 1).unwrap();
+        let setup = Setup::new(4, Topology::Ring, params("worst", "one", 6), 1).unwrap();
         let err = ChangRoberts::build(&setup).err().unwrap();
         assert!(err.contains("starter node 6") && err.contains("0 to 3"), "{err}");
     }
@@ -948,7 +946,7 @@ mod tests {
         assert!(stall.detail.en(WORDS).contains("id 8 (node 7)"), "{}", stall.detail.en(WORDS));
         assert!(h.sim().trace().events().iter().any(|e| matches!(e.kind, EventKind::Discard { .. }) && e.node == Some(3)));
         // Starting again past the crash does not help, and nothing panics on the way.
-        let mut e = engine(8, "worst", "one", 0, 1, 1, NetworkConfig::default());
+        let mut e = engine(8, "worst", "one", 0, 1, NetworkConfig::default());
         e.apply(&Act::Crash(3)).unwrap();
         run_out(&mut e);
         e.apply(&Act::Input(5, "start".into(), None)).unwrap();
@@ -966,7 +964,7 @@ mod tests {
 
     #[test]
     fn the_leaders_crash_leaves_a_stale_coordinator_at_rest() {
-        let mut e = engine(6, "best", "one", 2, 1, 4, NetworkConfig::default());
+        let mut e = engine(6, "best", "one", 2, 4, NetworkConfig::default());
         run_out(&mut e);
         assert!(e.broken().is_empty());
         e.apply(&Act::Crash(2)).unwrap();
@@ -980,7 +978,7 @@ mod tests {
     }
 
     fn with_order(n: usize, order: &str, initiators: &str) -> Result<Engine<ChangRoberts>, String> {
-        let mut p = params("worst", initiators, 0, 1);
+        let mut p = params("worst", initiators, 0);
         let spec = ChangRoberts::info().params.into_iter().find(|s| s.name == "order").unwrap();
         p.0.insert("order", spec.parse(order).map_err(|e| e.en(WORDS))?);
         let setup = Setup::new(n, Topology::Ring, p, 1).unwrap();
@@ -1001,7 +999,7 @@ mod tests {
         assert!(everyone_names(&e, 30) && e.world.states[1].is_leader());
         assert_eq!(e.proto.view(0, &e.world.states[0]).badge.en(WORDS), "id 10 · leader 30");
         // Empty keeps the layout; a list of the wrong length is refused.
-        assert_eq!(with_order(4, "", "one").unwrap().proto.ids, layout_ids(4, Layout::Worst, 0, 1));
+        assert_eq!(with_order(4, "", "one").unwrap().proto.ids, layout_ids(4, Layout::Worst, 0, &mut SimRng::new(1)));
         assert!(with_order(4, "3.1.4", "one").err().unwrap().contains("3 ids for 4 nodes"));
     }
 
@@ -1018,5 +1016,21 @@ mod tests {
         assert_eq!(badges, vec!["id 3 · leader 4", "id 1 · leader 4", "id 4 · leader", "id 2 · leader 4"]);
         let errors = Scenario::parse("v=1&proto=election-ring&n=5&p.order=3.1.4.2", registry).1;
         assert!(errors.iter().any(|e| e.key == "p.order" && e.message.en(WORDS).contains("5 distinct")), "{errors:?}");
+    }
+
+    #[test]
+    fn random_ids_follow_the_runs_seed() {
+        let ids = |seed: u64| engine(8, "random", "none", 0, seed, NetworkConfig::default()).proto.ids;
+        assert_eq!(ids(5), vec![2, 6, 3, 4, 8, 7, 5, 1], "seed 5 always lays out the same ids");
+        let layouts: std::collections::BTreeSet<Vec<u32>> = (0..20).map(ids).collect();
+        assert!(layouts.len() > 15, "seeds give different layouts: {}", layouts.len());
+        // The layout has its own stream: the first message's delay is the same under
+        // every layout (only the order of ids changed).
+        let first_due = |seed: u64, layout: &str| {
+            let mut e = engine(8, layout, "one", 0, seed, NetworkConfig { delay_min: 1, delay_max: 500, ..Default::default() });
+            e.step();
+            e.trace.events().last().map(|ev| ev.time)
+        };
+        assert_eq!(first_due(9, "random"), first_due(9, "worst"));
     }
 }
