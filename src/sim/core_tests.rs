@@ -171,6 +171,9 @@ fn overlays_outline_the_selected_nodes_group_only() {
     assert!(sets(Some(9)).is_empty(), "no such node");
     let arrows: Vec<_> = Simulation::overlays(&e, None).into_iter().filter(|o| matches!(o, Overlay::Arrows { .. })).collect();
     assert_eq!(arrows, vec![Overlay::Arrows { label: Text::key("overlay.cycle"), edges: vec![(0, 1), (1, 2), (2, 0)], alarm: true }]);
+    // A cut for the diagram: one instant per node.
+    let cuts: Vec<_> = Simulation::overlays(&e, None).into_iter().filter(|o| matches!(o, Overlay::Cut { .. })).collect();
+    assert_eq!(cuts, vec![Overlay::Cut { label: Text::key("overlay.now"), at: vec![e.world.now; 5], alarm: false }]);
 }
 
 // ---- membership ------------------------------------------------------------------------
@@ -600,7 +603,7 @@ fn the_showcase_says_everything_in_both_languages() {
     }
     for o in Simulation::overlays(&e, Some(0)) {
         match o {
-            Overlay::Set { label, .. } | Overlay::Arrows { label, .. } => label.keys(&mut keys),
+            Overlay::Set { label, .. } | Overlay::Arrows { label, .. } | Overlay::Cut { label, .. } => label.keys(&mut keys),
         }
     }
     for m in Simulation::metrics(&e) {

@@ -336,12 +336,14 @@ impl Protocol for Showcase {
     }
 
     /// The selected node's group, outlined; and always the fixed cycle 0 → 1 → 2 → 0.
-    fn overlays(&self, _run: &RunView<Self>, selected: Option<NodeId>) -> Vec<Overlay> {
+    fn overlays(&self, run: &RunView<Self>, selected: Option<NodeId>) -> Vec<Overlay> {
         let mut out = vec![Overlay::Arrows { label: Text::key("overlay.cycle"), edges: vec![(0, 1), (1, 2), (2, 0)], alarm: true }];
         if let Some(me) = selected.filter(|&me| me < self.n) {
             let group = &self.groups()[self.group_of(me)];
             out.push(Overlay::Set { label: Text::Id("group", group.id), nodes: group.members.clone() });
         }
+        // The frontier now: every node's line up to the present (a consistent cut).
+        out.push(Overlay::Cut { label: Text::key("overlay.now"), at: vec![run.now; self.n], alarm: false });
         out
     }
 }
@@ -356,6 +358,7 @@ pub const SHOW_WORDS: Words = &[
     w("role.server", "server", "服务器"),
     w("role.client", "client", "客户端"),
     w("group.servers", "servers", "服务器组"),
+    w("overlay.now", "now", "此刻"),
     w("group.clients", "clients", "客户端组"),
     w("series.servers", "sent by servers", "服务器发出"),
     w("series.clients", "sent by clients", "客户端发出"),

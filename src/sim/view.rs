@@ -150,6 +150,10 @@ pub enum Overlay {
     Set { label: Text, nodes: Vec<NodeId> },
     /// Directed edges drawn as arrows (a wait-for graph; a cycle is drawn in alarm colour).
     Arrows { label: Text, edges: Vec<(NodeId, NodeId)>, alarm: bool },
+    /// A cut across the time-space diagram: for each node, the instant its part of the cut
+    /// ends (a recovery line, a recorded snapshot). An inconsistent cut is drawn in alarm
+    /// colour. Drawn on the diagram, not on the topology.
+    Cut { label: Text, at: Vec<Time>, alarm: bool },
 }
 
 /// A chart computed from the run, drawn beside the topology.

@@ -470,6 +470,16 @@ pub fn row_between(from: NodeId, to: NodeId, fraction: f64) -> f64 {
     from as f64 + (to as f64 - from as f64) * fraction
 }
 
+/// The polyline of a cut on the time-space diagram: through each node's instant on its
+/// line, nodes in order (instants outside the window are clamped to its edges).
+pub fn cut_points(frame: &Timeline, at: &[Time]) -> String {
+    at.iter()
+        .enumerate()
+        .map(|(node, &t)| format!("{:.1},{:.1}", frame.x(t.clamp(frame.t0, frame.t1)), frame.y(node as f64)))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// The instant a frame may show: where the clock wanted to be, but never past a
 /// happening that has not been simulated yet (the picture must not run ahead of the state).
 pub fn visible_time(target: Time, now: Time, next_due: Option<Time>) -> Time {
@@ -514,6 +524,12 @@ mod tests {
         let graph = Graph::build(&Topology::Complete, 1000, 1).unwrap();
         let (pos, r) = place(size, &graph, &Placement::Field, &[]);
         assert!(r >= 1.5 && pos.iter().all(|p| p.y <= size.top + size.h));
+    }
+
+    #[test]
+    fn a_cut_runs_through_each_nodes_instant() {
+        let frame = Timeline::new(1000, 1000, 1064.0, 64.0, 30.0, 50.0);
+        assert_eq!(cut_points(&frame, &[500, 200, 5000]), format!("{:.1},{:.1} {:.1},{:.1} {:.1},{:.1}", frame.x(500), frame.y(0.0), frame.x(200), frame.y(1.0), frame.x(1000), frame.y(2.0)));
     }
 
     #[test]

@@ -300,6 +300,22 @@ pub fn timeline() -> Html {
         html! { <g class="tl-violation"><title>{format!("{}: {}", d.id("inv", v.invariant), d.render(&v.detail))}</title><line x1={x.to_string()} y1={(TOP - 6.0).to_string()} x2={x.to_string()} y2={(height - 10.0).to_string()} /><text x={x.to_string()} y={(TOP - 2.0).to_string()}>{"⚠"}</text></g> }
     });
 
+    // Cuts the protocol draws across the lines (a recovery line, a recorded snapshot).
+    let selected_node = match state.selected {
+        Selection::Node(i) => Some(i),
+        _ => None,
+    };
+    let cuts = sim.overlays(selected_node).into_iter().filter_map(|o| match o {
+        crate::sim::view::Overlay::Cut { label, at, alarm } => Some(html! {
+            <g class={classes!("tl-cut", alarm.then_some("alarm"))} data-overlay="cut">
+                <title>{d.render(&label)}</title>
+                <polyline points={layout::cut_points(&frame, &at)} />
+                <text x={frame.x(at.first().copied().unwrap_or(frame.t0).clamp(frame.t0, frame.t1)).to_string()} y={(TOP - 2.0).to_string()}>{d.render(&label)}</text>
+            </g>
+        }),
+        _ => None,
+    });
+
     let zoom = |delta: isize| {
         let d = state.dispatcher();
         let i = (span_index as isize + delta).clamp(0, SPANS.len() as isize - 1) as usize;
@@ -343,6 +359,7 @@ pub fn timeline() -> Html {
                     <g class="tl-messages">{ for messages }</g>
                     <g class="tl-events">{ for events }</g>
                 </g>
+                <g class="tl-cuts">{ for cuts }</g>
                 <g class="tl-violations">{ for violations }</g>
             </svg>
             </div>
