@@ -219,3 +219,21 @@ async fn a_chart_and_an_overlay_are_drawn() {
     assert_eq!(all(&root, "[data-testid=charts] [data-chart=entries] rect.series").len(), 6, "a bar per node");
     root.remove();
 }
+
+#[wasm_bindgen_test]
+async fn a_message_sent_by_hand_goes_where_it_was_told_and_into_the_link() {
+    // Clocks with no spontaneous actions: only what is clicked happens.
+    let root = mount("v=1&proto=clocks-vector&n=3&seed=1&p.every=0&lang=en").await;
+    assert!(all(&root, "#topology [data-msg]").is_empty());
+    click(&one(&root, "#topology [data-node='0']"));
+    settle().await;
+    click(&one(&root, "[data-testid=popup] [data-input=send_to] [data-arg='2']"));
+    settle().await;
+    let flying = all(&root, "#topology [data-msg]");
+    assert_eq!(flying.len(), 1, "one message");
+    assert_eq!(flying[0].get_attribute("data-from").as_deref(), Some("0"));
+    assert_eq!(flying[0].get_attribute("data-to").as_deref(), Some("2"));
+    let hash = web_sys::window().unwrap().location().hash().unwrap();
+    assert!(hash.contains("input:0:send_to=2"), "{hash}");
+    root.remove();
+}
