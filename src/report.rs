@@ -12,12 +12,14 @@ use crate::words::{Dictionary, Lang};
 /// Default cap on logged events for a run that never goes quiet (a circulating token).
 pub const DEFAULT_MAX_EVENTS: usize = 100_000;
 
-/// Run a scenario from step 0 until nothing is left to happen or the log holds
-/// `max_events` events. The scenario's cursor (`at`) is a viewing matter and is ignored.
+/// Run a scenario from step 0 until nothing is left to happen, or the log holds
+/// `max_events` events, or as many steps have gone by (a stalled run whose workload keeps
+/// asking in vain takes steps that log nothing). The scenario's cursor (`at`) is a viewing
+/// matter and is ignored.
 pub fn run(scenario: &Scenario, max_events: usize) -> Result<History, ScenarioError> {
     let sim = scenario.start(REGISTRY)?;
     let mut history = History::new(sim, scenario.acts.clone());
-    while history.sim().trace().events().len() < max_events && history.forward() {}
+    while history.sim().trace().events().len() < max_events && history.step() < max_events as u64 && history.forward() {}
     Ok(history)
 }
 

@@ -24,11 +24,11 @@ const EXTRA: &[(&str, u64)] = &[
 
 /// Digests in the order of `runs()`.
 const DIGESTS: &[u64] = &[
-    0x8fbecb5fb82b6c19,
-    0xbe9c99e6fbaeb1f5,
+    0xfeab2b4536319096,
+    0x5fb2ea8c0c324d61,
     0x08db99dfd4eb8153,
-    0x750ffe6ef54d439f,
-    0xa22cfb63e8613b7e,
+    0xee8d141d5abd7d4b,
+    0xcfb0f31981aea0ff,
     0x7ca100151b22f8b6,
     0x7ca100151b22f8b6,
     0x25dbc702bc826635,
@@ -38,7 +38,7 @@ const DIGESTS: &[u64] = &[
     0x868ca41408c44681,
     0x4691f3c98955532c,
     0x76ab895a4f781292,
-    0xc999f94896de04cc,
+    0xb76722b0c1474f74,
     0x2b5c06813a5d0bf9,
     0xbf9a3145bb74ea59,
 ];

@@ -324,25 +324,59 @@ impl<P: Protocol> Engine<P> {
         (due, self.world.seq)
     }
 
-    /// Nothing left to happen: no message in flight, no timer armed, no request to come.
+    /// Nothing left to happen: no message in flight, no timer armed, and no workload
+    /// request any node could take (a stalled ring with every node waiting is at rest).
     pub fn quiescent(&self) -> bool {
-        self.world.queue.is_empty()
+        self.world.queue.values().all(|p| self.idle(p))
     }
 
-    /// Time of the next happening, if any.
+    /// Time of the next happening that can change something, if any.
     pub fn next_due(&self) -> Option<Time> {
-        self.world.queue.keys().next().map(|k| k.0)
+        self.world.queue.iter().find(|(_, p)| !self.idle(p)).map(|(k, _)| k.0)
+    }
+
+    /// A workload request its node cannot take now: it changes nothing until something
+    /// else happens first.
+    fn idle(&self, pending: &Pending) -> bool {
+        matches!(pending, Pending::Workload(me) if !self.wants_request(*me))
     }
 
     /// Take one step: the earliest pending happening. Returns false when quiescent.
     pub fn step(&mut self) -> bool {
-        match self.world.queue.keys().next().copied() {
-            Some(key) => {
-                self.run_pending(key);
-                true
-            }
-            None => false,
+        self.step_before(Time::MAX)
+    }
+
+    /// Take one step if something is due at or before `limit`. A workload request the
+    /// node cannot take now (it is down, or already asked) is not a step of its own: it
+    /// is passed over, rescheduled, and the next happening is taken instead, so every
+    /// step shows something.
+    pub fn step_before(&mut self, limit: Time) -> bool {
+        if self.quiescent() {
+            return false;
         }
+        loop {
+            let Some((&key, &pending)) = self.world.queue.iter().next() else { return false };
+            if key.0 > limit {
+                return false;
+            }
+            match pending {
+                Pending::Workload(me) if !self.wants_request(me) => {
+                    self.world.queue.remove(&key);
+                    self.world.now = self.world.now.max(key.0);
+                    let every = self.workload.map_or(1, |w| w.every);
+                    self.schedule_workload(me, every);
+                }
+                _ => {
+                    self.run_pending(key);
+                    return true;
+                }
+            }
+        }
+    }
+
+    /// Whether node `me` can take the workload's input now.
+    fn wants_request(&self, me: NodeId) -> bool {
+        self.workload.is_some_and(|w| self.world.up[me] && self.proto.inputs_for(me, &self.world.states[me]).iter().any(|i| i.id == w.input))
     }
 
     /// Everything that could happen next; a search may run any of them with
@@ -519,7 +553,7 @@ impl<P: Protocol> Engine<P> {
     /// the input now), then schedules the next request.
     fn workload(&mut self, me: NodeId) {
         let Some(w) = self.workload else { return };
-        if self.world.up[me] && self.proto.inputs_for(me, &self.world.states[me]).iter().any(|i| i.id == w.input) {
+        if self.wants_request(me) {
             let input = Input { id: w.input, arg: None };
             self.handle_spontaneous(me, EventKind::Input { input: w.input, arg: None, workload: true }, |p, s, ctx| p.on_input(me, s, &input, ctx));
         }

@@ -88,7 +88,12 @@ impl History {
 
     /// One step forward; false when the run is quiescent.
     pub fn forward(&mut self) -> bool {
-        if !self.sim.step() {
+        self.forward_before(Time::MAX)
+    }
+
+    /// One step forward if something is due at or before `limit`.
+    fn forward_before(&mut self, limit: Time) -> bool {
+        if !self.sim.step_before(limit) {
             return false;
         }
         self.apply_due_acts();
@@ -127,7 +132,7 @@ impl History {
     /// continuous time). Stops after `max_steps`. Returns the number of steps taken.
     pub fn run_until(&mut self, time: Time, max_steps: u64) -> u64 {
         let mut taken = 0;
-        while taken < max_steps && self.sim.next_due().is_some_and(|due| due <= time) && self.forward() {
+        while taken < max_steps && self.sim.next_due().is_some_and(|due| due <= time) && self.forward_before(time) {
             taken += 1;
         }
         taken

@@ -332,3 +332,39 @@ impl Monitor for ClockCondition {
         Box::new(self.clone())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::trace::Mark;
+
+    fn event(id: EventId, node: NodeId, time: Time) -> Event {
+        Event { id, step: id as u64, time, node: Some(node), kind: EventKind::Start, lamport: 1, hops: 0, cause: None }
+    }
+
+    /// A run that never goes quiet (periodic timers) still stalls: the patience decides.
+    #[test]
+    fn progress_fires_after_its_patience_even_when_the_run_goes_on() {
+        let mut log = Trace::new(0);
+        log.push_event(event(0, 1, 100), None);
+        log.push_mark(0, Mark { tag: "request", key: 0 });
+        let mut p = Progress::new(500);
+        let why = || Text::key("why.unknown");
+        let up = [true, true, true];
+        let at = |now| Moment { now, quiescent: false, up: &up, why_stalled: &why };
+        assert!(p.check(&log.events()[0..1], &log, &at(100)).is_ok(), "asking is not stalling");
+        assert!(p.check(&[], &log, &at(599)).is_ok(), "within the patience");
+        let breach = p.check(&[], &log, &at(600)).unwrap_err();
+        assert_eq!(breach.nodes, vec![1]);
+        assert_eq!(breach.detail.en(&[]), "no progress for 500 ticks while nodes 1 wait: nothing in flight can serve them");
+        // Served: the wait is over.
+        log.push_event(event(1, 1, 650), None);
+        log.push_mark(1, Mark { tag: "served", key: 0 });
+        assert!(p.check(&log.events()[1..2], &log, &at(650)).is_ok());
+        // A crashed waiter is no longer waiting.
+        log.push_event(event(2, 2, 700), None);
+        log.push_mark(2, Mark { tag: "request", key: 0 });
+        log.push_event(Event { kind: EventKind::Crash, ..event(3, 2, 710) }, None);
+        assert!(p.check(&log.events()[2..4], &log, &at(5_000)).is_ok());
+    }
+}

@@ -59,6 +59,8 @@ pub trait Simulation {
     fn setup(&self) -> &Setup;
     /// One step; false when nothing is left to happen.
     fn step(&mut self) -> bool;
+    /// One step if something is due at or before `limit`.
+    fn step_before(&mut self, limit: Time) -> bool;
     fn steps(&self) -> u64;
     fn now(&self) -> Time;
     fn next_due(&self) -> Option<Time>;
@@ -102,6 +104,9 @@ impl<P: Protocol> Simulation for Engine<P> {
     }
     fn step(&mut self) -> bool {
         Engine::step(self)
+    }
+    fn step_before(&mut self, limit: Time) -> bool {
+        Engine::step_before(self, limit)
     }
     fn steps(&self) -> u64 {
         self.world.step
