@@ -11,10 +11,12 @@ pub const BAND: f64 = 150.0;
 const PAD: f64 = 6.0;
 
 /// One polyline's points ("x,y x,y …") per series, as steps, scaled to the chart box; time runs
-/// from the earliest point of any series to the latest, values from 0 to the largest.
-pub fn lines(chart: &Chart) -> Vec<String> {
+/// from the earliest point of any series to `now` (each value holds until then), values
+/// from 0 to the largest.
+pub fn lines(chart: &Chart, now: u64) -> Vec<String> {
     let all = chart.series.iter().flat_map(|s| s.points().iter());
     let (t0, t1, top) = all.fold((u64::MAX, 0u64, 0f64), |(a, b, m), &(t, v)| (a.min(t), b.max(t), m.max(v)));
+    let t1 = t1.max(now);
     if t0 > t1 {
         return vec![String::new(); chart.series.len()];
     }
@@ -35,6 +37,11 @@ pub fn lines(chart: &Chart) -> Vec<String> {
                 out.push(xy(t, v));
                 last = Some(v);
             }
+            if let (Some(v), Some(&(t, _))) = (last, s.points().last()) {
+                if t < t1 {
+                    out.push(xy(t1, v));
+                }
+            }
             out.join(" ")
         })
         .collect()
@@ -50,12 +57,12 @@ pub fn bars(chart: &Chart) -> Vec<(f64, f64, f64)> {
 }
 
 #[cfg(target_arch = "wasm32")]
-pub fn chart(d: &crate::words::Dictionary, chart: &Chart) -> yew::Html {
+pub fn chart(d: &crate::words::Dictionary, chart: &Chart, now: u64) -> yew::Html {
     use crate::sim::view::ChartKind;
     use yew::prelude::*;
     let body = match chart.kind {
         ChartKind::Lines => {
-            let lines = lines(chart);
+            let lines = lines(chart, now);
             lines.into_iter().enumerate().map(|(i, pts)| html! { <polyline class={format!("series series-{}", i % 6)} points={pts} /> }).collect::<Html>()
         }
         ChartKind::Bars => {
@@ -99,9 +106,13 @@ mod tests {
             b.push(t * 10, 10.0 - t as f64);
         }
         let c = Chart { id: "x", kind: ChartKind::Lines, series: vec![a, b] };
-        let l = lines(&c);
+        let l = lines(&c, 100);
         assert!(l[0].starts_with(&format!("{PAD:.1},{:.1}", HEIGHT - PAD)), "{}", l[0]);
         assert!(l[0].ends_with(&format!("{:.1},{PAD:.1}", WIDTH - PAD)), "{}", l[0]);
+        // Later, the last value holds until now: the line goes on flat to the right edge.
+        let later = lines(&c, 200);
+        assert!(later[0].ends_with(&format!("{:.1},{PAD:.1}", WIDTH - PAD)), "{}", later[0]);
+        assert!(later[0].contains(&format!("{:.1},{PAD:.1}", PAD + (WIDTH - 2.0 * PAD) / 2.0)), "{}", later[0]);
         let bars = bars(&Chart { kind: ChartKind::Bars, ..c });
         assert_eq!(bars.len(), 2);
         assert!((bars[0].2 - (HEIGHT - 2.0 * PAD)).abs() < 1e-9 && bars[1].2.abs() < 1e-9, "{bars:?}");

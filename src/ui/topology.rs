@@ -320,7 +320,7 @@ pub fn topology_view() -> Html {
             </div>
             if !charts.is_empty() {
                 <div class={classes!("charts", charts_below.then_some("below"))} data-testid="charts">
-                    { for charts.iter().map(|c| super::chart::chart(&d, c)) }
+                    { for charts.iter().map(|c| super::chart::chart(&d, c, t)) }
                 </div>
             }
             { popup }
