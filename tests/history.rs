@@ -159,3 +159,20 @@ fn a_refused_intervention_changes_nothing() {
     h.act(Act::Crash(2), Some(t)).unwrap();
     assert_eq!(h.acts()[0].time, Some(t));
 }
+
+#[test]
+fn checkpoints_stay_bounded_on_a_long_run_and_seeking_still_agrees() {
+    use dsviz::sim::history::MAX_CHECKPOINTS;
+    let s = Scenario::parse_strict("v=1&proto=mutex-token-ring&n=5&seed=4&p.requests=200", REGISTRY).unwrap();
+    let mut h = history(&s);
+    let end = 300_000;
+    while h.step() < end && h.forward() {}
+    let (kept, spacing) = h.checkpoints();
+    assert!(kept <= MAX_CHECKPOINTS, "{kept} checkpoints");
+    assert!(spacing > CHECKPOINT_EVERY && end / spacing <= MAX_CHECKPOINTS as u64, "spacing {spacing}");
+    // Far seeks, back and forth, land exactly where a straight run does.
+    for t in [1_000, 299_999, 7, 150_001, 0, 298_000] {
+        h.seek(t);
+        assert_eq!(print(&h), straight(&s, t), "seek({t})");
+    }
+}

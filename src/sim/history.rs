@@ -15,6 +15,10 @@ use crate::phrase;
 use crate::words::Text;
 
 pub const CHECKPOINT_EVERY: u64 = 256;
+/// The most checkpoints kept. When a long run fills them, every other one is dropped and
+/// the spacing doubles: memory stays bounded, and a seek replays at most the spacing
+/// (1,024 steps at a million, well under a millisecond each way).
+pub const MAX_CHECKPOINTS: usize = 512;
 
 struct Saved {
     step: u64,
@@ -29,6 +33,8 @@ pub struct History {
     acts: Vec<TimedAct>,
     applied: usize,
     saved: Vec<Saved>,
+    /// Steps between checkpoints: [`CHECKPOINT_EVERY`], doubled each time they fill up.
+    spacing: u64,
     /// The furthest step reached since the last fork: the end of the scrubber.
     horizon: u64,
     /// Interventions that could not be replayed (e.g. a hand-edited URL names a message
@@ -41,7 +47,7 @@ impl History {
     pub fn new(sim: Box<dyn Simulation>, mut acts: Vec<TimedAct>) -> Self {
         acts.sort_by_key(|a| a.step);
         let checkpoint = sim.checkpoint();
-        let mut h = History { sim, acts, applied: 0, saved: vec![Saved { step: 0, applied: 0, checkpoint }], horizon: 0, problems: Vec::new() };
+        let mut h = History { sim, acts, applied: 0, saved: vec![Saved { step: 0, applied: 0, checkpoint }], spacing: CHECKPOINT_EVERY, horizon: 0, problems: Vec::new() };
         h.apply_due_acts();
         h
     }
@@ -56,6 +62,11 @@ impl History {
 
     pub fn horizon(&self) -> u64 {
         self.horizon.max(self.step())
+    }
+
+    /// How many checkpoints are kept, and their spacing in steps (for benchmarks).
+    pub fn checkpoints(&self) -> (usize, u64) {
+        (self.saved.len(), self.spacing)
     }
 
     pub fn acts(&self) -> &[TimedAct] {
@@ -98,8 +109,13 @@ impl History {
         }
         self.apply_due_acts();
         let step = self.sim.steps();
-        if step.is_multiple_of(CHECKPOINT_EVERY) && self.saved.last().is_none_or(|s| s.step < step) {
+        if step.is_multiple_of(self.spacing) && self.saved.last().is_none_or(|s| s.step < step) {
             self.saved.push(Saved { step, applied: self.applied, checkpoint: self.sim.checkpoint() });
+            if self.saved.len() > MAX_CHECKPOINTS {
+                self.spacing *= 2;
+                let spacing = self.spacing;
+                self.saved.retain(|s| s.step.is_multiple_of(spacing));
+            }
         }
         self.horizon = self.horizon.max(step);
         true
