@@ -6,7 +6,10 @@
 //! Protocols name the milestones monitors read with marks (`ctx.mark_with`):
 //! - `request` / `served` (keyed by the node's request number) for the progress monitor;
 //! - `multicast` (on the sender's event) and `deliver` (on the receiver's), keyed by
-//!   [`multicast_id`], for the FIFO, causal and total order monitors.
+//!   [`multicast_id`], for the FIFO, causal and total order monitors. As in the textbook
+//!   definitions, the sender is a member of the group and delivers its own multicast too
+//!   (mark `deliver` on the sender as well); a protocol that does not would be reported
+//!   by the causal and total monitors.
 
 use std::collections::BTreeMap;
 use std::fmt::Debug;
