@@ -335,8 +335,7 @@ impl Protocol for ChangRoberts {
             order if order.len() == n => return Err(format!("order {} repeats an id or uses 0; give {n} distinct positive ids", ParamValue::IdList(order.to_vec()))),
             order => return Err(format!("order gives {} ids for {n} nodes; give one id per node, or none", order.len())),
         };
-        let next = (0..n).map(|i| setup.graph.ring_next(i)).collect::<Option<Vec<_>>>();
-        let next = next.ok_or_else(|| format!("Chang-Roberts needs topology ring, not {}", setup.topology))?;
+        let next = setup.graph.ring_successors("Chang-Roberts")?;
         Ok(ChangRoberts { n, next, ids, layout, initiators, starter })
     }
 

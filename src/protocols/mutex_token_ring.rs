@@ -152,8 +152,7 @@ impl Protocol for TokenRing {
     }
 
     fn build(setup: &Setup) -> Result<Self, String> {
-        let next = (0..setup.n).map(|i| setup.graph.ring_next(i)).collect::<Option<Vec<_>>>();
-        let next = next.ok_or_else(|| format!("the token ring needs topology ring, not {}", setup.topology))?;
+        let next = setup.graph.ring_successors("the token ring")?;
         Ok(TokenRing { n: setup.n, next, cs_time: setup.params.int("cs") as Time })
     }
 

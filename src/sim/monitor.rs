@@ -345,6 +345,41 @@ mod tests {
         Event { id, step: id as u64, time, node: Some(node), kind: EventKind::Start, lamport: 1, hops: 0, cause: None }
     }
 
+    /// A log written by hand: deliveries with the keys the monitors read.
+    fn deliveries(order: &[(NodeId, u64)]) -> Trace {
+        let mut log = Trace::new(0);
+        for (i, &(node, key)) in order.iter().enumerate() {
+            log.push_event(event(i, node, 10 * i as Time), None);
+            log.push_mark(i, Mark { tag: "deliver", key });
+        }
+        log
+    }
+
+    fn check_all(m: &mut dyn Monitor, log: &Trace) -> Result<(), Breach> {
+        let why = || Text::key("why.unknown");
+        let up = [true; 3];
+        m.check(log.events(), log, &Moment { now: 1_000, quiescent: false, up: &up, why_stalled: &why })
+    }
+
+    #[test]
+    fn order_monitors_read_a_hand_built_log() {
+        let (a1, a2, b1) = (multicast_id(0, 1), multicast_id(0, 2), multicast_id(1, 1));
+        // Clean: both nodes deliver a1, a2, b1 in that order.
+        let clean = deliveries(&[(1, a1), (2, a1), (1, a2), (2, a2), (1, b1), (2, b1)]);
+        assert!(check_all(&mut FifoOrder::default(), &clean).is_ok());
+        assert!(check_all(&mut TotalOrder::new(3), &clean).is_ok());
+        // Node 2 delivers node 0's second multicast before its first: FIFO breaks.
+        let unfifo = deliveries(&[(1, a1), (2, a2), (2, a1)]);
+        let b = check_all(&mut FifoOrder::default(), &unfifo).unwrap_err();
+        assert_eq!((b.nodes.clone(), b.detail.en(&[])), (vec![2, 0], "node 2 delivered message 2 of node 0 before message 1".to_string()));
+        // Nodes 1 and 2 deliver a1 and b1 in different orders: total order breaks, FIFO holds.
+        let untotal = deliveries(&[(1, a1), (2, b1), (1, b1), (2, a1)]);
+        assert!(check_all(&mut FifoOrder::default(), &untotal).is_ok());
+        let b = check_all(&mut TotalOrder::new(3), &untotal).unwrap_err();
+        assert_eq!(b.nodes, vec![1, 2]);
+        assert!(b.detail.en(&[]).contains("m0.1") && b.detail.en(&[]).contains("m1.1"), "{}", b.detail.en(&[]));
+    }
+
     /// A run that never goes quiet (periodic timers) still stalls: the patience decides.
     #[test]
     fn progress_fires_after_its_patience_even_when_the_run_goes_on() {

@@ -370,6 +370,12 @@ impl Graph {
         (self.kind() == TopologyKind::Ring && self.0.n > 0).then(|| (i + 1) % self.0.n)
     }
 
+    /// Every node's successor on the ring, for protocols that run on one; the error says
+    /// which topology they got instead.
+    pub fn ring_successors(&self, who: &str) -> Result<Vec<NodeId>, String> {
+        (0..self.0.n).map(|i| self.ring_next(i)).collect::<Option<Vec<_>>>().ok_or_else(|| format!("{who} needs topology ring, not {}", self.topology()))
+    }
+
     /// Columns of a grid (node i sits at row i / C, column i % C); None otherwise.
     pub fn grid_cols(&self) -> Option<usize> {
         (self.kind() == TopologyKind::Grid).then(|| grid_columns(self.0.n))
