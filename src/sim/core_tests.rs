@@ -12,7 +12,7 @@ use super::testkit::{multicaster, showcase, Showcase, SHOW_WORDS};
 use super::trace::{EventKind, Trace};
 use super::view::{Glyph, Overlay, Placement, SERIES_POINTS};
 use super::{History, NodeId, Params, ParamValue, Topology};
-use crate::protocols::mutex_token_ring::TokenRing;
+use crate::protocols::mutex::token_ring::TokenRing;
 use crate::protocols::REGISTRY;
 use crate::words::{Dictionary, Lang, Text, CORE};
 

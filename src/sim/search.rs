@@ -101,7 +101,7 @@ pub fn explore<P: Protocol>(start: &Engine<P>, depth: usize, max_states: usize, 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocols::mutex_token_ring::TokenRing;
+    use crate::protocols::mutex::token_ring::TokenRing;
     use crate::sim::params::{ParamValue, Params};
     use crate::sim::protocol::Setup;
     use crate::sim::topology::Topology;

@@ -1,0 +1,3 @@
+//! C. Clocks, cuts and ordered multicast: happened-before made visible.
+
+pub mod vector;

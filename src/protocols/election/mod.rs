@@ -1,0 +1,4 @@
+//! B. Leader election: at most one coordinator per election, and at rest every live node
+//! names the live node with the largest id.
+
+pub mod ring;
