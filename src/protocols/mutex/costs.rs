@@ -1,0 +1,207 @@
+//! What every mutual-exclusion algorithm is judged by, counted as the run goes, and the
+//! properties they share. A protocol marks `request` when a node asks, `enter_cs` (and
+//! `served`) when it enters, `exit_cs` when it leaves; [`MutexCosts`] does the rest.
+//!
+//! Delays are counted in message transits along causality, as the textbooks count them:
+//! the *enter delay* is the longest chain of sequential transits from a node's request to
+//! its entry (2 for a central server: request, grant), the *synchronisation delay* the
+//! longest chain from one holder's exit to the next entry (1 for Ricart-Agrawala: the
+//! deferred reply). An algorithm whose entry is not caused by the request (the token
+//! ring: the token may already be on its way) counts its own way.
+
+use std::collections::BTreeMap;
+
+use crate::phrase;
+use crate::sim::engine::RunView;
+use crate::sim::protocol::{Breach, Metric, Protocol, Tally, Textbook};
+use crate::sim::trace::{Event, EventKind, Trace};
+use crate::sim::{MsgId, NodeId, Time};
+use crate::words::{nodes, Text};
+
+/// Longest chains of transits from chosen origin events, followed as messages carry them.
+#[derive(Clone, Debug, Default)]
+pub struct Waves {
+    /// Per wave: the chain length reached at each node (absent: not reached yet).
+    depth: BTreeMap<u64, BTreeMap<NodeId, u32>>,
+    /// Per message in flight: the waves it carries and their length when it was sent.
+    carried: BTreeMap<MsgId, Vec<(u64, u32)>>,
+}
+
+impl Waves {
+    /// A new wave starts at `node` (replacing one with the same id).
+    pub fn start(&mut self, wave: u64, node: NodeId) {
+        self.depth.insert(wave, BTreeMap::from([(node, 0)]));
+    }
+    pub fn end(&mut self, wave: u64) {
+        self.depth.remove(&wave);
+    }
+    /// The longest chain from the wave's origin to `node` so far.
+    pub fn depth(&self, wave: u64, node: NodeId) -> Option<u32> {
+        self.depth.get(&wave).and_then(|d| d.get(&node)).copied()
+    }
+    /// Take in one event: sends carry the waves their node has been reached by, receives
+    /// extend them by one transit.
+    pub fn observe(&mut self, e: &Event) {
+        match e.kind {
+            EventKind::Send { msg } => {
+                let Some(node) = e.node else { return };
+                let carried: Vec<(u64, u32)> = self.depth.iter().filter_map(|(w, d)| d.get(&node).map(|&x| (*w, x))).collect();
+                if !carried.is_empty() {
+                    self.carried.insert(msg, carried);
+                }
+            }
+            EventKind::Receive { msg } => {
+                let (Some(node), Some(carried)) = (e.node, self.carried.remove(&msg)) else { return };
+                for (w, x) in carried {
+                    if let Some(d) = self.depth.get_mut(&w) {
+                        let slot = d.entry(node).or_insert(x + 1);
+                        *slot = (*slot).max(x + 1);
+                    }
+                }
+            }
+            EventKind::Lost { msg, .. } | EventKind::Discard { msg } => {
+                self.carried.remove(&msg);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The wave of the last exit (requests use their node's id).
+const EXIT: u64 = u64::MAX;
+
+/// Entries, delays and throughput of a mutual-exclusion run.
+#[derive(Clone, Debug, Default)]
+pub struct MutexCosts {
+    waves: Waves,
+    entries: u64,
+    enter: Tally,
+    sync: Tally,
+}
+
+/// The textbook figures for one algorithm at the run's N: (value, formula) each.
+pub struct MutexTextbook {
+    pub messages: (Textbook, Text),
+    pub enter: (Textbook, Text),
+    pub sync: (Textbook, Text),
+}
+
+impl MutexCosts {
+    pub fn observe(&mut self, e: &Event, log: &Trace) {
+        // A request marked on its own send (a silent input) starts its wave before the
+        // send carries it.
+        if let Some(node) = e.node {
+            if log.marks_of(e.id).any(|m| m.tag == "request") {
+                self.waves.start(node as u64, node);
+            }
+        }
+        self.waves.observe(e);
+        let Some(node) = e.node else { return };
+        for m in log.marks_of(e.id) {
+            match m.tag {
+                "enter_cs" => {
+                    self.entries += 1;
+                    if let Some(d) = self.waves.depth(node as u64, node) {
+                        self.enter.add(d as f64);
+                    }
+                    self.waves.end(node as u64);
+                    if let Some(d) = self.waves.depth(EXIT, node) {
+                        self.sync.add(d as f64);
+                        self.waves.end(EXIT);
+                    }
+                }
+                "exit_cs" => self.waves.start(EXIT, node),
+                _ => {}
+            }
+        }
+    }
+
+    pub fn entries(&self) -> u64 {
+        self.entries
+    }
+
+    /// The shared metrics, measured beside `textbook`.
+    pub fn metrics<P: Protocol>(&self, run: &RunView<P>, textbook: MutexTextbook) -> Vec<Metric> {
+        let per_thousand = (run.now > 0).then(|| self.entries as f64 * 1000.0 / run.now as f64);
+        vec![
+            Metric {
+                id: "messages_per_entry",
+                measured: (self.entries > 0).then(|| run.counters.sent as f64 / self.entries as f64),
+                textbook: textbook.messages.0,
+                formula: textbook.messages.1,
+            },
+            Metric { id: "enter_mean", measured: self.enter.mean(), textbook: textbook.enter.0.clone(), formula: textbook.enter.1.clone() },
+            Metric { id: "enter_worst", measured: self.enter.max, textbook: textbook.enter.0, formula: textbook.enter.1 },
+            Metric { id: "sync_mean", measured: self.sync.mean(), textbook: textbook.sync.0, formula: textbook.sync.1 },
+            Metric { id: "throughput", measured: per_thousand, textbook: Textbook::Unbounded, formula: Text::key("formula.per_thousand_ticks") },
+            Metric { id: "entries", measured: Some(self.entries as f64), textbook: Textbook::Unbounded, formula: Text::key("formula.counted") },
+        ]
+    }
+}
+
+/// ME1: at most one of `inside` (the live nodes in the critical section).
+pub fn me1(inside: Vec<NodeId>) -> Result<(), Breach> {
+    if inside.len() <= 1 {
+        Ok(())
+    } else {
+        Err(Breach { detail: phrase!("breach.me1", nodes(&inside)), nodes: inside })
+    }
+}
+
+/// A textbook figure that is exact, with its formula written as taught.
+pub fn exact(value: f64, formula: &'static str) -> (Textbook, Text) {
+    (Textbook::Exact(value), Text::plain(formula))
+}
+
+/// The time a node has waited, for badges ("since t=…").
+pub fn since(t: Time) -> Text {
+    phrase!("badge.since", t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::trace::{Mark, MessageRecord};
+
+    fn ev(id: usize, node: NodeId, kind: EventKind) -> Event {
+        Event { id, step: id as u64, time: id as Time * 10, node: Some(node), kind, lamport: 0, hops: 0, cause: None }
+    }
+
+    /// A central server by hand: 0 asks, the server (2) grants, 0 enters, exits, releases;
+    /// 1 asked meanwhile and is granted after the release.
+    #[test]
+    fn delays_are_chains_of_transits() {
+        let mut log = Trace::new(0);
+        let mut costs = MutexCosts::default();
+        let mut push = |log: &mut Trace, e: Event, marks: &[&'static str], msg: Option<(MsgId, NodeId, NodeId)>| {
+            let id = e.id;
+            if let Some((m, from, to)) = msg {
+                if matches!(e.kind, EventKind::Send { .. }) {
+                    log.push_message(MessageRecord::new(m, from, to, "m", "".into(), false, 0, id, None));
+                }
+            }
+            log.push_event(e, None);
+            for tag in marks {
+                log.push_mark(id, Mark { tag, key: 0 });
+            }
+            costs.observe(log.event(id), log);
+        };
+        push(&mut log, ev(0, 0, EventKind::Input { input: "request", arg: None, workload: false }), &["request"], None);
+        push(&mut log, ev(1, 0, EventKind::Send { msg: 0 }), &[], Some((0, 0, 2)));
+        push(&mut log, ev(2, 1, EventKind::Send { msg: 1 }), &["request"], Some((1, 1, 2)));
+        push(&mut log, ev(3, 2, EventKind::Receive { msg: 0 }), &[], None);
+        push(&mut log, ev(4, 2, EventKind::Send { msg: 2 }), &[], Some((2, 2, 0)));
+        push(&mut log, ev(5, 2, EventKind::Receive { msg: 1 }), &[], None);
+        push(&mut log, ev(6, 0, EventKind::Receive { msg: 2 }), &["enter_cs"], None);
+        push(&mut log, ev(7, 0, EventKind::Timer { timer: "leave" }), &["exit_cs"], None);
+        push(&mut log, ev(8, 0, EventKind::Send { msg: 3 }), &[], Some((3, 0, 2)));
+        push(&mut log, ev(9, 2, EventKind::Receive { msg: 3 }), &[], None);
+        push(&mut log, ev(10, 2, EventKind::Send { msg: 4 }), &[], Some((4, 2, 1)));
+        push(&mut log, ev(11, 1, EventKind::Receive { msg: 4 }), &["enter_cs"], None);
+        assert_eq!(costs.entries(), 2);
+        // Both waited two transits along causality: request → server, grant → node. Node 1
+        // also waited through 0's stay, which the synchronisation delay counts.
+        assert_eq!((costs.enter.mean(), costs.enter.max), (Some(2.0), Some(2.0)));
+        assert_eq!(costs.sync.mean(), Some(2.0), "exit → release → grant");
+    }
+}
