@@ -170,3 +170,61 @@ pub fn list_report() -> Value {
         .collect();
     json!({ "protocols": protocols })
 }
+
+/// One algorithm's line in a comparison.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CompareRow {
+    pub protocol: &'static str,
+    pub entries: Option<f64>,
+    /// One per [`COMPARED`] id, None where the protocol does not measure it.
+    pub metrics: Vec<Option<crate::sim::Metric>>,
+    pub violations: usize,
+}
+
+/// The ids of the metrics a family is compared by, in column order.
+pub const COMPARED: &[&str] = &["messages_per_entry", "enter_mean", "sync_mean", "throughput"];
+
+/// The same workload through every protocol of `family` that has one: the same N (within
+/// each protocol's range), seed, request rate and stay in the CS, each run to `max_events`
+/// events. A lecture's summary slide, counted from the runs.
+pub fn compare(family: &str, n: usize, seed: u64, every: i64, hold: i64, max_events: usize) -> Vec<CompareRow> {
+    let mut rows = Vec::new();
+    for entry in REGISTRY {
+        let info = (entry.info)();
+        let Some(w) = info.workload.filter(|_| info.family == family) else { continue };
+        let mut s = Scenario::defaults(&info);
+        s.n = n.clamp(info.nodes.min, info.nodes.max);
+        s.seed = seed;
+        for (name, value) in [(Some(w.every_param), every), (w.hold_param, hold)] {
+            if let Some(spec) = name.and_then(|name| info.params.iter().find(|p| p.name == name)) {
+                if let Ok(v) = spec.parse(&value.to_string()) {
+                    s.params.0.insert(spec.name, v);
+                }
+            }
+        }
+        let Ok(history) = run(&s, max_events) else { continue };
+        let sim = history.sim();
+        let metrics: Vec<crate::sim::Metric> = sim.metrics();
+        let entries = metrics.iter().find(|m| m.id == "entries").and_then(|m| m.measured);
+        let metrics = COMPARED.iter().map(|id| metrics.iter().find(|m| m.id == *id).cloned()).collect();
+        rows.push(CompareRow { protocol: info.id, entries, metrics, violations: sim.trace().violations().len() });
+    }
+    rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_comparison_runs_the_same_workload_through_the_family() {
+        let rows = compare("mutex", 5, 3, 300, 100, 4_000);
+        assert!(rows.iter().any(|r| r.protocol == "mutex-token-ring"), "{rows:?}");
+        for r in &rows {
+            assert!(r.entries.is_some_and(|e| e > 0.0), "{}: someone entered", r.protocol);
+            assert_eq!(r.violations, 0, "{}: inside its assumptions", r.protocol);
+            assert!(r.metrics.iter().all(|m| m.as_ref().is_some_and(|m| m.measured.is_some())), "{}: {:?}", r.protocol, r.metrics);
+        }
+        assert!(compare("no-such-family", 5, 3, 300, 100, 1_000).is_empty());
+    }
+}

@@ -237,3 +237,17 @@ async fn a_message_sent_by_hand_goes_where_it_was_told_and_into_the_link() {
     assert!(hash.contains("input:0:send_to=2"), "{hash}");
     root.remove();
 }
+
+#[wasm_bindgen_test]
+async fn the_comparison_runs_the_family_on_this_workload() {
+    let root = mount("v=1&proto=mutex-token-ring&n=5&seed=3&p.requests=300&lang=en").await;
+    assert!(all(&root, "[data-testid=compare-table]").is_empty(), "nothing is run until asked");
+    click(&one(&root, "[data-action=compare]"));
+    settle().await;
+    let rows = all(&root, "[data-testid=compare-table] tr[data-protocol]");
+    assert!(!rows.is_empty());
+    let ring = one(&root, "[data-testid=compare-table] tr[data-protocol='mutex-token-ring']");
+    let text = ring.text_content().unwrap();
+    assert!(text.contains("Token ring") && text.contains("0..N"), "{text}");
+    root.remove();
+}

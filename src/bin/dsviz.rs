@@ -19,6 +19,9 @@ usage:
       The scenario's cursor (at=) is for viewing and is ignored here.
   dsviz check <URL | fragment | protocol id> --seeds K [--max-events N] [--json]
       run the scenario under seeds 0..K and count the seeds that broke an invariant
+  dsviz compare <family> [--n N] [--seed S] [--every T] [--hold T] [--max-events N] [--json]
+      the same workload through every protocol of a family (e.g. mutex): messages per
+      CS entry, enter and sync delays, throughput, side by side
   dsviz soak [--seeds K] [--max-events N] [--json]
       every protocol's default and ready-made scenarios under K seeds (default 2000):
       how many seeds broke an invariant, and how long it took. Scenarios inside the
@@ -35,10 +38,20 @@ struct Args {
     json: bool,
     max_events: usize,
     seeds: Option<u64>,
+    compare: CompareOptions,
+}
+
+/// The shared workload `dsviz compare` runs through a family.
+struct CompareOptions {
+    n: usize,
+    seed: u64,
+    every: i64,
+    hold: i64,
 }
 
 fn parse_args(raw: Vec<String>) -> Result<Args, String> {
-    let mut args = Args { command: String::new(), scenario: None, json: false, max_events: DEFAULT_MAX_EVENTS, seeds: None };
+    let compare = CompareOptions { n: 5, seed: 1, every: 400, hold: 100 };
+    let mut args = Args { command: String::new(), scenario: None, json: false, max_events: DEFAULT_MAX_EVENTS, seeds: None, compare };
     let mut it = raw.into_iter();
     args.command = it.next().unwrap_or_else(|| "help".into());
     while let Some(a) = it.next() {
@@ -53,8 +66,18 @@ fn parse_args(raw: Vec<String>) -> Result<Args, String> {
                 let v = value("--seeds")?;
                 args.seeds = Some(v.parse().ok().filter(|n| *n > 0).ok_or_else(|| format!("--seeds '{v}': expected a whole number above 0"))?);
             }
+            "--n" | "--seed" | "--every" | "--hold" => {
+                let v = value(&a)?;
+                let number: u64 = v.parse().map_err(|_| format!("{a} '{v}': expected a whole number"))?;
+                match a.as_str() {
+                    "--n" => args.compare.n = number as usize,
+                    "--seed" => args.compare.seed = number,
+                    "--every" => args.compare.every = number as i64,
+                    _ => args.compare.hold = number as i64,
+                }
+            }
             "-h" | "--help" => args.command = "help".into(),
-            flag if flag.starts_with("--") => return Err(format!("unknown option {flag}; accepted: --json, --max-events N, --seeds K")),
+            flag if flag.starts_with("--") => return Err(format!("unknown option {flag}; accepted: --json, --max-events N, --seeds K, --n N, --seed S, --every T, --hold T")),
             _ if args.scenario.is_none() => args.scenario = Some(a),
             _ => return Err(format!("unexpected argument '{a}' (quote the scenario: it contains '&')")),
         }
@@ -131,6 +154,38 @@ fn check(args: &Args) -> Result<(), String> {
     Ok(())
 }
 
+fn compare(args: &Args) -> Result<(), String> {
+    let family = args.scenario.clone().ok_or("compare needs a family, e.g. mutex")?;
+    let o = &args.compare;
+    let rows = report::compare(&family, o.n, o.seed, o.every, o.hold, args.max_events.min(200_000));
+    if rows.is_empty() {
+        return Err(format!("no protocol of family '{family}' takes a workload"));
+    }
+    let d = |id: &str| dsviz::words::Dictionary::new(dsviz::words::Lang::En, (dsviz::protocols::find(id).expect("listed").info)().words, dsviz::ui::words::UI);
+    if args.json {
+        let rows: Vec<serde_json::Value> = rows
+            .iter()
+            .map(|r| {
+                let metrics: serde_json::Map<String, serde_json::Value> =
+                    r.metrics.iter().flatten().map(|m| (m.id.to_string(), serde_json::json!({ "measured": m.measured, "formula": d(r.protocol).render(&m.formula) }))).collect();
+                serde_json::json!({ "protocol": r.protocol, "entries": r.entries, "violations": r.violations, "metrics": metrics })
+            })
+            .collect();
+        print_json(&serde_json::json!({ "family": family, "n": o.n, "seed": o.seed, "every": o.every, "hold": o.hold, "rows": rows }));
+        return Ok(());
+    }
+    println!("{:<24} {:>8} {:>22} {:>18} {:>18} {:>12}", "protocol", "entries", "messages per entry", "enter (transits)", "sync (transits)", "per 1000 t");
+    for r in &rows {
+        let cell = |i: usize| match &r.metrics[i] {
+            Some(m) => format!("{} ({})", m.measured.map_or("-".into(), dsviz::ui::text::figure), dsviz::ui::text::textbook(&d(r.protocol), m)),
+            None => "-".into(),
+        };
+        let rate = r.metrics[3].as_ref().and_then(|m| m.measured).map_or("-".into(), dsviz::ui::text::figure);
+        println!("{:<24} {:>8} {:>22} {:>18} {:>18} {:>12}", r.protocol, r.entries.map_or("-".into(), dsviz::ui::text::figure), cell(0), cell(1), cell(2), rate);
+    }
+    Ok(())
+}
+
 fn soak(args: &Args) -> Result<(), String> {
     let seeds = args.seeds.unwrap_or(2_000);
     let mut rows = Vec::new();
@@ -178,11 +233,12 @@ fn main() -> ExitCode {
         "run" => run(&args),
         "check" => check(&args),
         "soak" => soak(&args),
+        "compare" => compare(&args),
         "help" | "-h" | "--help" => {
             println!("{USAGE}");
             Ok(())
         }
-        other => Err(format!("unknown command '{other}'; accepted: list, run, check, soak, help")),
+        other => Err(format!("unknown command '{other}'; accepted: list, run, check, compare, soak, help")),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -10,7 +10,7 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::controls::{Controls, Header};
-use super::panels::{Banner, EventLog, Inspector, Monitors, NetworkPanel};
+use super::panels::{Banner, Compare, EventLog, Inspector, Monitors, NetworkPanel};
 use super::state::{Action, AppHandle, AppState, Theme};
 use super::timeline::Timeline;
 use super::topology::TopologyView;
@@ -212,6 +212,7 @@ pub fn app() -> Html {
                 <div class="panels">
                     <Inspector />
                     <Monitors />
+                    <Compare />
                     <NetworkPanel />
                     <EventLog />
                 </div>

@@ -301,3 +301,56 @@ pub fn event_log() -> Html {
         </section>
     }
 }
+
+/// The lecture's summary slide: this run's workload (N, seed, request rate, stay in the CS)
+/// through every algorithm of the family, side by side, counted from the runs.
+#[function_component(Compare)]
+pub fn compare() -> Html {
+    let state = use_context::<AppHandle>().expect("app context");
+    let rows = use_state(|| None::<(String, Vec<crate::report::CompareRow>)>);
+    let d = state.dict();
+    let Some(workload) = state.info.workload else { return html! {} };
+    let s = &state.scenario;
+    let int = |name: Option<&str>| name.and_then(|n| s.params.0.get(n)).and_then(|v| if let crate::sim::ParamValue::Int(i) = v { Some(*i) } else { None });
+    let (every, hold) = (int(Some(workload.every_param)).filter(|&e| e > 0).unwrap_or(400), int(workload.hold_param).unwrap_or(100));
+    let key = format!("{}-{}-{}-{every}-{hold}", state.info.family, s.n, s.seed);
+    let run = {
+        let rows = rows.clone();
+        let (family, n, seed, key) = (state.info.family, s.n, s.seed, key.clone());
+        Callback::from(move |_: MouseEvent| rows.set(Some((key.clone(), crate::report::compare(family, n, seed, every, hold, 20_000)))))
+    };
+    let table = match &*rows {
+        Some((k, rows)) if *k == key => {
+            let word = |id: &str| crate::words::Dictionary::new(state.lang, (crate::protocols::find(id).expect("listed").info)().words, super::words::UI);
+            html! {
+                <table class="metrics compare" data-testid="compare-table">
+                    <tr>
+                        <th>{d.word("ui.algorithm")}</th>
+                        { for crate::report::COMPARED.iter().map(|id| html! { <th>{d.id("metric", id)}</th> }) }
+                    </tr>
+                    { for rows.iter().map(|r| {
+                        let w = word(r.protocol);
+                        html! {
+                            <tr data-protocol={r.protocol}>
+                                <td>{w.word("name")}</td>
+                                { for r.metrics.iter().map(|m| match m {
+                                    Some(m) => html! { <td class="num" title={text::textbook(&w, m)}>{ m.measured.map_or("–".to_string(), text::figure) }<span class="formula">{format!(" ({})", text::textbook(&w, m))}</span></td> },
+                                    None => html! { <td>{"–"}</td> },
+                                }) }
+                            </tr>
+                        }
+                    }) }
+                </table>
+            }
+        }
+        _ => html! {},
+    };
+    html! {
+        <section class="panel compare" data-testid="compare">
+            <h2>{d.word("ui.compare")}</h2>
+            <p class="hint">{d.render(&phrase!("ui.compare_help", s.n, s.seed, every, hold))}</p>
+            <button onclick={run} data-action="compare">{d.word("ui.compare_run")}</button>
+            {table}
+        </section>
+    }
+}

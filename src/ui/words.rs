@@ -125,6 +125,10 @@ pub const UI: Words = &[
     w("ui.bad_delay", "delay '{0}': expected MIN-MAX ticks, e.g. 40-80", "延迟“{0}”：应为 最小-最大 时间单位，例如 40-80"),
     w("ui.bad_percent", "{0} '{1}': expected a percentage from 0 to 100", "{0}“{1}”：应为 0 到 100 的百分比"),
     w("ui.bad_partition", "partition '{0}': write groups of node ids joined by '.', separated by '/', e.g. 0.1.2/3.4 (nodes 0 to {1})", "分区“{0}”：用“.”连接同组节点，用“/”分隔各组，例如 0.1.2/3.4（节点 0 到 {1}）"),
+    // The family compared on one workload.
+    w("ui.compare", "The family side by side", "同族算法对比"),
+    w("ui.compare_help", "The same workload through every algorithm of this family: N={0}, seed {1}, a request every {2} ticks on average, {3} ticks in the CS, 20,000 events each.", "用同一负载运行本族的每个算法：N={0}，种子 {1}，平均每 {2} 个时间单位一次请求，在临界区停留 {3} 个时间单位，各运行 20,000 个事件。"),
+    w("ui.compare_run", "Run the comparison", "运行对比"),
     // Event log.
     w("ui.log_title", "Event log ({0} events, newest first)", "事件日志（{0} 个事件，最新在前）"),
 ];

@@ -389,6 +389,12 @@ impl Protocol for TokenRing {
             Metric { id: "enter_mean", measured: stats.enter.mean(), textbook: enter.clone(), formula: enter_f.clone() },
             Metric { id: "enter_worst", measured: stats.enter.max, textbook: enter, formula: enter_f },
             Metric { id: "sync_mean", measured: stats.sync.mean(), textbook: sync, formula: sync_f },
+            Metric {
+                id: "throughput",
+                measured: (run.now > 0).then(|| stats.entries as f64 * 1000.0 / run.now as f64),
+                textbook: Textbook::Unbounded,
+                formula: Text::key("formula.per_thousand_ticks"),
+            },
             Metric { id: "entries", measured: Some(stats.entries as f64), textbook: Textbook::Unbounded, formula: Text::key("formula.counted") },
         ]
     }
