@@ -26,6 +26,7 @@ const EXTRA: &[(&str, u64)] = &[
 const DIGESTS: &[u64] = &[
     0xfeab2b4536319096,
     0x5fb2ea8c0c324d61,
+    0xd9a83d4c2351cb2e,
     0x08db99dfd4eb8153,
     0xee8d141d5abd7d4b,
     0xcfb0f31981aea0ff,

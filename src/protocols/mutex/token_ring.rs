@@ -142,6 +142,7 @@ impl Protocol for TokenRing {
             workload: Some(WorkloadSpec { input: "request", every_param: "requests", hold_param: Some("cs") }),
             scenarios: &[
                 ReadyScenario { id: "ring-order", fragment: "v=1&proto=mutex-token-ring&n=6&seed=7&p.cs=120&p.requests=400" },
+                ReadyScenario { id: "idle", fragment: "v=1&proto=mutex-token-ring&n=6&seed=1&p.requests=0" },
                 ReadyScenario { id: "lost-token", fragment: "v=1&proto=mutex-token-ring&n=6&seed=1&p.requests=0&act=0:input:3:request,1:drop:1" },
                 ReadyScenario { id: "crash", fragment: "v=1&proto=mutex-token-ring&n=6&seed=2&p.requests=300&act=0:crash:3" },
                 ReadyScenario { id: "duplicate", fragment: "v=1&proto=mutex-token-ring&n=5&seed=3&p.requests=150&act=0:dup:0,0:delay:1:150" },
@@ -413,6 +414,12 @@ const WORDS: Words = &[
         "Six nodes ask for the critical section at random. Watch the token: it only stops at nodes that want it, and each waits at most one lap. Compare the measured enter delay with 0..N transits.",
         "六个节点随机请求临界区。注意令牌：它只在需要它的节点停留，每个节点最多等待一圈。把测得的进入延迟与 0..N 次传输相比较。",
     ),
+    w("scenario.idle", "An idle ring still pays for the token", "空闲的环仍在为令牌付费"),
+    w(
+        "scenario.idle.about",
+        "Nobody wants the critical section, yet the token never stops: every hop is a message. Let it run and watch the message count climb with no entry at all: the cost per entry is unbounded when the system is idle, the price of never having to ask.",
+        "没有节点需要临界区，令牌却从不停下：每一跳都是一条消息。让它运行，看消息数不断上升而没有任何一次进入：系统空闲时每次进入的代价没有上界，这是无需提出请求所付出的代价。",
+    ),
     w("scenario.lost-token", "A lost token stalls the ring", "令牌丢失使环停滞"),
     w(
         "scenario.lost-token.about",
@@ -506,7 +513,7 @@ mod tests {
     #[test]
     fn the_lost_token_scenario_stalls_and_says_who_waits() {
         let registry = crate::protocols::REGISTRY;
-        let ready = TokenRing::info().scenarios[1];
+        let ready = *TokenRing::info().scenarios.iter().find(|s| s.id == "lost-token").unwrap();
         let scenario = Scenario::parse_strict(ready.fragment, registry).unwrap();
         let mut h = History::new(scenario.start(registry).unwrap(), scenario.acts.clone());
         while h.forward() {}
@@ -518,15 +525,18 @@ mod tests {
     #[test]
     fn the_ready_failures_show_what_they_promise() {
         let registry = crate::protocols::REGISTRY;
-        let run = |i: usize| {
-            let s = Scenario::parse_strict(TokenRing::info().scenarios[i].fragment, registry).unwrap();
+        let run = |id: &str| {
+            let ready = TokenRing::info().scenarios.iter().find(|s| s.id == id).unwrap().fragment;
+            let s = Scenario::parse_strict(ready, registry).unwrap();
             let mut h = History::new(s.start(registry).unwrap(), s.acts.clone());
             while h.step() < 2_000 && h.forward() {}
             assert!(h.problems().is_empty(), "{:?}", h.problems());
             h.sim().trace().violations().iter().map(|v| v.invariant).collect::<Vec<_>>()
         };
-        assert!(run(2).contains(&"progress"), "a crash stalls the ring");
-        assert!(run(3).contains(&"me1"), "two tokens let two nodes in");
+        assert!(run("crash").contains(&"progress"), "a crash stalls the ring");
+        assert!(run("duplicate").contains(&"me1"), "two tokens let two nodes in");
+        // Idle: no violation, no entry, and the token keeps costing messages.
+        assert!(run("idle").is_empty());
     }
 
     #[test]
