@@ -336,6 +336,60 @@ impl Monitor for ClockCondition {
     }
 }
 
+/// ME3: entries in happened-before order. A node's `request` mark records the vector clock
+/// of that event; when a node enters (`enter_cs`), no node still waiting may hold a request
+/// that happened before its own (V(req_j) ≤ V(req_i), not equal). Entering or crashing
+/// forgets a node's request, so the state is one vector per node at most. Without vector
+/// clocks in the log (too many nodes) the monitor has nothing to judge and holds.
+#[derive(Clone, Debug, Default)]
+pub struct RequestOrder {
+    /// Per waiting node: the vector clock of its request.
+    waiting: BTreeMap<NodeId, Vec<u32>>,
+    broken: Option<Breach>,
+}
+
+/// `a` happened before `b`, read from their vector clocks.
+fn vector_before(a: &[u32], b: &[u32]) -> bool {
+    a.len() == b.len() && a != b && a.iter().zip(b).all(|(x, y)| x <= y)
+}
+
+impl Monitor for RequestOrder {
+    fn id(&self) -> &'static str {
+        "me3"
+    }
+    fn check(&mut self, events: &[Event], log: &Trace, _: &Moment) -> Result<(), Breach> {
+        for e in events {
+            let Some(node) = e.node else { continue };
+            if matches!(e.kind, EventKind::Crash) {
+                self.waiting.remove(&node);
+                continue;
+            }
+            for m in log.marks_of(e.id) {
+                match m.tag {
+                    "request" => {
+                        if let Some(v) = log.vector(e.id) {
+                            self.waiting.insert(node, v.to_vec());
+                        }
+                    }
+                    "enter_cs" => {
+                        if let Some(mine) = self.waiting.remove(&node) {
+                            let earlier = self.waiting.iter().find(|(_, v)| vector_before(v, &mine)).map(|(&j, _)| j);
+                            if let (Some(j), None) = (earlier, &self.broken) {
+                                self.broken = Some(Breach { nodes: vec![node, j], detail: phrase!("breach.me3", node, j) });
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        self.broken.clone().map_or(Ok(()), Err)
+    }
+    fn clone_box(&self) -> Box<dyn Monitor> {
+        Box::new(self.clone())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -404,5 +458,48 @@ mod tests {
         log.push_mark(2, Mark { tag: "request", key: 0 });
         log.push_event(Event { kind: EventKind::Crash, ..event(3, 2, 710) }, None);
         assert!(p.check(&log.events()[2..4], &log, &at(5_000)).is_ok());
+    }
+
+    /// ME3 on a hand-built log of three nodes with their vector clocks: 0 asks, its
+    /// request reaches 1, then 1 asks (0's request happened before 1's), 2 asks
+    /// concurrently with both.
+    fn requests(first_in: NodeId) -> Trace {
+        let mut log = Trace::new(3);
+        let mut push = |id: EventId, node: NodeId, kind: EventKind, v: [u32; 3], tag: Option<&'static str>| {
+            log.push_event(Event { kind, ..event(id, node, 10 * id as Time) }, Some(&v));
+            if let Some(tag) = tag {
+                log.push_mark(id, Mark { tag, key: 0 });
+            }
+        };
+        push(0, 0, EventKind::Input { input: "request", arg: None, workload: false }, [1, 0, 0], Some("request"));
+        push(1, 0, EventKind::Send { msg: 0 }, [2, 0, 0], None);
+        push(2, 1, EventKind::Receive { msg: 0 }, [2, 1, 0], None);
+        push(3, 1, EventKind::Input { input: "request", arg: None, workload: false }, [2, 2, 0], Some("request"));
+        push(4, 2, EventKind::Input { input: "request", arg: None, workload: false }, [0, 0, 1], Some("request"));
+        // 2 enters first (concurrent with both: allowed), then `first_in`.
+        push(5, 2, EventKind::Start, [0, 0, 2], Some("enter_cs"));
+        push(6, first_in, EventKind::Start, if first_in == 0 { [3, 0, 0] } else { [2, 3, 0] }, Some("enter_cs"));
+        log
+    }
+
+    #[test]
+    fn request_order_reads_vector_clocks() {
+        assert!(check_all(&mut RequestOrder::default(), &requests(0)).is_ok(), "0 asked first and enters first");
+        let b = check_all(&mut RequestOrder::default(), &requests(1)).unwrap_err();
+        assert_eq!(b.nodes, vec![1, 0]);
+        assert_eq!(b.detail.en(&[]), "node 1 entered the critical section while node 0, whose request happened before its own, still waits");
+        // A crashed waiter is forgotten: after 0 crashes, 1 may enter.
+        let src = requests(1);
+        let mut clean = Trace::new(3);
+        for e in &src.events()[..5] {
+            clean.push_event(e.clone(), src.vector(e.id));
+            for m in src.marks_of(e.id) {
+                clean.push_mark(e.id, *m);
+            }
+        }
+        clean.push_event(Event { kind: EventKind::Crash, ..event(5, 0, 50) }, Some(&[2, 0, 0]));
+        clean.push_event(event(6, 1, 60), Some(&[2, 3, 0]));
+        clean.push_mark(6, Mark { tag: "enter_cs", key: 0 });
+        assert!(check_all(&mut RequestOrder::default(), &clean).is_ok());
     }
 }
