@@ -15,6 +15,7 @@ pub mod clocks;
 pub const REGISTRY: &[ProtocolEntry] = &[
     entry::<mutex::token_ring::TokenRing>(),
     entry::<mutex::central::Central>(),
+    entry::<mutex::ricart_agrawala::RicartAgrawala>(),
     entry::<election::ring::ChangRoberts>(),
     entry::<clocks::vector::VectorClocks>(),
 ];

@@ -3,4 +3,5 @@
 
 pub mod central;
 pub mod costs;
+pub mod ricart_agrawala;
 pub mod token_ring;
