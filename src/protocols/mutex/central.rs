@@ -140,13 +140,11 @@ impl Protocol for Central {
                     ctx.note(phrase!("note.queues", from, s.queue.len()));
                 }
             }
-            Msg::Release if me == SERVER => {
-                if s.holder == Some(from) {
-                    s.holder = None;
-                    match s.queue.pop_front() {
-                        Some(next) => self.grant(s, next, ctx),
-                        None => ctx.note(Text::key("note.free")),
-                    }
+            Msg::Release if me == SERVER && s.holder == Some(from) => {
+                s.holder = None;
+                match s.queue.pop_front() {
+                    Some(next) => self.grant(s, next, ctx),
+                    None => ctx.note(Text::key("note.free")),
                 }
             }
             Msg::Grant if s.cs == Cs::Wanted => {
@@ -406,7 +404,7 @@ mod tests {
     fn a_crashed_server_blocks_everyone_and_the_monitor_says_why() {
         let h = ready(1);
         let v = h.sim().trace().violations();
-        let stall = v.iter().filter(|v| v.invariant == "progress").last().unwrap_or_else(|| panic!("{v:?}"));
+        let stall = v.iter().rfind(|v| v.invariant == "progress").unwrap_or_else(|| panic!("{v:?}"));
         assert_eq!(stall.nodes, vec![1, 2, 3, 4, 5], "every client waits");
         let text = stall.detail.en(WORDS);
         assert!(text.ends_with("while nodes 1, 2, 3, 4, 5 wait: the server has crashed") || text == "nothing is left to happen, yet nodes 1, 2, 3, 4, 5 wait: the server has crashed", "{text}");
