@@ -14,7 +14,9 @@ pub mod clocks;
 /// All protocols, in the order the picker lists them. The first is the default.
 pub const REGISTRY: &[ProtocolEntry] = &[
     entry::<mutex::token_ring::TokenRing>(),
+    entry::<mutex::central::Central>(),
     entry::<mutex::lamport::Lamport>(),
+    entry::<mutex::ricart_agrawala::RicartAgrawala>(),
     entry::<election::ring::ChangRoberts>(),
     entry::<clocks::vector::VectorClocks>(),
 ];
