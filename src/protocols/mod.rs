@@ -14,6 +14,7 @@ pub mod clocks;
 /// All protocols, in the order the picker lists them. The first is the default.
 pub const REGISTRY: &[ProtocolEntry] = &[
     entry::<mutex::token_ring::TokenRing>(),
+    entry::<mutex::maekawa::Maekawa>(),
     entry::<election::ring::ChangRoberts>(),
     entry::<clocks::vector::VectorClocks>(),
 ];

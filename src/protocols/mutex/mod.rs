@@ -2,4 +2,5 @@
 //! eventually served (ME2), entries in happened-before order where promised (ME3).
 
 pub mod costs;
+pub mod maekawa;
 pub mod token_ring;
