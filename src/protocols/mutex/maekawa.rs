@@ -26,8 +26,9 @@
 //! request tells it Failed. A requester that has not entered and knows it cannot win (it
 //! has a Failed from a voter whose vote it still lacks) answers Inquire with Yield: it
 //! hands the vote back, and the voter gives it to the earliest queued request. Votes
-//! only ever move towards earlier requests, so the earliest one always wins: no deadlock,
-//! and entries follow the stamps (ME3), at up to 5(K-1) messages per entry.
+//! only ever move towards earlier requests, so the earliest waiting request always wins:
+//! no deadlock. The price is the extra messages when requests compete (none when they
+//! do not: an uncontended entry still costs 3(K-1)).
 //!
 //! Messages: `Request`, `Vote`, `Release`, and with the fix `Inquire`, `Failed`,
 //! `Yield`. Timers: `Leave` (end of the CS, drawn as a countdown). Invariants: ME1; the
@@ -425,7 +426,7 @@ impl Protocol for Maekawa {
             Phase::Held => ("held", Tone::Active),
         };
         let k = self.k(me);
-        let badge = if s.phase == Phase::Released { phrase!("badge.entries", s.entries) } else { Text::plain(format!("{}/{k}", s.votes.len())) };
+        let badge = Text::plain(format!("{}/{k}", s.votes.len()));
         let queue = CellRow { label: "queue", cells: s.queue.iter().map(|q| Cell { text: format!("n{}", q.stamp.1), shade: q.stamp.1 as u32 }).collect(), marked_upto: None };
         NodeView::new(role, tone)
             .badge(badge)
@@ -527,7 +528,6 @@ const WORDS: Words = &[
         "The same schedule with the fix on. Requests carry Lamport stamps; a voter that voted for a later request inquires, and a requester that knows it cannot win yields its vote. The earliest request wins, then the others in stamp order: no deadlock.",
         "同样的调度，但开启了修正。请求带有 Lamport 时间戳；已投票给较晚请求的投票者发出询问，自知无法获胜的请求者让出选票。最早的请求获胜，其余按时间戳顺序进入：不再死锁。",
     ),
-    w("badge.entries", "entries {0}", "进入 {0} 次"),
     w("detail.votes", "votes held", "已获选票"),
     w("detail.voted_for", "voted for", "投票给"),
     w("detail.stamp", "request stamp", "请求时间戳"),
@@ -656,18 +656,18 @@ mod tests {
         assert_eq!(o, vec![Overlay::Set { label: phrase!("overlay.voting_set", 4, 5), nodes: vec![1, 3, 4, 5, 7] }]);
     }
 
+    /// The lesson's run: 88 entries in 1,500 steps at 12.07 messages each (9 nodes,
+    /// K = 5); with the fix 13.8, its Inquire, Failed and Yield on top.
     #[test]
-    #[ignore]
-    fn print_costs_of_the_voting_lesson() {
-        for fix in ["", "&p.fix=on"] {
+    fn the_voting_lesson_costs_about_three_k_minus_one() {
+        for (fix, lo, hi) in [("", 12.0, 12.5), ("&p.fix=on", 12.0, 15.0)] {
             let h = run(&format!("{}{fix}", Maekawa::info().scenarios[0].fragment), 1_500);
-            for m in h.sim().metrics() {
-                println!("fix={fix} {} {:?} {:?}", m.id, m.measured, m.textbook);
-            }
-            println!("{:?}", h.sim().trace().violations().iter().map(|v| v.detail.en(WORDS)).collect::<Vec<_>>());
+            assert!(h.sim().trace().violations().is_empty(), "{fix}: {:?}", h.sim().trace().violations());
+            let m = h.sim().metrics().into_iter().find(|m| m.id == "messages_per_entry").unwrap();
+            let per = m.measured.unwrap();
+            assert!((lo..=hi).contains(&per), "{fix}: {per} messages per entry");
+            assert_eq!(m.textbook, Textbook::Exact(12.0));
         }
-        let h = run(Maekawa::info().scenarios[1].fragment, 2_000);
-        println!("{:?}", h.sim().trace().violations().iter().map(|v| v.detail.en(WORDS)).collect::<Vec<_>>());
     }
 
     /// How the deadlock lesson's seed was found (seed 0 is the first with a 3-cycle).
