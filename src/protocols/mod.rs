@@ -17,6 +17,7 @@ pub const REGISTRY: &[ProtocolEntry] = &[
     entry::<mutex::central::Central>(),
     entry::<mutex::lamport::Lamport>(),
     entry::<mutex::ricart_agrawala::RicartAgrawala>(),
+    entry::<mutex::maekawa::Maekawa>(),
     entry::<election::ring::ChangRoberts>(),
     entry::<clocks::vector::VectorClocks>(),
 ];

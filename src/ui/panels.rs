@@ -327,6 +327,7 @@ pub fn compare() -> Html {
                     <tr>
                         <th>{d.word("ui.algorithm")}</th>
                         { for crate::report::COMPARED.iter().map(|id| html! { <th>{d.id("metric", id)}</th> }) }
+                        <th>{d.word("ui.invariants")}</th>
                     </tr>
                     { for rows.iter().map(|r| {
                         let w = word(r.protocol);
@@ -337,6 +338,7 @@ pub fn compare() -> Html {
                                     Some(m) => html! { <td class="num" title={text::textbook(&w, m)}>{ m.measured.map_or("–".to_string(), text::figure) }<span class="formula">{format!(" ({})", text::textbook(&w, m))}</span></td> },
                                     None => html! { <td>{"–"}</td> },
                                 }) }
+                                <td class={if r.violations == 0 { "ok" } else { "bad" }}>{ if r.violations == 0 { "✓".to_string() } else { format!("✗ {}", r.violations) } }</td>
                             </tr>
                         }
                     }) }

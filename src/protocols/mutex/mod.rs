@@ -5,4 +5,5 @@ pub mod central;
 pub mod costs;
 pub mod lamport;
 pub mod ricart_agrawala;
+pub mod maekawa;
 pub mod token_ring;
