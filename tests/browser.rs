@@ -251,3 +251,30 @@ async fn the_comparison_runs_the_family_on_this_workload() {
     assert!(text.contains("Token ring") && text.contains("0..N"), "{text}");
     root.remove();
 }
+
+#[wasm_bindgen_test]
+async fn maekawas_deadlock_is_drawn_as_a_cycle_and_the_fix_has_none() {
+    let run_out = |root: web_sys::Element| async move {
+        for _ in 0..400 {
+            let button = one(&root, "[data-action=step-forward]");
+            if button.has_attribute("disabled") {
+                break;
+            }
+            click(&button);
+            TimeoutFuture::new(3).await;
+        }
+        settle().await;
+        root
+    };
+    let root = mount("v=1&proto=mutex-maekawa&n=9&seed=0&p.requests=0&act=0:input:0:request,0:input:4:request,0:input:8:request&lang=en").await;
+    let root = run_out(root).await;
+    let cycle = all(&root, "#topology [data-overlay=arrows].alarm line");
+    assert_eq!(cycle.len(), 3, "n0 → n4 → n8 → n0 drawn in alarm colour");
+    assert!(one(&root, "[data-invariant='progress']").class_list().contains("bad"), "the stall is caught");
+    root.remove();
+    let root = mount("v=1&proto=mutex-maekawa&n=9&seed=0&p.requests=0&p.fix=on&act=0:input:0:request,0:input:4:request,0:input:8:request&lang=en").await;
+    let root = run_out(root).await;
+    assert!(all(&root, "#topology [data-overlay=arrows].alarm").is_empty(), "no cycle with inquire/relinquish");
+    assert!(all(&root, ".invariants .bad").is_empty());
+    root.remove();
+}
