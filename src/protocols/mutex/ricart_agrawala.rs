@@ -26,7 +26,7 @@ use std::collections::BTreeSet;
 use super::costs::{self, exact, MutexCosts, MutexTextbook};
 use crate::phrase;
 use crate::sim::engine::RunView;
-use crate::sim::monitor::{Monitor, Progress};
+use crate::sim::monitor::{Monitor, Progress, RequestOrder};
 use crate::sim::protocol::*;
 use crate::sim::topology::TopologyKind;
 use crate::sim::trace::{Event, Trace};
@@ -242,7 +242,8 @@ impl Protocol for RicartAgrawala {
     fn monitors(&self) -> Vec<Box<dyn Monitor>> {
         // A request waits at most for the N-1 others, each a stay in the CS and a transit.
         // Twice that with the slowest default delay, and it has stalled.
-        vec![Box::new(Progress::new(2 * self.n as Time * (200 + self.cs_time)))]
+        // Requests are served in (timestamp, id) order, which extends happened-before: ME3.
+        vec![Box::new(Progress::new(2 * self.n as Time * (200 + self.cs_time))), Box::new(RequestOrder::default())]
     }
 
     fn why_stalled(&self, snap: &Snapshot<Self>) -> Text {
