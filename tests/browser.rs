@@ -145,7 +145,7 @@ async fn the_token_rests_beside_the_node_that_holds_it() {
     assert_eq!(resting.len(), 1);
     assert_eq!(resting[0].get_attribute("data-token-at").as_deref(), Some("2"));
     assert!(all(&svg, "[data-msg]").is_empty(), "no token in flight while node 2 is inside");
-    assert_eq!(one(&svg, "[data-node='2']").get_attribute("data-role").as_deref(), Some("in_cs"));
+    assert_eq!(one(&svg, "[data-node='2']").get_attribute("data-role").as_deref(), Some("held"));
     root.remove();
 }
 

@@ -381,14 +381,14 @@ fn the_leave_timer_is_a_countdown_while_in_the_cs() {
     let mut sim = s.start(REGISTRY).unwrap();
     assert!(sim.timers().is_empty());
     sim.apply_at(&input(2, "request", None), None).unwrap();
-    while sim.node_views()[2].role != "in_cs" {
+    while sim.node_views()[2].role != "held" {
         assert!(sim.step());
     }
     let timers = sim.timers();
     assert_eq!(timers.len(), 1, "{timers:?}");
     let t = &timers[0];
     assert_eq!((t.node, t.timer, t.countdown, t.due - t.set_at, t.set_at), (2, "leave", true, 120, sim.now()));
-    while sim.node_views()[2].role == "in_cs" {
+    while sim.node_views()[2].role == "held" {
         assert!(sim.step());
     }
     assert!(sim.timers().is_empty());
