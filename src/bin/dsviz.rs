@@ -168,7 +168,7 @@ fn compare(args: &Args) -> Result<(), String> {
             .map(|r| {
                 let metrics: serde_json::Map<String, serde_json::Value> =
                     r.metrics.iter().flatten().map(|m| (m.id.to_string(), serde_json::json!({ "measured": m.measured, "formula": d(r.protocol).render(&m.formula) }))).collect();
-                serde_json::json!({ "protocol": r.protocol, "entries": r.entries, "violations": r.violations, "metrics": metrics })
+                serde_json::json!({ "protocol": r.protocol, "variant": r.variant, "entries": r.entries, "violations": r.violations, "metrics": metrics })
             })
             .collect();
         print_json(&serde_json::json!({ "family": family, "n": o.n, "seed": o.seed, "every": o.every, "hold": o.hold, "rows": rows }));
@@ -181,7 +181,11 @@ fn compare(args: &Args) -> Result<(), String> {
             None => "-".into(),
         };
         let rate = r.metrics[3].as_ref().and_then(|m| m.measured).map_or("-".into(), dsviz::ui::text::figure);
-        println!("{:<24} {:>8} {:>22} {:>18} {:>18} {:>12}", r.protocol, r.entries.map_or("-".into(), dsviz::ui::text::figure), cell(0), cell(1), cell(2), rate);
+        let name = match r.variant {
+            Some(v) => format!("{} +{v}", r.protocol),
+            None => r.protocol.to_string(),
+        };
+        println!("{:<24} {:>8} {:>22} {:>18} {:>18} {:>12}", name, r.entries.map_or("-".into(), dsviz::ui::text::figure), cell(0), cell(1), cell(2), rate);
     }
     Ok(())
 }

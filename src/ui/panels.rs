@@ -332,8 +332,8 @@ pub fn compare() -> Html {
                     { for rows.iter().map(|r| {
                         let w = word(r.protocol);
                         html! {
-                            <tr data-protocol={r.protocol}>
-                                <td>{w.word("name")}</td>
+                            <tr data-protocol={r.protocol} data-variant={r.variant.unwrap_or("")}>
+                                <td>{w.word("name")}{ r.variant.map_or(String::new(), |v| format!(" (p.{v}={})", d.word("ui.on"))) }</td>
                                 { for r.metrics.iter().map(|m| match m {
                                     Some(m) => html! { <td class="num" title={text::textbook(&w, m)}>{ m.measured.map_or("–".to_string(), text::figure) }<span class="formula">{format!(" ({})", text::textbook(&w, m))}</span></td> },
                                     None => html! { <td>{"–"}</td> },
