@@ -32,7 +32,7 @@ use crate::sim::protocol::*;
 use crate::sim::topology::TopologyKind;
 use crate::sim::trace::{Event, Trace};
 use crate::sim::view::{Cell, CellRow, Glyph, NodeView, Tone};
-use crate::sim::{NetworkConfig, NodeId, ParamSpec, Time};
+use crate::sim::{NetworkConfig, NodeId, Time};
 use crate::words::{w, Text, Words};
 
 /// The node that holds the permission and the queue.
@@ -82,7 +82,7 @@ pub enum Timer {
     Leave,
 }
 
-const REQUEST: InputSpec = InputSpec::plain("request");
+use crate::protocols::mutex::costs::REQUEST;
 
 impl Central {
     /// The server hands the permission to `to`.
@@ -107,9 +107,9 @@ impl Protocol for Central {
             nodes: NodeRange { min: 2, max: 32, default: 6 },
             topologies: &[TopologyKind::Star],
             network: NetworkConfig::default(),
-            params: vec![ParamSpec::int("cs", 1, 10_000, 120), ParamSpec::int("requests", 0, 100_000, 600)],
+            params: crate::protocols::mutex::costs::workload_params(),
             inputs: &[REQUEST],
-            workload: Some(WorkloadSpec { input: "request", every_param: "requests", hold_param: Some("cs") }),
+            workload: Some(crate::protocols::mutex::costs::WORKLOAD),
             scenarios: &[
                 ReadyScenario { id: "central-queue", fragment: "v=1&proto=mutex-central&n=6&seed=7&p.cs=120&p.requests=400" },
                 ReadyScenario { id: "server-crash", fragment: "v=1&proto=mutex-central&n=6&seed=2&p.requests=300&act=0:crash:0" },

@@ -13,10 +13,23 @@ use std::collections::BTreeMap;
 
 use crate::phrase;
 use crate::sim::engine::RunView;
-use crate::sim::protocol::{Breach, Metric, Protocol, Tally, Textbook};
+use crate::sim::protocol::{Breach, InputSpec, Metric, Protocol, Tally, Textbook, WorkloadSpec};
+use crate::sim::ParamSpec;
 use crate::sim::trace::{Event, EventKind, Trace};
 use crate::sim::{MsgId, NodeId, Time};
 use crate::words::{nodes, Text};
+
+/// Every node of the family asks for the critical section the same way: a click, a
+/// scenario's input, or the shared workload.
+pub const REQUEST: InputSpec = InputSpec::plain("request");
+
+/// The shared workload: a request every `requests` ticks on average, `cs` ticks inside.
+pub const WORKLOAD: WorkloadSpec = WorkloadSpec { input: "request", every_param: "requests", hold_param: Some("cs") };
+
+/// The workload's two parameters (their words are the core's).
+pub fn workload_params() -> Vec<ParamSpec> {
+    vec![ParamSpec::int("cs", 1, 10_000, 120), ParamSpec::int("requests", 0, 100_000, 600)]
+}
 
 /// Longest chains of transits from chosen origin events, followed as messages carry them.
 #[derive(Clone, Debug, Default)]

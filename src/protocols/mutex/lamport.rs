@@ -31,7 +31,7 @@ use crate::sim::protocol::*;
 use crate::sim::topology::TopologyKind;
 use crate::sim::trace::{Event, Trace};
 use crate::sim::view::{Cell, CellRow, NodeView, Tone};
-use crate::sim::{NetworkConfig, NodeId, ParamSpec, Time};
+use crate::sim::{NetworkConfig, NodeId, Time};
 use crate::words::{w, Text, Words};
 
 pub struct Lamport {
@@ -94,7 +94,7 @@ pub enum Timer {
     Leave,
 }
 
-const REQUEST: InputSpec = InputSpec::plain("request");
+use crate::protocols::mutex::costs::REQUEST;
 
 impl Lamport {
     /// Enter if the own request heads the queue and every other node has sent something
@@ -129,9 +129,9 @@ impl Protocol for Lamport {
             nodes: NodeRange { min: 2, max: 16, default: 4 },
             topologies: &[TopologyKind::Complete],
             network: NetworkConfig::default(),
-            params: vec![ParamSpec::int("cs", 1, 10_000, 120), ParamSpec::int("requests", 0, 100_000, 600)],
+            params: crate::protocols::mutex::costs::workload_params(),
             inputs: &[REQUEST],
-            workload: Some(WorkloadSpec { input: "request", every_param: "requests", hold_param: Some("cs") }),
+            workload: Some(crate::protocols::mutex::costs::WORKLOAD),
             scenarios: &[
                 ReadyScenario { id: "contention", fragment: "v=1&proto=mutex-lamport&n=3&seed=1&p.requests=0&act=0:input:2:request,0:input:1:request,0:input:0:request" },
                 ReadyScenario { id: "no-fifo", fragment: NO_FIFO },

@@ -134,7 +134,7 @@ pub struct Stats {
     costs: MutexCosts,
 }
 
-const REQUEST: InputSpec = InputSpec::plain("request");
+use crate::protocols::mutex::costs::REQUEST;
 
 /// The voting sets on a grid of `cols` columns: row and column of each node.
 fn voting_sets(n: usize, cols: usize) -> Vec<Vec<NodeId>> {
@@ -295,9 +295,9 @@ impl Protocol for Maekawa {
             nodes: NodeRange { min: 4, max: 32, default: 9 },
             topologies: &[TopologyKind::Grid],
             network: NetworkConfig::default(),
-            params: vec![ParamSpec::int("cs", 1, 10_000, 120), ParamSpec::int("requests", 0, 100_000, 600), ParamSpec::flag("fix", false)],
+            params: [crate::protocols::mutex::costs::workload_params(), vec![ParamSpec::flag("fix", false)]].concat(),
             inputs: &[REQUEST],
-            workload: Some(WorkloadSpec { input: "request", every_param: "requests", hold_param: Some("cs") }),
+            workload: Some(crate::protocols::mutex::costs::WORKLOAD),
             scenarios: &[
                 ReadyScenario { id: "voting", fragment: "v=1&proto=mutex-maekawa&n=9&seed=14&p.cs=120&p.requests=3000" },
                 ReadyScenario { id: "deadlock", fragment: DEADLOCK },

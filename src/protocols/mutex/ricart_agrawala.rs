@@ -31,7 +31,7 @@ use crate::sim::protocol::*;
 use crate::sim::topology::TopologyKind;
 use crate::sim::trace::{Event, Trace};
 use crate::sim::view::{Cell, CellRow, Glyph, NodeView, Tone};
-use crate::sim::{NetworkConfig, NodeId, ParamSpec, Time};
+use crate::sim::{NetworkConfig, NodeId, Time};
 use crate::words::{w, Text, Words};
 
 pub struct RicartAgrawala {
@@ -79,7 +79,7 @@ pub enum Timer {
     Leave,
 }
 
-const REQUEST: InputSpec = InputSpec::plain("request");
+use crate::protocols::mutex::costs::REQUEST;
 
 impl RicartAgrawala {
     /// All N-1 replies are in: enter.
@@ -108,9 +108,9 @@ impl Protocol for RicartAgrawala {
             nodes: NodeRange { min: 2, max: 16, default: 5 },
             topologies: &[TopologyKind::Complete],
             network: NetworkConfig::default(),
-            params: vec![ParamSpec::int("cs", 1, 10_000, 120), ParamSpec::int("requests", 0, 100_000, 600)],
+            params: crate::protocols::mutex::costs::workload_params(),
             inputs: &[REQUEST],
-            workload: Some(WorkloadSpec { input: "request", every_param: "requests", hold_param: Some("cs") }),
+            workload: Some(crate::protocols::mutex::costs::WORKLOAD),
             scenarios: &[
                 ReadyScenario { id: "deferred-replies", fragment: "v=1&proto=mutex-ricart-agrawala&n=4&seed=3&p.requests=0&act=0:input:0:request,0:input:1:request,0:input:2:request" },
                 ReadyScenario { id: "lost-reply", fragment: "v=1&proto=mutex-ricart-agrawala&n=4&seed=1&p.requests=0&act=0:input:2:request,1:drop:3" },

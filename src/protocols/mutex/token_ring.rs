@@ -26,7 +26,7 @@ use crate::sim::protocol::*;
 use crate::sim::topology::TopologyKind;
 use crate::sim::trace::{Event, EventKind, Trace};
 use crate::sim::view::{Chart, ChartKind, Glyph, NodeView, Overlay, Series, Tone};
-use crate::sim::{NetworkConfig, NodeId, ParamSpec, Time};
+use crate::sim::{NetworkConfig, NodeId, Time};
 use crate::words::{nodes, w, Text, Words};
 
 pub struct TokenRing {
@@ -99,7 +99,7 @@ impl Default for Stats {
     }
 }
 
-const REQUEST: InputSpec = InputSpec::plain("request");
+use crate::protocols::mutex::costs::REQUEST;
 
 impl TokenRing {
     fn next(&self, me: NodeId) -> NodeId {
@@ -137,9 +137,9 @@ impl Protocol for TokenRing {
             nodes: NodeRange { min: 2, max: 32, default: 6 },
             topologies: &[TopologyKind::Ring],
             network: NetworkConfig::default(),
-            params: vec![ParamSpec::int("cs", 1, 10_000, 120), ParamSpec::int("requests", 0, 100_000, 600)],
+            params: crate::protocols::mutex::costs::workload_params(),
             inputs: &[REQUEST],
-            workload: Some(WorkloadSpec { input: "request", every_param: "requests", hold_param: Some("cs") }),
+            workload: Some(crate::protocols::mutex::costs::WORKLOAD),
             scenarios: &[
                 ReadyScenario { id: "ring-order", fragment: "v=1&proto=mutex-token-ring&n=6&seed=7&p.cs=120&p.requests=400" },
                 ReadyScenario { id: "idle", fragment: "v=1&proto=mutex-token-ring&n=6&seed=1&p.requests=0" },
