@@ -116,7 +116,10 @@ pub fn topology_view() -> Html {
         let (p, r) = layout::place(a, graph, &placement, groups);
         if p.len() < 2 { f64::MAX } else { p[0].distance(p[1]) - 2.0 * r }
     };
-    let compact = spacing(area) < 110.0;
+    // Neighbours side by side need room for the widest role between them (about 11 px a
+    // character at the label's size).
+    let widest_role = (0..n).map(|i| text_width(&role_word(i))).max().unwrap_or(0) as f64 * 11.0;
+    let compact = spacing(area) < widest_role.max(110.0);
     let area = if compact {
         let badge = badges.iter().map(|b| text_width(b)).max().unwrap_or(6);
         size_for_nodes.inset(CAPTION_BAND, LEGEND_BAND).with_labels(badge * 3 / 4)
@@ -178,8 +181,14 @@ pub fn topology_view() -> Html {
 
     let nodes = views.iter().enumerate().map(|(i, v)| {
         let p = pos[i];
-        let (label, anchor) = layout::label_spot(area, graph, p, r);
-        let anchor = format!("text-anchor:{}", anchor.css());
+        let (label, side) = layout::label_spot(area, graph, p, r);
+        let anchor = format!("text-anchor:{}", side.css());
+        // The row of cells goes where the labels are not: beside the node when they hang
+        // under it, under the node when they stand beside it.
+        let cells_at = match side {
+            layout::Anchor::Middle => Point::new(p.x + r + 10.0, p.y - 10.0),
+            _ => Point::new(p.x - r, p.y + r + 8.0),
+        };
         let selected = state.selected == Selection::Node(i);
         let down = !up[i];
         let alert = breached.contains(&i);
@@ -206,7 +215,7 @@ pub fn topology_view() -> Html {
                     <text class="node-badge" x={label.x.to_string()} y={(label.y + 21.0).to_string()} style={anchor}>{badge}</text>
                 }
                 if let Some(row) = row {
-                    { cells(row, Point::new(p.x - r, p.y + r + 8.0)) }
+                    { cells(row, cells_at) }
                 }
             </g>
         }
