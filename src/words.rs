@@ -362,6 +362,7 @@ pub const CORE: Words = &[
     w("metric.entries", "CS entries", "进入临界区次数"),
     w("formula.per_thousand_ticks", "counted", "计数"),
     w("badge.since", "since t={0}", "自 t={0}"),
+    w("timer.leave", "leave CS", "离开临界区"),
     w("mark.request", "request", "请求"),
     w("mark.enter_cs", "enter CS", "进入临界区"),
     w("mark.exit_cs", "exit CS", "离开临界区"),

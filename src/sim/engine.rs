@@ -913,18 +913,17 @@ impl<P: Protocol> Engine<P> {
             }
         }
         self.world.monitors = monitors;
-        let ids: Vec<&'static str> = self.invariants.iter().map(|i| i.id).chain(self.world.monitors.iter().map(|m| m.id())).collect();
+        // Verdicts come invariants first, then monitors; an id is looked up only for a
+        // breach that has just begun (rare), never on every step.
+        let id_of = |i: usize| self.invariants.get(i).map(|inv| inv.id).unwrap_or_else(|| self.world.monitors[i - self.invariants.len()].id());
+        let mut begun = Vec::new();
         for (i, verdict) in verdicts.iter().enumerate() {
             if let (Some(breach), None) = (verdict, &self.world.verdicts[i]) {
-                self.trace.push_violation(Violation {
-                    invariant: ids[i],
-                    event: last,
-                    step: self.world.step,
-                    time: self.world.now,
-                    nodes: breach.nodes.clone(),
-                    detail: breach.detail.clone(),
-                });
+                begun.push((id_of(i), breach.clone()));
             }
+        }
+        for (invariant, breach) in begun {
+            self.trace.push_violation(Violation { invariant, event: last, step: self.world.step, time: self.world.now, nodes: breach.nodes, detail: breach.detail });
         }
         self.world.verdicts = verdicts;
         self.world.observed = self.trace.events().len();

@@ -77,10 +77,7 @@ pub enum Msg {
     Release,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum Timer {
-    Leave,
-}
+pub use crate::protocols::mutex::costs::Timer;
 
 use crate::protocols::mutex::costs::REQUEST;
 
@@ -192,13 +189,11 @@ impl Protocol for Central {
     }
 
     fn timer_name(&self, t: &Timer) -> &'static str {
-        match t {
-            Timer::Leave => "leave",
-        }
+        t.name()
     }
 
-    fn countdown(&self, t: &Timer) -> bool {
-        matches!(t, Timer::Leave)
+    fn countdown(&self, _: &Timer) -> bool {
+        true
     }
 
     fn view(&self, me: NodeId, s: &Node) -> NodeView {
@@ -301,7 +296,6 @@ const WORDS: Words = &[
     w("msg.request", "request", "请求"),
     w("msg.grant", "grant", "授权"),
     w("msg.release", "release", "释放"),
-    w("timer.leave", "leave CS", "离开临界区"),
     w("note.server_ready", "serves the permission to enter the critical section", "负责授予进入临界区的许可"),
     w("note.grants", "grants the permission to node {0}", "把许可授予节点 {0}"),
     w("note.queues", "queues node {0} (queue length {1})", "让节点 {0} 排队（队列长度 {1}）"),

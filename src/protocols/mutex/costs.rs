@@ -26,6 +26,22 @@ pub const REQUEST: InputSpec = InputSpec::plain("request");
 /// The shared workload: a request every `requests` ticks on average, `cs` ticks inside.
 pub const WORKLOAD: WorkloadSpec = WorkloadSpec { input: "request", every_param: "requests", hold_param: Some("cs") };
 
+/// The family's one timer: a node's stay in the critical section ends. Every algorithm
+/// draws it as a countdown ring around the node inside.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Timer {
+    Leave,
+}
+
+impl Timer {
+    /// The timer's id (`timer.leave` in the core's words).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Timer::Leave => "leave",
+        }
+    }
+}
+
 /// The workload's two parameters (their words are the core's).
 pub fn workload_params() -> Vec<ParamSpec> {
     vec![ParamSpec::int("cs", 1, 10_000, 120), ParamSpec::int("requests", 0, 100_000, 600)]

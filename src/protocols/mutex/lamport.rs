@@ -89,10 +89,7 @@ pub enum Msg {
     Release { ts: u64 },
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum Timer {
-    Leave,
-}
+pub use crate::protocols::mutex::costs::Timer;
 
 use crate::protocols::mutex::costs::REQUEST;
 
@@ -218,13 +215,11 @@ impl Protocol for Lamport {
     }
 
     fn timer_name(&self, t: &Timer) -> &'static str {
-        match t {
-            Timer::Leave => "leave",
-        }
+        t.name()
     }
 
-    fn countdown(&self, t: &Timer) -> bool {
-        matches!(t, Timer::Leave)
+    fn countdown(&self, _: &Timer) -> bool {
+        true
     }
 
     fn view(&self, _me: NodeId, s: &Node) -> NodeView {
@@ -313,7 +308,6 @@ const WORDS: Words = &[
     w("msg.request", "request", "请求"),
     w("msg.reply", "reply", "回复"),
     w("msg.release", "release", "释放"),
-    w("timer.leave", "leave CS", "离开临界区"),
     w("note.asks", "asks for the critical section at ts={0}", "在 ts={0} 请求进入临界区"),
     w("note.enters", "its request heads the queue and everyone has answered later: enters", "它的请求位于队首，且所有节点都发来了更晚的消息：进入临界区"),
     w("note.leaves", "leaves the critical section and releases", "离开临界区并发送释放消息"),

@@ -124,10 +124,7 @@ pub enum Msg {
     Yield,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum Timer {
-    Leave,
-}
+pub use crate::protocols::mutex::costs::Timer;
 
 #[derive(Clone, Debug, Default)]
 pub struct Stats {
@@ -410,13 +407,11 @@ impl Protocol for Maekawa {
     }
 
     fn timer_name(&self, t: &Timer) -> &'static str {
-        match t {
-            Timer::Leave => "leave",
-        }
+        t.name()
     }
 
-    fn countdown(&self, t: &Timer) -> bool {
-        matches!(t, Timer::Leave)
+    fn countdown(&self, _: &Timer) -> bool {
+        true
     }
 
     fn view(&self, me: NodeId, s: &Node) -> NodeView {
@@ -540,7 +535,6 @@ const WORDS: Words = &[
     w("msg.inquire", "inquire", "询问"),
     w("msg.failed", "failed", "失败"),
     w("msg.yield", "yield", "让出"),
-    w("timer.leave", "leave CS", "离开临界区"),
     w("note.wants", "wants the critical section", "请求进入临界区"),
     w("note.enters", "enters the critical section", "进入临界区"),
     w("note.leaves", "leaves the critical section", "离开临界区"),

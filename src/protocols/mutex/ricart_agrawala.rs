@@ -74,10 +74,7 @@ pub enum Msg {
     Reply,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum Timer {
-    Leave,
-}
+pub use crate::protocols::mutex::costs::Timer;
 
 use crate::protocols::mutex::costs::REQUEST;
 
@@ -196,13 +193,11 @@ impl Protocol for RicartAgrawala {
     }
 
     fn timer_name(&self, t: &Timer) -> &'static str {
-        match t {
-            Timer::Leave => "leave",
-        }
+        t.name()
     }
 
-    fn countdown(&self, t: &Timer) -> bool {
-        matches!(t, Timer::Leave)
+    fn countdown(&self, _: &Timer) -> bool {
+        true
     }
 
     fn view(&self, _me: NodeId, s: &Node) -> NodeView {
@@ -301,7 +296,6 @@ const WORDS: Words = &[
     w("detail.entries", "CS entries", "进入临界区次数"),
     w("msg.request", "request", "请求"),
     w("msg.reply", "reply", "答复"),
-    w("timer.leave", "leave CS", "离开临界区"),
     w("note.asks", "asks everyone for the critical section with timestamp {0}", "以时间戳 {0} 向所有节点请求临界区"),
     w("note.defers", "defers its reply to node {0} (request ts={1})", "推迟对节点 {0} 的答复（请求 ts={1}）"),
     w("note.enters", "enters the critical section", "进入临界区"),

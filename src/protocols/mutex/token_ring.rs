@@ -62,10 +62,7 @@ pub enum Msg {
     Token { pass: u64 },
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum Timer {
-    Leave,
-}
+pub use crate::protocols::mutex::costs::Timer;
 
 /// Costs counted as the run goes: token receptions are the unit of delay.
 #[derive(Clone, Debug)]
@@ -214,13 +211,11 @@ impl Protocol for TokenRing {
     }
 
     fn timer_name(&self, t: &Timer) -> &'static str {
-        match t {
-            Timer::Leave => "leave",
-        }
+        t.name()
     }
 
-    fn countdown(&self, t: &Timer) -> bool {
-        matches!(t, Timer::Leave)
+    fn countdown(&self, _: &Timer) -> bool {
+        true
     }
 
     fn view(&self, _me: NodeId, s: &Node) -> NodeView {
@@ -445,7 +440,6 @@ const WORDS: Words = &[
     w("detail.entries", "CS entries", "进入临界区次数"),
     w("detail.last_pass", "last token pass seen", "见到的最后一次令牌传递"),
     w("msg.token", "token", "令牌"),
-    w("timer.leave", "leave CS", "离开临界区"),
     w("chart.waiting", "nodes waiting for the CS", "等待临界区的节点数"),
     w("chart.entries", "CS entries per node", "各节点进入临界区次数"),
     w("series.waiting", "waiting", "等待"),
