@@ -899,6 +899,9 @@ impl<P: Protocol> Engine<P> {
         for e in &self.trace.events()[from..] {
             self.proto.observe(&mut self.world.stats, e, &self.trace);
         }
+        if from < self.trace.events().len() {
+            self.proto.step_observed(&mut self.world.stats);
+        }
         let mut verdicts: Vec<Option<Breach>> = Vec::with_capacity(self.world.verdicts.len());
         let mut monitors = std::mem::take(&mut self.world.monitors);
         {

@@ -21,6 +21,7 @@ pub mod search;
 pub mod simulation;
 pub mod topology;
 pub mod trace;
+pub mod waves;
 
 /// Nodes are numbered 0..N.
 pub type NodeId = usize;

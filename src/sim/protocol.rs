@@ -431,6 +431,10 @@ pub trait Protocol: Sized + 'static {
 
     /// Take in one new event (called once per event, in order, on replay too).
     fn observe(&self, _stats: &mut Self::Stats, _event: &Event, _log: &Trace) {}
+    /// All the events of one step (or intervention) have been observed: the moment to
+    /// draw conclusions that a single event cannot (a handler's receive is followed by
+    /// its sends, so the network is never really empty between the two).
+    fn step_observed(&self, _stats: &mut Self::Stats) {}
     fn metrics(&self, stats: &Self::Stats, run: &RunView<Self>) -> Vec<Metric>;
     fn charts(&self, _stats: &Self::Stats, _run: &RunView<Self>) -> Vec<Chart> {
         Vec::new()

@@ -1,4 +1,6 @@
 //! B. Leader election: at most one coordinator per election, and at rest every live node
 //! names the live node with the largest id.
 
+pub mod shared;
+
 pub mod ring;

@@ -52,16 +52,16 @@
 //! Messages: `Election{id}`, `Elected{id}`. No timers.
 //! Invariants: one coordinator; agreement at rest on the live node with the largest id.
 
-use std::collections::BTreeMap;
-
+use super::shared::{self, exact, Elector, OneCoordinator, Rounds};
 use crate::phrase;
 use crate::sim::engine::RunView;
 use crate::sim::protocol::*;
 use crate::sim::rng::SimRng;
 use crate::sim::topology::TopologyKind;
-use crate::sim::trace::{Event, EventKind, Trace};
+use crate::sim::monitor::Monitor;
+use crate::sim::trace::{Event, Trace};
 use crate::sim::view::{Glyph, NodeView, Tone};
-use crate::sim::{EventId, NetworkConfig, NodeId, ParamSpec, ParamValue};
+use crate::sim::{NetworkConfig, NodeId, ParamSpec};
 use crate::words::{w, Text, Words};
 
 /// How identifiers are laid out on the ring, relative to the starter.
@@ -117,8 +117,17 @@ impl Node {
         Node { id, participant: false, leader: None, announcing: false, started: 0, wins: 0, involved: false }
     }
 
-    pub fn is_leader(&self) -> bool {
-        self.leader == Some(self.id)
+}
+
+impl Elector for Node {
+    fn key(&self) -> u32 {
+        self.id
+    }
+    fn coordinator(&self) -> Option<u32> {
+        self.leader
+    }
+    fn involved(&self) -> bool {
+        self.involved
     }
 }
 
@@ -145,14 +154,7 @@ fn layout_ids(n: usize, layout: Layout, starter: NodeId, rng: &mut SimRng) -> Ve
         Layout::Worst => (0..n).map(|i| n32 - ((i + n + 1 - starter) % n) as u32).collect(),
         // k = 0 is the starter (id N); after it 1, 2, ..., N-1 up to its predecessor.
         Layout::Best => (0..n).map(|i| match ((i + n - starter) % n) as u32 { 0 => n32, k => k }).collect(),
-        Layout::Random => {
-            let mut ids: Vec<u32> = (1..=n32).collect();
-            for i in (1..n).rev() {
-                let j = rng.below(i as u64 + 1) as usize;
-                ids.swap(i, j);
-            }
-            ids
-        }
+        Layout::Random => shared::shuffled(n, rng),
     }
 }
 
@@ -178,17 +180,6 @@ impl ChangRoberts {
         ctx.mark("start");
         ctx.note(phrase!("note.starts", s.id));
         ctx.send(self.next(me), Msg::Election { id: s.id });
-    }
-
-    fn node_of(&self, id: u32) -> Option<NodeId> {
-        self.ids.iter().position(|&x| x == id)
-    }
-
-    fn describe_leader(&self, id: u32) -> Text {
-        match self.node_of(id) {
-            Some(node) => phrase!("leader_at", id, node),
-            None => phrase!("leader_id", id),
-        }
     }
 
     fn costs(&self) -> Costs {
@@ -232,43 +223,6 @@ impl ChangRoberts {
     }
 }
 
-/// What one election cost, counted as it runs.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-struct Round {
-    election: u64,
-    elected: u64,
-    /// Longest chain of sequential transits inside the round (at its end, once finished).
-    turnaround: u32,
-    finished: bool,
-}
-
-/// The log split into elections (each ends with the coordinator's "done" mark), each
-/// measured as its events come in. The turnaround is the longest chain of transits
-/// counted from the round's own starts, not the engine's `hops`, which count from step 0
-/// and so would include earlier elections.
-#[derive(Clone, Debug, Default)]
-pub struct Stats {
-    round: Round,
-    /// Chain length reached by each node in this round (absent: not reached yet).
-    depth: BTreeMap<NodeId, u32>,
-    /// Chain length at each send of this round (cleared when the round ends).
-    sent_at_depth: BTreeMap<EventId, u32>,
-    active: bool,
-    last_finished: Option<Round>,
-    finished: u32,
-}
-
-impl Stats {
-    /// The election under way, else the last one finished.
-    fn latest(&self) -> Option<&Round> {
-        if self.active {
-            Some(&self.round)
-        } else {
-            self.last_finished.as_ref()
-        }
-    }
-}
-
 /// A formula for the metrics table: algebra stays as written, the words are translated.
 fn formula(f: &'static str) -> Text {
     match f {
@@ -284,7 +238,7 @@ impl Protocol for ChangRoberts {
     type State = Node;
     type Msg = Msg;
     type Timer = Timer;
-    type Stats = Stats;
+    type Stats = Rounds;
 
     fn info() -> ProtocolInfo {
         ProtocolInfo {
@@ -329,11 +283,9 @@ impl Protocol for ChangRoberts {
             _ => Initiators::One,
         };
         // Ids typed in replace the layout; the costs are then those of a random order.
-        let (ids, layout) = match setup.params.id_list("order") {
-            [] => (layout_ids(n, layout, starter, &mut setup.rng()), layout),
-            order if order.len() == n && order.iter().all(|&id| id > 0 && order.iter().filter(|&&x| x == id).count() == 1) => (order.to_vec(), Layout::Random),
-            order if order.len() == n => return Err(format!("order {} repeats an id or uses 0; give {n} distinct positive ids", ParamValue::IdList(order.to_vec()))),
-            order => return Err(format!("order gives {} ids for {n} nodes; give one id per node, or none", order.len())),
+        let (ids, layout) = match shared::typed_ids(setup)? {
+            Some(typed) => (typed, Layout::Random),
+            None => (layout_ids(n, layout, starter, &mut setup.rng()), layout),
         };
         let next = setup.graph.ring_successors("Chang-Roberts")?;
         Ok(ChangRoberts { n, next, ids, layout, initiators, starter })
@@ -386,7 +338,7 @@ impl Protocol for ChangRoberts {
                     ctx.mark("done");
                     ctx.note(Text::key("note.done"));
                 } else {
-                    ctx.note(phrase!("note.records", self.describe_leader(id)));
+                    ctx.note(phrase!("note.records", shared::leader_text(&self.ids, id)));
                     ctx.send(self.next(me), Msg::Elected { id });
                 }
             }
@@ -425,16 +377,6 @@ impl Protocol for ChangRoberts {
         } else {
             ("non_participant", Tone::Idle)
         };
-        let badge = match s.leader {
-            Some(l) if l == s.id => phrase!("badge.leader_self", s.id),
-            Some(l) => phrase!("badge.leader", s.id, l),
-            None => phrase!("badge.id", s.id),
-        };
-        let coordinator = match s.leader {
-            Some(l) if l == s.id => Text::key("this_node"),
-            Some(l) => self.describe_leader(l),
-            None => Text::key("unknown"),
-        };
         let lap = if s.announcing {
             Text::key("lap.under_way")
         } else if s.is_leader() {
@@ -443,11 +385,11 @@ impl Protocol for ChangRoberts {
             Text::plain("-")
         };
         NodeView::new(role, tone)
-            .badge(badge)
+            .badge(shared::badge(s))
             .glyph_if(s.is_leader(), Glyph::Crown)
             .detail("identifier", s.id)
             .detail("marking", Text::Id("role", if s.participant { "participant" } else { "non_participant" }))
-            .detail("coordinator", coordinator)
+            .detail("coordinator", shared::coordinator_detail(&self.ids, s))
             .detail("lap", lap)
             .detail("started", s.started)
             .detail("wins", s.wins)
@@ -462,109 +404,29 @@ impl Protocol for ChangRoberts {
     }
 
     fn invariants(&self) -> Vec<Invariant<Self>> {
-        vec![
-            Invariant {
-                id: "one_coordinator",
-                check: |_, snap| {
-                    let leaders = snap.live_where(|s| s.is_leader());
-                    if leaders.len() <= 1 {
-                        Ok(())
-                    } else {
-                        Err(Breach { detail: phrase!("breach.two_leaders", crate::words::nodes(&leaders)), nodes: leaders })
-                    }
-                },
-            },
-            Invariant {
-                id: "agreement",
-                check: |p, snap| {
-                    let live = snap.live_where(|_| true);
-                    if !snap.quiescent || !live.iter().any(|&i| snap.states[i].involved) {
-                        return Ok(());
-                    }
-                    let Some(&top) = live.iter().max_by_key(|&&i| snap.states[i].id) else { return Ok(()) };
-                    let want = snap.states[top].id;
-                    let wrong: Vec<NodeId> = live.iter().copied().filter(|&i| snap.states[i].leader != Some(want)).collect();
-                    if wrong.is_empty() {
-                        return Ok(());
-                    }
-                    // One clause per node, joined with "; " (the same in both languages).
-                    let clauses: Vec<Text> = wrong
-                        .iter()
-                        .map(|&i| match snap.states[i].leader {
-                            None => phrase!("clause.knows_none", i),
-                            Some(l) => phrase!("clause.names", i, p.describe_leader(l)),
-                        })
-                        .collect();
-                    let mut list = Text::empty();
-                    for c in clauses {
-                        list = if list.is_empty() { c } else { phrase!("list", list, c) };
-                    }
-                    Err(Breach { detail: phrase!("breach.disagree", want, top, list), nodes: wrong })
-                },
-            },
-        ]
+        vec![shared::agreement()]
     }
 
-    fn observe(&self, stats: &mut Stats, e: &Event, log: &Trace) {
-        let Some(node) = e.node else { return };
-        match e.kind {
-            EventKind::Send { msg } => {
-                // A node that sends without being reached in this round starts a chain:
-                // an initiator, or one woken by a message left over from the last round.
-                let d = *stats.depth.entry(node).or_insert(0);
-                stats.sent_at_depth.insert(e.id, d);
-                let m = log.message(msg);
-                if m.from != m.to {
-                    match m.kind {
-                        "election" => stats.round.election += 1,
-                        _ => stats.round.elected += 1,
-                    }
-                }
-                stats.active = true;
-            }
-            EventKind::Receive { msg } => {
-                if let Some(&d) = stats.sent_at_depth.get(&log.message(msg).send_event) {
-                    let slot = stats.depth.entry(node).or_insert(d + 1);
-                    *slot = (*slot).max(d + 1);
-                    stats.round.turnaround = stats.round.turnaround.max(d + 1);
-                }
-            }
-            _ => {}
-        }
-        if log.marks_of(e.id).any(|m| m.tag == "done") {
-            stats.round.turnaround = stats.depth.get(&node).copied().unwrap_or(stats.round.turnaround);
-            stats.round.finished = true;
-            stats.last_finished = Some(std::mem::take(&mut stats.round));
-            stats.finished += 1;
-            stats.depth.clear();
-            stats.sent_at_depth.clear();
-            stats.active = false;
-        }
+    fn monitors(&self) -> Vec<Box<dyn Monitor>> {
+        vec![Box::new(OneCoordinator::default())]
+    }
+
+    fn observe(&self, stats: &mut Rounds, e: &Event, log: &Trace) {
+        stats.observe(e, log);
+    }
+
+    fn step_observed(&self, stats: &mut Rounds) {
+        stats.step_observed();
     }
 
     /// Costs of the latest election (the one under way, else the last one finished), so
     /// the counts climb while it runs and settle on the textbook figure when it ends.
-    fn metrics(&self, stats: &Stats, run: &RunView<Self>) -> Vec<Metric> {
-        let n = run.setup.n as f64;
-        let latest = stats.latest();
+    fn metrics(&self, stats: &Rounds, run: &RunView<Self>) -> Vec<Metric> {
         let costs = self.costs();
-        vec![
-            Metric {
-                id: "messages",
-                measured: latest.map(|r| (r.election + r.elected) as f64),
-                textbook: costs.messages.0,
-                formula: costs.messages.1,
-            },
-            Metric {
-                id: "turnaround",
-                measured: latest.map(|r| r.turnaround as f64),
-                textbook: costs.turnaround.0,
-                formula: costs.turnaround.1,
-            },
-            Metric { id: "election_messages", measured: latest.map(|r| r.election as f64), textbook: costs.election.0, formula: costs.election.1 },
-            Metric { id: "elected_messages", measured: latest.map(|r| r.elected as f64), textbook: Textbook::Exact(n), formula: Text::plain("N") },
-            Metric { id: "finished", measured: Some(stats.finished as f64), textbook: Textbook::Unbounded, formula: Text::key("formula.counted") },
-        ]
+        let mut metrics = stats.metrics(costs.messages, costs.turnaround);
+        metrics.insert(2, stats.kind_metric("election_messages", "election", costs.election));
+        metrics.insert(3, stats.kind_metric("elected_messages", "elected", exact(run.setup.n as f64, "N")));
+        metrics
     }
 }
 
@@ -578,8 +440,6 @@ const WORDS: Words = &[
     w("param.ids", "Identifier layout: worst (largest id just before the starter, decreasing along the ring), best (largest id at the starter, increasing after it), random (a permutation drawn from the run's seed)", "标识符布局：worst（最大标识符恰在发起者之前，沿环递减），best（最大标识符在发起者处，其后递增），random（由本次运行的种子生成的随机排列）"),
     w("param.initiators", "Who starts an election at time 0: the starter, every node at once, or none (click a node)", "时刻 0 由谁发起选举：发起者、所有节点同时，或无人（点击节点发起）"),
     w("param.starter", "The node that starts when initiators=one; the worst and best layouts are placed around it", "initiators=one 时发起选举的节点；worst 与 best 布局都围绕它摆放"),
-    w("param.order", "Ids typed in, one per node in node order (e.g. 3.1.4.2); empty: use the ids layout", "手动输入的标识符，按节点顺序每个节点一个（如 3.1.4.2）；留空则使用 ids 布局"),
-    w("input.start", "Start an election here", "在此发起选举"),
     w("scenario.worst", "Worst case: 3N-1 messages", "最坏情况：3N-1 条消息"),
     w(
         "scenario.worst.about",
@@ -604,27 +464,13 @@ const WORDS: Words = &[
         "Node 0 starts an election, but node 3 has crashed. The ring cannot route around it, so the Election message dies there and nodes 4 to 7 never hear of it. When nothing is left to happen, the agreement monitor names every node that does not know the coordinator. Starting again elsewhere does not help while node 3 is down.",
         "节点 0 发起选举，但节点 3 已经崩溃。环无法绕过它，选举消息在那里消失，节点 4 到 7 永远听不到。当再无事件可发生时，一致性监视器列出所有不知道协调者的节点。节点 3 宕机期间，从别处重新发起也无济于事。",
     ),
-    w("role.participant", "participant", "参与者"),
-    w("role.leader", "leader", "协调者"),
-    w("role.knows_leader", "knows leader", "已知协调者"),
-    w("role.non_participant", "non-participant", "非参与者"),
-    w("badge.id", "id {0}", "标识 {0}"),
-    w("badge.leader_self", "id {0} · leader", "标识 {0} · 协调者"),
-    w("badge.leader", "id {0} · leader {1}", "标识 {0} · 协调者 {1}"),
-    w("leader_at", "id {0} (node {1})", "标识 {0}（节点 {1}）"),
-    w("leader_id", "id {0}", "标识 {0}"),
-    w("this_node", "this node", "本节点"),
     w("lap.under_way", "under way", "进行中"),
     w("lap.complete", "complete", "已完成"),
-    w("detail.identifier", "identifier", "标识符"),
     w("detail.marking", "marking", "标记"),
-    w("detail.coordinator", "coordinator", "协调者"),
     w("detail.lap", "Elected lap", "Elected 的一圈"),
     w("detail.started", "elections started here", "在此发起的选举"),
     w("detail.wins", "times elected", "当选次数"),
     w("msg.election", "election", "选举"),
-    w("mark.start", "start", "发起"),
-    w("mark.elected", "elected", "当选"),
     w("mark.done", "done", "结束"),
     w("msg.elected", "elected", "当选"),
     w("note.starts", "starts an election: sends its own id {0}", "发起选举：发出自己的标识符 {0}"),
@@ -634,20 +480,8 @@ const WORDS: Words = &[
     w("note.won", "its own id {0} came all the way round: it is the coordinator", "自己的标识符 {0} 绕了一整圈回来：它就是协调者"),
     w("note.done", "Elected came back: every node knows the coordinator; the election is over", "Elected 回到起点：所有节点都知道了协调者，选举结束"),
     w("note.records", "records {0} as coordinator and passes Elected on", "记下 {0} 为协调者，并转发 Elected"),
-    w("inv.one_coordinator", "one coordinator", "唯一协调者"),
-    w("inv.one_coordinator.about", "At most one live node believes it is the coordinator.", "至多一个存活节点认为自己是协调者。"),
-    w("inv.agreement", "agreement at rest", "静止时一致"),
-    w("inv.agreement.about", "Once an election has begun and nothing is left to happen, every live node names the same coordinator: the live node with the largest id.", "选举开始后、且再无事件可发生时，所有存活节点都认定同一个协调者：标识符最大的存活节点。"),
-    w("breach.two_leaders", "nodes {0} each believe they are the coordinator", "节点 {0} 都认为自己是协调者"),
-    w("breach.disagree", "at rest, but not every live node names id {0} (node {1}), the largest live id: {2}", "已静止，但并非所有存活节点都认定最大的存活标识 {0}（节点 {1}）：{2}"),
-    w("clause.knows_none", "node {0} knows none", "节点 {0} 不知道协调者"),
-    w("clause.names", "node {0} names {1}", "节点 {0} 认定 {1}"),
-    w("list", "{0}; {1}", "{0}；{1}"),
-    w("metric.messages", "messages per election", "每次选举的消息数"),
-    w("metric.turnaround", "turnaround (transits)", "周转时间（传输次数）"),
     w("metric.election_messages", "Election messages", "Election 消息数"),
     w("metric.elected_messages", "Elected messages", "Elected 消息数"),
-    w("metric.finished", "elections finished", "已完成的选举"),
     w("formula.one_random", "2N (best) .. 3N-1 (worst)", "2N（最好）.. 3N-1（最坏）"),
     w("formula.all_worst", "N(N+3)/2, i.e. O(N²)", "N(N+3)/2，即 O(N²)"),
     w("formula.all_random", "3N-1 .. N(N+3)/2, O(N log N) on average", "3N-1 .. N(N+3)/2，平均 O(N log N)"),
@@ -658,7 +492,7 @@ const WORDS: Words = &[
 mod tests {
     use super::*;
     use crate::sim::scenario::Scenario;
-    use crate::sim::{Act, Engine, History, Params, Topology};
+    use crate::sim::{Act, Engine, EventKind, History, Params, Topology};
 
     fn params(ids: &str, initiators: &str, starter: i64) -> Params {
         let specs = ChangRoberts::info().params;

@@ -9,14 +9,13 @@
 //! deferred reply). An algorithm whose entry is not caused by the request (the token
 //! ring: the token may already be on its way) counts its own way.
 
-use std::collections::BTreeMap;
-
 use crate::phrase;
 use crate::sim::engine::RunView;
 use crate::sim::protocol::{Breach, InputSpec, Metric, Protocol, Tally, Textbook, WorkloadSpec};
 use crate::sim::ParamSpec;
-use crate::sim::trace::{Event, EventKind, Trace};
-use crate::sim::{MsgId, NodeId, Time};
+use crate::sim::trace::{Event, Trace};
+use crate::sim::waves::Waves;
+use crate::sim::{NodeId, Time};
 use crate::words::{nodes, Text};
 
 /// Every node of the family asks for the critical section the same way: a click, a
@@ -45,55 +44,6 @@ impl Timer {
 /// The workload's two parameters (their words are the core's).
 pub fn workload_params() -> Vec<ParamSpec> {
     vec![ParamSpec::int("cs", 1, 10_000, 120), ParamSpec::int("requests", 0, 100_000, 600)]
-}
-
-/// Longest chains of transits from chosen origin events, followed as messages carry them.
-#[derive(Clone, Debug, Default)]
-pub struct Waves {
-    /// Per wave: the chain length reached at each node (absent: not reached yet).
-    depth: BTreeMap<u64, BTreeMap<NodeId, u32>>,
-    /// Per message in flight: the waves it carries and their length when it was sent.
-    carried: BTreeMap<MsgId, Vec<(u64, u32)>>,
-}
-
-impl Waves {
-    /// A new wave starts at `node` (replacing one with the same id).
-    pub fn start(&mut self, wave: u64, node: NodeId) {
-        self.depth.insert(wave, BTreeMap::from([(node, 0)]));
-    }
-    pub fn end(&mut self, wave: u64) {
-        self.depth.remove(&wave);
-    }
-    /// The longest chain from the wave's origin to `node` so far.
-    pub fn depth(&self, wave: u64, node: NodeId) -> Option<u32> {
-        self.depth.get(&wave).and_then(|d| d.get(&node)).copied()
-    }
-    /// Take in one event: sends carry the waves their node has been reached by, receives
-    /// extend them by one transit.
-    pub fn observe(&mut self, e: &Event) {
-        match e.kind {
-            EventKind::Send { msg } => {
-                let Some(node) = e.node else { return };
-                let carried: Vec<(u64, u32)> = self.depth.iter().filter_map(|(w, d)| d.get(&node).map(|&x| (*w, x))).collect();
-                if !carried.is_empty() {
-                    self.carried.insert(msg, carried);
-                }
-            }
-            EventKind::Receive { msg } => {
-                let (Some(node), Some(carried)) = (e.node, self.carried.remove(&msg)) else { return };
-                for (w, x) in carried {
-                    if let Some(d) = self.depth.get_mut(&w) {
-                        let slot = d.entry(node).or_insert(x + 1);
-                        *slot = (*slot).max(x + 1);
-                    }
-                }
-            }
-            EventKind::Lost { msg, .. } | EventKind::Discard { msg } => {
-                self.carried.remove(&msg);
-            }
-            _ => {}
-        }
-    }
 }
 
 /// The wave of the last exit (requests use their node's id).
@@ -190,7 +140,8 @@ pub fn since(t: Time) -> Text {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::trace::{Mark, MessageRecord};
+    use crate::sim::trace::{EventKind, Mark, MessageRecord};
+    use crate::sim::MsgId;
 
     fn ev(id: usize, node: NodeId, kind: EventKind) -> Event {
         Event { id, step: id as u64, time: id as Time * 10, node: Some(node), kind, lamport: 0, hops: 0, cause: None }
