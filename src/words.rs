@@ -405,6 +405,7 @@ pub const CORE: Words = &[
     // What is wrong with a hand-edited link (the scenario URL), key by key.
     w("url.problem", "{0}: {1}", "{0}：{1}"),
     w("url.list", "{0}, {1}", "{0}、{1}"),
+    w("url.twice", "'{0}' is given more than once; the last value '{1}' is used", "“{0}”出现了不止一次；使用最后一个值“{1}”"),
     w("url.version", "format version '{0}' is not supported; accepted: {1} (read as version {1})", "不支持格式版本“{0}”；可接受：{1}（按版本 {1} 读取）"),
     w("url.proto", "'{0}' is not a protocol; accepted: {1} (showing {2})", "“{0}”不是一个协议；可接受：{1}（显示 {2}）"),
     w("url.no_proto", "'{0}' is not a protocol", "“{0}”不是一个协议"),

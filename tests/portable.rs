@@ -47,6 +47,7 @@ const DIGESTS: &[u64] = &[
     0x7ca100151b22f8b6,
     0x25dbc702bc826635,
     0x8a5964c51bff6e41,
+    0x9b92b15ac4e43561,
     0x3a895cdbb22dc2f9,
     0x2397fb5efd17f26e,
     0x868ca41408c44681,

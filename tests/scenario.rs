@@ -158,3 +158,15 @@ fn node_parameters_are_checked_against_n() {
 
 /// The random tree seed 7 draws for 12 nodes (pinned: a change here changes shared links).
 const PINNED_TREE_7: &[(usize, usize)] = &[(0, 1), (1, 2), (1, 3), (1, 4), (3, 5), (0, 6), (4, 7), (0, 8), (0, 9), (7, 10), (5, 11)];
+
+#[test]
+fn interventions_may_come_in_several_act_keys_and_other_keys_count_once() {
+    let one = Scenario::parse_strict("proto=election-ring&act=0:input:1:start,0:input:5:start", REGISTRY).unwrap();
+    let (split, problems) = errors("proto=election-ring&act=0:input:1:start&act=0:input:5:start");
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!(split, one, "two act keys mean both interventions, in order");
+    assert_eq!(split.acts.len(), 2);
+    let (s, problems) = errors("proto=election-ring&n=5&n=6");
+    assert_eq!(s.n, 6, "the last value is used");
+    assert!(problems.iter().any(|p| p.contains("'n' is given more than once") && p.contains("'6'")), "{problems:?}");
+}

@@ -136,6 +136,13 @@ impl Scenario {
             })
             .collect();
         let get = |key: &str| pairs.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v.as_str());
+        let mut seen: Vec<&str> = Vec::new();
+        for (k, _) in &pairs {
+            if k != "act" && seen.contains(&k.as_str()) && !errors.iter().any(|e: &ScenarioError| e.key == *k) {
+                errors.push(err(k, phrase!("url.twice", k.as_str(), get(k).unwrap_or(""))));
+            }
+            seen.push(k);
+        }
 
         if let Some(v) = get("v").filter(|v| *v != FORMAT_VERSION) {
             errors.push(err("v", phrase!("url.version", v, FORMAT_VERSION)));
@@ -217,8 +224,11 @@ impl Scenario {
                 None => errors.push(err("lang", phrase!("url.lang", v))),
             }
         }
-        if let Some(v) = get("act") {
-            for item in v.split(',').filter(|i| !i.is_empty()) {
+        // Interventions may come in one `act=` list or several (hand-written links
+        // often add one at a time); every other key counts once.
+        let acts = pairs.iter().filter(|(k, _)| k == "act").flat_map(|(_, v)| v.split(','));
+        {
+            for item in acts.filter(|i| !i.is_empty()) {
                 if item.starts_with(|c: char| c.is_ascii_alphabetic()) {
                     match AnchoredAct::parse(item) {
                         Ok(a) => match a.act.nodes().into_iter().chain(a.anchor.node()).find(|&x| x >= s.n) {

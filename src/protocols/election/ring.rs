@@ -71,7 +71,11 @@ pub enum Layout {
     Worst,
     /// Largest id at the starter, ids increasing along the ring after it.
     Best,
-    /// A permutation drawn from the run's seed (its build stream).
+    /// Ids 1..N in node order, so they increase along the ring (the largest is node N-1).
+    Ascending,
+    /// Ids N..1 in node order, decreasing along the ring (the largest is node 0).
+    Descending,
+    /// A permutation drawn from the run's seed (its build stream), or ids typed in.
     Random,
 }
 
@@ -143,7 +147,7 @@ pub enum Timer {}
 
 const START: InputSpec = InputSpec::plain("start");
 
-const IDS: &[&str] = &["worst", "best", "random"];
+const IDS: &[&str] = &["worst", "best", "ascending", "descending", "random"];
 const INITIATORS: &[&str] = &["one", "all", "none"];
 
 /// The identifiers of `n` nodes for a layout anchored at `starter`.
@@ -154,6 +158,8 @@ fn layout_ids(n: usize, layout: Layout, starter: NodeId, rng: &mut SimRng) -> Ve
         Layout::Worst => (0..n).map(|i| n32 - ((i + n + 1 - starter) % n) as u32).collect(),
         // k = 0 is the starter (id N); after it 1, 2, ..., N-1 up to its predecessor.
         Layout::Best => (0..n).map(|i| match ((i + n - starter) % n) as u32 { 0 => n32, k => k }).collect(),
+        Layout::Ascending => (1..=n32).collect(),
+        Layout::Descending => (1..=n32).rev().collect(),
         Layout::Random => shared::shuffled(n, rng),
     }
 }
@@ -182,31 +188,45 @@ impl ChangRoberts {
         ctx.send(self.next(me), Msg::Election { id: s.id });
     }
 
+    /// Hops along the ring from the starter to the node with the largest id.
+    fn hops_to_largest(&self) -> usize {
+        let top = self.ids.iter().enumerate().max_by_key(|&(_, id)| id).map_or(0, |(i, _)| i);
+        let mut at = self.starter;
+        let mut d = 0;
+        while at != top && d < self.n {
+            at = self.next(at);
+            d += 1;
+        }
+        d
+    }
+
     fn costs(&self) -> Costs {
         let n = self.n as f64;
         let quad = n * (n + 3.0) / 2.0;
         let exact = |v: f64, f: &'static str| (Textbook::Exact(v), formula(f));
         let range = |a: f64, b: f64, f: &'static str| (Textbook::Range(a, b), formula(f));
+        // One initiator costs exactly 2N + d, d the hops from it to the largest id (see
+        // the essay; a test checks every order up to N = 6), whatever the layout.
+        let d = self.hops_to_largest() as f64;
         match (self.initiators, self.layout) {
-            (Initiators::One, Layout::Worst) => Costs {
+            (Initiators::One, _) if d == n - 1.0 => Costs {
                 messages: exact(3.0 * n - 1.0, "3N-1"),
                 election: exact(2.0 * n - 1.0, "2N-1"),
                 turnaround: exact(3.0 * n - 1.0, "3N-1"),
             },
-            (Initiators::One, Layout::Best) => {
+            (Initiators::One, _) if d == 0.0 => {
                 Costs { messages: exact(2.0 * n, "2N"), election: exact(n, "N"), turnaround: exact(2.0 * n, "2N") }
             }
-            (Initiators::One, Layout::Random) => Costs {
-                messages: range(2.0 * n, 3.0 * n - 1.0, "2N (best) .. 3N-1 (worst)"),
-                election: range(n, 2.0 * n - 1.0, "N .. 2N-1"),
-                turnaround: range(2.0 * n, 3.0 * n - 1.0, "2N (best) .. 3N-1 (worst)"),
-            },
-            (Initiators::All, Layout::Worst) => Costs {
+            (Initiators::One, _) => {
+                let with_d = |v: f64, key: &'static str| (Textbook::Exact(v), phrase!(key, d as u64));
+                Costs { messages: with_d(2.0 * n + d, "formula.one_d"), election: with_d(n + d, "formula.one_d_election"), turnaround: with_d(2.0 * n + d, "formula.one_d") }
+            }
+            (Initiators::All, Layout::Worst | Layout::Descending) => Costs {
                 messages: exact(quad, "N(N+3)/2, i.e. O(N²)"),
                 election: exact(quad - n, "N(N+1)/2"),
                 turnaround: exact(2.0 * n, "2N"),
             },
-            (Initiators::All, Layout::Best) => {
+            (Initiators::All, Layout::Best | Layout::Ascending) => {
                 Costs { messages: exact(3.0 * n - 1.0, "3N-1"), election: exact(2.0 * n - 1.0, "2N-1"), turnaround: exact(2.0 * n, "2N") }
             }
             (Initiators::All, Layout::Random) => Costs {
@@ -226,7 +246,6 @@ impl ChangRoberts {
 /// A formula for the metrics table: algebra stays as written, the words are translated.
 fn formula(f: &'static str) -> Text {
     match f {
-        "2N (best) .. 3N-1 (worst)" => Text::key("formula.one_random"),
         "N(N+3)/2, i.e. O(N²)" => Text::key("formula.all_worst"),
         "3N-1 .. N(N+3)/2, O(N log N) on average" => Text::key("formula.all_random"),
         "2N (one start, at the largest) .. N(N+3)/2 (all, worst order)" => Text::key("formula.clicks"),
@@ -259,6 +278,7 @@ impl Protocol for ChangRoberts {
                 ReadyScenario { id: "worst", fragment: "v=1&proto=election-ring&n=8&seed=1&p.ids=worst&p.initiators=one&p.starter=0" },
                 ReadyScenario { id: "best", fragment: "v=1&proto=election-ring&n=8&seed=1&p.ids=best&p.initiators=one&p.starter=0" },
                 ReadyScenario { id: "all-start", fragment: "v=1&proto=election-ring&n=8&seed=1&p.ids=worst&p.initiators=all" },
+                ReadyScenario { id: "two-starters", fragment: "v=1&proto=election-ring&n=8&seed=1&p.ids=ascending&p.initiators=none&act=0:input:1:start,0:input:5:start" },
                 ReadyScenario { id: "crash", fragment: "v=1&proto=election-ring&n=8&seed=1&p.ids=worst&p.initiators=one&p.starter=0&act=0:crash:3" },
             ],
             show: Show::default(),
@@ -274,6 +294,8 @@ impl Protocol for ChangRoberts {
         }
         let layout = match setup.params.choice("ids") {
             "best" => Layout::Best,
+            "ascending" => Layout::Ascending,
+            "descending" => Layout::Descending,
             "random" => Layout::Random,
             _ => Layout::Worst,
         };
@@ -437,7 +459,7 @@ const WORDS: Words = &[
         "Ids travel one way round a ring; each node passes on larger ids, swaps in its own for smaller ones, and swallows smaller ones once it has sent its own. The id that comes home is the largest: its owner announces itself with an Elected message. One initiator costs 2N to 3N-1 messages.",
         "标识符沿环单向传递：每个节点转发更大的标识符，用自己的标识符替换更小的，并在已经发出自己的标识符后吞掉更小的。绕回起点的标识符就是最大的，它的主人用 Elected 消息宣布自己当选。单个发起者需要 2N 到 3N-1 条消息。",
     ),
-    w("param.ids", "Identifier layout: worst (largest id just before the starter, decreasing along the ring), best (largest id at the starter, increasing after it), random (a permutation drawn from the run's seed)", "标识符布局：worst（最大标识符恰在发起者之前，沿环递减），best（最大标识符在发起者处，其后递增），random（由本次运行的种子生成的随机排列）"),
+    w("param.ids", "Identifier layout: worst (largest id just before the starter, decreasing along the ring), best (largest id at the starter, increasing after it), ascending or descending in node order, random (a permutation drawn from the run's seed)", "标识符布局：worst（最大标识符恰在发起者之前，沿环递减），best（最大标识符在发起者处，其后递增），按节点顺序 ascending（递增）或 descending（递减），random（由本次运行的种子生成的随机排列）"),
     w("param.initiators", "Who starts an election at time 0: the starter, every node at once, or none (click a node)", "时刻 0 由谁发起选举：发起者、所有节点同时，或无人（点击节点发起）"),
     w("param.starter", "The node that starts when initiators=one; the worst and best layouts are placed around it", "initiators=one 时发起选举的节点；worst 与 best 布局都围绕它摆放"),
     w("scenario.worst", "Worst case: 3N-1 messages", "最坏情况：3N-1 条消息"),
@@ -457,6 +479,12 @@ const WORDS: Words = &[
         "scenario.all-start.about",
         "All eight nodes start together and ids decrease along the ring, so each id runs on until it meets a larger one: 7+6+...+1 hops for the small ids, 8 for the largest, 8 for Elected, 44 messages in all, the quadratic worst case. Watch the participant nodes swallow the smaller ids; still exactly one coordinator comes out.",
         "八个节点同时发起，标识符沿环递减，于是每个标识符一直前进直到遇到更大的：较小标识符共走 7+6+…+1 跳，最大的走 8 跳，Elected 再走 8 跳，共 44 条消息，即二次方的最坏情况。注意参与者节点如何吞掉较小的标识符；最终仍恰好选出一个协调者。",
+    ),
+    w("scenario.two-starters", "Two initiators at once", "两个节点同时发起"),
+    w(
+        "scenario.two-starters.about",
+        "Nodes 1 and 5 start at the same moment; ids ascend round the ring, so the largest, 8, sits on node 7. Node 1's wave grows id by id (2, 3, 4, 5) until node 5, already a participant with its own larger id out, swallows it: 4 messages wasted. Node 5's wave reaches node 7 in two hops, id 8 goes once round (8 hops) and Elected once more (8): 22 messages, the 4 wasted ones more than node 5 alone would need (18); the turnaround is 18 transits either way, because the two waves travel side by side. Still exactly one coordinator.",
+        "节点 1 和节点 5 同时发起；标识符沿环递增，最大的 8 在节点 7。节点 1 的选举消息逐个换成更大的标识符（2、3、4、5），直到节点 5：它已是参与者、自己更大的标识符已经发出，于是吞掉它，白白花了 4 条消息。节点 5 的消息两跳到达节点 7，标识符 8 绕环一圈（8 跳），Elected 再绕一圈（8 跳）：共 22 条消息，比节点 5 单独发起（18 条）多出那 4 条白费的；而两股消息并行前进，周转时间仍是 18 次传输。最终仍恰好一个协调者。",
     ),
     w("scenario.crash", "A crash stalls the election", "崩溃使选举停滞"),
     w(
@@ -482,7 +510,8 @@ const WORDS: Words = &[
     w("note.records", "records {0} as coordinator and passes Elected on", "记下 {0} 为协调者，并转发 Elected"),
     w("metric.election_messages", "Election messages", "Election 消息数"),
     w("metric.elected_messages", "Elected messages", "Elected 消息数"),
-    w("formula.one_random", "2N (best) .. 3N-1 (worst)", "2N（最好）.. 3N-1（最坏）"),
+    w("formula.one_d", "2N+d, d = {0} hops from the starter to the largest id", "2N+d，d = {0}：从发起者到最大标识符的跳数"),
+    w("formula.one_d_election", "N+d, d = {0}", "N+d，d = {0}"),
     w("formula.all_worst", "N(N+3)/2, i.e. O(N²)", "N(N+3)/2，即 O(N²)"),
     w("formula.all_random", "3N-1 .. N(N+3)/2, O(N log N) on average", "3N-1 .. N(N+3)/2，平均 O(N log N)"),
     w("formula.clicks", "2N (one start, at the largest) .. N(N+3)/2 (all, worst order)", "2N（由最大者单独发起）.. N(N+3)/2（全部发起，最坏顺序）"),
@@ -601,6 +630,30 @@ mod tests {
             assert_eq!(e.trace.marked("done").next().unwrap().0.hops as f64, want);
             assert!(everyone_names(&e, n as u32));
             assert!(e.trace.violations().is_empty());
+        }
+    }
+
+    /// One initiator's textbook figure is exact for every layout: 2N + d.
+    #[test]
+    fn one_initiator_costs_2n_plus_d_in_every_layout() {
+        for n in [3, 5, 8] {
+            for ids in ["ascending", "descending", "random"] {
+                for starter in 0..n {
+                    let mut e = engine(n, ids, "one", starter as i64, 11 + starter as u64, NetworkConfig::default());
+                    let top = e.proto.ids.iter().position(|&x| x == n as u32).unwrap();
+                    let d = ((top + n - starter) % n) as f64;
+                    run_out(&mut e);
+                    let want = 2.0 * n as f64 + d;
+                    assert_eq!(metric(&e, "messages"), (Some(want), Textbook::Exact(want)), "N={n} {ids} starter {starter}");
+                    assert_eq!(metric(&e, "election_messages"), (Some(want - n as f64), Textbook::Exact(want - n as f64)));
+                }
+            }
+        }
+        // Everyone starting: ascending ids are the cheap order, descending the dear one.
+        for (ids, want) in [("ascending", 3 * 8 - 1), ("descending", 8 * 11 / 2)] {
+            let mut e = engine(8, ids, "all", 0, 1, NetworkConfig::default());
+            run_out(&mut e);
+            assert_eq!(metric(&e, "messages"), (Some(want as f64), Textbook::Exact(want as f64)), "{ids}");
         }
     }
 
@@ -744,7 +797,7 @@ mod tests {
     fn ready_scenarios_parse_and_run() {
         let registry = crate::protocols::REGISTRY;
         let scenarios = ChangRoberts::info().scenarios;
-        let expect = [Some(23.0), Some(16.0), Some(44.0), None];
+        let expect = [Some(23.0), Some(16.0), Some(44.0), Some(22.0), None];
         for (ready, want) in scenarios.iter().zip(expect) {
             let scenario = Scenario::parse_strict(ready.fragment, registry).unwrap_or_else(|e| panic!("{}: {e:?}", ready.id));
             assert_eq!(scenario.protocol, "election-ring");
@@ -768,7 +821,7 @@ mod tests {
     #[test]
     fn a_crash_stalls_the_election_and_the_monitor_names_who_does_not_know() {
         let registry = crate::protocols::REGISTRY;
-        let ready = ChangRoberts::info().scenarios[3];
+        let ready = ChangRoberts::info().scenarios.iter().find(|r| r.id == "crash").unwrap();
         let scenario = Scenario::parse_strict(ready.fragment, registry).unwrap();
         let mut h = History::new(scenario.start(registry).unwrap(), scenario.acts.clone());
         while h.forward() {}
