@@ -278,3 +278,49 @@ async fn maekawas_deadlock_is_drawn_as_a_cycle_and_the_fix_has_none() {
     assert!(all(&root, ".invariants .bad").is_empty());
     root.remove();
 }
+
+/// The centre and radius of each node body, in the SVG's own units.
+fn node_circles(svg: &web_sys::Element) -> Vec<(f64, f64, f64)> {
+    all(svg, "[data-node] .node-body")
+        .iter()
+        .map(|c| {
+            let num = |a: &str| c.get_attribute(a).unwrap().parse::<f64>().unwrap();
+            (num("cx"), num("cy"), num("r"))
+        })
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn a_31_node_tree_is_drawn_in_layers_with_no_node_on_another_or_on_an_edge() {
+    let root = mount("v=1&proto=election-tree&n=31&topo=tree:2&p.initiators=none&lang=en").await;
+    let svg = one(&root, "#topology");
+    let nodes = node_circles(&svg);
+    assert_eq!(nodes.len(), 31, "every node drawn");
+    for (i, a) in nodes.iter().enumerate() {
+        for (j, b) in nodes.iter().enumerate().skip(i + 1) {
+            let gap = ((a.0 - b.0).powi(2) + (a.1 - b.1).powi(2)).sqrt() - a.2 - b.2;
+            assert!(gap > 2.0, "nodes {i} and {j} overlap or touch (gap {gap:.1})");
+        }
+    }
+    // A binary tree of 31 nodes has five layers; each node sits below its parent.
+    let mut layers: Vec<i64> = nodes.iter().map(|n| n.1.round() as i64).collect();
+    layers.sort_unstable();
+    layers.dedup();
+    assert_eq!(layers.len(), 5, "five layers: {layers:?}");
+    for (i, n) in nodes.iter().enumerate().skip(1) {
+        assert!(n.1 > nodes[(i - 1) / 2].1, "node {i} is drawn below its parent");
+    }
+    let edges = all(&svg, ".edges .edge-line");
+    assert_eq!(edges.len(), 30, "every edge drawn once");
+    for e in &edges {
+        let num = |a: &str| e.get_attribute(a).unwrap().parse::<f64>().unwrap();
+        let (x1, y1, x2, y2) = (num("x1"), num("y1"), num("x2"), num("y2"));
+        let len2 = (x2 - x1).powi(2) + (y2 - y1).powi(2);
+        for (k, n) in nodes.iter().enumerate() {
+            let t = (((n.0 - x1) * (x2 - x1) + (n.1 - y1) * (y2 - y1)) / len2).clamp(0.0, 1.0);
+            let d = ((x1 + t * (x2 - x1) - n.0).powi(2) + (y1 + t * (y2 - y1) - n.1).powi(2)).sqrt();
+            let endpoint = (n.0 - x1).hypot(n.1 - y1) < 1.0 || (n.0 - x2).hypot(n.1 - y2) < 1.0;
+            assert!(endpoint || d > n.2, "the edge ({x1:.0},{y1:.0})-({x2:.0},{y2:.0}) crosses node {k}");
+        }
+    }
+}

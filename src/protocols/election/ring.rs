@@ -114,11 +114,13 @@ pub struct Node {
     pub wins: u32,
     /// This node has taken part in some election since it (re)started.
     pub involved: bool,
+    /// The largest id that has passed through this node.
+    pub largest: u32,
 }
 
 impl Node {
     fn fresh(id: u32) -> Node {
-        Node { id, participant: false, leader: None, announcing: false, started: 0, wins: 0, involved: false }
+        Node { id, participant: false, leader: None, announcing: false, started: 0, wins: 0, involved: false, largest: id }
     }
 
 }
@@ -132,6 +134,9 @@ impl Elector for Node {
     }
     fn involved(&self) -> bool {
         self.involved
+    }
+    fn largest_seen(&self) -> Option<u32> {
+        Some(self.largest)
     }
 }
 
@@ -328,6 +333,9 @@ impl Protocol for ChangRoberts {
 
     fn on_message(&self, me: NodeId, s: &mut Node, _from: NodeId, m: Msg, ctx: &mut Ctx<Self>) {
         s.involved = true;
+        if let Msg::Election { id } = m {
+            s.largest = s.largest.max(id);
+        }
         match m {
             Msg::Election { id } if id > s.id => {
                 s.participant = true;
@@ -411,6 +419,7 @@ impl Protocol for ChangRoberts {
             .glyph_if(s.is_leader(), Glyph::Crown)
             .detail("identifier", s.id)
             .detail("marking", Text::Id("role", if s.participant { "participant" } else { "non_participant" }))
+            .detail("largest", s.largest)
             .detail("coordinator", shared::coordinator_detail(&self.ids, s))
             .detail("lap", lap)
             .detail("started", s.started)

@@ -35,6 +35,10 @@ pub trait Elector {
     /// Has taken part in an election since it (re)started; agreement is asked only once
     /// some node has.
     fn involved(&self) -> bool;
+    /// The largest id this node has heard of in the election under way, for its badge.
+    fn largest_seen(&self) -> Option<u32> {
+        None
+    }
 
     fn is_leader(&self) -> bool {
         self.coordinator() == Some(self.key())
@@ -93,12 +97,14 @@ pub fn leader_text(ids: &[u32], id: u32) -> Text {
     }
 }
 
-/// The badge every election node wears: its id, and whom it names.
+/// The badge every election node wears: its id, and whom it names (or, while it names
+/// nobody, the largest id it has heard of, when larger than its own).
 pub fn badge(s: &impl Elector) -> Text {
-    match s.coordinator() {
-        Some(l) if l == s.key() => phrase!("badge.leader_self", s.key()),
-        Some(l) => phrase!("badge.leader", s.key(), l),
-        None => phrase!("badge.id", s.key()),
+    match (s.coordinator(), s.largest_seen()) {
+        (Some(l), _) if l == s.key() => phrase!("badge.leader_self", s.key()),
+        (Some(l), _) => phrase!("badge.leader", s.key(), l),
+        (None, Some(seen)) if seen > s.key() => phrase!("badge.seen", s.key(), seen),
+        (None, _) => phrase!("badge.id", s.key()),
     }
 }
 
