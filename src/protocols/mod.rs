@@ -20,6 +20,7 @@ pub const REGISTRY: &[ProtocolEntry] = &[
     entry::<mutex::maekawa::Maekawa>(),
     entry::<election::ring::ChangRoberts>(),
     entry::<clocks::vector::VectorClocks>(),
+    entry::<clocks::multicast_fifo::FifoMulticast>(),
 ];
 
 /// The registry entry with this id.

@@ -1,3 +1,7 @@
-//! C. Clocks, cuts and ordered multicast: happened-before made visible.
+//! C. Clocks, cuts and ordered multicast.
 
 pub mod vector;
+
+/// Ordered multicast: the machinery, then one file per ordering.
+pub mod multicast;
+pub mod multicast_fifo;
