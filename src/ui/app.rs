@@ -11,7 +11,7 @@ use yew::prelude::*;
 
 use super::controls::{Controls, Header};
 use super::panels::{Banner, Compare, EventLog, Inspector, Monitors, NetworkPanel};
-use super::state::{Action, AppHandle, AppState, Theme};
+use super::state::{Action, AppHandle, AppState, Selection, Theme};
 use super::timeline::Timeline;
 use super::topology::TopologyView;
 use crate::words::Lang;
@@ -48,11 +48,31 @@ fn preferred_lang() -> Lang {
     stored.as_deref().and_then(Lang::parse).or_else(|| window().navigator().language().as_deref().and_then(Lang::parse)).unwrap_or_default()
 }
 
-/// Whether a key press belongs to a text field rather than to the app's shortcuts.
-fn typing_in_field(e: &KeyboardEvent) -> bool {
-    e.target()
-        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"))
+/// What a key press lands on: a field to type in (its keys are its own), a select (its
+/// arrows would silently change it: a switch of protocol discards the run), or the page.
+#[derive(PartialEq)]
+enum KeyTarget {
+    Typing,
+    Select,
+    Page,
+}
+
+fn key_target(e: &Event) -> (KeyTarget, Option<web_sys::HtmlElement>) {
+    let Some(el) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok()) else { return (KeyTarget::Page, None) };
+    let kind = match el.tag_name().as_str() {
+        "SELECT" => KeyTarget::Select,
+        "TEXTAREA" => KeyTarget::Typing,
+        "INPUT" => {
+            let ty = el.get_attribute("type").unwrap_or_default();
+            if matches!(ty.as_str(), "range" | "checkbox" | "button") {
+                KeyTarget::Page
+            } else {
+                KeyTarget::Typing
+            }
+        }
+        _ => KeyTarget::Page,
+    };
+    (kind, Some(el))
 }
 
 #[function_component(App)]
@@ -120,28 +140,70 @@ pub fn app() -> Html {
         });
     }
 
-    // Keyboard: space plays or pauses, arrows step.
+    // Keyboard: space plays or pauses, arrows step, Home and End go to the first and
+    // last step, + and - (or ] and [) change the speed, Esc clears the selection. Keys are
+    // read before the focused control sees them (capture), so an arrow on a select steps
+    // the run instead of changing the select; a control gives the focus back once changed.
     {
         let dispatch = state.dispatcher();
         use_effect_with((), move |_| {
             let on_key = Closure::<dyn Fn(KeyboardEvent)>::new(move |e: KeyboardEvent| {
-                if typing_in_field(&e) || e.ctrl_key() || e.meta_key() || e.alt_key() {
+                if e.ctrl_key() || e.meta_key() || e.alt_key() {
                     return;
                 }
-                let action = match e.key().as_str() {
+                let key = e.key();
+                let (target, el) = key_target(&e);
+                match target {
+                    KeyTarget::Typing => {
+                        if key == "Escape" {
+                            if let Some(el) = el {
+                                let _ = el.blur();
+                            }
+                        }
+                        return;
+                    }
+                    KeyTarget::Select => match key.as_str() {
+                        "ArrowUp" | "ArrowDown" => {
+                            // Changing a select is done in its open list (space, Enter).
+                            e.prevent_default();
+                            return;
+                        }
+                        "ArrowLeft" | "ArrowRight" | "Escape" | "Home" | "End" => {
+                            if let Some(el) = el {
+                                let _ = el.blur();
+                            }
+                        }
+                        _ => return,
+                    },
+                    KeyTarget::Page => {}
+                }
+                let action = match key.as_str() {
                     " " => Action::TogglePlay,
                     "ArrowRight" => Action::StepForward,
                     "ArrowLeft" => Action::StepBack,
                     "Home" => Action::Rewind,
+                    "End" => Action::End,
+                    "+" | "=" | "]" => Action::NudgeSpeed(1),
+                    "-" | "_" | "[" => Action::NudgeSpeed(-1),
+                    "Escape" => Action::Select(Selection::None),
                     _ => return,
                 };
                 e.prevent_default();
+                e.stop_propagation();
                 dispatch.dispatch(action);
             });
+            // A select or field that has taken a change gives the focus back to the page.
+            let on_change = Closure::<dyn Fn(Event)>::new(move |e: Event| {
+                if let (KeyTarget::Select | KeyTarget::Typing, Some(el)) = key_target(&e) {
+                    let _ = el.blur();
+                }
+            });
             let doc = window().document().expect("a document");
-            let _ = doc.add_event_listener_with_callback("keydown", on_key.as_ref().unchecked_ref());
+            let _ = doc.add_event_listener_with_callback_and_bool("keydown", on_key.as_ref().unchecked_ref(), true);
+            let _ = doc.add_event_listener_with_callback("change", on_change.as_ref().unchecked_ref());
             move || {
-                let _ = doc.remove_event_listener_with_callback("keydown", on_key.as_ref().unchecked_ref());
+                let _ = doc.remove_event_listener_with_callback_and_bool("keydown", on_key.as_ref().unchecked_ref(), true);
+                let _ = doc.remove_event_listener_with_callback("change", on_change.as_ref().unchecked_ref());
             }
         });
     }

@@ -156,7 +156,7 @@ pub fn header() -> Html {
                 <span>{w.word("ui.seed")}</span>
                 <input type="number" min="0" value={s.seed.to_string()} onchange={on_seed} data-testid="seed" />
             </label>
-            <button class="icon" onclick={reseed} title={w.word("ui.next_seed")}>{"↻"}</button>
+            <button class="icon" onclick={reseed} title={w.word("ui.next_seed")} aria-label={w.word("ui.next_seed")}>{icon(Icon::Reseed)}</button>
             { for params }
 
         </header>
@@ -172,6 +172,13 @@ pub fn controls() -> Html {
     let horizon = h.horizon();
     let now = h.sim().now();
     let ended = h.sim().quiescent();
+    // Why it ended: every node at rest, or some still waiting for what will never come.
+    let waiting = if ended {
+        let sim = h.sim();
+        sim.node_views().iter().zip(sim.up()).filter(|(v, up)| **up && v.tone == crate::sim::view::Tone::Waiting).count()
+    } else {
+        0
+    };
     drop(h);
 
     let click = |action: fn() -> Action| {
@@ -211,6 +218,17 @@ pub fn controls() -> Html {
         })
     };
 
+    // The speed select shows the speed even when keys changed it (a select the viewer
+    // has used no longer follows its options' `selected`).
+    let speed_ref = use_node_ref();
+    {
+        let speed_ref = speed_ref.clone();
+        use_effect_with(state.speed, move |speed| {
+            if let Some(select) = speed_ref.cast::<web_sys::HtmlSelectElement>() {
+                select.set_value(&speed.to_string());
+            }
+        });
+    }
     let on_speed = {
         let d = state.dispatcher();
         Callback::from(move |e: Event| {
@@ -223,23 +241,25 @@ pub fn controls() -> Html {
     html! {
         <div class="controls" role="toolbar" aria-label={w.word("ui.run_controls")}>
             <button onclick={click(|| Action::Reset)} data-action="reset" title={w.word("ui.reset_help")}>{w.word("ui.reset")}</button>
-            <button onclick={click(|| Action::Rewind)} data-action="rewind" title={w.word("ui.rewind_help")}>{"|◀"}</button>
-            <button onclick={click(|| Action::StepBack)} data-action="step-back" disabled={step == 0} title={w.word("ui.back_help")}>{w.word("ui.step_back")}</button>
+            <button class="icon-text" onclick={click(|| Action::Rewind)} data-action="rewind" title={w.word("ui.rewind_help")} aria-label={w.word("ui.rewind_help")}>{icon(Icon::Rewind)}</button>
+            <button onclick={click(|| Action::StepBack)} data-action="step-back" disabled={step == 0} title={w.word("ui.back_help")}>{icon(Icon::Back)}{w.word("ui.step_back")}</button>
             if state.playing {
-                <button class="primary" onclick={click(|| Action::TogglePlay)} data-action="pause" title={w.word("ui.pause_help")}>{w.word("ui.pause")}</button>
+                <button class="primary" onclick={click(|| Action::TogglePlay)} data-action="pause" title={w.word("ui.pause_help")}>{icon(Icon::Pause)}{w.word("ui.pause")}</button>
             } else {
-                <button class="primary" onclick={click(|| Action::TogglePlay)} data-action="play" disabled={ended} title={w.word("ui.play_help")}>{w.word("ui.play")}</button>
+                <button class="primary" onclick={click(|| Action::TogglePlay)} data-action="play" disabled={ended} title={w.word("ui.play_help")}>{icon(Icon::Play)}{w.word("ui.play")}</button>
             }
-            <button onclick={click(|| Action::StepForward)} data-action="step-forward" disabled={ended} title={w.word("ui.forward_help")}>{w.word("ui.step_forward")}</button>
+            <button onclick={click(|| Action::StepForward)} data-action="step-forward" disabled={ended} title={w.word("ui.forward_help")}>{w.word("ui.step_forward")}{icon(Icon::Forward)}</button>
             <input class="scrubber" type="range" min="0" max={horizon.max(1).to_string()} value={step.to_string()} oninput={on_scrub} data-testid="scrubber" aria-label={w.word("ui.seek")} />
             <div class="readout">
                 <span>{w.word("ui.step")}{" "}<b data-testid="cursor">{step}</b>{format!(" / {}", horizon.max(step))}</span>
                 <span>{"t = "}<b data-testid="time">{state.display_time.max(now)}</b></span>
-                if ended { <span class="ended">{w.word("ui.ended")}</span> }
+                if ended {
+                    <span class="ended" data-testid="ended">{w.word("ui.ended")}{": "}{ if waiting > 0 { w.render(&crate::phrase!("ui.ended_stalled", waiting)) } else { w.word("ui.ended_rest") } }</span>
+                }
             </div>
             <label class="field">
                 <span>{w.word("ui.speed")}</span>
-                <select onchange={on_speed} data-testid="speed">
+                <select ref={speed_ref} onchange={on_speed} data-testid="speed" title={w.word("ui.speed_help")}>
                     { for SPEEDS.iter().enumerate().map(|(i, s)| html! { <option value={i.to_string()} selected={i == state.speed}>{format!("{s}×")}</option> }) }
                 </select>
             </label>
@@ -248,7 +268,35 @@ pub fn controls() -> Html {
             <select class="lang" onchange={on_lang} data-testid="lang" title={w.word("ui.language")} aria-label={w.word("ui.language")}>
                 { for LANGS.iter().map(|l| html! { <option value={l.code()} selected={*l == state.lang}>{l.endonym()}</option> }) }
             </select>
-            <button class="icon" onclick={on_theme} title={w.word("ui.theme")}>{ if state.theme == Theme::Dark { "☀" } else { "☾" } }</button>
+            <button class="icon" onclick={on_theme} title={w.word("ui.theme")} aria-label={w.word("ui.theme")}>{ icon(if state.theme == Theme::Dark { Icon::Sun } else { Icon::Moon }) }</button>
         </div>
     }
+}
+
+/// The transport's icons, drawn here rather than taken from whatever fonts the lecture
+/// laptop has (a missing glyph is an empty box).
+#[derive(Clone, Copy)]
+enum Icon {
+    Play,
+    Pause,
+    Back,
+    Forward,
+    Rewind,
+    Reseed,
+    Sun,
+    Moon,
+}
+
+fn icon(which: Icon) -> Html {
+    let shape = match which {
+        Icon::Play => html! { <path d="M4 2.5 L13.5 8 L4 13.5 Z" /> },
+        Icon::Pause => html! { <><rect x="3.5" y="2.5" width="3.2" height="11" rx="0.6" /><rect x="9.3" y="2.5" width="3.2" height="11" rx="0.6" /></> },
+        Icon::Back => html! { <path d="M12 2.5 L2.5 8 L12 13.5 Z" /> },
+        Icon::Forward => html! { <path d="M4 2.5 L13.5 8 L4 13.5 Z" /> },
+        Icon::Rewind => html! { <><rect x="2.5" y="2.5" width="2.4" height="11" rx="0.5" /><path d="M14 2.5 L5.5 8 L14 13.5 Z" /></> },
+        Icon::Reseed => html! { <path class="stroke" d="M13 8 A5 5 0 1 1 10.5 3.7 M10.5 0.8 L10.5 3.9 L13.6 3.9" /> },
+        Icon::Sun => html! { <><circle cx="8" cy="8" r="3.2" /><path class="stroke" d="M8 0.8v2M8 13.2v2M0.8 8h2M13.2 8h2M2.9 2.9l1.4 1.4M11.7 11.7l1.4 1.4M2.9 13.1l1.4-1.4M11.7 4.3l1.4-1.4" /></> },
+        Icon::Moon => html! { <path d="M10.5 1.5 A6.5 6.5 0 1 0 14.5 10.5 A5 5 0 0 1 10.5 1.5 Z" /> },
+    };
+    html! { <svg class="ico" viewBox="0 0 16 16" width="16" height="16" aria-hidden="true">{shape}</svg> }
 }

@@ -31,6 +31,9 @@ pub fn fitting_span(now: Time) -> usize {
     SPANS.iter().position(|&s| s as f64 * 0.8 >= now as f64).unwrap_or(SPANS.len() - 1)
 }
 
+/// How far End runs on from the furthest step played (it stops earlier if the run ends).
+const END_STRIDE: u64 = 5_000;
+
 /// The furthest step a link may ask for: replaying it takes well under a second.
 pub const MAX_LINKED_STEP: u64 = 200_000;
 
@@ -103,7 +106,14 @@ pub enum Action {
     Select(Selection),
     /// Select an event on the diagram or in the log and move the cursor there.
     SelectEvent(EventId),
+    /// Select an event on the diagram without moving the cursor (its causal future stays
+    /// drawn in full, the axis stays put).
+    FocusEvent(EventId),
+    /// To the last step: the furthest step played so far, or onwards to the run's end.
+    End,
     SetSpeed(usize),
+    /// One speed faster (+1) or slower (-1).
+    NudgeSpeed(isize),
     SetSpan(usize),
     ToggleVectors,
     ToggleTheme,
@@ -370,7 +380,38 @@ impl Reducible for AppState {
                 }
             }
             Action::Select(sel) if sel == self.selected => self,
-            Action::Select(sel) => self.next(|s| s.selected = sel),
+            Action::Select(sel) => self.next(|s| {
+                s.selected = sel;
+                // Something picked while playing would move away from under its menu.
+                if s.playing && sel != Selection::None {
+                    s.playing = false;
+                    s.notice = Some(Text::key("ui.notice.paused_select"));
+                }
+            }),
+            Action::FocusEvent(id) => {
+                if id >= self.history.borrow().known_trace().known_events().len() {
+                    return self;
+                }
+                self.next(|s| {
+                    if s.playing {
+                        s.playing = false;
+                        s.notice = Some(Text::key("ui.notice.paused_select"));
+                    }
+                    s.selected = Selection::Event(id);
+                })
+            }
+            Action::End => {
+                let (step, horizon) = {
+                    let h = self.history.borrow();
+                    (h.step(), h.horizon())
+                };
+                let target = if step < horizon { horizon } else { step + END_STRIDE };
+                self.history.borrow_mut().seek(target);
+                self.next(|s| {
+                    s.playing = false;
+                    s.sync_time();
+                })
+            }
             Action::SelectEvent(id) => {
                 let step = self.history.borrow().known_trace().known_events().get(id).map(|e| e.step);
                 let Some(step) = step else { return self };
@@ -382,6 +423,16 @@ impl Reducible for AppState {
                 })
             }
             Action::SetSpeed(i) => self.next(|s| s.speed = i.min(SPEEDS.len() - 1)),
+            Action::NudgeSpeed(by) => {
+                let i = (self.speed as isize + by).clamp(0, SPEEDS.len() as isize - 1) as usize;
+                if i == self.speed {
+                    return self;
+                }
+                self.next(|s| {
+                    s.speed = i;
+                    s.notice = Some(crate::phrase!("ui.notice.speed", format!("{}×", SPEEDS[i])));
+                })
+            }
             Action::SetSpan(i) => self.next(|s| s.span = Some(i.min(SPANS.len() - 1))),
             Action::ToggleVectors => self.next(|s| s.show_vectors = !s.show_vectors),
             Action::ToggleTheme => self.next(|s| {

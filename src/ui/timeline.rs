@@ -259,7 +259,7 @@ pub fn timeline() -> Html {
             let id = e.id;
             Callback::from(move |ev: MouseEvent| {
                 ev.stop_propagation();
-                d.dispatch(Action::SelectEvent(id));
+                d.dispatch(Action::FocusEvent(id));
             })
         };
         let title = format!(

@@ -16,7 +16,7 @@ use crate::sim::view::{Glyph, Overlay, Tone};
 use crate::sim::{network::link_key, Act, Time, TopologyKind};
 use crate::words::{Dictionary, Text};
 
-const CAPTION_BAND: f64 = 44.0;
+const CAPTION_BAND: f64 = 64.0;
 const LEGEND_BAND: f64 = 26.0;
 /// Above this many nodes the links are not drawn (a field of dots speaks for itself).
 const MAX_DRAWN_EDGES: usize = 600;
@@ -292,7 +292,21 @@ pub fn topology_view() -> Html {
         .map(|e| d.render(&text::describe(trace, e)))
         .collect();
     caption.reverse();
-    let caption = if step == 0 && caption.len() > 2 { vec![d.render(&phrase!("ui.nodes_start", n))] } else { caption };
+    let mut caption = if step == 0 && caption.len() > 2 { vec![d.render(&phrase!("ui.nodes_start", n))] } else { caption };
+    // A step that breaks an invariant says so, by name, after what happened.
+    let broken: Vec<String> = trace
+        .violations()
+        .iter()
+        .rev()
+        .take_while(|v| v.step >= step)
+        .filter(|v| v.step == step)
+        .map(|v| d.render(&phrase!("ui.breaks", Text::Id("inv", v.invariant), v.detail.clone())))
+        .collect();
+    let shown_caption = if broken.is_empty() { 2 } else { 1 };
+    let keep = caption.len().saturating_sub(shown_caption);
+    caption.drain(..keep);
+    let caption_lines = caption.len();
+    caption.extend(broken.into_iter().rev());
     // Which colour means what, for the roles on screen now.
     let mut legend: Vec<(String, Tone, bool)> = Vec::new();
     for (i, v) in views.iter().enumerate() {
@@ -318,7 +332,9 @@ pub fn topology_view() -> Html {
                 <g class="tokens">{ for tokens }</g>
                 <g class="messages">{arrows}{deaths}</g>
             </svg>
-            <div class="caption" data-testid="caption">{ for caption.iter().rev().take(2).rev().map(|c| html! { <div title={c.clone()}>{c}</div> }) }</div>
+            <div class="caption" data-testid="caption">
+                { for caption.iter().enumerate().map(|(k, c)| html! { <div class={classes!((k >= caption_lines).then_some("breaks"))}>{c}</div> }) }
+            </div>
             <div class="legend-box">
                 { for legend.iter().map(|(role, tone, down)| html! {
                     <span class={classes!("legend-item", tone_class(*tone), down.then_some("down"))}><i />{role.clone()}</span>
@@ -326,6 +342,7 @@ pub fn topology_view() -> Html {
                 if views.iter().zip(&up).any(|(v, u)| v.holds(Glyph::Token) && *u) || flights.iter().any(|f| f.token) {
                     <span class="legend-item token-key"><i />{d.id("msg", "token")}</span>
                 }
+                if state.selected == Selection::None { <span class="break-hint" data-testid="break-hint">{d.word("ui.break_hint")}</span> }
             </div>
             if !charts.is_empty() {
                 <div class={classes!("charts", charts_below.then_some("below"))} data-testid="charts">
@@ -492,17 +509,58 @@ fn popup(state: &AppHandle, d: &Dictionary, pos: &[Point], r: f64, size: Size) -
         }
         _ => return html! {},
     };
-    // Beside the thing, on the side with more room, never over it; inside the picture.
-    let left = at.x > size.w / 2.0;
-    let gap = r + 14.0;
-    let x = if left { at.x - gap } else { at.x + gap };
-    let at = Point::new(x.clamp(0.0, size.w), at.y.clamp(60.0, (size.h - 60.0).max(60.0)));
+    // Beside the thing, never over it nor over a node, inside the picture: the first of
+    // right, left, below, above (nearest first) that covers nothing, else the one that
+    // covers least.
+    let (target, reach) = match state.selected {
+        Selection::Message(_) => (at, 22.0),
+        Selection::Link(..) => (at, 16.0),
+        _ => (at, r + 6.0),
+    };
+    let rows = match state.selected {
+        Selection::Node(i) if i < pos.len() => sim.inputs_for(i).len(),
+        _ => 0,
+    };
+    let est = Size::new(POPUP_W, 96.0 + 44.0 * rows as f64);
+    let corner = popup_corner(target, reach, pos, r, size, est);
     html! {
-        <div class={classes!("popup", left.then_some("left"))} style={place(at)} onclick={Callback::from(|e: MouseEvent| e.stop_propagation())} data-testid="popup">
+        <div class="popup" style={place(corner)} onclick={Callback::from(|e: MouseEvent| e.stop_propagation())} data-testid="popup">
             <div class="popup-title">{title}<button class="close" onclick={close} aria-label={d.word("ui.close")}>{"×"}</button></div>
             <div class="popup-buttons">{buttons}</div>
         </div>
     }
+}
+
+/// Estimated width of the popover (its CSS max-width).
+const POPUP_W: f64 = 360.0;
+
+/// Top-left corner for a popover of size `est` beside `target` (a disc of radius `reach`)
+/// that covers neither it nor any node, inside `size`: the free spot nearest the target
+/// (a grid search over the picture), else the spot that covers least.
+fn popup_corner(target: Point, reach: f64, pos: &[Point], r: f64, size: Size, est: Size) -> Point {
+    // How far a disc reaches into the box (0 when apart).
+    let into = |c: Point, p: Point, rad: f64| {
+        let d = (p.x - p.x.clamp(c.x, c.x + est.w)).hypot(p.y - p.y.clamp(c.y, c.y + est.h));
+        (rad - d).max(0.0)
+    };
+    let cover = |c: Point| into(c, target, reach + 8.0) * 4.0 + pos.iter().map(|&p| into(c, p, r + 6.0)).sum::<f64>();
+    let far = |c: Point| (target.x - target.x.clamp(c.x, c.x + est.w)).hypot(target.y - target.y.clamp(c.y, c.y + est.h));
+    let (x1, y1) = ((size.w - est.w - 4.0).max(4.0), (size.h - est.h - 4.0).max(4.0));
+    let mut best = (f64::MAX, f64::MAX, Point::new(4.0, 4.0));
+    let mut y = 4.0;
+    while y <= y1 {
+        let mut x = 4.0;
+        while x <= x1 {
+            let c = Point::new(x, y);
+            let score = (cover(c), far(c));
+            if score.0 < best.0 || (score.0 == best.0 && score.1 < best.1) {
+                best = (score.0, score.1, c);
+            }
+            x += 10.0;
+        }
+        y += 10.0;
+    }
+    best.2
 }
 
 #[derive(Properties, PartialEq)]

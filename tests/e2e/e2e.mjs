@@ -166,6 +166,9 @@ try {
   await cp.selectOption("[data-testid=scenario]", { index: 1 });
   check((await cp.locator(".banner.lesson").innerText()).includes("Worst case"), "a ready-made scenario loads with its explanation");
   check(c.errors.length === 0, `controls raise no page errors (${c.errors.join("; ")})`);
+
+  // Issue 12: what a first lecture stumbles on.
+  await issue12();
 } catch (e) {
   console.error(e);
   failures++;
@@ -175,3 +178,160 @@ try {
 }
 console.log(failures === 0 ? "e2e: all checks passed" : `e2e: ${failures} check(s) failed`);
 process.exit(failures === 0 ? 0 : 1);
+
+async function issue12() {
+  const ctx720 = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const pageAt = async (ctx, url) => {
+    const page = await ctx.newPage();
+    const errors = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.goto(url);
+    await page.waitForSelector("#topology [data-node]");
+    return { page, errors };
+  };
+  const cursorOf = async (page) => Number(await text(page, "[data-testid=cursor]"));
+  // A caption line is cut when it is wider than its box or written with an ellipsis.
+  const cutCaptions = (page) => page.locator("[data-testid=caption] div").evaluateAll((divs) =>
+    divs.filter((d) => d.scrollWidth > d.clientWidth + 1 || getComputedStyle(d).textOverflow === "ellipsis" || getComputedStyle(d).whiteSpace === "nowrap").length);
+
+  // 1. Captions wrap at both sizes through the Chang-Roberts worst case; a step that
+  // breaks an invariant names it.
+  for (const [ctx, label] of [[context, "1920"], [ctx720, "1280"]]) {
+    const { page } = await pageAt(ctx, `${base}#v=1&proto=election-ring&n=8&seed=1&p.ids=worst&p.initiators=one&p.starter=0`);
+    let cut = 0;
+    for (let i = 0; i < 23; i++) {
+      await page.keyboard.press("ArrowRight");
+      cut += (await cutCaptions(page)) > 0 ? 1 : 0;
+    }
+    check(cut === 0, `${label}: no caption cut off over 23 steps (${cut} cut)`);
+    await page.close();
+  }
+  {
+    const { page } = await pageAt(ctx720, `${base}#v=1&proto=mutex-central&n=6&seed=2&p.requests=300&act=0:crash:0`);
+    let breaks = "";
+    for (let i = 0; i < 400 && !breaks; i++) {
+      await page.keyboard.press("ArrowRight");
+      if ((await page.locator("[data-testid=caption] .breaks").count()) > 0) breaks = await text(page, "[data-testid=caption] .breaks");
+      if ((await page.locator("[data-testid=ended]").count()) > 0) break;
+    }
+    const violations = await page.locator("[data-testid=violations] li").count();
+    check(!!breaks || violations === 0, `a step that breaks an invariant says so in the caption ("${breaks}")`);
+    check(!breaks || (await cutCaptions(page)) === 0, "and that caption is not cut off at 1280");
+    await page.screenshot({ path: join(shots, "breaks-1280x720.png") });
+    const bar = await page.locator(".controls").evaluate((b) => ({ sw: b.scrollWidth, cw: b.clientWidth }));
+    check(bar.sw <= bar.cw + 1, `the control bar fits at 1280 with the reason the run ended (${bar.sw} of ${bar.cw} px)`);
+    await page.close();
+  }
+
+  // 5. Keys still step and play after each control is used; End; speed keys; an arrow
+  // on the algorithm menu does not switch protocol.
+  {
+    const { page, errors } = await pageAt(context, `${base}#v=1&proto=election-ring&n=8&seed=1&p.ids=worst&p.initiators=one&p.starter=0`);
+    const stepsAfter = async (what, use) => {
+      await use();
+      await page.waitForTimeout(50);
+      const before = await cursorOf(page);
+      await page.keyboard.press("ArrowRight");
+      const after = await cursorOf(page);
+      await page.keyboard.press(" ");
+      const playing = (await page.locator("[data-action=pause]").count()) === 1;
+      await page.keyboard.press(" ");
+      const paused = (await page.locator("[data-action=play]").count()) === 1 || (await page.locator("[data-testid=ended]").count()) === 1;
+      check(after === before + 1 && playing && paused, `after ${what}: → steps (${before} → ${after}) and space plays and pauses`);
+    };
+    await stepsAfter("choosing a speed", () => page.selectOption("[data-testid=speed]", "3"));
+    await stepsAfter("typing N", async () => { await page.fill("[data-testid=nodes]", "7"); await page.press("[data-testid=nodes]", "Enter"); });
+    await stepsAfter("choosing a parameter", () => page.selectOption("[data-param=initiators]", "all"));
+    await stepsAfter("typing a seed", async () => { await page.fill("[data-testid=seed]", "4"); await page.press("[data-testid=seed]", "Enter"); });
+    const proto = () => new URL(page.url()).hash.match(/proto=([^&]*)/)?.[1];
+    const was = proto();
+    await page.locator("[data-testid=protocol]").focus();
+    await page.keyboard.press("Escape");
+    const before = await cursorOf(page);
+    await page.keyboard.press("ArrowRight");
+    await page.keyboard.press("ArrowDown");
+    check(proto() === was && (await cursorOf(page)) === before + 1, `an arrow on the algorithm menu steps and does not switch protocol (${was} → ${proto()})`);
+    const speed = await page.locator("[data-testid=speed]").inputValue();
+    await page.keyboard.press("+");
+    const faster = await page.locator("[data-testid=speed]").inputValue();
+    await page.keyboard.press("-");
+    check(Number(faster) === Number(speed) + 1 && (await page.locator("[data-testid=speed]").inputValue()) === speed, `+ and - change the speed (${speed} → ${faster} → back)`);
+    await page.keyboard.press("End");
+    check((await page.locator("[data-testid=ended]").count()) === 1, `End goes to the last step (step ${await cursorOf(page)})`);
+    const ended = await text(page, "[data-testid=ended]");
+    check(/at rest|waiting/.test(ended), `"run ended" says why: "${ended}"`);
+    check(errors.length === 0, `the keyboard raises no page errors (${errors.join("; ")})`);
+    await page.close();
+  }
+
+  // 6. Selecting pauses and says so; a message's popover covers neither it nor a node.
+  for (const [ctx, label] of [[context, "1920"], [ctx720, "1280"]]) {
+    const { page } = await pageAt(ctx, `${base}#v=1&proto=mutex-token-ring&n=6&seed=7&p.cs=120&p.requests=400`);
+    await page.click("[data-action=play]");
+    await page.waitForSelector("#topology [data-msg]:not(.token-msg), #topology .token-msg", { timeout: 5000 });
+    await page.locator("#topology [data-msg] .msg-hit").first().click({ force: true });
+    const paused = (await page.locator("[data-action=play]").count()) === 1;
+    const notice = (await page.locator("[data-testid=notice]").count()) === 1;
+    check(paused && notice, `${label}: selecting a message pauses the run and says so`);
+    const box = await page.locator("[data-testid=popup]").boundingBox();
+    const head = await page.locator("#topology [data-msg].selected .msg-head, #topology [data-msg].selected .token.flying").first().boundingBox();
+    const nodes = await page.locator("#topology .node-body").evaluateAll((cs) => cs.map((c) => { const r = c.getBoundingClientRect(); return { x: r.x, y: r.y, width: r.width, height: r.height }; }));
+    const overlaps = (a, b) => a && b && a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+    const covered = nodes.filter((n) => overlaps(box, n)).length + (overlaps(box, head) ? 1 : 0);
+    check(box && covered === 0, `${label}: the message's popover covers neither the message nor a node (${covered} covered)`);
+    await page.screenshot({ path: join(shots, `popover-${label}.png`) });
+    await page.keyboard.press("Escape");
+    check((await page.locator("[data-testid=popup]").count()) === 0, `${label}: Esc closes the popover`);
+    await page.click("[data-action=play]");
+    await page.locator("#topology [data-node='2'] .node-body").click();
+    check((await page.locator("[data-action=play]").count()) === 1, `${label}: selecting a node pauses the run`);
+    // 10. The hint to break things is in view, and the icons are drawn.
+    const hint = await page.keyboard.press("Escape").then(() => page.locator("[data-testid=break-hint]").boundingBox());
+    const vh = ctx === context ? 1080 : 720;
+    check(label !== "1920" || (hint && hint.y + hint.height <= vh), `${label}: the hint to break things is in view (bottom at ${hint && Math.round(hint.y + hint.height)} of ${vh})`);
+    const glyphs = await page.locator(".controls button, .header button").evaluateAll((bs) => bs.filter((b) => /[⏸▶◀↻☀☾]/.test(b.textContent)).length);
+    const drawn = await page.locator(".controls button svg.ico").count();
+    check(glyphs === 0 && drawn >= 4, `${label}: the transport's icons are drawn (${drawn} drawn, ${glyphs} font glyphs)`);
+    await page.close();
+  }
+
+  // 8. Selecting an event leaves the cursor and the axis alone; Esc and empty space clear it.
+  {
+    const { page } = await pageAt(context, `${base}#v=1&proto=clocks-vector&n=4&seed=1`);
+    for (let i = 0; i < 30; i++) await page.keyboard.press("ArrowRight");
+    const axis = () => page.locator("#timeline .tick text").allInnerTexts();
+    const [cursor, ticks] = [await cursorOf(page), (await axis()).join(",")];
+    await page.locator("#timeline [data-event] .hit").nth(3).click({ force: true });
+    check((await page.locator("#timeline .tl-event.selected").count()) === 1, "an event is selected on the diagram");
+    check((await cursorOf(page)) === cursor && (await axis()).join(",") === ticks, `selecting it moves neither the cursor (${cursor} → ${await cursorOf(page)}) nor the axis`);
+    check((await page.locator("#timeline .tl-event.ghost").count()) === 0, "its causal future is drawn in full (nothing faded as ahead)");
+    await page.keyboard.press("Escape");
+    check((await page.locator("#timeline .tl-event.selected, #timeline .tl-event.past, #timeline .tl-event.future").count()) === 0, "Esc clears the selection");
+    await page.locator("#timeline [data-event] .hit").nth(3).click({ force: true });
+    const svg = await page.locator("#timeline").boundingBox();
+    await page.mouse.click(svg.x + svg.width - 8, svg.y + svg.height - 6);
+    check((await page.locator("#timeline .tl-event.selected").count()) === 0, "a click on empty space clears it");
+    await page.close();
+  }
+
+  // 10. A crashed node shows no stale "since t=…".
+  {
+    const { page } = await pageAt(context, `${base}#v=1&proto=mutex-central&n=6&seed=7&p.cs=120&p.requests=400`);
+    let waiting = null;
+    for (let i = 0; i < 200 && waiting === null; i++) {
+      await page.keyboard.press("ArrowRight");
+      waiting = await page.locator("#topology [data-node]").evaluateAll((gs) => {
+        const g = gs.find((g) => g.dataset.node !== "0" && /t=/.test(g.textContent) && !g.classList.contains("down"));
+        return g ? g.dataset.node : null;
+      });
+    }
+    if (waiting !== null) {
+      await page.locator(`#topology [data-node='${waiting}'] .node-body`).click();
+      await page.locator("[data-testid=popup] [data-act=crash]").click();
+      const label = await page.locator(`#topology [data-node='${waiting}']`).textContent();
+      check(!/t=/.test(label), `a crashed node drops its "since t=" badge ("${label}")`);
+    } else check(false, "found a waiting node to crash");
+    await page.close();
+  }
+  await ctx720.close();
+}
