@@ -171,7 +171,7 @@ impl TreeElection {
         let sleepers: Vec<NodeId> =
             self.children[me].iter().zip(&s.reports).filter(|&(&c, r)| r.is_none() && Some(c) != except).map(|(&c, _)| c).collect();
         if !sleepers.is_empty() {
-            ctx.note(phrase!("note.wakes", nodes_text(&sleepers)));
+            ctx.note(phrase!("note.wakes", crate::words::nodes(&sleepers)));
         }
         for c in sleepers {
             ctx.send(c, Msg::Wake);
@@ -226,10 +226,6 @@ impl TreeElection {
             ],
         }
     }
-}
-
-fn nodes_text(list: &[NodeId]) -> Text {
-    crate::words::nodes(list)
 }
 
 impl Protocol for TreeElection {
@@ -771,7 +767,9 @@ mod tests {
         let views: Vec<NodeView> = (0..7).map(|i| e.proto.view(i, &e.world.states[i])).collect();
         assert_eq!(views[6].role, "leader");
         assert!(views[6].holds(Glyph::Crown));
-        assert!(views[..6].iter().all(|v| v.role == "knows_leader" && v.badge.en(WORDS) == format!("id {} · leader 7", 1 + views.iter().position(|x| std::ptr::eq(x, v)).unwrap())));
+        for (i, v) in views[..6].iter().enumerate() {
+            assert_eq!((v.role, v.badge.en(WORDS)), ("knows_leader", format!("id {} · leader 7", i + 1)));
+        }
         assert_eq!(detail(&views[0], "sent_up"), "the root: decided");
     }
 
