@@ -424,6 +424,13 @@ pub trait Protocol: Sized + 'static {
     fn monitors(&self) -> Vec<Box<dyn Monitor>> {
         Vec::new()
     }
+    /// Whether this protocol, as configured, promises the property `id` (an invariant's
+    /// or a monitor's). Some are watched to be seen breaking: FIFO multicast does not
+    /// promise causal order, Maekawa's basic algorithm does not promise progress. Their
+    /// breaches are lessons, not bugs; checks and the page tell the two apart.
+    fn promises(&self, _id: &str) -> bool {
+        true
+    }
     /// Why waiting nodes cannot proceed, for the progress monitor's message.
     fn why_stalled(&self, _snap: &Snapshot<Self>) -> Text {
         Text::key("why.unknown")

@@ -49,6 +49,8 @@ pub struct InvariantStatus {
     /// None while it holds; what is wrong otherwise.
     pub breach: Option<Text>,
     pub nodes: Vec<NodeId>,
+    /// The protocol promises it (else it is watched to show it breaking).
+    pub promised: bool,
 }
 
 /// An opaque saved world; only the simulation that made it can restore it.
@@ -166,7 +168,7 @@ impl<P: Protocol> Simulation for Engine<P> {
     }
     fn invariants(&self) -> Vec<InvariantStatus> {
         self.verdicts()
-            .map(|(id, v)| InvariantStatus { id, breach: v.map(|b| b.detail.clone()), nodes: v.map(|b| b.nodes.clone()).unwrap_or_default() })
+            .map(|(id, v)| InvariantStatus { id, breach: v.map(|b| b.detail.clone()), nodes: v.map(|b| b.nodes.clone()).unwrap_or_default(), promised: self.proto.promises(id) })
             .collect()
     }
     fn metrics(&self) -> Vec<Metric> {

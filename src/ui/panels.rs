@@ -154,9 +154,10 @@ pub fn monitors() -> Html {
             <h2>{d.word("ui.invariants")}</h2>
             <ul class="invariants">
                 { for invariants.iter().map(|i| html! {
-                    <li class={if i.breach.is_some() { "bad" } else { "ok" }} title={d.word(&format!("inv.{}.about", i.id))} data-invariant={i.id}>
+                    <li class={classes!(if i.breach.is_some() { "bad" } else { "ok" }, (!i.promised).then_some("unpromised"))} title={d.word(&format!("inv.{}.about", i.id))} data-invariant={i.id}>
                         <span class="mark">{ if i.breach.is_some() { "✗" } else { "✓" } }</span>
                         <b>{d.id("inv", i.id)}</b>
+                        if !i.promised { <span class="tag" data-testid="unpromised">{d.word("ui.not_promised")}</span> }
                         if let Some(b) = &i.breach { <div class="detail">{d.render(b)}</div> }
                     </li>
                 }) }

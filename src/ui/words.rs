@@ -4,6 +4,7 @@
 use crate::words::{w, Words};
 
 pub const UI: Words = &[
+    w("ui.not_promised", "not promised: watch it break", "不保证：看它如何被打破"),
     w("ui.title", "dsviz", "dsviz"),
     // Header.
     w("ui.algorithm", "algorithm", "算法"),

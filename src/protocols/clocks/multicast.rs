@@ -473,6 +473,11 @@ impl<O: Order> Protocol for Multicast<O> {
         vec![Box::new(FifoOrder::default()), Box::new(CausalOrder::new(self.n)), Box::new(TotalOrder::new(self.n))]
     }
 
+    /// The order monitors this ordering does not promise are there to be seen firing.
+    fn promises(&self, id: &str) -> bool {
+        !["fifo", "causal", "total"].contains(&id) || O::PROMISES.contains(&id)
+    }
+
     fn observe(&self, stats: &mut Stats, e: &Event, log: &Trace) {
         if let EventKind::Send { msg } = e.kind {
             let m = log.message(msg);

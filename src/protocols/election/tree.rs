@@ -128,6 +128,9 @@ impl Elector for Node {
     fn involved(&self) -> bool {
         self.involved
     }
+    fn largest_seen(&self) -> Option<u32> {
+        Some(self.largest)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

@@ -452,6 +452,11 @@ impl Protocol for Maekawa {
         vec![Box::new(Progress::new(2 * n * (self.cs_time + 4 * 200)))]
     }
 
+    /// The basic algorithm can deadlock (the lesson); only the fix promises progress.
+    fn promises(&self, id: &str) -> bool {
+        id != "progress" || self.fix
+    }
+
     fn why_stalled(&self, snap: &Snapshot<Self>) -> Text {
         let edges = wait_for(&self.sets, snap.states, snap.up);
         if let Some(cycle) = find_cycle(&edges) {
