@@ -19,6 +19,7 @@ pub const REGISTRY: &[ProtocolEntry] = &[
     entry::<mutex::ricart_agrawala::RicartAgrawala>(),
     entry::<mutex::maekawa::Maekawa>(),
     entry::<election::ring::ChangRoberts>(),
+    entry::<election::bully::Bully>(),
     entry::<clocks::vector::VectorClocks>(),
 ];
 

@@ -4,3 +4,4 @@
 pub mod shared;
 
 pub mod ring;
+pub mod bully;
