@@ -648,14 +648,14 @@ const WORDS: Words = &[
     w("scenario.recovered", "The old coordinator comes back and bullies", "旧协调者恢复并“霸道”夺位"),
     w(
         "scenario.recovered.about",
-        "The coordinator n7 crashes and n3 notices: n6 wins that election and everyone names id 7. Once the run is at rest, n7 recovers. It remembers nothing and starts an election; no id is larger, so it declares itself at once and sends Coordinator to all 7 other nodes, pushing n6 aside although n6 was working. Only one node declared in each election, so nothing is broken.",
-        "协调者 n7 崩溃，n3 发现了这一点：n6 赢得这次选举，所有节点都认定标识 7。系统静止后，n7 恢复。它什么都不记得，立即发起选举；没有更大的标识，于是它立刻宣布自己当选，并向其余 7 个节点发送 Coordinator，尽管 n6 运行正常也被挤下台。每次选举都只有一个节点宣布当选，因此没有违反任何性质。",
+        "The coordinator n7 crashes and n3 notices: n6 wins that election (22 messages, d²+2d+N-1 with d = 3) and everyone names id 7. Once the run is at rest, n7 recovers. It remembers nothing and starts an election; no id is larger, so it declares itself at once and sends Coordinator to all 7 other nodes, pushing n6 aside although n6 was working. Only one node declared in each election, so nothing is broken.",
+        "协调者 n7 崩溃，n3 发现了这一点：n6 赢得这次选举（22 条消息，即 d = 3 时的 d²+2d+N-1），所有节点都认定标识 7。系统静止后，n7 恢复。它什么都不记得，立即发起选举；没有更大的标识，于是它立刻宣布自己当选，并向其余 7 个节点发送 Coordinator，尽管 n6 运行正常也被挤下台。每次选举都只有一个节点宣布当选，因此没有违反任何性质。",
     ),
     w("scenario.short-timeouts", "Timeouts shorter than the delays: two coordinators", "超时短于延迟：两个协调者"),
     w(
         "scenario.short-timeouts.about",
-        "The answer timeout is 50 ticks, but a round trip takes 80 to 160. n5 notices that n7 is gone and asks n6, but its timeout fires before n6's Answer arrives, so n5 declares itself; meanwhile n6 times out waiting for the dead n7 and declares itself too. The one-coordinator monitor catches the two declarations. n6 then gets n5's Coordinator, refuses a smaller coordinator and takes over again, so everyone ends up naming id 7: the synchronous assumption is what kept the election safe.",
-        "应答超时为 50 个时间单位，而一次往返需要 80 到 160。n5 发现 n7 失效后询问 n6，但在 n6 的 Answer 到达前它就超时了，于是 n5 宣布自己当选；与此同时，n6 等待已失效的 n7 超时，也宣布自己当选。唯一协调者监视器捕获了这两次宣布。随后 n6 收到 n5 的 Coordinator，拒绝较小的协调者并再次接管，最终所有节点都认定标识 7：保证选举安全的正是同步假设。",
+        "The answer timeout is 50 ticks, but a round trip takes 80 to 160. n5 notices that n7 is gone and asks n6, but its timeout fires before n6's Answer arrives, so n5 declares itself; meanwhile n6 times out waiting for the dead n7 and declares itself too. The one-coordinator monitor catches the two declarations. n6 then gets n5's Coordinator, refuses a smaller coordinator and takes over again, so everyone ends up naming id 7, after 24 messages, 20 of them Coordinator: the synchronous assumption is what kept the election safe.",
+        "应答超时为 50 个时间单位，而一次往返需要 80 到 160。n5 发现 n7 失效后询问 n6，但在 n6 的 Answer 到达前它就超时了，于是 n5 宣布自己当选；与此同时，n6 等待已失效的 n7 超时，也宣布自己当选。唯一协调者监视器捕获了这两次宣布。随后 n6 收到 n5 的 Coordinator，拒绝较小的协调者并再次接管，最终所有节点都认定标识 7，共 24 条消息，其中 20 条是 Coordinator：保证选举安全的正是同步假设。",
     ),
 ];
 
@@ -663,7 +663,7 @@ const WORDS: Words = &[
 mod tests {
     use super::*;
     use crate::sim::scenario::Scenario;
-    use crate::sim::{Act, Engine, History, Params, Topology};
+    use crate::sim::{Act, Engine, EventKind, History, Params, Topology};
 
     fn params(pairs: &[(&str, &str)]) -> Params {
         let specs = Bully::info().params;
@@ -944,6 +944,8 @@ mod tests {
         assert!(h.sim().trace().violations().is_empty());
 
         let h = run_scenario("recovered");
+        let first = h.sim().trace().events().iter().filter(|e| e.step < 23 && matches!(e.kind, EventKind::Send { .. })).count();
+        assert_eq!(first, 22, "the first election, before the recovery");
         assert_eq!(measured(&h, "finished"), Some(2.0));
         assert_eq!(measured(&h, "messages"), Some(7.0));
         assert!(h.sim().trace().violations().is_empty(), "{:?}", h.sim().trace().violations());
@@ -956,6 +958,8 @@ mod tests {
         let two = v.iter().find(|v| v.invariant == "one_coordinator").unwrap_or_else(|| panic!("{v:?}"));
         assert_eq!(two.nodes, vec![5, 6]);
         assert!(v.iter().all(|v| v.invariant == "one_coordinator"), "{v:?}");
+        assert_eq!(measured(&h, "messages"), Some(24.0));
+        assert_eq!(measured(&h, "coordinator_messages"), Some(20.0));
         assert!(badges(&h)[..7].iter().all(|b| b.ends_with("leader 7") || b == "id 7 · leader"), "{:?}", badges(&h));
     }
 }
