@@ -4,4 +4,7 @@
 pub mod shared;
 
 pub mod ring;
+pub mod bully;
+pub mod all_to_all;
+pub mod randomized;
 pub mod tree;
