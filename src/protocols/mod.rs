@@ -19,6 +19,8 @@ pub const REGISTRY: &[ProtocolEntry] = &[
     entry::<mutex::ricart_agrawala::RicartAgrawala>(),
     entry::<mutex::maekawa::Maekawa>(),
     entry::<election::ring::ChangRoberts>(),
+    entry::<election::all_to_all::AllToAll>(),
+    entry::<election::randomized::Randomized>(),
     entry::<clocks::vector::VectorClocks>(),
 ];
 

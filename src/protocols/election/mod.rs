@@ -4,3 +4,5 @@
 pub mod shared;
 
 pub mod ring;
+pub mod all_to_all;
+pub mod randomized;
