@@ -8,8 +8,11 @@
 //! Molina, "Elections in a distributed computing system", IEEE Trans. Computers C-31(1),
 //! 1982, in the form Coulouris et al. teach.
 //!
-//! At the start every node names the node with the largest id as coordinator (the outcome
-//! of an earlier election; with `known` off, nobody knows one yet). A node that notices the
+//! With `initially=elected`, every node starts out naming the node with the largest id as
+//! coordinator (the outcome of an earlier election), and nothing happens until someone
+//! crashes it and a node notices; `unknown` starts with nobody knowing a coordinator; the
+//! default, `election`, is a cold start: nobody knows one, so every node starts an
+//! election at once and the largest id bullies its way through. A node that notices the
 //! coordinator is gone (the `start` input) starts an election:
 //! - it sends `Election` to every node with a larger id *except the coordinator it has
 //!   just found dead*, and waits `timeout` ticks for an `Answer`;
@@ -101,7 +104,11 @@ pub struct Bully {
     timeout: Time,
     /// At the start every node names the largest id (an earlier election's outcome).
     known: bool,
+    /// At the start every node starts an election (nobody knows a coordinator).
+    cold: bool,
 }
+
+const INITIALLY: &[&str] = &["election", "elected", "unknown"];
 
 /// Where a node is in an election.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -374,7 +381,7 @@ impl Protocol for Bully {
 
     fn info() -> ProtocolInfo {
         let mut params = shared::id_params("ascending");
-        params.push(ParamSpec::flag("known", true));
+        params.push(ParamSpec::choice("initially", INITIALLY, "election"));
         params.push(ParamSpec::int("timeout", 1, MAX_TIMEOUT, 200));
         ProtocolInfo {
             id: "election-bully",
@@ -386,10 +393,10 @@ impl Protocol for Bully {
             inputs: &[START],
             workload: None,
             scenarios: &[
-                ReadyScenario { id: "second-detects", fragment: "v=1&proto=election-bully&n=8&seed=1&act=0:crash:7,0:input:6:start" },
-                ReadyScenario { id: "lowest-detects", fragment: "v=1&proto=election-bully&n=8&seed=1&act=0:crash:7,0:input:0:start" },
-                ReadyScenario { id: "recovered", fragment: "v=1&proto=election-bully&n=8&seed=1&act=0:crash:7,0:input:3:start,23:recover:7" },
-                ReadyScenario { id: "short-timeouts", fragment: "v=1&proto=election-bully&n=8&seed=1&p.timeout=50&act=0:crash:7,0:input:5:start" },
+                ReadyScenario { id: "second-detects", fragment: "v=1&proto=election-bully&n=8&seed=1&p.initially=elected&act=0:crash:7,0:input:6:start" },
+                ReadyScenario { id: "lowest-detects", fragment: "v=1&proto=election-bully&n=8&seed=1&p.initially=elected&act=0:crash:7,0:input:0:start" },
+                ReadyScenario { id: "recovered", fragment: "v=1&proto=election-bully&n=8&seed=1&p.initially=elected&act=0:crash:7,0:input:3:start,23:recover:7" },
+                ReadyScenario { id: "short-timeouts", fragment: "v=1&proto=election-bully&n=8&seed=1&p.initially=elected&p.timeout=50&act=0:crash:7,0:input:5:start" },
             ],
             show: Show { diagram_first: true, ..Show::default() },
             words: WORDS,
@@ -405,12 +412,17 @@ impl Protocol for Bully {
             return Err(format!("timeout {timeout} is out of range; give 1 to {MAX_TIMEOUT} ticks"));
         }
         let ids = shared::ids(setup)?;
-        Ok(Bully { n: setup.n, ids, timeout: timeout as Time, known: setup.params.flag("known") })
+        let initially = setup.params.choice("initially");
+        Ok(Bully { n: setup.n, ids, timeout: timeout as Time, known: initially == "elected", cold: initially == "election" })
     }
 
-    fn init(&self, me: NodeId, _ctx: &mut Ctx<Self>) -> Node {
+    fn init(&self, me: NodeId, ctx: &mut Ctx<Self>) -> Node {
         let top = self.ids.iter().copied().max();
-        Node::fresh(self.ids[me], if self.known { top } else { None })
+        let mut s = Node::fresh(self.ids[me], if self.known { top } else { None });
+        if self.cold {
+            self.begin(me, &mut s, Why::Detects, ctx);
+        }
+        s
     }
 
     fn on_message(&self, me: NodeId, s: &mut Node, from: NodeId, m: Msg, ctx: &mut Ctx<Self>) {
@@ -593,7 +605,7 @@ const WORDS: Words = &[
         "Every node knows every id. A node that finds the coordinator dead asks the larger ids; any live one answers and takes over the election, and a node that hears no answer within its timeout declares itself. The largest live id always wins: N-2 messages when the second-largest notices, N²-N-1 (O(N²)) when the smallest does. It relies on timeouts longer than any real delay.",
         "每个节点都知道所有标识符。发现协调者失效的节点询问标识符更大的节点；存活者会应答并接管选举，超时内没有收到应答的节点则宣布自己当选。最终总是最大的存活标识符获胜：次大者发现时需要 N-2 条消息，最小者发现时需要 N²-N-1 条（O(N²)）。算法依赖超时比任何实际延迟都长。",
     ),
-    w("param.known", "At the start every node names the largest id as coordinator (an earlier election's outcome); off: nobody knows one yet", "开始时每个节点都认定最大标识符为协调者（上一次选举的结果）；关闭则一开始谁也不知道协调者"),
+    w("param.initially", "At the start: election (nobody knows a coordinator, so every node starts an election at once), elected (every node names the largest id, the outcome of an earlier election: crash it and let a node notice), unknown (nobody knows one; click a node to start)", "开始时：election（谁也不知道协调者，所有节点立即发起选举）、elected（每个节点都认定最大标识符为协调者，即上一次选举的结果：让它崩溃，再让某个节点察觉）、unknown（谁也不知道协调者；点击节点发起）"),
     w("param.timeout", "Ticks a candidate waits for an Answer before declaring itself (twice this for the Coordinator after an Answer); must exceed the longest round trip, or two nodes may both declare", "候选者宣布自己当选前等待 Answer 的时长（收到 Answer 后等待 Coordinator 的时长为其两倍）；必须超过最长往返时间，否则可能有两个节点都宣布当选"),
     w("input.start", "Notice the coordinator is gone: start an election", "发现协调者失效：发起选举"),
     w("role.candidate", "candidate", "候选者"),
@@ -668,6 +680,8 @@ mod tests {
     fn params(pairs: &[(&str, &str)]) -> Params {
         let specs = Bully::info().params;
         let mut p = Params::defaults(&specs);
+        // The tests set their scene by hand: every node names the largest id at first.
+        p.0.insert("initially", crate::sim::ParamValue::Choice("elected"));
         for (name, text) in pairs {
             let spec = specs.iter().find(|s| s.name == *name).unwrap();
             p.0.insert(spec.name, spec.parse(text).unwrap());
@@ -810,8 +824,8 @@ mod tests {
         for seed in 0..1000u64 {
             let n = 2 + (seed % 15) as usize;
             let net = NetworkConfig { delay_min: 1, delay_max: 100, ..Default::default() };
-            let known = if seed % 5 == 4 { "false" } else { "true" };
-            let mut e = engine(n, &[("ids", "random"), ("timeout", "300"), ("known", known)], seed, net);
+            let initially = if seed % 5 == 4 { "unknown" } else { "elected" };
+            let mut e = engine(n, &[("ids", "random"), ("timeout", "300"), ("initially", initially)], seed, net);
             let top = (0..n).max_by_key(|&i| e.proto.ids[i]).unwrap();
             e.apply(&Act::Crash(top)).unwrap();
             let mut draw = crate::sim::rng::SimRng::new(seed ^ 0x5eed);
@@ -885,9 +899,23 @@ mod tests {
         assert_eq!(views[0].badge.en(WORDS), "id 1 · leader 3");
     }
 
+    /// The default: nobody knows a coordinator, everyone starts, the largest id wins.
+    #[test]
+    fn a_cold_start_elects_the_largest_over_many_seeds() {
+        for seed in 0..200u64 {
+            let n = 2 + (seed % 9) as usize;
+            let mut e = engine(n, &[("initially", "election"), ("ids", "random")], seed, NetworkConfig::default());
+            assert!(e.world.states.iter().all(|s| s.in_election() || s.is_leader()), "everyone starts at once");
+            run_out(&mut e);
+            assert!(everyone_names(&e, n as u32), "seed {seed}");
+            assert!(e.trace.violations().is_empty(), "seed {seed}: {:?}", e.trace.violations());
+            assert_eq!(e.trace.marked("elected").count(), 1, "seed {seed}");
+        }
+    }
+
     #[test]
     fn unknown_coordinator_at_start_still_elects_the_largest() {
-        let mut e = engine(6, &[("known", "false"), ("ids", "descending")], 1, NetworkConfig::default());
+        let mut e = engine(6, &[("initially", "unknown"), ("ids", "descending")], 1, NetworkConfig::default());
         assert_eq!(e.proto.view(2, &e.world.states[2]).role, "idle");
         e.apply(&Act::Input(5, "start".into(), None)).unwrap();
         run_out(&mut e);

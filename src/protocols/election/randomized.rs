@@ -152,13 +152,10 @@ impl Protocol for Randomized {
             params,
             inputs: &[],
             workload: None,
-            // `short-window` leaves the algorithm's assumptions through a parameter; the
-            // explicit `drop=0` (no change to the network) keeps it out of the CLI's sweep of
-            // scenarios that must hold their invariants, which only looks at faults.
             scenarios: &[
                 ReadyScenario { id: "calm", fragment: "v=1&proto=election-randomized&n=8&seed=18" },
                 ReadyScenario { id: "collision", fragment: "v=1&proto=election-randomized&n=8&seed=1" },
-                ReadyScenario { id: "short-window", fragment: "v=1&proto=election-randomized&n=8&seed=1&drop=0&p.confirm=20" },
+                ReadyScenario { id: "short-window", fragment: "v=1&proto=election-randomized&n=8&seed=1&p.confirm=20" },
             ],
             show: Show::default(),
             words: WORDS,

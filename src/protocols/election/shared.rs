@@ -257,7 +257,12 @@ impl Rounds {
         }
         for m in log.marks_of(e.id) {
             match m.tag {
-                "elected" => self.declared = true,
+                // A declaration is an election even if it costs no message (N = 2, the
+                // second-highest noticing the highest gone).
+                "elected" => {
+                    self.declared = true;
+                    self.active = true;
+                }
                 "collision" => self.round.collisions += 1,
                 _ => {}
             }
