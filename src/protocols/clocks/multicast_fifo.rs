@@ -35,7 +35,7 @@ impl Order for Fifo {
     fn info() -> ProtocolInfo {
         ProtocolInfo {
             id: "multicast-fifo",
-            family: "multicast",
+            family: "clocks",
             nodes: NodeRange { min: 2, max: 12, default: 3 },
             topologies: &[TopologyKind::Complete],
             network: NetworkConfig { delay_min: 40, delay_max: 200, fifo: false, ..NetworkConfig::default() },
