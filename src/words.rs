@@ -403,6 +403,7 @@ pub const CORE: Words = &[
     w("param.ids", "Ids in node order: ascending (node i has id i+1), descending, or random (a permutation drawn from the run's seed); order overrides them", "按节点顺序的标识符：ascending（节点 i 的标识为 i+1）、descending（递减），或 random（由本次运行的种子生成的排列）；order 优先于它"),
     w("metric.collisions", "collisions", "冲突次数"),
     // Ordered multicast, shared by the family (src/protocols/clocks/multicast.rs).
+    w("family.multicast", "Ordered multicast", "排序组播"),
     w("input.multicast", "Multicast a message to the group", "向组内组播一条消息"),
     w("param.every", "Mean ticks between a member's multicasts from the workload (0: only clicks)", "工作负载中每个成员两次组播之间的平均间隔（0：仅由点击发出）"),
     w("param.count", "Multicasts each member makes, clicks included (0: no limit)", "每个成员发出的组播数，含点击（0：不限）"),
@@ -433,6 +434,9 @@ pub const CORE: Words = &[
     w("note.delivers", "delivers {0}", "交付 {0}"),
     w("note.holds", "holds {0} back: {1}", "保留 {0}：{1}"),
     w("note.duplicate", "ignores a second copy of {0}", "忽略 {0} 的重复副本"),
+    w("note.unnumbered", "keeps {0} aside unnumbered: {1}", "暂不给 {0} 编号：{1}"),
+    w("unnumbered_why", "{0} (unnumbered) {1}", "{0}（未编号）{1}"),
+    w("detail.unnumbered", "not yet numbered", "尚未编号"),
     w("inv.delivery", "no message stuck", "无消息滞留"),
     w("inv.delivery.about", "No message waits in a hold-back queue longer than the patience, or at all once nothing is left to happen.", "没有消息在保留队列中等待超过耐心时限；当再无事件可发生时，队列中不应有任何消息。"),
     w("breach.held", "node(s) {0} hold messages back: node {1} for {2} ticks, {3}", "节点 {0} 有消息滞留：节点 {1} 已等待 {2} 个时间单位，{3}"),

@@ -25,6 +25,9 @@ pub const REGISTRY: &[ProtocolEntry] = &[
     entry::<election::tree::TreeElection>(),
     entry::<clocks::vector::VectorClocks>(),
     entry::<clocks::multicast_fifo::FifoMulticast>(),
+    entry::<clocks::multicast_causal::CausalMulticast>(),
+    entry::<clocks::multicast_total::TotalMulticast>(),
+    entry::<clocks::multicast_hybrid::HybridMulticast>(),
 ];
 
 /// The registry entry with this id.

@@ -148,15 +148,18 @@ impl Monitor for FifoOrder {
     }
 }
 
-/// A multicast is delivered only after every multicast that happened before it. The
-/// monitor keeps its own causal knowledge: for each node, how many of each origin's
-/// multicasts lie in its causal past, carried along by messages (kept while they fly).
+/// A multicast is delivered only after every multicast that happened before it. As in
+/// the textbook definition of causal delivery, the order is the one the application
+/// sees: a node's causal past grows when it multicasts or *delivers* a multicast (taking
+/// in what that multicast's sender knew), not when a message merely arrives and waits in
+/// a hold-back queue, nor through a protocol's own traffic (a submission to a sequencer).
+/// Judged on arrivals instead, no hold-back scheme could keep the promise: a member that
+/// has received, but not yet delivered, a message and then multicasts would be charged
+/// with a dependency its application never saw.
 #[derive(Clone, Debug)]
 pub struct CausalOrder {
     /// Per node: multicasts of each origin in its causal past.
     known: Vec<Vec<u64>>,
-    /// Per message in flight: the sender's knowledge when it sent.
-    carried: BTreeMap<usize, Vec<u64>>,
     /// Per multicast (until every node has delivered it): what its send knew.
     deps: BTreeMap<u64, Vec<u64>>,
     /// Per node: how many of each origin's multicasts it has delivered (max seq).
@@ -166,7 +169,7 @@ pub struct CausalOrder {
 
 impl CausalOrder {
     pub fn new(n: usize) -> CausalOrder {
-        CausalOrder { known: vec![vec![0; n]; n], carried: BTreeMap::new(), deps: BTreeMap::new(), delivered: vec![vec![0; n]; n], broken: None }
+        CausalOrder { known: vec![vec![0; n]; n], deps: BTreeMap::new(), delivered: vec![vec![0; n]; n], broken: None }
     }
 }
 
@@ -176,49 +179,36 @@ impl Monitor for CausalOrder {
     }
     fn check(&mut self, events: &[Event], log: &Trace, _: &Moment) -> Result<(), Breach> {
         for e in events {
-            if let EventKind::Lost { msg, .. } | EventKind::Discard { msg } = e.kind {
-                self.carried.remove(&msg);
-            }
             let Some(node) = e.node else { continue };
-            if let EventKind::Receive { msg } = e.kind {
-                if let Some(v) = self.carried.remove(&msg) {
-                    for (k, x) in self.known[node].iter_mut().zip(v) {
-                        *k = (*k).max(x);
-                    }
-                }
-            }
             for m in log.marks_of(e.id) {
+                let (origin, seq) = multicast_origin(m.key);
+                if origin >= self.known.len() {
+                    continue;
+                }
                 match m.tag {
                     "multicast" => {
-                        let (origin, seq) = multicast_origin(m.key);
-                        if origin < self.known.len() {
-                            self.deps.insert(m.key, self.known[node].clone());
-                            self.known[node][origin] = self.known[node][origin].max(seq);
-                        }
+                        self.deps.insert(m.key, self.known[node].clone());
+                        self.known[node][origin] = self.known[node][origin].max(seq);
                     }
                     "deliver" => {
-                        let (origin, seq) = multicast_origin(m.key);
                         if let Some(deps) = self.deps.get(&m.key) {
                             let missing = deps.iter().enumerate().find(|&(k, &need)| self.delivered[node][k] < need);
                             if let (Some((k, &need)), None) = (missing, &self.broken) {
                                 let before = text_of(multicast_id(k, need));
                                 self.broken = Some(Breach { nodes: vec![node], detail: phrase!("breach.causal", node, text_of(m.key), before) });
                             }
+                            // Delivering is learning: the receiver's past now holds the
+                            // message and everything its sender knew.
+                            for (k, &x) in self.known[node].iter_mut().zip(deps) {
+                                *k = (*k).max(x);
+                            }
                         }
-                        if origin < self.delivered[node].len() {
-                            let d = &mut self.delivered[node][origin];
-                            *d = (*d).max(seq);
-                        }
-                        // Delivering is learning: the receiver's past now holds the message.
-                        if origin < self.known[node].len() {
-                            self.known[node][origin] = self.known[node][origin].max(seq);
-                        }
+                        let d = &mut self.delivered[node][origin];
+                        *d = (*d).max(seq);
+                        self.known[node][origin] = self.known[node][origin].max(seq);
                     }
                     _ => {}
                 }
-            }
-            if let EventKind::Send { msg } = e.kind {
-                self.carried.insert(msg, self.known[node].clone());
             }
         }
         // Forget multicasts every node has delivered (keeps the state bounded).

@@ -274,8 +274,9 @@ impl<O: Order> Multicast<O> {
             return;
         }
         s.unnumbered.push(Held { data: d, since: ctx.now() });
+        let mut numbered_any = false;
         loop {
-            let prefix: Vec<u64> = s.numbered_from.iter().map(|x| x.prefix).collect();
+            let prefix = prefix_of(s);
             let Some(i) = s.unnumbered.iter().position(|h| O::numberable(&prefix, &h.data).is_ok()) else { break };
             let mut d = s.unnumbered.remove(i).data;
             s.numbered += 1;
@@ -284,6 +285,13 @@ impl<O: Order> Multicast<O> {
             ctx.note(phrase!("note.numbers", d.name(), s.numbered));
             self.hold(s, d.clone(), ctx.now());
             ctx.broadcast(Msg::Ordered(d));
+            numbered_any = true;
+        }
+        // Say why a submission waits (the hybrid's early ones).
+        if let (false, Some(h)) = (numbered_any, s.unnumbered.last()) {
+            if let Err(why) = O::numberable(&prefix_of(s), &h.data) {
+                ctx.note(phrase!("note.unnumbered", h.data.name(), why.text()));
+            }
         }
         self.drain(me, s, ctx);
     }
@@ -319,6 +327,11 @@ impl<O: Order> Multicast<O> {
             }
         }
     }
+}
+
+/// The sequencer's book: how many of each origin's multicasts it has numbered, in a row.
+fn prefix_of(s: &Member) -> Vec<u64> {
+    s.numbered_from.iter().map(|x| x.prefix).collect()
 }
 
 /// Lost in a partition or dropped: a stalled message's reason names what it waits for.
@@ -423,6 +436,16 @@ impl<O: Order> Protocol for Multicast<O> {
                 reasons = if reasons.is_empty() { one } else { phrase!("list", reasons, one) };
             }
         }
+        if sequencer {
+            // Submissions the sequencer may not number yet (the hybrid's early ones).
+            let prefix = prefix_of(s);
+            for h in &s.unnumbered {
+                if let Err(why) = O::numberable(&prefix, &h.data) {
+                    let one = phrase!("unnumbered_why", h.data.name(), why.text());
+                    reasons = if reasons.is_empty() { one } else { phrase!("list", reasons, one) };
+                }
+            }
+        }
         let mut v = NodeView::new(role, tone)
             .badge(badge)
             .row(CellRow { label: "holdback", cells: held, marked_upto: None })
@@ -433,7 +456,8 @@ impl<O: Order> Protocol for Multicast<O> {
         if O::SEQUENCED {
             v = v.detail("next_global", s.next_global);
             if sequencer {
-                v = v.detail("numbered", s.numbered);
+                let unnumbered: Vec<Cell> = s.unnumbered.iter().map(|h| Cell { text: h.data.name(), shade: h.data.origin as u32 }).collect();
+                v = v.detail("numbered", s.numbered).row(CellRow { label: "unnumbered", cells: unnumbered, marked_upto: None });
             }
         } else {
             v = v.detail("vector", vector_text(&s.delivered_from.iter().map(|&x| x as u32).collect::<Vec<_>>()));
