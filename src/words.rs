@@ -403,7 +403,6 @@ pub const CORE: Words = &[
     w("param.ids", "Ids in node order: ascending (node i has id i+1), descending, or random (a permutation drawn from the run's seed); order overrides them", "按节点顺序的标识符：ascending（节点 i 的标识为 i+1）、descending（递减），或 random（由本次运行的种子生成的排列）；order 优先于它"),
     w("metric.collisions", "collisions", "冲突次数"),
     // Ordered multicast, shared by the family (src/protocols/clocks/multicast.rs).
-    w("family.multicast", "Ordered multicast", "排序组播"),
     w("input.multicast", "Multicast a message to the group", "向组内组播一条消息"),
     w("param.every", "Mean ticks between a member's multicasts from the workload (0: only clicks)", "工作负载中每个成员两次组播之间的平均间隔（0：仅由点击发出）"),
     w("param.count", "Multicasts each member makes, clicks included (0: no limit)", "每个成员发出的组播数，含点击（0：不限）"),

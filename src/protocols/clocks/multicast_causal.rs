@@ -44,7 +44,7 @@ impl Order for Causal {
     fn info() -> ProtocolInfo {
         ProtocolInfo {
             id: "multicast-causal",
-            family: "multicast",
+            family: "clocks",
             nodes: NodeRange { min: 2, max: 12, default: 3 },
             topologies: &[TopologyKind::Complete],
             network: NetworkConfig { delay_min: 40, delay_max: 200, fifo: false, ..NetworkConfig::default() },

@@ -48,7 +48,7 @@ impl Order for Hybrid {
     fn info() -> ProtocolInfo {
         ProtocolInfo {
             id: "multicast-hybrid",
-            family: "multicast",
+            family: "clocks",
             nodes: NodeRange { min: 2, max: 12, default: 3 },
             topologies: &[TopologyKind::Complete],
             network: NetworkConfig { delay_min: 40, delay_max: 200, fifo: false, ..NetworkConfig::default() },

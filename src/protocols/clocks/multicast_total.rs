@@ -41,7 +41,7 @@ impl Order for Total {
     fn info() -> ProtocolInfo {
         ProtocolInfo {
             id: "multicast-total",
-            family: "multicast",
+            family: "clocks",
             nodes: NodeRange { min: 2, max: 12, default: 3 },
             topologies: &[TopologyKind::Complete],
             network: NetworkConfig { delay_min: 40, delay_max: 200, fifo: false, ..NetworkConfig::default() },
