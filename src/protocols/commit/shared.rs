@@ -324,12 +324,10 @@ pub fn metrics(stats: &Stats, n: usize, phases: &[PhaseSpec]) -> Vec<Metric> {
         let c = stats.count(kinds);
         (stats.by_kind.values().any(|&v| v > 0)).then_some(c as f64)
     };
-    let total_kinds: Vec<&str> = phases.iter().flat_map(|ph| ph.kinds.iter().copied()).collect();
     let total_k: u64 = phases.iter().map(|ph| if commit { ph.on_commit } else { ph.on_abort }).sum();
     let (textbook, formula) = book(total_k);
     let all = stats.by_kind.values().sum::<u64>();
     let mut out = vec![Metric { id: "commit_messages", measured: (all > 0).then_some(all as f64), textbook, formula }];
-    let _ = total_kinds;
     for ph in phases {
         let (textbook, formula) = book(if commit { ph.on_commit } else { ph.on_abort });
         out.push(Metric { id: ph.id, measured: sent(ph.kinds), textbook, formula });

@@ -579,14 +579,14 @@ const WORDS: Words = &[
     w("scenario.coordinator-crash", "Coordinator crash: timeouts finish the job", "协调者崩溃：超时机制收尾"),
     w(
         "scenario.coordinator-crash.about",
-        "The same crash that blocks 2PC: the coordinator dies right after its second CanCommit, and n1 and n2 vote yes into silence. This time they have timeouts. n1's fires first (300 ticks; n2 would wait 600): it becomes backup coordinator and asks n2 and n3 for their states. n2 is in doubt and n3 never voted, so nobody can have committed: n1 aborts and sends Abort. Everyone ends aborted, no lock is held, and the blocking detector stays quiet.",
-        "与使 2PC 阻塞的崩溃相同：协调者在发出第二条 CanCommit 后立即崩溃，n1 和 n2 投了赞成票却得不到回音。这一次它们有超时。n1 的超时先到（300 个时间单位；n2 要等 600）：它成为后备协调者，询问 n2 和 n3 的状态。n2 不确定，n3 从未投票，因此不可能有人已提交：n1 中止并发送 Abort。所有人最终都中止，没有锁被持有，阻塞检测器保持安静。",
+        "The same crash that blocks 2PC: the coordinator dies right after its second CanCommit, and n1 and n2 vote yes into silence. This time they have timeouts. n1's fires first (300 ticks; n2 would wait 600): it becomes backup coordinator and asks n2 and n3 for their states. n2 is in doubt and n3 never voted, so nobody can have committed: n1 aborts and sends Abort. Everyone ends aborted (n3 too, when the Abort reaches it), no lock is held, and the blocking detector stays quiet: 12 messages, 4 of them for the termination protocol.",
+        "与使 2PC 阻塞的崩溃相同：协调者在发出第二条 CanCommit 后立即崩溃，n1 和 n2 投了赞成票却得不到回音。这一次它们有超时。n1 的超时先到（300 个时间单位；n2 要等 600）：它成为后备协调者，询问 n2 和 n3 的状态。n2 不确定，n3 从未投票，因此不可能有人已提交：n1 中止并发送 Abort。所有人最终都中止（n3 收到 Abort 后也中止），没有锁被持有，阻塞检测器保持安静：共 12 条消息，其中 4 条属于终止协议。",
     ),
     w("scenario.partition", "A partition during PreCommit: 3PC ends inconsistent", "PreCommit 期间的网络分区：3PC 结果不一致"),
     w(
         "scenario.partition.about",
-        "TODO",
-        "TODO",
+        "The network splits into {n0, n1} and {n2, n3} just after the coordinator sends its first PreCommit, so only n1 gets one. n1 pre-commits; the coordinator hears no PreAck from n2 and n3, takes them for crashed (that is 3PC's assumption) and after its timeout commits with n1. On the other side n2 times out, becomes backup and finds only n3, also in doubt: with nobody pre-committed in sight it aborts, and n3 with it. n0 and n1 committed, n2 and n3 aborted: the atomicity invariant fires (at t=967, after 20 messages). 3PC is non-blocking only because it cannot tell a partition from a crash.",
+        "网络在协调者发出第一条 PreCommit 后立即分裂为 {n0, n1} 和 {n2, n3}，所以只有 n1 收到了它。n1 预提交；协调者收不到 n2 和 n3 的 PreCommit 确认，认为它们已崩溃（这正是 3PC 的假设），超时后与 n1 一起提交。另一边，n2 超时后成为后备协调者，只能联系到同样不确定的 n3：看不到任何已预提交的参与者，于是中止，n3 也随之中止。n0 和 n1 已提交，n2 和 n3 已中止：原子性不变式报警（t=967，共 20 条消息）。3PC 之所以不阻塞，是因为它无法区分网络分区与崩溃。",
     ),
 ];
 
@@ -712,11 +712,16 @@ mod tests {
         assert_eq!(roles(&h), vec!["aborted"; 3]);
         let backups: Vec<_> = h.sim().trace().marked("decided").map(|(e, m)| (e.node, m.key)).collect();
         assert_eq!(backups, vec![(Some(1), 0)], "n1 decides, as backup");
+        assert_eq!(measured(&h, "commit_messages"), Some(12.0));
+        assert_eq!(measured(&h, "termination_messages"), Some(4.0));
 
         let h = run_scenario::<ThreePhaseCommit>("partition");
         let v = h.sim().trace().violations();
         let broken = v.iter().find(|v| v.invariant == "atomicity").unwrap_or_else(|| panic!("{v:?}"));
-        println!("{:?} {:?}", broken.nodes, roles(&h));
-        println!("{}", measured(&h, "commit_messages").unwrap());
+        assert_eq!(broken.nodes, vec![0, 1, 2], "n0 and n1 committed when n2 aborted");
+        assert!(v.iter().all(|v| v.invariant == "atomicity"), "{v:?}");
+        assert_eq!(roles(&h), vec!["committed", "aborted", "aborted"]);
+        assert_eq!(h.sim().trace().violations()[0].time, 967);
+        assert_eq!(measured(&h, "commit_messages"), Some(20.0));
     }
 }

@@ -363,8 +363,8 @@ const WORDS: Words = &[
     w("scenario.coordinator-crash", "Coordinator crash: the participants block", "协调者崩溃：参与者阻塞"),
     w(
         "scenario.coordinator-crash.about",
-        "The coordinator crashes right after its second Prepare. n1 and n2 vote yes and are now in doubt: they promised to commit if told to, so they may not abort on their own, and n3, which never got a Prepare, knows nothing that could help. Nothing else can happen: n1 and n2 hold their locks with nobody to ask, and the blocking detector reports them once the run is at rest. Recover n0: it finds no outcome in its log, rolls back, and the two are freed.",
-        "协调者在发出第二条 Prepare 后立即崩溃。n1 和 n2 投了赞成票，现在处于不确定状态：它们承诺过收到指令就提交，所以不能自行中止；而从未收到 Prepare 的 n3 也无法提供任何帮助。此后再无事件发生：n1 和 n2 持有锁却无人可问，系统静止时阻塞检测器报告了它们。恢复 n0：它发现日志中没有结果，于是回滚，两者得以解脱。",
+        "The coordinator crashes right after its second Prepare. n1 and n2 vote yes and are now in doubt: they promised to commit if told to, so they may not abort on their own, and n3, which never got a Prepare, knows nothing that could help. After 4 messages nothing else can happen: n1 and n2 hold their locks with nobody to ask, and the blocking detector reports them once the run is at rest (t=117). Recover n0: it finds no outcome in its log, rolls back, and the two are freed.",
+        "协调者在发出第二条 Prepare 后立即崩溃。n1 和 n2 投了赞成票，现在处于不确定状态：它们承诺过收到指令就提交，所以不能自行中止；而从未收到 Prepare 的 n3 也无法提供任何帮助。仅 4 条消息之后就再无事件发生：n1 和 n2 持有锁却无人可问，系统静止时（t=117）阻塞检测器报告了它们。恢复 n0：它发现日志中没有结果，于是回滚，两者得以解脱。",
     ),
 ];
 
@@ -483,6 +483,7 @@ mod tests {
         let v = h.sim().trace().violations();
         let blocked = v.iter().find(|v| v.invariant == "nonblocking").unwrap_or_else(|| panic!("{v:?}"));
         assert_eq!(blocked.nodes, vec![1, 2]);
+        assert_eq!((blocked.time, measured(&h, "commit_messages")), (117, Some(4.0)));
         assert!(v.iter().all(|v| v.invariant == "nonblocking"), "{v:?}");
         assert_eq!(roles(&h), vec!["ready", "ready", "working"]);
         // Recovering the coordinator frees them: presumed abort.
