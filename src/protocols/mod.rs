@@ -10,6 +10,8 @@ pub mod mutex;
 pub mod election;
 /// C. Clocks, cuts and ordered multicast.
 pub mod clocks;
+/// D. Commit and consensus.
+pub mod consensus;
 
 /// All protocols, in the order the picker lists them. The first is the default.
 pub const REGISTRY: &[ProtocolEntry] = &[
@@ -28,6 +30,8 @@ pub const REGISTRY: &[ProtocolEntry] = &[
     entry::<clocks::multicast_causal::CausalMulticast>(),
     entry::<clocks::multicast_total::TotalMulticast>(),
     entry::<clocks::multicast_hybrid::HybridMulticast>(),
+    entry::<consensus::two_phase::TwoPhaseCommit>(),
+    entry::<consensus::three_phase::ThreePhaseCommit>(),
 ];
 
 /// The registry entry with this id.
