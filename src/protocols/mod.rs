@@ -23,7 +23,9 @@ pub const REGISTRY: &[ProtocolEntry] = &[
     entry::<election::all_to_all::AllToAll>(),
     entry::<election::randomized::Randomized>(),
     entry::<election::tree::TreeElection>(),
+    entry::<clocks::lamport::LamportClocks>(),
     entry::<clocks::vector::VectorClocks>(),
+//    entry::<clocks::snapshot::ChandyLamport>(),
     entry::<clocks::multicast_fifo::FifoMulticast>(),
 ];
 
