@@ -25,7 +25,7 @@ pub const REGISTRY: &[ProtocolEntry] = &[
     entry::<election::tree::TreeElection>(),
     entry::<clocks::lamport::LamportClocks>(),
     entry::<clocks::vector::VectorClocks>(),
-//    entry::<clocks::snapshot::ChandyLamport>(),
+    entry::<clocks::snapshot::ChandyLamport>(),
     entry::<clocks::multicast_fifo::FifoMulticast>(),
 ];
 

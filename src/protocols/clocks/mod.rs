@@ -4,7 +4,7 @@
 pub mod concurrency;
 pub mod lamport;
 pub mod vector;
-//pub mod snapshot;
+pub mod snapshot;
 
 /// Ordered multicast: the machinery, then one file per ordering.
 pub mod multicast;
