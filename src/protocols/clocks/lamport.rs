@@ -391,8 +391,7 @@ mod tests {
         while !e.trace.events().iter().any(|ev| matches!(ev.kind, EventKind::Receive { .. })) {
             assert!(e.step());
         }
-        // Pretend every process forgot its clock: the next receive sees a larger stamp
-        // coming in, which is fine, but a send from a reset clock is not.
+        // Every process forgets its clock: its next event is stamped below its last one.
         for s in e.world.states.iter_mut() {
             s.lamport = 0;
         }

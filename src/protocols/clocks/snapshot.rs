@@ -571,8 +571,7 @@ mod tests {
     }
 
     #[test]
-    fn a_forged_recording_breaks_the_total() {
-        let h = ready("money");
+    fn the_recorded_total_counts_balances_and_channel_logs() {
         let snap_total = ChandyLamport::recorded_total;
         let mut states = vec![Node { balance: 100, payments_left: 0, recording: None, overtaken_by: None }; 3];
         assert_eq!(snap_total(&states), None, "nothing recorded yet");
@@ -580,6 +579,7 @@ mod tests {
             s.recording = Some(Recording { balance: 100, at: 0, open: vec![false; 3], channel: vec![vec![1], vec![], vec![]] });
         }
         assert_eq!(snap_total(&states), Some(303));
-        drop(h);
+        states[1].recording.as_mut().unwrap().open[0] = true;
+        assert_eq!(snap_total(&states), None, "a channel still open: not complete");
     }
 }
