@@ -165,6 +165,9 @@ pub struct RunView<'a, P: Protocol> {
     pub in_flight: Vec<(NodeId, NodeId, &'a P::Msg)>,
     pub trace: &'a Trace,
     pub counters: &'a Counters,
+    /// What the protocol has counted so far ([`Protocol::observe`]), so overlays can draw
+    /// what the stats found (a pair of events, a recorded cut) without reading the log.
+    pub stats: &'a P::Stats,
     pub now: Time,
     pub quiescent: bool,
 }
@@ -951,6 +954,7 @@ impl<P: Protocol> Engine<P> {
             in_flight: self.world.flights.values().filter(|f| f.lost.is_none()).map(|f| (f.from, f.to, &f.payload)).collect(),
             trace: &self.trace,
             counters: &self.world.counters,
+            stats: &self.world.stats,
             now: self.world.now,
             quiescent: self.quiescent(),
         }

@@ -1,6 +1,10 @@
 //! C. Clocks, cuts and ordered multicast.
 
+/// Concurrent pairs counted as the run goes, shared by the two clock lessons.
+pub mod concurrency;
+pub mod lamport;
 pub mod vector;
+pub mod snapshot;
 
 /// Ordered multicast: the machinery, then one file per ordering.
 pub mod multicast;

@@ -25,8 +25,7 @@
 //! Invariants: own entry counts own events; nobody knows more of j than j has done;
 //! Lamport ≥ own vector entry.
 
-use std::collections::BTreeMap;
-
+use super::concurrency::Concurrency;
 use crate::phrase;
 use crate::sim::engine::RunView;
 use crate::sim::protocol::*;
@@ -72,25 +71,6 @@ const LOCAL: InputSpec = InputSpec::plain("local");
 const SEND: InputSpec = InputSpec::plain("send");
 /// A message drawn by hand on the diagram: from the clicked node to the argument.
 const SEND_TO: InputSpec = InputSpec::with("send_to", ArgKind::Node);
-
-/// Counted as the run goes, from the engine's stamps: events, and pairs of concurrent
-/// events (with how many of them Lamport stamps nonetheless order).
-///
-/// For a new event e, every earlier event is either in e's causal past or concurrent
-/// with it (nothing earlier lies in its future). Its past holds Σ_j V(e)[j] events
-/// (itself included), so the earlier concurrent ones number `earlier - (ΣV - 1)`; those
-/// sharing e's Lamport stamp cannot be in its past, so they are exactly the concurrent
-/// pairs the scalar clock leaves unordered.
-#[derive(Clone, Debug, Default)]
-pub struct Stats {
-    events: u64,
-    concurrent: u64,
-    unordered: u64,
-    /// How many events carry each Lamport stamp (stamps below every node's clock can no
-    /// longer be matched and are forgotten, so this stays small).
-    by_lamport: BTreeMap<u64, u64>,
-    lowest_clock: BTreeMap<NodeId, u64>,
-}
 
 impl VectorClocks {
     /// The clock rule for any event of our own: tick both clocks.
@@ -164,34 +144,11 @@ pub fn clock_conditions_hold(trace: &Trace) -> Result<(), String> {
     Ok(())
 }
 
-/// Pairs of concurrent events, and how many of them Lamport stamps nonetheless order,
-/// by brute force over the log (the tests check the incremental count against it).
-#[cfg(test)]
-fn concurrency(trace: &Trace) -> (usize, usize) {
-    let events: Vec<_> = trace.events().iter().filter(|e| e.ticks() && trace.vector(e.id).is_some()).collect();
-    let (mut concurrent, mut ordered) = (0, 0);
-    for (i, a) in events.iter().enumerate() {
-        let va = trace.vector(a.id).expect("filtered");
-        for b in &events[i + 1..] {
-            let vb = trace.vector(b.id).expect("filtered");
-            let le = va.iter().zip(vb).all(|(x, y)| x <= y);
-            let ge = va.iter().zip(vb).all(|(x, y)| x >= y);
-            if !le && !ge {
-                concurrent += 1;
-                if a.lamport != b.lamport {
-                    ordered += 1;
-                }
-            }
-        }
-    }
-    (concurrent, ordered)
-}
-
 impl Protocol for VectorClocks {
     type State = Node;
     type Msg = Msg;
     type Timer = Timer;
-    type Stats = Stats;
+    type Stats = Concurrency;
 
     fn info() -> ProtocolInfo {
         ProtocolInfo {
@@ -336,31 +293,17 @@ impl Protocol for VectorClocks {
         vec![Box::new(crate::sim::monitor::ClockCondition::default())]
     }
 
-    fn observe(&self, stats: &mut Stats, e: &Event, log: &Trace) {
-        let Some(v) = log.vector(e.id).filter(|_| e.ticks()) else { return };
-        let past: u64 = v.iter().map(|&x| x as u64).sum::<u64>() - 1;
-        let earlier = stats.events;
-        let concurrent = earlier.saturating_sub(past);
-        let same_stamp = stats.by_lamport.get(&e.lamport).copied().unwrap_or(0);
-        stats.concurrent += concurrent;
-        stats.unordered += same_stamp;
-        stats.events += 1;
-        *stats.by_lamport.entry(e.lamport).or_insert(0) += 1;
-        let node = e.node.expect("ticking events are on a line");
-        stats.lowest_clock.insert(node, e.lamport);
-        // Every later event has a stamp above some node's current clock.
-        if let Some(&floor) = stats.lowest_clock.values().min().filter(|_| stats.lowest_clock.len() == v.len()) {
-            stats.by_lamport = stats.by_lamport.split_off(&(floor + 1));
-        }
+    fn observe(&self, stats: &mut Concurrency, e: &Event, log: &Trace) {
+        stats.observe(e, log);
     }
 
-    fn metrics(&self, stats: &Stats, run: &RunView<Self>) -> Vec<Metric> {
+    fn metrics(&self, stats: &Concurrency, run: &RunView<Self>) -> Vec<Metric> {
         let counted = || Text::key("formula.counted");
         vec![
-            Metric { id: "events", measured: Some(stats.events as f64), textbook: Textbook::Unbounded, formula: counted() },
+            Metric { id: "events", measured: Some(stats.events() as f64), textbook: Textbook::Unbounded, formula: counted() },
             Metric { id: "messages", measured: Some(run.counters.sent as f64), textbook: Textbook::Unbounded, formula: counted() },
-            Metric { id: "concurrent", measured: Some(stats.concurrent as f64), textbook: Textbook::Unbounded, formula: Text::key("formula.concurrent") },
-            Metric { id: "ordered", measured: Some((stats.concurrent - stats.unordered) as f64), textbook: Textbook::Unbounded, formula: Text::key("formula.ordered") },
+            Metric { id: "concurrent", measured: Some(stats.concurrent() as f64), textbook: Textbook::Unbounded, formula: Text::key("formula.concurrent") },
+            Metric { id: "ordered", measured: Some(stats.ordered() as f64), textbook: Textbook::Unbounded, formula: Text::key("formula.ordered") },
         ]
     }
 }
@@ -501,7 +444,7 @@ mod tests {
         let s = Scenario::parse_strict(ready.fragment, crate::protocols::REGISTRY).unwrap();
         let mut e = engine_for(&s);
         while e.step() {}
-        let (concurrent, ordered) = concurrency(&e.trace);
+        let (concurrent, ordered) = super::super::concurrency::brute_force(&e.trace);
         assert!(concurrent > 0 && ordered > 0, "{concurrent} concurrent, {ordered} ordered by Lamport");
     }
 
