@@ -948,8 +948,8 @@ const SCENARIOS: &[ReadyScenario] = &[
     ReadyScenario { id: "learn-distinguished", fragment: "v=1&proto=paxos&n=9&seed=1&p.proposers=1&p.acceptors=5&p.learners=3&p.learning=distinguished" },
     ReadyScenario { id: "learn-set", fragment: "v=1&proto=paxos&n=9&seed=1&p.proposers=1&p.acceptors=5&p.learners=3&p.learning=set&p.set_size=2" },
     ReadyScenario { id: "adopt", fragment: "v=1&proto=paxos&n=6&seed=1&p.proposers=2&p.acceptors=3&p.learners=1&p.gap=400&p.jitter=0" },
-    ReadyScenario { id: "duel", fragment: "v=1&proto=paxos&n=6&seed=159&p.proposers=2&p.acceptors=3&p.learners=1&p.backoff=none&p.jitter=0&p.max_rounds=8" },
-    ReadyScenario { id: "distinguished-proposer", fragment: "v=1&proto=paxos&n=6&seed=159&p.proposers=2&p.acceptors=3&p.learners=1&p.backoff=none&p.jitter=0&p.max_rounds=8&p.distinguished=true" },
+    ReadyScenario { id: "duel", fragment: "v=1&proto=paxos&n=8&seed=0&p.proposers=2&p.acceptors=5&p.learners=1&p.backoff=none&p.jitter=0&p.max_rounds=8&p.patience=1000" },
+    ReadyScenario { id: "distinguished-proposer", fragment: "v=1&proto=paxos&n=8&seed=0&p.proposers=2&p.acceptors=5&p.learners=1&p.backoff=none&p.jitter=0&p.max_rounds=8&p.distinguished=true" },
     ReadyScenario { id: "acceptor-crash", fragment: "v=1&proto=paxos&n=7&seed=1&p.proposers=1&p.acceptors=5&p.learners=1&act=0:crash:4,0:crash:5" },
     ReadyScenario { id: "minority", fragment: "v=1&proto=paxos&n=7&seed=1&p.proposers=1&p.acceptors=5&p.learners=1&act=0:crash:3,0:crash:4,0:crash:5" },
 ];
@@ -1079,21 +1079,29 @@ const WORDS: Words = &[
     w("formula.contention", "1 without contention; more when proposers compete", "无竞争时为 1；提议者竞争时更多"),
     w("chart.numbers", "proposal numbers over time, per proposer", "各提议者的提案编号随时间变化"),
     w("scenario.single", "One proposer: two round trips", "单个提议者：两次往返"),
-    w("scenario.single.about", "SINGLE", "SINGLE"),
+    w("scenario.single.about", "One proposer, five acceptors, three learners. n0 sends Prepare(1) to the 5 acceptors; all promise, so it sends Accept(1,x); each acceptor accepts and tells the 3 learners. 5 Prepare, 5 Promise, 5 Accept and 15 Accepted: 30 messages, 3A + A·L. Two round trips between the proposer and a majority, and every learner knows after 4 transits.",
+        "一个提议者、五个接受者、三个学习者。n0 向 5 个接受者发送 Prepare(1)；全部承诺后，它发送 Accept(1,x)；每个接受者接受并通知 3 个学习者。5 条 Prepare、5 条 Promise、5 条 Accept 和 15 条 Accepted：共 30 条消息，即 3A + A·L。提议者与多数派之间两次往返，每个学习者在 4 次传输后得知结果。"),
     w("scenario.learn-distinguished", "Learning through a distinguished learner", "通过主学习者学习"),
-    w("scenario.learn-distinguished.about", "LDIST", "LDIST"),
+    w("scenario.learn-distinguished.about", "The same ballot, but the acceptors tell only the distinguished learner n6, which passes the value to the 2 others with Learn: 5 Accepted instead of 15 and 2 Learn, 22 messages, 4A + L-1. The price is one more transit (the others know after 5) and a single learner whose crash would leave the rest in the dark.",
+        "同样的一轮提案，但接受者只通知主学习者 n6，再由它用 Learn 把值转告另外 2 个学习者：Accepted 从 15 条减为 5 条，另加 2 条 Learn，共 22 条消息，即 4A + L-1。代价是多一次传输（其余学习者 5 次传输后才得知），以及主学习者一旦崩溃，其余学习者便无从得知。"),
     w("scenario.learn-set", "Learning through a set of learners", "通过学习者集合学习"),
-    w("scenario.learn-set.about", "LSET", "LSET"),
+    w("scenario.learn-set.about", "The acceptors tell a set of k = 2 learners (n6 and n7), and each of them tells the third learner n8: 10 Accepted and 2 Learn, 27 messages, 3A + k·A + k(L-k). Either informed learner may crash and n8 still hears; the last learner knows after 5 transits.",
+        "接受者通知由 k = 2 个学习者组成的集合（n6 和 n7），它们各自再通知第三个学习者 n8：10 条 Accepted 和 2 条 Learn，共 27 条消息，即 3A + k·A + k(L-k)。任一受通知的学习者崩溃，n8 仍能得知；最后一个学习者在 5 次传输后得知。"),
     w("scenario.adopt", "A later proposer adopts the chosen value", "后来的提议者采用已选定的值"),
-    w("scenario.adopt.about", "ADOPT", "ADOPT"),
+    w("scenario.adopt.about", "n0 proposes x with number 1 and a majority accepts it: x is chosen. n1 starts 400 ticks later with its own value y and number 2, but every promise reports the accepted proposal (1,x), so n1 must propose x, not y. Both ballots succeed, the acceptors end with (2,x) and the learner learns x: 2 ballots, 24 messages, no refusal.",
+        "n0 以编号 1 提议 x，多数派接受了它：x 被选定。n1 在 400 个时间单位后以自己的值 y 和编号 2 开始，但每个承诺都报告了已接受的提案 (1,x)，所以 n1 必须提议 x 而不是 y。两轮都成功，接受者最终保存 (2,x)，学习者学到 x：共 2 轮、24 条消息，没有任何拒绝。"),
     w("scenario.duel", "Dueling proposers", "提议者互相抢占"),
-    w("scenario.duel.about", "DUEL", "DUEL"),
+    w("scenario.duel.about", "Both proposers start at once and start again the moment they are refused. Each new Prepare reaches the acceptors just before the other proposer's Accept, which is refused, so the numbers climb 1, 2, 3 ... 16 (the chart): 16 ballots, 51 Nacks, 310 messages. No learner learns anything while the duel lasts, and the stall detector reports it 1000 ticks after the first proposal. The run ends only because n0 gives up after its 8 rounds: n1's last ballot, 16, goes through unopposed and the learner learns x at t=1605.",
+        "两个提议者同时开始，一被拒绝就立即重来。每个新的 Prepare 都恰好在对方的 Accept 之前到达接受者，使对方的 Accept 被拒，于是编号一路攀升 1、2、3……16（见图表）：共 16 轮、51 条 Nack、310 条消息。竞争持续期间没有任何学习者得知结果，第一个提案 1000 个时间单位后停滞检测器报告了这一点。运行之所以结束，只是因为 n0 用完 8 轮后放弃：n1 的最后一轮 16 无人抢占而通过，学习者在 t=1605 学到 x。"),
     w("scenario.distinguished-proposer", "The fix: a distinguished proposer", "解决办法：主提议者"),
-    w("scenario.distinguished-proposer.about", "DISTP", "DISTP"),
+    w("scenario.distinguished-proposer.about", "The same seed and timing, but only the distinguished proposer n0 proposes; n1 stands by. One ballot, no refusal: 5 Prepare, 5 Promise, 5 Accept, 5 Accepted, 20 messages, and the learner learns x after 4 transits. Electing one proposer is how Paxos keeps its liveness.",
+        "相同的种子和时序，但只有主提议者 n0 提案，n1 待命。只有一轮、没有拒绝：5 条 Prepare、5 条 Promise、5 条 Accept、5 条 Accepted，共 20 条消息，学习者在 4 次传输后学到 x。选出一个主提议者正是 Paxos 保持活性的办法。"),
     w("scenario.acceptor-crash", "A minority of acceptors crashed: still decides", "少数接受者崩溃：仍能决定"),
-    w("scenario.acceptor-crash.about", "ACRASH", "ACRASH"),
+    w("scenario.acceptor-crash.about", "Two of the five acceptors (n4, n5) are down from the start. n0 still sends Prepare to all 5, but 3 promises are a majority; the 3 live acceptors accept (1,x) and the learner learns x. 16 messages: 5 Prepare, 3 Promise, 5 Accept, 3 Accepted. Paxos tolerates any minority of crashed acceptors.",
+        "五个接受者中有两个（n4、n5）一开始就宕机。n0 仍向全部 5 个发送 Prepare，但 3 个承诺已是多数派；3 个存活的接受者接受 (1,x)，学习者学到 x。共 16 条消息：5 条 Prepare、3 条 Promise、5 条 Accept、3 条 Accepted。Paxos 能容忍任意少数接受者崩溃。"),
     w("scenario.minority", "Only a minority of acceptors up: no decision", "只剩少数接受者：无法决定"),
-    w("scenario.minority.about", "MINORITY", "MINORITY"),
+    w("scenario.minority.about", "Three of the five acceptors are down, so at most 2 promises ever come back, one short of a majority. Every round times out: 12 rounds, 60 Prepare and 24 Promise, numbers 1 to 12, and not one Accept. n0 gives up at t=7145, and the stall detector reports that nothing was learned. Without a live majority, Paxos stays safe but cannot decide.",
+        "五个接受者中有三个宕机，所以每轮最多只能收到 2 个承诺，比多数派少一个。每一轮都超时：共 12 轮、60 条 Prepare 和 24 条 Promise，编号从 1 到 12，没有一条 Accept。n0 在 t=7145 放弃，停滞检测器报告没有学到任何值。没有存活的多数派，Paxos 仍然安全，但无法做出决定。"),
 ];
 
 #[cfg(test)]
@@ -1138,27 +1146,102 @@ mod tests {
         e.world.states.iter().filter_map(|s| if let Node::Learner(l) = s { Some(l.learned) } else { None }).collect()
     }
 
+    fn measured(h: &History, id: &str) -> Option<f64> {
+        h.sim().metrics().into_iter().find(|m| m.id == id).unwrap().measured
+    }
+
+    /// One undisturbed ballot: prepare A, promise A, accept A, and the learning strategy's
+    /// share, exactly, for several A and L, whatever the delays.
     #[test]
-    #[ignore]
-    fn explore() {
-        let mut found = 0;
-        for seed in 0..4000u64 {
-            let mut e = engine(2, 3, 1, &[("backoff", "none"), ("jitter", "0"), ("max_rounds", "8")], seed, NetworkConfig::default());
-            run_out(&mut e);
-            let first = e.trace.marked("learned").next().map(|(ev, _)| ev.time).unwrap_or(0);
-            let last_propose = e.trace.marked("propose").last().map(|(ev, _)| ev.time).unwrap_or(0);
-            if e.world.stats.ballots == 16 && first > last_propose && found < 5 {
-                found += 1;
-                println!("seed {seed}: first learn at t={first}, last prepare {last_propose}");
+    fn one_proposer_costs_exactly_the_textbook_count() {
+        for a in [1, 3, 5, 7] {
+            for l in [1, 2, 4] {
+                for (learning, k) in [("all", l), ("distinguished", 1), ("set", 2.min(l))] {
+                    for seed in 0..4 {
+                        let net = NetworkConfig { delay_min: 1, delay_max: 100, ..Default::default() };
+                        let mut e = engine(1, a, l, &[("learning", learning), ("set_size", &k.to_string())], seed, net);
+                        run_out(&mut e);
+                        let (af, lf, kf) = (a as f64, l as f64, k as f64);
+                        let (accepted, learn) = match learning {
+                            "all" => (af * lf, 0.0),
+                            "distinguished" => (af, lf - 1.0),
+                            _ => (kf * af, kf * (lf - kf)),
+                        };
+                        let what = format!("A={a} L={l} {learning}");
+                        for (id, want) in [("prepare_messages", af), ("promise_messages", af), ("accept_messages", af), ("accepted_messages", accepted), ("learn_messages", learn), ("messages", 3.0 * af + accepted + learn)] {
+                            assert_eq!(metric(&e, id), (Some(want), Textbook::Exact(want)), "{what}: {id}");
+                        }
+                        assert_eq!(metric(&e, "first_learn").0, Some(4.0), "{what}");
+                        assert!(learned(&e).iter().all(|&v| v == Some(0)), "{what}: {:?}", learned(&e));
+                        assert!(e.trace.violations().is_empty(), "{what}: {:?}", e.trace.violations());
+                    }
+                }
             }
         }
-        for s in SCENARIOS {
-            let h = run_scenario(s.id);
-            let ms: Vec<String> = h.sim().metrics().iter().map(|m| format!("{}={:?}/{:?}", m.id, m.measured, m.textbook)).collect();
-            let v: Vec<String> = h.sim().trace().violations().iter().map(|v| format!("{}@{}", v.invariant, v.step)).collect();
-            println!("{}: now {} {ms:?} {v:?}", s.id, h.sim().now());
-            println!("   badges {:?}", h.sim().node_views().iter().map(|v| v.badge.en(WORDS)).collect::<Vec<_>>());
+    }
+
+    /// Safety over 1,000 seeds: random delays, random start times, a minority of acceptors
+    /// crashed at random moments; at most one value is chosen, learners agree. With a
+    /// distinguished proposer (every fourth seed) every live learner learns as well.
+    #[test]
+    fn over_a_thousand_seeds_at_most_one_value_is_chosen_and_learners_agree() {
+        let mut decided = 0;
+        for seed in 0..1000u64 {
+            let mut draw = crate::sim::rng::SimRng::new(seed ^ 0xa11ce);
+            let p = 1 + draw.below(3) as usize;
+            let a = [3, 5, 7][draw.below(3) as usize];
+            let l = 1 + draw.below(3) as usize;
+            let learning = ["all", "distinguished", "set"][draw.below(3) as usize];
+            let distinguished = seed % 4 == 0;
+            let backoff = if seed % 3 == 0 { "none" } else { "random" };
+            let net = NetworkConfig { delay_min: 1, delay_max: 150, ..Default::default() };
+            let pairs = [("learning", learning), ("set_size", "1"), ("jitter", "300"), ("backoff", backoff), ("distinguished", if distinguished { "true" } else { "false" }), ("timeout", "500"), ("patience", "1000000")];
+            let mut e = engine(p, a, l, &pairs, seed, net);
+            // Crash a minority of the acceptors, each after a random number of steps.
+            let crashes = draw.below((a / 2) as u64 + 1) as usize;
+            let mut plan: Vec<(u64, NodeId)> = (0..crashes).map(|i| (draw.below(40), p + i)).collect();
+            plan.sort();
+            for (at, node) in plan {
+                while e.world.counters.sent < at && e.step() {}
+                e.apply(&Act::Crash(node)).unwrap();
+            }
+            run_out(&mut e);
+            let broken: Vec<&str> = e.trace.violations().iter().map(|v| v.invariant).collect();
+            assert!(!broken.contains(&"one_value") && !broken.contains(&"learners_agree") && !broken.contains(&"promise_kept"), "seed {seed}: {broken:?}");
+            let values: Vec<u8> = learned(&e).into_iter().flatten().collect();
+            assert!(values.windows(2).all(|w| w[0] == w[1]), "seed {seed}: {values:?}");
+            if distinguished || p == 1 {
+                assert!(broken.is_empty(), "seed {seed}: {broken:?}");
+                assert_eq!(values.len(), l, "seed {seed}: every learner learns");
+            }
+            decided += (!values.is_empty()) as u32;
         }
+        assert!(decided > 900, "{decided}");
+    }
+
+    #[test]
+    fn build_refuses_a_mismatch_and_bad_sets() {
+        let p = params(&[]);
+        let err = Paxos::build(&Setup::new(6, Topology::Complete, p, 1).unwrap()).err().unwrap();
+        assert!(err.contains("make 7 nodes, but n is 6"), "{err}");
+        let p = params(&[("learning", "set"), ("set_size", "3")]);
+        let err = Paxos::build(&Setup::new(7, Topology::Complete, p, 1).unwrap()).err().unwrap();
+        assert!(err.contains("set_size 3 does not fit 2 learners"), "{err}");
+        let err = Paxos::build(&Setup::new(7, Topology::Ring, params(&[]), 1).unwrap()).err().unwrap();
+        assert!(err.contains("complete"), "{err}");
+    }
+
+    #[test]
+    fn the_views_show_the_acceptor_table_and_the_proposer_state() {
+        let mut e = engine(1, 3, 1, &[], 1, NetworkConfig::default());
+        run_out(&mut e);
+        let v = e.proto.view(1, &e.world.states[1]);
+        assert_eq!(v.badge.en(WORDS), "p=1 a=(1,x)");
+        assert_eq!(v.table.as_ref().unwrap().columns, vec!["promised", "accepted_n", "accepted_v"]);
+        let v = e.proto.view(0, &e.world.states[0]);
+        assert_eq!(v.badge.en(WORDS), "n=1 · proposes x");
+        assert_eq!(e.proto.view(4, &e.world.states[4]).badge.en(WORDS), "learned x");
+        assert_eq!(e.proto.placement(), Placement::Columns(vec!["proposers", "acceptors", "learners"]));
     }
 
     fn run_scenario(id: &str) -> History {
@@ -1169,5 +1252,54 @@ mod tests {
         while h.forward() {}
         assert!(h.problems().is_empty(), "{id}: {:?}", h.problems());
         h
+    }
+
+    #[test]
+    fn ready_scenarios_parse_and_do_what_they_say() {
+        let badges = |h: &History| -> Vec<String> { h.sim().node_views().iter().map(|v| v.badge.en(WORDS)).collect() };
+        let h = run_scenario("single");
+        assert_eq!((measured(&h, "messages"), measured(&h, "accepted_messages"), measured(&h, "all_learn")), (Some(30.0), Some(15.0), Some(4.0)));
+        assert!(h.sim().trace().violations().is_empty());
+        let h = run_scenario("learn-distinguished");
+        assert_eq!((measured(&h, "messages"), measured(&h, "learn_messages"), measured(&h, "all_learn")), (Some(22.0), Some(2.0), Some(5.0)));
+        let h = run_scenario("learn-set");
+        assert_eq!((measured(&h, "messages"), measured(&h, "accepted_messages"), measured(&h, "learn_messages")), (Some(27.0), Some(10.0), Some(2.0)));
+        let h = run_scenario("adopt");
+        assert_eq!((measured(&h, "messages"), measured(&h, "ballots"), measured(&h, "nack_messages")), (Some(24.0), Some(2.0), Some(0.0)));
+        assert_eq!(h.sim().trace().marked("adopt").count(), 1);
+        assert_eq!(badges(&h)[1], "n=2 · proposes x");
+        assert_eq!(badges(&h)[5], "learned x");
+        assert!(h.sim().trace().violations().is_empty());
+
+        let h = run_scenario("duel");
+        assert_eq!((measured(&h, "ballots"), measured(&h, "highest_number"), measured(&h, "nack_messages"), measured(&h, "messages")), (Some(16.0), Some(16.0), Some(51.0), Some(310.0)));
+        // Numbers only rise, and nothing is learned before the last ballot.
+        let numbers: Vec<u64> = h.sim().trace().marked("propose").map(|(_, m)| m.key).collect();
+        assert_eq!(numbers, (1..=16).collect::<Vec<u64>>());
+        let last = h.sim().trace().marked("propose").last().unwrap().0.time;
+        let learned_at = h.sim().trace().marked("learned").next().unwrap().0.time;
+        assert!(learned_at > last && learned_at == 1605, "{learned_at} {last}");
+        assert_eq!(badges(&h)[0], "gave up after 8 rounds");
+        let v = h.sim().trace().violations();
+        assert!(v.iter().all(|v| v.invariant == "decides") && !v.is_empty(), "{v:?}");
+        let chart = &h.sim().charts()[0];
+        assert_eq!(chart.series.iter().map(|s| s.last()).collect::<Vec<_>>(), vec![Some(15.0), Some(16.0)]);
+
+        let h = run_scenario("distinguished-proposer");
+        assert_eq!((measured(&h, "ballots"), measured(&h, "messages"), measured(&h, "first_learn")), (Some(1.0), Some(20.0), Some(4.0)));
+        assert!(h.sim().trace().violations().is_empty());
+        assert_eq!(badges(&h)[7], "learned x");
+
+        let h = run_scenario("acceptor-crash");
+        assert_eq!((measured(&h, "messages"), measured(&h, "promise_messages"), measured(&h, "accepted_messages")), (Some(16.0), Some(3.0), Some(3.0)));
+        assert!(h.sim().trace().violations().is_empty());
+        assert_eq!(badges(&h)[6], "learned x");
+
+        let h = run_scenario("minority");
+        assert_eq!((measured(&h, "ballots"), measured(&h, "prepare_messages"), measured(&h, "promise_messages"), measured(&h, "accept_messages")), (Some(12.0), Some(60.0), Some(24.0), Some(0.0)));
+        assert_eq!(h.sim().now(), 7145);
+        assert_eq!(badges(&h)[0], "gave up after 12 rounds");
+        let v = h.sim().trace().violations();
+        assert!(v.iter().all(|v| v.invariant == "decides") && !v.is_empty(), "{v:?}");
     }
 }
