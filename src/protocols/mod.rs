@@ -34,6 +34,7 @@ pub const REGISTRY: &[ProtocolEntry] = &[
     entry::<clocks::multicast_hybrid::HybridMulticast>(),
     entry::<consensus::two_phase::TwoPhaseCommit>(),
     entry::<consensus::three_phase::ThreePhaseCommit>(),
+    entry::<consensus::paxos::Paxos>(),
 ];
 
 /// The registry entry with this id.

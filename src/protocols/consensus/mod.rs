@@ -4,3 +4,4 @@
 pub mod commit;
 pub mod two_phase;
 pub mod three_phase;
+pub mod paxos;
