@@ -4,7 +4,7 @@
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use super::state::{Action, AppHandle, Configure, Theme, SPEEDS};
+use super::state::{Action, AppHandle, Configure, Theme, SPEEDS, TEXT_SIZES};
 use crate::protocols::REGISTRY;
 use crate::sim::params::ParamKind;
 use crate::words::{Dictionary, Lang, Text, LANGS};
@@ -238,6 +238,26 @@ pub fn controls() -> Html {
         })
     };
 
+    let on_goto = {
+        let d = state.dispatcher();
+        Callback::from(move |e: Event| {
+            if let Ok(step) = input_value(&e).trim().parse::<u64>() {
+                d.dispatch(Action::Seek(step.min(super::state::MAX_LINKED_STEP)));
+            }
+            if let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>() {
+                input.set_value("");
+            }
+        })
+    };
+    let on_text = {
+        let d = state.dispatcher();
+        Callback::from(move |e: Event| {
+            if let Ok(t) = input_value(&e).parse() {
+                d.dispatch(Action::SetTextSize(t));
+            }
+        })
+    };
+
     html! {
         <div class="controls" role="toolbar" aria-label={w.word("ui.run_controls")}>
             <button onclick={click(|| Action::Reset)} data-action="reset" title={w.word("ui.reset_help")}>{w.word("ui.reset")}</button>
@@ -250,6 +270,7 @@ pub fn controls() -> Html {
             }
             <button onclick={click(|| Action::StepForward)} data-action="step-forward" disabled={ended} title={w.word("ui.forward_help")}>{w.word("ui.step_forward")}{icon(Icon::Forward)}</button>
             <input class="scrubber" type="range" min="0" max={horizon.max(1).to_string()} value={step.to_string()} oninput={on_scrub} data-testid="scrubber" aria-label={w.word("ui.seek")} />
+            <input class="goto" type="number" min="0" placeholder={w.word("ui.goto")} onchange={on_goto} data-testid="goto" title={w.word("ui.goto_help")} aria-label={w.word("ui.goto")} />
             <div class="readout">
                 <span>{w.word("ui.step")}{" "}<b data-testid="cursor">{step}</b>{format!(" / {}", horizon.max(step))}</span>
                 <span>{"t = "}<b data-testid="time">{state.display_time.max(now)}</b></span>
@@ -265,6 +286,9 @@ pub fn controls() -> Html {
             </label>
             <input class="share" readonly=true value={page_url(&state.fragment())} data-testid="share-url" aria-label={w.word("ui.link")} />
             <button onclick={on_copy} data-action="copy-link" title={w.word("ui.copy_help")}>{w.word("ui.copy")}</button>
+            <select class="text-size" onchange={on_text} data-testid="text-size" title={w.word("ui.text_size_help")} aria-label={w.word("ui.text_size")}>
+                { for TEXT_SIZES.iter().map(|t| html! { <option value={t.to_string()} selected={*t == state.text_size}>{format!("A {t}%")}</option> }) }
+            </select>
             <select class="lang" onchange={on_lang} data-testid="lang" title={w.word("ui.language")} aria-label={w.word("ui.language")}>
                 { for LANGS.iter().map(|l| html! { <option value={l.code()} selected={*l == state.lang}>{l.endonym()}</option> }) }
             </select>
