@@ -82,6 +82,14 @@ pub fn header() -> Html {
         let seed = s.seed;
         Callback::from(move |_| d.dispatch(Action::Configure(Configure::Seed(seed.wrapping_add(1)))))
     };
+    let on_text = {
+        let d = state.dispatcher();
+        Callback::from(move |e: Event| {
+            if let Ok(t) = input_value(&e).parse() {
+                d.dispatch(Action::SetTextSize(t));
+            }
+        })
+    };
     let params = info.params.iter().map(|spec| {
         let d = state.dispatcher();
         let name = spec.name;
@@ -158,6 +166,12 @@ pub fn header() -> Html {
             </label>
             <button class="icon" onclick={reseed} title={w.word("ui.next_seed")} aria-label={w.word("ui.next_seed")}>{icon(Icon::Reseed)}</button>
             { for params }
+            <label class="field">
+                <span>{w.word("ui.text_size")}</span>
+                <select onchange={on_text} data-testid="text-size" title={w.word("ui.text_size_help")}>
+                    { for TEXT_SIZES.iter().map(|t| html! { <option value={t.to_string()} selected={*t == state.text_size}>{format!("{t}%")}</option> }) }
+                </select>
+            </label>
 
         </header>
     }
@@ -249,14 +263,6 @@ pub fn controls() -> Html {
             }
         })
     };
-    let on_text = {
-        let d = state.dispatcher();
-        Callback::from(move |e: Event| {
-            if let Ok(t) = input_value(&e).parse() {
-                d.dispatch(Action::SetTextSize(t));
-            }
-        })
-    };
 
     html! {
         <div class="controls" role="toolbar" aria-label={w.word("ui.run_controls")}>
@@ -286,9 +292,6 @@ pub fn controls() -> Html {
             </label>
             <input class="share" readonly=true value={page_url(&state.fragment())} data-testid="share-url" aria-label={w.word("ui.link")} />
             <button onclick={on_copy} data-action="copy-link" title={w.word("ui.copy_help")}>{w.word("ui.copy")}</button>
-            <select class="text-size" onchange={on_text} data-testid="text-size" title={w.word("ui.text_size_help")} aria-label={w.word("ui.text_size")}>
-                { for TEXT_SIZES.iter().map(|t| html! { <option value={t.to_string()} selected={*t == state.text_size}>{format!("A {t}%")}</option> }) }
-            </select>
             <select class="lang" onchange={on_lang} data-testid="lang" title={w.word("ui.language")} aria-label={w.word("ui.language")}>
                 { for LANGS.iter().map(|l| html! { <option value={l.code()} selected={*l == state.lang}>{l.endonym()}</option> }) }
             </select>

@@ -517,7 +517,7 @@ impl Rect {
 /// Estimated width of `text` at `font` pixels (bold sans: a Latin character about 0.66
 /// of the size, a Chinese one a full square), a little generous so estimates never touch.
 pub fn text_px(text: &str, font: f64) -> f64 {
-    text.chars().map(|c| if (c as u32) >= 0x2e80 { 1.05 } else if c == ' ' { 0.34 } else { 0.66 }).sum::<f64>() * font + 2.0
+    text.chars().map(|c| if (c as u32) >= 0x2e80 { 1.05 } else if c == ' ' { 0.36 } else { 0.68 }).sum::<f64>() * font + 2.0
 }
 
 /// The box of an SVG text written at `at` (its baseline) with this anchor.
@@ -528,7 +528,7 @@ pub fn text_box(text: &str, font: f64, at: Point, anchor: Anchor) -> Rect {
         Anchor::Middle => at.x - w / 2.0,
         Anchor::End => at.x - w,
     };
-    Rect::new(x0, at.y - 0.8 * font, x0 + w, at.y + 0.25 * font)
+    Rect::new(x0, at.y - 0.95 * font, x0 + w, at.y + 0.27 * font)
 }
 
 /// Greedy label placement: boxes are taken in order of importance; a later label goes to

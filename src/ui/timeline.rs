@@ -156,7 +156,7 @@ pub fn timeline() -> Html {
     // axis numbers last. A word that would touch one already placed (or a dot, or the
     // edge) tries its other spots or is left out; the dot and its tooltip stay.
     let ts = state.text_size as f64 / 100.0;
-    let (fs, row_font) = (16.0 * ts, 18.0 * ts);
+    let (fs, row_font) = (16.0 * ts, (18.0 * ts).min(row * 0.8));
     let mut placer = layout::Placer::new(layout::Rect::new(2.0, 2.0, size.w - 2.0, height));
     for i in 0..n {
         let y = frame.y(i as f64) + 5.0;

@@ -155,6 +155,18 @@ pub fn topology_view() -> Html {
             placer.block(layout::Rect::disc(layout::token_spot(area, pos[i], r), 16.0));
         }
     }
+    // Rows of cells beside a node are drawn too.
+    for (i, v) in views.iter().enumerate() {
+        if let Some(row) = v.rows.first().filter(|_| labels && !compact && up[i]) {
+            let p = pos[i];
+            let at = match layout::label_spot(area, graph, p, r).1 {
+                layout::Anchor::Middle => Point::new(p.x + r + 10.0, p.y - 10.0),
+                _ => Point::new(p.x - r, p.y + r + 8.0),
+            };
+            let shown = row.cells.len().min(CELLS_SHOWN) as f64;
+            placer.block(layout::Rect::new(at.x, at.y, at.x + shown * 28.0 + 14.0, at.y + 24.0));
+        }
+    }
     let spots = |i: usize| -> Vec<(Point, layout::Anchor)> {
         let p = pos[i];
         let (label, side) = layout::label_spot(area, graph, p, r);
@@ -167,6 +179,8 @@ pub fn topology_view() -> Html {
     };
     // (role at, badge at) for each node.
     let mut node_labels: Vec<(Option<(Point, layout::Anchor)>, Option<(Point, layout::Anchor)>)> = vec![(None, None); n];
+    // A state written smaller or shortened to fit: (words, size).
+    let mut role_text: Vec<Option<(String, f64)>> = vec![None; n];
     if n <= 64 {
         for i in 0..n {
             let role = role_word(i);
@@ -184,8 +198,14 @@ pub fn topology_view() -> Html {
                     continue;
                 }
             }
-            if let Some(k) = placer.place(cands.iter().map(|&(at, a)| layout::text_box(&role, role_font, at, a))) {
-                node_labels[i].0 = Some(cands[k]);
+            // The state alone; smaller, then shortened, rather than not at all.
+            let short: String = role.chars().take(5).collect::<String>() + "…";
+            for (text, f) in [(role.clone(), role_font), (role.clone(), 16.0 * ts), (short, 16.0 * ts)] {
+                if let Some(k) = placer.place(cands.iter().map(|&(at, a)| layout::text_box(&text, f, at, a))) {
+                    node_labels[i].0 = Some(cands[k]);
+                    role_text[i] = Some((text, f));
+                    break;
+                }
             }
         }
         // Badges that did not fit under their role: anywhere around their node.
@@ -275,7 +295,8 @@ pub fn topology_view() -> Html {
                     <text class="glyph" data-glyph={g.id()} x={(p.x + r * 0.8 + k as f64 * 18.0).to_string()} y={(p.y - r * 0.7).to_string()}>{glyph_symbol(*g)}</text>
                 }) }
                 if let Some((at, a)) = role_at {
-                    <text class="node-role" x={format!("{:.1}", at.x)} y={format!("{:.1}", at.y)} style={format!("text-anchor:{}", a.css())}>{role}</text>
+                    <text class="node-role" x={format!("{:.1}", at.x)} y={format!("{:.1}", at.y)} style={format!("text-anchor:{};font-size:{:.0}px", a.css(), role_text[i].as_ref().map_or(role_font, |r| r.1))}>
+                        <title>{role.clone()}</title>{role_text[i].as_ref().map_or(role.clone(), |r| r.0.clone())}</text>
                 }
                 if let Some((at, a)) = badge_at.filter(|_| !down) {
                     <text class="node-badge" x={format!("{:.1}", at.x)} y={format!("{:.1}", at.y)} style={format!("text-anchor:{}", a.css())}>{badge}</text>
@@ -464,7 +485,7 @@ pub fn topology_view() -> Html {
 
 /// A row of small cells under a node (a log, a queue), the marked ones filled.
 fn cells(row: &crate::sim::view::CellRow, at: Point) -> Html {
-    let w = 22.0;
+    let w = 26.0;
     let shown = row.cells.len().min(CELLS_SHOWN);
     let more = row.cells.len() > shown;
     html! {
@@ -474,12 +495,12 @@ fn cells(row: &crate::sim::view::CellRow, at: Point) -> Html {
                 let marked = row.marked_upto.is_some_and(|m| k < m);
                 html! {
                     <g class={classes!("cell", format!("shade-{}", c.shade % 6), marked.then_some("marked"))}>
-                        <rect x={x.to_string()} y={at.y.to_string()} width={w.to_string()} height="20" rx="3" />
-                        <text x={(x + w / 2.0).to_string()} y={(at.y + 15.0).to_string()}>{c.text.clone()}</text>
+                        <rect x={x.to_string()} y={at.y.to_string()} width={w.to_string()} height="24" rx="3" />
+                        <text x={(x + w / 2.0).to_string()} y={(at.y + 18.0).to_string()}>{c.text.clone()}</text>
                     </g>
                 }
             }) }
-            if more { <text class="cells-more" x={(at.x + shown as f64 * (w + 2.0) + 4.0).to_string()} y={(at.y + 15.0).to_string()}>{"…"}</text> }
+            if more { <text class="cells-more" x={(at.x + shown as f64 * (w + 2.0) + 4.0).to_string()} y={(at.y + 18.0).to_string()}>{"…"}</text> }
         </g>
     }
 }
