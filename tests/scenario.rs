@@ -176,7 +176,7 @@ fn view_settings_round_trip_and_leave_the_run_alone() {
     use dsviz::sim::scenario::{View, ViewSelection};
     let base = "v=1&proto=election-ring&n=8&seed=1&topo=ring&delay=40-80&drop=0&dup=0&fifo=1";
     let plain = Scenario::parse_strict(base, REGISTRY).unwrap();
-    let framed = format!("{}&at=12&speed=4&stamps=vector&zoom=600&sel=e57&theme=dark&text=150", plain.to_fragment());
+    let framed = format!("{}&at=12&speed=4&stamps=vector&span=600&sel=e57&theme=dark&text=150", plain.to_fragment());
     let s = Scenario::parse_strict(&framed, REGISTRY).unwrap();
     assert_eq!(s.to_fragment(), framed);
     assert_eq!(
@@ -191,7 +191,7 @@ fn view_settings_round_trip_and_leave_the_run_alone() {
         assert_eq!(s.view.select.unwrap().encode(), sel);
         assert_eq!(s.to_fragment(), text);
     }
-    for (key, value) in [("speed", "0.25"), ("speed", "8"), ("stamps", "lamport"), ("theme", "light"), ("text", "200"), ("zoom", "20000")] {
+    for (key, value) in [("speed", "0.25"), ("speed", "8"), ("stamps", "lamport"), ("theme", "light"), ("text", "200"), ("span", "20000")] {
         let text = format!("{}&{key}={value}", plain.to_fragment());
         assert_eq!(Scenario::parse_strict(&text, REGISTRY).unwrap().to_fragment(), text);
     }
@@ -202,7 +202,7 @@ fn bad_view_settings_name_the_key_and_what_is_accepted() {
     for (key, value, accepted) in [
         ("speed", "3", "0.25, 0.5, 1, 2, 4, 8"),
         ("stamps", "both", "vector, lamport"),
-        ("zoom", "333", "200, 250"),
+        ("span", "333", "200, 250"),
         ("sel", "x9", "n3, e57, m12, l2-3"),
         ("sel", "l2", "n3, e57, m12, l2-3"),
         ("theme", "sepia", "light, dark"),

@@ -71,7 +71,7 @@ pub struct Scenario {
 
 /// Speeds a link may ask for, as multiples of the normal pace (key `speed`).
 pub const VIEW_SPEEDS: &[f64] = &[0.25, 0.5, 1.0, 2.0, 4.0, 8.0];
-/// Widths of the time-space window in ticks (key `zoom`).
+/// Widths of the time-space window in ticks (key `span`).
 pub const VIEW_SPANS: &[Time] = &[200, 250, 300, 400, 500, 600, 800, 1000, 1200, 1600, 2000, 2500, 3000, 4000, 5000, 6000, 8000, 10_000, 12_000, 16_000, 20_000];
 /// Text sizes, in percent of the normal size (key `text`).
 pub const VIEW_TEXT: &[u32] = &[100, 125, 150, 175, 200];
@@ -302,11 +302,11 @@ impl Scenario {
                 _ => errors.push(err("stamps", phrase!("url.view", v, "vector, lamport"))),
             }
         }
-        if let Some(v) = get("zoom") {
+        if let Some(v) = get("span") {
             let accepted: Vec<String> = VIEW_SPANS.iter().map(|x| x.to_string()).collect();
             match v.parse::<Time>().ok().filter(|x| VIEW_SPANS.contains(x)) {
                 Some(x) => s.view.zoom = Some(x),
-                None => errors.push(err("zoom", phrase!("url.view", v, accepted.join(", ")))),
+                None => errors.push(err("span", phrase!("url.view", v, accepted.join(", ")))),
             }
         }
         if let Some(v) = get("sel") {
@@ -415,7 +415,7 @@ impl Scenario {
             out.push_str(if x { "&stamps=vector" } else { "&stamps=lamport" });
         }
         if let Some(x) = v.zoom {
-            out.push_str(&format!("&zoom={x}"));
+            out.push_str(&format!("&span={x}"));
         }
         if let Some(x) = v.select {
             out.push_str(&format!("&sel={}", x.encode()));

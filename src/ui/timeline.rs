@@ -284,11 +284,12 @@ pub fn timeline() -> Html {
 
     let step = layout::tick_step(span, 8);
     let first_tick = frame.t0.div_ceil(step) * step;
+    let tick_y = (TOP - 14.0).max(fs * 0.95 + 3.0);
     let tick_times: Vec<u64> = (0..).map(|k| first_tick + k * step).take_while(|&x| x <= frame.t1).collect();
-    let tick_shown: Vec<bool> = tick_times.iter().map(|&x| placer.place([layout::text_box(&x.to_string(), fs, Point::new(frame.x(x), TOP - 14.0), Anchor::Middle)]).is_some()).collect();
+    let tick_shown: Vec<bool> = tick_times.iter().map(|&x| placer.place([layout::text_box(&x.to_string(), fs, Point::new(frame.x(x), tick_y), Anchor::Middle)]).is_some()).collect();
     let ticks = tick_times.iter().zip(&tick_shown).map(|(&x, &shown)| html! {
         <g class="tick"><line x1={frame.x(x).to_string()} y1={(TOP - 8.0).to_string()} x2={frame.x(x).to_string()} y2={(height - 10.0).to_string()} />
-        if shown { <text x={frame.x(x).to_string()} y={(TOP - 14.0).to_string()}>{x}</text> }</g>
+        if shown { <text x={frame.x(x).to_string()} y={tick_y.to_string()}>{x}</text> }</g>
     });
 
     let flights = sim.flights();

@@ -650,7 +650,7 @@ fn popup(state: &AppHandle, d: &Dictionary, pos: &[Point], r: f64, size: Size) -
         Selection::Node(i) if i < pos.len() => sim.inputs_for(i).len(),
         _ => 0,
     };
-    let est = Size::new(POPUP_W, 96.0 + 44.0 * rows as f64);
+    let est = Size::new(POPUP_W, 112.0 + 46.0 * rows as f64);
     let corner = popup_corner(target, reach, pos, r, size, est);
     html! {
         <div class="popup" style={place(corner)} onclick={Callback::from(|e: MouseEvent| e.stop_propagation())} data-testid="popup">

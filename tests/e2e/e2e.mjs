@@ -494,7 +494,11 @@ async function issue12Framing() {
     await page.locator("[data-testid=popup] [data-act=crash]").click();
     await page.waitForTimeout(100);
     const after = await text(page, "[data-testid=lesson-title]");
-    check(/^Worst case/.test(title) && after.startsWith(title.replace(/[.。]$/, "")) && after.includes("crash n7 at step 10"), `a lesson keeps its title after an intervention ("${title}" → "${after}")`);
+    check(/^Worst case/.test(title) && after.startsWith(title.trim().replace(/[.。]$/, "")) && after.includes("crash n7 at step 10"), `a lesson keeps its title after an intervention ("${title}" → "${after}")`);
+    await page.close();
+  }
+  {
+    const page = await at(context, "v=1&proto=election-ring&n=8&seed=1&p.ids=worst&p.initiators=one&p.starter=0");
     await page.fill("[data-testid=goto]", "17");
     await page.press("[data-testid=goto]", "Enter");
     await page.waitForTimeout(100);
