@@ -64,6 +64,68 @@ pub struct Scenario {
     pub at: Option<u64>,
     /// The instant the picture shows, when it is later than that step (paused mid-flight).
     pub at_time: Option<Time>,
+    /// How the lesson is framed (speed, stamps, zoom, selection, theme, text size): viewing
+    /// matters that never change the run.
+    pub view: View,
+}
+
+/// Speeds a link may ask for, as multiples of the normal pace (key `speed`).
+pub const VIEW_SPEEDS: &[f64] = &[0.25, 0.5, 1.0, 2.0, 4.0, 8.0];
+/// Widths of the time-space window in ticks (key `span`).
+pub const VIEW_SPANS: &[Time] = &[200, 250, 300, 400, 500, 600, 800, 1000, 1200, 1600, 2000, 2500, 3000, 4000, 5000, 6000, 8000, 10_000, 12_000, 16_000, 20_000];
+/// Text sizes, in percent of the normal size (key `text`).
+pub const VIEW_TEXT: &[u32] = &[100, 125, 150, 175, 200];
+
+/// What is selected when the link opens (key `sel`): `n3` a node, `e57` an event on the
+/// diagram, `m12` a message in flight, `l2-3` a link.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ViewSelection {
+    Node(usize),
+    Event(usize),
+    Message(usize),
+    Link(usize, usize),
+}
+
+impl ViewSelection {
+    pub fn encode(self) -> String {
+        match self {
+            ViewSelection::Node(i) => format!("n{i}"),
+            ViewSelection::Event(i) => format!("e{i}"),
+            ViewSelection::Message(i) => format!("m{i}"),
+            ViewSelection::Link(a, b) => format!("l{a}-{b}"),
+        }
+    }
+    pub fn parse(text: &str) -> Option<ViewSelection> {
+        let (kind, rest) = text.split_at(text.char_indices().nth(1).map_or(text.len(), |(i, _)| i));
+        let num = |t: &str| t.parse::<usize>().ok();
+        match kind {
+            "n" => num(rest).map(ViewSelection::Node),
+            "e" => num(rest).map(ViewSelection::Event),
+            "m" => num(rest).map(ViewSelection::Message),
+            "l" => rest.split_once('-').and_then(|(a, b)| Some(ViewSelection::Link(num(a)?, num(b)?))),
+            _ => None,
+        }
+    }
+}
+
+/// The view settings a link carries; None leaves the viewer's own (or the default).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct View {
+    /// One of [`VIEW_SPEEDS`].
+    pub speed: Option<f64>,
+    /// Vector stamps on the diagram (`stamps=vector`) or Lamport only (`stamps=lamport`).
+    pub vectors: Option<bool>,
+    /// One of [`VIEW_SPANS`].
+    pub zoom: Option<Time>,
+    pub select: Option<ViewSelection>,
+    /// `theme=dark` or `theme=light`.
+    pub dark: Option<bool>,
+    /// One of [`VIEW_TEXT`].
+    pub text: Option<u32>,
+}
+
+fn format_speed(x: f64) -> String {
+    format!("{x}")
 }
 
 fn find<'a>(registry: &'a [ProtocolEntry], id: &str) -> Option<(&'a ProtocolEntry, ProtocolInfo)> {
@@ -109,12 +171,14 @@ impl Scenario {
             lang: None,
             at: None,
             at_time: None,
+            view: View::default(),
         }
     }
 
-    /// The same run without viewing matters (cursor, language): equal runs compare equal.
+    /// The same run without viewing matters (cursor, language, view settings): equal runs
+    /// compare equal.
     pub fn run_only(&self) -> Scenario {
-        Scenario { at: None, at_time: None, lang: None, ..self.clone() }
+        Scenario { at: None, at_time: None, lang: None, view: View::default(), ..self.clone() }
     }
 
     /// Read a scenario from a full URL, a fragment (with or without '#'), or a bare
@@ -224,6 +288,47 @@ impl Scenario {
                 None => errors.push(err("lang", phrase!("url.lang", v))),
             }
         }
+        if let Some(v) = get("speed") {
+            let accepted: Vec<String> = VIEW_SPEEDS.iter().map(|x| format_speed(*x)).collect();
+            match v.trim_end_matches(['x', '×']).parse::<f64>().ok().filter(|x| VIEW_SPEEDS.contains(x)) {
+                Some(x) => s.view.speed = Some(x),
+                None => errors.push(err("speed", phrase!("url.view", v, accepted.join(", ")))),
+            }
+        }
+        if let Some(v) = get("stamps") {
+            match v {
+                "vector" => s.view.vectors = Some(true),
+                "lamport" => s.view.vectors = Some(false),
+                _ => errors.push(err("stamps", phrase!("url.view", v, "vector, lamport"))),
+            }
+        }
+        if let Some(v) = get("span") {
+            let accepted: Vec<String> = VIEW_SPANS.iter().map(|x| x.to_string()).collect();
+            match v.parse::<Time>().ok().filter(|x| VIEW_SPANS.contains(x)) {
+                Some(x) => s.view.zoom = Some(x),
+                None => errors.push(err("span", phrase!("url.view", v, accepted.join(", ")))),
+            }
+        }
+        if let Some(v) = get("sel") {
+            match ViewSelection::parse(v) {
+                Some(x) => s.view.select = Some(x),
+                None => errors.push(err("sel", phrase!("url.view", v, "n3, e57, m12, l2-3"))),
+            }
+        }
+        if let Some(v) = get("theme") {
+            match v {
+                "dark" => s.view.dark = Some(true),
+                "light" => s.view.dark = Some(false),
+                _ => errors.push(err("theme", phrase!("url.view", v, "light, dark"))),
+            }
+        }
+        if let Some(v) = get("text") {
+            let accepted: Vec<String> = VIEW_TEXT.iter().map(|x| x.to_string()).collect();
+            match v.trim_end_matches('%').parse::<u32>().ok().filter(|x| VIEW_TEXT.contains(x)) {
+                Some(x) => s.view.text = Some(x),
+                None => errors.push(err("text", phrase!("url.view", v, accepted.join(", ")))),
+            }
+        }
         // Interventions may come in one `act=` list or several (hand-written links
         // often add one at a time); every other key counts once.
         let acts = pairs.iter().filter(|(k, _)| k == "act").flat_map(|(_, v)| v.split(','));
@@ -301,6 +406,25 @@ impl Scenario {
             (Some(at), Some(t)) => out.push_str(&format!("&at={at}@{t}")),
             (Some(at), None) => out.push_str(&format!("&at={at}")),
             _ => {}
+        }
+        let v = &self.view;
+        if let Some(x) = v.speed {
+            out.push_str(&format!("&speed={}", format_speed(x)));
+        }
+        if let Some(x) = v.vectors {
+            out.push_str(if x { "&stamps=vector" } else { "&stamps=lamport" });
+        }
+        if let Some(x) = v.zoom {
+            out.push_str(&format!("&span={x}"));
+        }
+        if let Some(x) = v.select {
+            out.push_str(&format!("&sel={}", x.encode()));
+        }
+        if let Some(x) = v.dark {
+            out.push_str(if x { "&theme=dark" } else { "&theme=light" });
+        }
+        if let Some(x) = v.text {
+            out.push_str(&format!("&text={x}"));
         }
         out
     }

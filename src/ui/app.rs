@@ -254,6 +254,16 @@ pub fn app() -> Html {
         });
     }
 
+    // The text size scales every size on the page together (a CSS variable on <html>).
+    {
+        let size = state.text_size;
+        use_effect_with(size, |size| {
+            if let Some(root) = window().document().and_then(|d| d.document_element()) {
+                let _ = root.set_attribute("style", &format!("--ts:{}", *size as f64 / 100.0));
+            }
+        });
+    }
+
     let handle: AppHandle = state.clone();
     html! {
         <ContextProvider<AppHandle> context={handle}>

@@ -4,7 +4,7 @@
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use super::state::{Action, AppHandle, Configure, Theme, SPEEDS};
+use super::state::{Action, AppHandle, Configure, Theme, SPEEDS, TEXT_SIZES};
 use crate::protocols::REGISTRY;
 use crate::sim::params::ParamKind;
 use crate::words::{Dictionary, Lang, Text, LANGS};
@@ -82,6 +82,14 @@ pub fn header() -> Html {
         let seed = s.seed;
         Callback::from(move |_| d.dispatch(Action::Configure(Configure::Seed(seed.wrapping_add(1)))))
     };
+    let on_text = {
+        let d = state.dispatcher();
+        Callback::from(move |e: Event| {
+            if let Ok(t) = input_value(&e).parse() {
+                d.dispatch(Action::SetTextSize(t));
+            }
+        })
+    };
     let params = info.params.iter().map(|spec| {
         let d = state.dispatcher();
         let name = spec.name;
@@ -158,6 +166,12 @@ pub fn header() -> Html {
             </label>
             <button class="icon" onclick={reseed} title={w.word("ui.next_seed")} aria-label={w.word("ui.next_seed")}>{icon(Icon::Reseed)}</button>
             { for params }
+            <label class="field">
+                <span>{w.word("ui.text_size")}</span>
+                <select onchange={on_text} data-testid="text-size" title={w.word("ui.text_size_help")}>
+                    { for TEXT_SIZES.iter().map(|t| html! { <option value={t.to_string()} selected={*t == state.text_size}>{format!("{t}%")}</option> }) }
+                </select>
+            </label>
 
         </header>
     }
@@ -238,6 +252,18 @@ pub fn controls() -> Html {
         })
     };
 
+    let on_goto = {
+        let d = state.dispatcher();
+        Callback::from(move |e: Event| {
+            if let Ok(step) = input_value(&e).trim().parse::<u64>() {
+                d.dispatch(Action::Seek(step.min(super::state::MAX_LINKED_STEP)));
+            }
+            if let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>() {
+                input.set_value("");
+            }
+        })
+    };
+
     html! {
         <div class="controls" role="toolbar" aria-label={w.word("ui.run_controls")}>
             <button onclick={click(|| Action::Reset)} data-action="reset" title={w.word("ui.reset_help")}>{w.word("ui.reset")}</button>
@@ -250,6 +276,7 @@ pub fn controls() -> Html {
             }
             <button onclick={click(|| Action::StepForward)} data-action="step-forward" disabled={ended} title={w.word("ui.forward_help")}>{w.word("ui.step_forward")}{icon(Icon::Forward)}</button>
             <input class="scrubber" type="range" min="0" max={horizon.max(1).to_string()} value={step.to_string()} oninput={on_scrub} data-testid="scrubber" aria-label={w.word("ui.seek")} />
+            <input class="goto" type="number" min="0" placeholder={w.word("ui.goto")} onchange={on_goto} data-testid="goto" title={w.word("ui.goto_help")} aria-label={w.word("ui.goto")} />
             <div class="readout">
                 <span>{w.word("ui.step")}{" "}<b data-testid="cursor">{step}</b>{format!(" / {}", horizon.max(step))}</span>
                 <span>{"t = "}<b data-testid="time">{state.display_time.max(now)}</b></span>

@@ -486,6 +486,86 @@ pub fn visible_time(target: Time, now: Time, next_due: Option<Time>) -> Time {
     target.min(next_due.unwrap_or(Time::MAX)).max(now)
 }
 
+/// An axis-aligned box in picture pixels.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Rect {
+    pub x0: f64,
+    pub y0: f64,
+    pub x1: f64,
+    pub y1: f64,
+}
+
+impl Rect {
+    pub fn new(x0: f64, y0: f64, x1: f64, y1: f64) -> Rect {
+        Rect { x0, y0, x1, y1 }
+    }
+    /// The box of a disc.
+    pub fn disc(c: Point, r: f64) -> Rect {
+        Rect::new(c.x - r, c.y - r, c.x + r, c.y + r)
+    }
+    pub fn overlaps(&self, o: &Rect) -> bool {
+        self.x0 < o.x1 && o.x0 < self.x1 && self.y0 < o.y1 && o.y0 < self.y1
+    }
+    pub fn inside(&self, o: &Rect) -> bool {
+        self.x0 >= o.x0 && self.x1 <= o.x1 && self.y0 >= o.y0 && self.y1 <= o.y1
+    }
+    pub fn shifted(&self, dx: f64, dy: f64) -> Rect {
+        Rect::new(self.x0 + dx, self.y0 + dy, self.x1 + dx, self.y1 + dy)
+    }
+}
+
+/// Estimated width of `text` at `font` pixels (bold sans: a Latin character about 0.66
+/// of the size, a Chinese one a full square), a little generous so estimates never touch.
+pub fn text_px(text: &str, font: f64) -> f64 {
+    text.chars().map(|c| if (c as u32) >= 0x2e80 { 1.05 } else if c == ' ' { 0.36 } else { 0.68 }).sum::<f64>() * font + 2.0
+}
+
+/// The box of an SVG text written at `at` (its baseline) with this anchor.
+pub fn text_box(text: &str, font: f64, at: Point, anchor: Anchor) -> Rect {
+    let w = text_px(text, font);
+    let x0 = match anchor {
+        Anchor::Start => at.x,
+        Anchor::Middle => at.x - w / 2.0,
+        Anchor::End => at.x - w,
+    };
+    Rect::new(x0, at.y - 0.95 * font, x0 + w, at.y + 0.27 * font)
+}
+
+/// Greedy label placement: boxes are taken in order of importance; a later label goes to
+/// the first of its candidate spots that is inside the picture and touches nothing taken,
+/// or is left out (its arrow, dot or node stays, and the inspector or tooltip says it).
+#[derive(Clone, Debug)]
+pub struct Placer {
+    bounds: Rect,
+    taken: Vec<Rect>,
+}
+
+impl Placer {
+    pub fn new(bounds: Rect) -> Placer {
+        Placer { bounds, taken: Vec::new() }
+    }
+    /// Something drawn that labels must keep off (a node, a token).
+    pub fn block(&mut self, r: Rect) {
+        self.taken.push(r);
+    }
+    pub fn free(&self, r: &Rect) -> bool {
+        r.inside(&self.bounds) && !self.taken.iter().any(|t| t.overlaps(r))
+    }
+    /// The first free candidate (by index), taken.
+    pub fn place(&mut self, candidates: impl IntoIterator<Item = Rect>) -> Option<usize> {
+        let (k, r) = candidates.into_iter().enumerate().find(|(_, r)| self.free(r))?;
+        self.taken.push(r);
+        Some(k)
+    }
+    /// Take a box whatever it touches (what must be written: a node's id).
+    pub fn force(&mut self, r: Rect) {
+        self.taken.push(r);
+    }
+    pub fn bounds(&self) -> Rect {
+        self.bounds
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -658,5 +738,20 @@ mod tests {
         assert_eq!(tick_step(1000, 10), 100);
         assert_eq!(tick_step(1300, 10), 200);
         assert_eq!(tick_step(7, 10), 1);
+    }
+
+    #[test]
+    fn the_placer_keeps_labels_apart_and_inside() {
+        let mut p = Placer::new(Rect::new(0.0, 0.0, 200.0, 100.0));
+        p.block(Rect::disc(Point::new(100.0, 50.0), 20.0));
+        let a = text_box("election", 16.0, Point::new(100.0, 20.0), Anchor::Middle);
+        assert_eq!(p.place([a]), Some(0));
+        // The same spot again is refused; a spot lower down that clears the node is taken.
+        let b = text_box("answer", 16.0, Point::new(100.0, 22.0), Anchor::Middle);
+        let c = text_box("answer", 16.0, Point::new(100.0, 92.0), Anchor::Middle);
+        assert_eq!(p.place([b, c]), Some(1));
+        // Outside the picture is refused too.
+        assert_eq!(p.place([text_box("id 7 · leader 8", 16.0, Point::new(2.0, 50.0), Anchor::End)]), None);
+        assert!(text_px("选举", 16.0) > text_px("ab", 16.0));
     }
 }

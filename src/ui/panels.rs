@@ -28,6 +28,11 @@ pub fn banner() -> Html {
         let dispatch = state.dispatcher();
         Callback::from(move |_| dispatch.dispatch(Action::Notice(None)))
     };
+    // The viewer's own interventions, after the lesson's title.
+    let extra: Vec<String> = {
+        let h = state.history.borrow();
+        h.acts().iter().skip(state.lesson_acts).map(|a| d.render(&crate::phrase!("ui.act_at", act_words(&d, &a.act), a.step))).collect()
+    };
     html! {
         <>
             if !state.problems.is_empty() {
@@ -42,7 +47,7 @@ pub fn banner() -> Html {
             }
             <div class="banner lesson" data-testid="lesson">
                 if let Some(id) = state.lesson {
-                    <b>{d.id("scenario", id)}{d.word("ui.sentence_end")}</b>{d.word(&format!("scenario.{id}.about"))}
+                    <b data-testid="lesson-title">{d.id("scenario", id)}{ for extra.iter().map(|a| format!(" + {a}")) }{d.word("ui.sentence_end")}</b>{d.word(&format!("scenario.{id}.about"))}
                 } else {
                     <b>{d.word("name")}{d.word("ui.sentence_end")}</b>{d.word("summary")}
                 }
@@ -356,4 +361,25 @@ pub fn compare() -> Html {
             {table}
         </section>
     }
+}
+
+/// An intervention in a few words ("crash n7").
+fn act_words(d: &crate::words::Dictionary, act: &crate::sim::Act) -> String {
+    use crate::phrase;
+    use crate::sim::Act;
+    let t = match act {
+        Act::Crash(n) => phrase!("ui.act.crash", *n),
+        Act::Recover(n) => phrase!("ui.act.recover", *n),
+        Act::Input(n, i, _) => phrase!("ui.act.input", *n, d.id("input", i)),
+        Act::Drop(m) => phrase!("ui.act.drop", *m),
+        Act::Delay(m, _) => phrase!("ui.act.delay", *m),
+        Act::Duplicate(m) => phrase!("ui.act.dup", *m),
+        Act::Cut(a, b) => phrase!("ui.act.cut", *a, *b),
+        Act::Restore(a, b) => phrase!("ui.act.restore", *a, *b),
+        Act::Link(a, b, ..) => phrase!("ui.act.link", *a, *b),
+        Act::Partition(_) => phrase!("ui.act.partition"),
+        Act::Heal => phrase!("ui.act.heal"),
+        Act::Network(_) => phrase!("ui.act.network"),
+    };
+    d.render(&t)
 }

@@ -11,20 +11,24 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::protocols::REGISTRY;
-use crate::sim::scenario::Scenario;
+use crate::sim::scenario::{Scenario, View, ViewSelection};
 use crate::sim::{Act, EventId, History, MsgId, NodeId, ProtocolInfo, Time};
 use crate::words::{Dictionary, Lang, Text};
 
 /// Simulated ticks per second of wall time at 1x.
 pub const BASE_SPEED: f64 = 80.0;
-pub const SPEEDS: &[f64] = &[0.25, 0.5, 1.0, 2.0, 4.0, 8.0];
+pub const SPEEDS: &[f64] = crate::sim::scenario::VIEW_SPEEDS;
+/// The speed a page opens at (1×).
+pub const DEFAULT_SPEED: usize = 2;
 /// A quiet stretch longer than this (in wall seconds at the current speed) is skipped.
 const IDLE_SKIP_SECONDS: f64 = 1.5;
 /// Cap on steps per animation frame, so a burst never freezes the page.
 const MAX_STEPS_PER_FRAME: u64 = 2_000;
 /// Widths of the time-space window in ticks, about 25% apart so fitting it to a growing
 /// run zooms out gently.
-pub const SPANS: &[Time] = &[200, 250, 300, 400, 500, 600, 800, 1000, 1200, 1600, 2000, 2500, 3000, 4000, 5000, 6000, 8000, 10_000, 12_000, 16_000, 20_000];
+pub const SPANS: &[Time] = crate::sim::scenario::VIEW_SPANS;
+/// Text sizes the page offers, in percent (everything grows together).
+pub const TEXT_SIZES: &[u32] = crate::sim::scenario::VIEW_TEXT;
 /// The window that shows the whole run up to `now` (the cursor sits at 80% of it), or
 /// the widest one once the run outgrows it.
 pub fn fitting_span(now: Time) -> usize {
@@ -76,8 +80,13 @@ pub struct AppState {
     pub theme: Theme,
     /// Show vector stamps on the diagram.
     pub show_vectors: bool,
-    /// Id of the ready-made scenario loaded, if the run is still exactly it.
+    /// Id of the ready-made scenario the run comes from: its settings and its own
+    /// interventions, perhaps followed by the viewer's.
     pub lesson: Option<&'static str>,
+    /// How many of the run's interventions are the lesson's own (the rest are the viewer's).
+    pub lesson_acts: usize,
+    /// Text size in percent of normal (everything a lecture reads grows together).
+    pub text_size: u32,
 }
 
 impl PartialEq for AppState {
@@ -115,6 +124,7 @@ pub enum Action {
     /// One speed faster (+1) or slower (-1).
     NudgeSpeed(isize),
     SetSpan(usize),
+    SetTextSize(u32),
     ToggleVectors,
     ToggleTheme,
     DismissProblems,
@@ -167,25 +177,58 @@ impl AppState {
             (Some(t), None) => t.max(now),
             (None, _) => now,
         };
-        let lesson = info.scenarios.iter().find(|r| Scenario::parse_strict(r.fragment, REGISTRY).is_ok_and(|s| s.run_only() == scenario.run_only())).map(|r| r.id);
-        AppState {
+        // The lesson this run comes from: its settings and interventions, perhaps with the
+        // viewer's own after them.
+        let lesson = info.scenarios.iter().find_map(|r| {
+            let ready = Scenario::parse_strict(r.fragment, REGISTRY).ok()?;
+            let k = ready.acts.len();
+            let prefix = scenario.acts.len() >= k && scenario.acts[..k] == ready.acts[..];
+            let mine = Scenario { acts: scenario.acts.iter().take(k).cloned().collect(), ..scenario.clone() };
+            (prefix && ready.run_only() == mine.run_only()).then_some((r.id, k))
+        });
+        let view = scenario.view.clone();
+        let known = history.known_trace().known_events().len();
+        let n = scenario.n;
+        let selected = match view.select {
+            Some(ViewSelection::Node(i)) if i < n => Selection::Node(i),
+            Some(ViewSelection::Event(i)) if i < known => Selection::Event(i),
+            Some(ViewSelection::Message(i)) => Selection::Message(i),
+            Some(ViewSelection::Link(a, b)) if a < n && b < n && a != b => Selection::Link(a.min(b), a.max(b)),
+            Some(other) => {
+                problems.push(crate::phrase!("url.problem", "sel", crate::phrase!("url.view", other.encode(), format!("n0-n{}, e0-e{}", n - 1, known.saturating_sub(1)))));
+                Selection::None
+            }
+            None => Selection::None,
+        };
+        let theme = match view.dark {
+            Some(true) => Theme::Dark,
+            Some(false) => Theme::Light,
+            None => theme,
+        };
+        let state = AppState {
             history: Rc::new(RefCell::new(history)),
             version: 0,
             scenario,
             info,
             display_time,
             playing: false,
-            speed: 2,
-            span: None,
-            selected: Selection::None,
+            speed: view.speed.and_then(|x| SPEEDS.iter().position(|&s| s == x)).unwrap_or(DEFAULT_SPEED),
+            span: view.zoom.and_then(|x| SPANS.iter().position(|&s| s == x)),
+            selected,
             problems,
             notice: None,
             lang,
             theme,
             show_vectors: false,
-            lesson,
+            lesson: lesson.map(|(id, _)| id),
+            lesson_acts: lesson.map_or(0, |(_, k)| k),
+            text_size: view.text.unwrap_or(100),
         }
-        .with_default_vectors()
+        .with_default_vectors();
+        match view.vectors {
+            Some(v) => AppState { show_vectors: v, ..state },
+            None => state,
+        }
     }
 
     fn with_default_vectors(mut self) -> Self {
@@ -204,7 +247,21 @@ impl AppState {
         let now = h.sim().now();
         let at_time = Some(self.display_time).filter(|&t| t > now);
         let at = Some(h.step()).filter(|&s| s > 0 || at_time.is_some());
-        let scenario = Scenario { acts: h.acts().to_vec(), at, at_time, lang: Some(self.lang), ..self.scenario.clone() };
+        let view = View {
+            speed: Some(SPEEDS[self.speed]).filter(|_| self.speed != DEFAULT_SPEED),
+            vectors: Some(self.show_vectors).filter(|&v| v != (self.scenario.n <= self.info.show.vectors_up_to)),
+            zoom: self.span.map(|i| SPANS[i]),
+            select: match self.selected {
+                Selection::None => None,
+                Selection::Node(i) => Some(ViewSelection::Node(i)),
+                Selection::Event(i) => Some(ViewSelection::Event(i)),
+                Selection::Message(i) => Some(ViewSelection::Message(i)),
+                Selection::Link(a, b) => Some(ViewSelection::Link(a, b)),
+            },
+            dark: Some(self.theme == Theme::Dark),
+            text: Some(self.text_size).filter(|&t| t != 100),
+        };
+        let scenario = Scenario { acts: h.acts().to_vec(), at, at_time, lang: Some(self.lang), view, ..self.scenario.clone() };
         scenario.to_fragment()
     }
 
@@ -226,17 +283,28 @@ impl AppState {
             theme: self.theme,
             show_vectors: self.show_vectors,
             lesson: self.lesson,
+            lesson_acts: self.lesson_acts,
+            text_size: self.text_size,
         };
         change(&mut s);
         Rc::new(s)
     }
 
-    /// A new run from `fragment`, keeping the viewer's own choices (theme, speed, zoom).
+    /// A new run from `fragment`, keeping the viewer's own choices (theme, speed, zoom,
+    /// text size) unless the fragment sets them.
     fn reload(&self, fragment: &str) -> AppState {
         let mut s = AppState::load(fragment, self.theme, self.lang);
         s.version = self.version + 1;
-        s.speed = self.speed;
-        s.span = self.span;
+        let view = &s.scenario.view;
+        if view.speed.is_none() {
+            s.speed = self.speed;
+        }
+        if view.zoom.is_none() {
+            s.span = self.span;
+        }
+        if view.text.is_none() {
+            s.text_size = self.text_size;
+        }
         s
     }
 
@@ -255,7 +323,11 @@ impl Reducible for AppState {
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         match action {
-            Action::Load(fragment) => Rc::new(AppState { span: None, ..self.reload(&fragment) }),
+            Action::Load(fragment) => {
+                let s = self.reload(&fragment);
+                let span = if s.scenario.view.zoom.is_some() { s.span } else { None };
+                Rc::new(AppState { span, ..s })
+            }
             Action::TogglePlay => {
                 let ended = self.history.borrow().sim().quiescent();
                 if ended && !self.playing {
@@ -334,13 +406,13 @@ impl Reducible for AppState {
                 })
             }
             Action::Reset => {
-                let fresh = Scenario { acts: Vec::new(), at: None, at_time: None, ..self.scenario.clone() };
+                let fresh = Scenario { acts: Vec::new(), at: None, at_time: None, view: View::default(), ..self.scenario.clone() };
                 let mut s = self.reload(&fresh.to_fragment());
                 s.notice = Some(Text::key("ui.notice.afresh"));
                 Rc::new(s)
             }
             Action::Configure(change) => {
-                let mut scenario = Scenario { acts: Vec::new(), at: None, at_time: None, ..self.scenario.clone() };
+                let mut scenario = Scenario { acts: Vec::new(), at: None, at_time: None, view: View::default(), ..self.scenario.clone() };
                 match change {
                     Configure::Protocol(id) => match crate::protocols::find(&id) {
                         Some(entry) => scenario = Scenario::defaults(&(entry.info)()),
@@ -369,7 +441,6 @@ impl Reducible for AppState {
                 let result = self.history.borrow_mut().act(act, Some(t));
                 match result {
                     Ok(()) => self.next(|s| {
-                        s.lesson = None;
                         s.sync_time();
                         s.display_time = s.display_time.max(t);
                         if let Selection::Message(_) = s.selected {
@@ -434,6 +505,8 @@ impl Reducible for AppState {
                 })
             }
             Action::SetSpan(i) => self.next(|s| s.span = Some(i.min(SPANS.len() - 1))),
+            Action::SetTextSize(t) if t == self.text_size || !TEXT_SIZES.contains(&t) => self,
+            Action::SetTextSize(t) => self.next(|s| s.text_size = t),
             Action::ToggleVectors => self.next(|s| s.show_vectors = !s.show_vectors),
             Action::ToggleTheme => self.next(|s| {
                 s.theme = match s.theme {

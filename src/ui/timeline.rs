@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use yew::prelude::*;
 
 use super::hooks::use_box_size;
-use super::layout::{self, Timeline as Frame};
+use super::layout::{self, Anchor, Point, Timeline as Frame};
 use super::state::{fitting_span, Action, AppHandle, Selection, SPANS};
 use super::text;
 use super::topology::kind_slot;
@@ -136,8 +136,8 @@ pub fn timeline() -> Html {
     // x of every visible event: events sharing an instant on one line are spread out in
     // log order, so a receive and the send it causes never hide each other.
     let mut xs = std::collections::BTreeMap::new();
-    // Every other event of a same-instant group writes its vector one line lower.
-    let mut stagger = std::collections::BTreeMap::new();
+
+
     let mut last: Option<(usize, u64, usize)> = None;
     for e in window.iter().filter(|e| e.node.is_some()) {
         let node = e.node.expect("filtered");
@@ -147,9 +147,96 @@ pub fn timeline() -> Html {
         };
         last = Some((node, e.time, k));
         xs.insert(e.id, frame.x(e.time) + k as f64 * SAME_TIME_GAP);
-        stagger.insert(e.id, k % 2 == 1);
+
     }
     let x_of = |id: usize, time: u64| xs.get(&id).copied().unwrap_or_else(|| frame.x(time));
+
+    // Every word on the diagram is placed greedily, the most needed first: row names, the
+    // ⚠ of a broken invariant, cut names, then stamps, milestones, vector stamps, and the
+    // axis numbers last. A word that would touch one already placed (or a dot, or the
+    // edge) tries its other spots or is left out; the dot and its tooltip stay.
+    let ts = state.text_size as f64 / 100.0;
+    let (fs, row_font) = (16.0 * ts, (18.0 * ts).min(row * 0.8));
+    let mut placer = layout::Placer::new(layout::Rect::new(2.0, 2.0, size.w - 2.0, height));
+    for i in 0..n {
+        let y = frame.y(i as f64) + 5.0;
+        placer.force(layout::text_box(&format!("n{i}"), row_font, Point::new(6.0, y), Anchor::Start));
+    }
+    let placed_events: Vec<&Event> = window.iter().filter(|e| e.node.is_some()).collect();
+    for e in &placed_events {
+        let (x, y) = (x_of(e.id, e.time), frame.y(e.node.expect("filtered") as f64));
+        placer.block(layout::Rect::disc(Point::new(x, y), 4.0));
+    }
+    let visible = trace.known_violations();
+    let vfirst = visible.partition_point(|v| v.time < frame.t0);
+    let shown_violations: Vec<_> = visible[vfirst..].iter().take_while(|v| v.time <= frame.t1).collect();
+    let mut warn_shown = Vec::new();
+    for v in &shown_violations {
+        let x = frame.x(v.time);
+        warn_shown.push(placer.place([layout::text_box("⚠", fs, Point::new(x, TOP - 2.0), Anchor::Middle)]).is_some());
+    }
+    let selected_event = match state.selected {
+        Selection::Event(id) => Some(id),
+        _ => None,
+    };
+    // Lamport stamps (the selected event's first), then milestones, then vectors.
+    let mut stamp_at: std::collections::BTreeMap<usize, Point> = std::collections::BTreeMap::new();
+    let mut mark_at: std::collections::BTreeMap<usize, (Point, Anchor)> = std::collections::BTreeMap::new();
+    let mut vector_at: std::collections::BTreeMap<usize, (Point, Anchor)> = std::collections::BTreeMap::new();
+    let order: Vec<&Event> = placed_events.iter().filter(|e| Some(e.id) == selected_event).chain(placed_events.iter().filter(|e| Some(e.id) != selected_event)).copied().collect();
+    for e in &order {
+        let selected = Some(e.id) == selected_event;
+        if dense && !selected {
+            continue;
+        }
+        let (x, y) = (x_of(e.id, e.time), frame.y(e.node.expect("filtered") as f64));
+        let text = e.lamport.to_string();
+        let mut cands = vec![Point::new(x, y - 10.0)];
+        if !(show_vectors || selected) {
+            cands.push(Point::new(x, y + 10.0 + fs));
+        }
+        if let Some(k) = placer.place(cands.iter().map(|&p| layout::text_box(&text, fs, p, Anchor::Middle))) {
+            stamp_at.insert(e.id, cands[k]);
+        }
+    }
+    let marks_of = |e: &Event| -> Vec<&'static str> { trace.marks_of(e.id).filter_map(|m| d.try_word(&format!("mark.{}", m.tag))).collect() };
+    if !dense {
+        for e in &order {
+            let marks = marks_of(e);
+            if marks.is_empty() {
+                continue;
+            }
+            let (x, y) = (x_of(e.id, e.time), frame.y(e.node.expect("filtered") as f64));
+            let text = marks.join(" · ");
+            let base = y - 12.0 - fs;
+            let cands = [(Point::new(x, base), Anchor::Middle), (Point::new(x - 6.0, base), Anchor::Start), (Point::new(x + 6.0, base), Anchor::End), (Point::new(x, base - fs), Anchor::Middle)];
+            if let Some(k) = placer.place(cands.iter().map(|&(p, a)| layout::text_box(&text, fs, p, a))) {
+                mark_at.insert(e.id, cands[k]);
+            }
+        }
+    }
+    for e in &order {
+        let selected = Some(e.id) == selected_event;
+        if !(show_vectors || selected) {
+            continue;
+        }
+        let Some(v) = trace.vector(e.id) else { continue };
+        let text = text::vector(v);
+        let (x, y) = (x_of(e.id, e.time), frame.y(e.node.expect("filtered") as f64));
+        let below = y + 8.0 + fs;
+        let cands = [
+            (Point::new(x, below), Anchor::Middle),
+            (Point::new(x - 6.0, below), Anchor::Start),
+            (Point::new(x + 6.0, below), Anchor::End),
+            (Point::new(x, below + fs + 2.0), Anchor::Middle),
+            (Point::new(x - 6.0, below + fs + 2.0), Anchor::Start),
+            (Point::new(x + 6.0, below + fs + 2.0), Anchor::End),
+        ];
+        // Monospace digits are narrower than the estimate's bold letters.
+        if let Some(k) = placer.place(cands.iter().map(|&(p, a)| layout::text_box(&text, fs * 0.92, p, a))) {
+            vector_at.insert(e.id, cands[k]);
+        }
+    }
 
     // Rows, with crashed stretches drawn broken (from the short list of crashes,
     // recoveries and joins, not from the whole log).
@@ -177,6 +264,7 @@ pub fn timeline() -> Html {
             down_since[i] = Some(0);
         }
     }
+    let had_down: Vec<usize> = (0..n).filter(|&i| !stretches[i].is_empty()).collect();
     let rows = (0..n).map(|i| {
         let y = frame.y(i as f64);
         let mut down = std::mem::take(&mut stretches[i]);
@@ -185,7 +273,7 @@ pub fn timeline() -> Html {
         }
         html! {
             <g class="row">
-                <text class="row-label" x="6" y={(y + 5.0).to_string()}>{format!("n{i}")}</text>
+                <text class="row-label" x="6" y={(y + 5.0).to_string()} style={format!("font-size:{row_font:.0}px")}>{format!("n{i}")}</text>
                 <line class="row-line" x1={LEFT.to_string()} y1={y.to_string()} x2={frame.x1.to_string()} y2={y.to_string()} />
                 { for down.into_iter().filter(|(a, b)| *b >= frame.t0 && *a <= frame.t1).map(|(a, b)| html! {
                     <line class="row-down" x1={frame.x(a.max(frame.t0)).to_string()} y1={y.to_string()} x2={frame.x(b.min(frame.t1)).to_string()} y2={y.to_string()} />
@@ -196,10 +284,13 @@ pub fn timeline() -> Html {
 
     let step = layout::tick_step(span, 8);
     let first_tick = frame.t0.div_ceil(step) * step;
-    let ticks = (0..)
-        .map(|k| first_tick + k * step)
-        .take_while(|&x| x <= frame.t1)
-        .map(|x| html! { <g class="tick"><line x1={frame.x(x).to_string()} y1={(TOP - 8.0).to_string()} x2={frame.x(x).to_string()} y2={(height - 10.0).to_string()} /><text x={frame.x(x).to_string()} y={(TOP - 14.0).to_string()}>{x}</text></g> });
+    let tick_y = (TOP - 14.0).max(fs * 0.95 + 3.0);
+    let tick_times: Vec<u64> = (0..).map(|k| first_tick + k * step).take_while(|&x| x <= frame.t1).collect();
+    let tick_shown: Vec<bool> = tick_times.iter().map(|&x| placer.place([layout::text_box(&x.to_string(), fs, Point::new(frame.x(x), tick_y), Anchor::Middle)]).is_some()).collect();
+    let ticks = tick_times.iter().zip(&tick_shown).map(|(&x, &shown)| html! {
+        <g class="tick"><line x1={frame.x(x).to_string()} y1={(TOP - 8.0).to_string()} x2={frame.x(x).to_string()} y2={(height - 10.0).to_string()} />
+        if shown { <text x={frame.x(x).to_string()} y={tick_y.to_string()}>{x}</text> }</g>
+    });
 
     let flights = sim.flights();
     let arrivals: std::collections::BTreeMap<usize, u64> = flights.iter().map(|f| (f.id, f.arrive)).collect();
@@ -252,7 +343,7 @@ pub fn timeline() -> Html {
         let selected = state.selected == Selection::Event(e.id);
         // Milestones with words of their own are shown; the rest are bookkeeping for
         // monitors and metrics (a clock reading, "served").
-        let marks: Vec<&'static str> = trace.marks_of(e.id).filter_map(|m| d.try_word(&format!("mark.{}", m.tag))).collect();
+        let marks = marks_of(e);
         let marked = !marks.is_empty();
         let onclick = {
             let d = state.dispatcher();
@@ -278,26 +369,22 @@ pub fn timeline() -> Html {
                 <circle class="hit" cx={x.to_string()} cy={y.to_string()} r="11" />
                 if marked { <circle class="mark-ring" cx={x.to_string()} cy={y.to_string()} r="10" /> }
                 <circle class="dot" cx={x.to_string()} cy={y.to_string()} r={if dense { "3.5" } else { "5.5" }} />
-                if !dense || selected {
-                    <text class="stamp" x={x.to_string()} y={(y - 10.0).to_string()}>{e.lamport}</text>
+                if let Some(p) = stamp_at.get(&e.id) {
+                    <text class="stamp" x={format!("{:.1}", p.x)} y={format!("{:.1}", p.y)}>{e.lamport}</text>
                 }
-                if show_vectors || selected {
-                    if let Some(v) = trace.vector(e.id) {
-                        <text class="vstamp" x={x.to_string()} y={(y + if stagger.get(&e.id) == Some(&true) { 33.0 } else { 20.0 }).to_string()}>{text::vector(v)}</text>
-                    }
+                if let (Some((p, a)), Some(v)) = (vector_at.get(&e.id), trace.vector(e.id)) {
+                    <text class="vstamp" x={format!("{:.1}", p.x)} y={format!("{:.1}", p.y)} style={format!("text-anchor:{}", a.css())}>{text::vector(v)}</text>
                 }
-                if marked && !dense {
-                    <text class="mark-label" x={x.to_string()} y={(y - 24.0).to_string()}>{marks.join(" · ")}</text>
+                if let Some((p, a)) = mark_at.get(&e.id) {
+                    <text class="mark-label" x={format!("{:.1}", p.x)} y={format!("{:.1}", p.y)} style={format!("text-anchor:{}", a.css())}>{marks.join(" · ")}</text>
                 }
             </g>
         }
     });
 
-    let visible = trace.known_violations();
-    let vfirst = visible.partition_point(|v| v.time < frame.t0);
-    let violations = visible[vfirst..].iter().take_while(|v| v.time <= frame.t1).map(|v| {
+    let violations = shown_violations.iter().zip(&warn_shown).map(|(v, &warn)| {
         let x = frame.x(v.time);
-        html! { <g class="tl-violation"><title>{format!("{}: {}", d.id("inv", v.invariant), d.render(&v.detail))}</title><line x1={x.to_string()} y1={(TOP - 6.0).to_string()} x2={x.to_string()} y2={(height - 10.0).to_string()} /><text x={x.to_string()} y={(TOP - 2.0).to_string()}>{"⚠"}</text></g> }
+        html! { <g class="tl-violation"><title>{format!("{}: {}", d.id("inv", v.invariant), d.render(&v.detail))}</title><line x1={x.to_string()} y1={(TOP - 6.0).to_string()} x2={x.to_string()} y2={(height - 10.0).to_string()} />if warn { <text x={x.to_string()} y={(TOP - 2.0).to_string()}>{"⚠"}</text> }</g> }
     });
 
     // Cuts the protocol draws across the lines (a recovery line, a recorded snapshot).
@@ -329,10 +416,26 @@ pub fn timeline() -> Html {
         let d = state.dispatcher();
         Callback::from(move |_: MouseEvent| d.dispatch(Action::Select(Selection::None)))
     };
+    // Everything drawn has its key: the kinds of dot in view, milestones, crashes, ⚠, cuts.
+    let drawn = |class: &str| placed_events.iter().any(|e| event_class(e) == class);
+    let any_mark = !mark_at.is_empty() || placed_events.iter().any(|e| !marks_of(e).is_empty());
+    let any_down = (0..n).any(|i| down_since[i].is_some()) || !had_down.is_empty();
+    let any_cut = sim.overlays(None).iter().any(|o| matches!(o, crate::sim::view::Overlay::Cut { .. }));
+    let key = |class: &'static str, word: &str| html! { <span class="key" data-legend={class}><i class={classes!("sw", class)} />{d.word(word)}</span> };
     let legend = if focus {
-        html! { <span class="legend"><i class="sw past" />{d.word("ui.causal_past")}<i class="sw future" />{d.word("ui.causal_future")}<i class="sw unrelated" />{d.word("ui.concurrent")}</span> }
+        html! { <span class="legend">{key("past", "ui.causal_past")}{key("future", "ui.causal_future")}{key("unrelated", "ui.concurrent")}</span> }
     } else {
-        html! { <span class="legend hint"><i class="sw send" />{d.word("ui.send")}<i class="sw receive" />{d.word("ui.receive")}<span>{d.word("ui.diagram_hint")}</span></span> }
+        html! { <span class="legend hint" data-testid="diagram-legend">
+            {key("ev-send", "ui.send")}{key("ev-receive", "ui.receive")}
+            if drawn("ev-local") { {key("ev-local", "ui.local_event")} }
+            if drawn("ev-start") { {key("ev-start", "ui.start_event")} }
+            if drawn("ev-crash") { {key("ev-crash", "ui.crash_event")} }
+            if any_mark { {key("mark-ring", "ui.milestone")} }
+            if any_down { {key("row-down", "ui.down_line")} }
+            if !shown_violations.is_empty() { {key("tl-violation", "ui.broken")} }
+            if any_cut { {key("tl-cut", "ui.cut_key")} }
+            <span class="legend-hint">{d.word("ui.diagram_hint")}</span>
+        </span> }
     };
 
     html! {

@@ -52,6 +52,12 @@ fn glyph_symbol(g: Glyph) -> &'static str {
     }
 }
 
+/// Above this many nodes only the state is written beside a node (its badge is in the
+/// inspector).
+fn labels_hidden(n: usize) -> bool {
+    !layout::labels_fit(n)
+}
+
 /// Width of a label in "Latin characters": a Chinese character takes about two.
 fn text_width(s: &str) -> usize {
     s.chars().map(|c| if (c as u32) >= 0x2e80 { 2 } else { 1 }).sum()
@@ -131,8 +137,88 @@ pub fn topology_view() -> Html {
     let t = state.display_time.max(sim.now());
     let trace = sim.trace();
     let breached: Vec<usize> = sim.invariants().into_iter().flat_map(|i| i.nodes).collect();
-    let font = (r * 0.75).clamp(if n > 64 { 0.0 } else { 14.0 }, 34.0);
+    let ts = state.text_size as f64 / 100.0;
+    let font = (r * 0.75).clamp(if n > 64 { 0.0 } else { 16.0 * ts }, 34.0 * ts);
     let labels = layout::labels_fit(n);
+    let (role_font, badge_font, line) = (20.0 * ts, 18.0 * ts, 21.0 * ts);
+
+    // Labels are placed greedily, most important first (each node's state, then its badge,
+    // then what messages are): a label that would touch one already placed, a node, or
+    // the picture's edge moves to its next spot or is left out.
+    let picture_w = size_for_nodes.w;
+    let mut placer = layout::Placer::new(layout::Rect::new(2.0, 2.0, picture_w - 2.0, size.h - LEGEND_BAND));
+    for p in &pos {
+        placer.block(layout::Rect::disc(*p, r + 2.0));
+    }
+    for (i, v) in views.iter().enumerate() {
+        if v.holds(Glyph::Token) && up[i] {
+            placer.block(layout::Rect::disc(layout::token_spot(area, pos[i], r), 16.0));
+        }
+    }
+    // Rows of cells beside a node are drawn too.
+    for (i, v) in views.iter().enumerate() {
+        if let Some(row) = v.rows.first().filter(|_| labels && !compact && up[i]) {
+            let p = pos[i];
+            let at = match layout::label_spot(area, graph, p, r).1 {
+                layout::Anchor::Middle => Point::new(p.x + r + 10.0, p.y - 10.0),
+                _ => Point::new(p.x - r, p.y + r + 8.0),
+            };
+            let shown = row.cells.len().min(CELLS_SHOWN) as f64;
+            placer.block(layout::Rect::new(at.x, at.y, at.x + shown * 28.0 + 14.0, at.y + 24.0));
+        }
+    }
+    let spots = |i: usize| -> Vec<(Point, layout::Anchor)> {
+        let p = pos[i];
+        let (label, side) = layout::label_spot(area, graph, p, r);
+        let mut out = vec![(label, side)];
+        out.push((Point::new(p.x, p.y + r + role_font + 2.0), layout::Anchor::Middle));
+        out.push((Point::new(p.x, p.y - r - line - 10.0), layout::Anchor::Middle));
+        out.push((Point::new(p.x + r + 8.0, p.y + 6.0), layout::Anchor::Start));
+        out.push((Point::new(p.x - r - 8.0, p.y + 6.0), layout::Anchor::End));
+        out
+    };
+    // (role at, badge at) for each node.
+    let mut node_labels: Vec<(Option<(Point, layout::Anchor)>, Option<(Point, layout::Anchor)>)> = vec![(None, None); n];
+    // A state written smaller or shortened to fit: (words, size).
+    let mut role_text: Vec<Option<(String, f64)>> = vec![None; n];
+    if n <= 64 {
+        for i in 0..n {
+            let role = role_word(i);
+            let badge = if up[i] && !labels_hidden(n) { badges[i].clone() } else { String::new() };
+            let both = |(at, a): (Point, layout::Anchor)| {
+                let rb = layout::text_box(&role, role_font, at, a);
+                let bb = layout::text_box(&badge, badge_font, Point::new(at.x, at.y + line), a);
+                layout::Rect::new(rb.x0.min(bb.x0), rb.y0, rb.x1.max(bb.x1), bb.y1)
+            };
+            let cands = spots(i);
+            if !badge.is_empty() {
+                if let Some(k) = placer.place(cands.iter().map(|&c| both(c))) {
+                    let (at, a) = cands[k];
+                    node_labels[i] = (Some((at, a)), Some((Point::new(at.x, at.y + line), a)));
+                    continue;
+                }
+            }
+            // The state alone; smaller, then shortened, rather than not at all.
+            let short: String = role.chars().take(5).collect::<String>() + "…";
+            for (text, f) in [(role.clone(), role_font), (role.clone(), 16.0 * ts), (short, 16.0 * ts)] {
+                if let Some(k) = placer.place(cands.iter().map(|&(at, a)| layout::text_box(&text, f, at, a))) {
+                    node_labels[i].0 = Some(cands[k]);
+                    role_text[i] = Some((text, f));
+                    break;
+                }
+            }
+        }
+        // Badges that did not fit under their role: anywhere around their node.
+        for i in 0..n {
+            if node_labels[i].1.is_some() || !up[i] || labels_hidden(n) {
+                continue;
+            }
+            let cands: Vec<(Point, layout::Anchor)> = spots(i).into_iter().map(|(at, a)| (Point::new(at.x, at.y + line), a)).collect();
+            if let Some(k) = placer.place(cands.iter().map(|&(at, a)| layout::text_box(&badges[i], badge_font, at, a))) {
+                node_labels[i].1 = Some(cands[k]);
+            }
+        }
+    }
 
     let select = |sel: Selection| {
         let dispatch = state.dispatcher();
@@ -181,8 +267,8 @@ pub fn topology_view() -> Html {
 
     let nodes = views.iter().enumerate().map(|(i, v)| {
         let p = pos[i];
-        let (label, side) = layout::label_spot(area, graph, p, r);
-        let anchor = format!("text-anchor:{}", side.css());
+        let (_, side) = layout::label_spot(area, graph, p, r);
+        let (role_at, badge_at) = node_labels[i];
         // The row of cells goes where the labels are not: beside the node when they hang
         // under it, under the node when they stand beside it.
         let cells_at = match side {
@@ -193,7 +279,7 @@ pub fn topology_view() -> Html {
         let down = !up[i];
         let alert = breached.contains(&i);
         let role = role_word(i);
-        let badge = if down { role.clone() } else { badges[i].clone() };
+        let badge = badges[i].clone();
         let glyphs: Vec<Glyph> = v.glyphs.iter().copied().filter(|g| *g != Glyph::Token && !down).collect();
         let row = v.rows.first().filter(|_| labels && !compact && !down);
         html! {
@@ -208,11 +294,12 @@ pub fn topology_view() -> Html {
                 { for glyphs.iter().enumerate().map(|(k, g)| html! {
                     <text class="glyph" data-glyph={g.id()} x={(p.x + r * 0.8 + k as f64 * 18.0).to_string()} y={(p.y - r * 0.7).to_string()}>{glyph_symbol(*g)}</text>
                 }) }
-                if labels && compact {
-                    <text class="node-badge compact" x={label.x.to_string()} y={(label.y - 4.0).to_string()} style={anchor}>{badge}</text>
-                } else if labels {
-                    <text class="node-role" x={label.x.to_string()} y={label.y.to_string()} style={anchor.clone()}>{role}</text>
-                    <text class="node-badge" x={label.x.to_string()} y={(label.y + 21.0).to_string()} style={anchor}>{badge}</text>
+                if let Some((at, a)) = role_at {
+                    <text class="node-role" x={format!("{:.1}", at.x)} y={format!("{:.1}", at.y)} style={format!("text-anchor:{};font-size:{:.0}px", a.css(), role_text[i].as_ref().map_or(role_font, |r| r.1))}>
+                        <title>{role.clone()}</title>{role_text[i].as_ref().map_or(role.clone(), |r| r.0.clone())}</text>
+                }
+                if let Some((at, a)) = badge_at.filter(|_| !down) {
+                    <text class="node-badge" x={format!("{:.1}", at.x)} y={format!("{:.1}", at.y)} style={format!("text-anchor:{}", a.css())}>{badge}</text>
                 }
                 if let Some(row) = row {
                     { cells(row, cells_at) }
@@ -233,15 +320,39 @@ pub fn topology_view() -> Html {
     let overlays = sim.overlays(selected_node).into_iter().map(|o| overlay(&d, &o, &pos, r));
 
     let flights = sim.flights();
+    // Where each message's label goes (None: left out, its arrow says enough).
+    let mut msg_labels: std::collections::BTreeMap<usize, (Point, f64, String)> = std::collections::BTreeMap::new();
+    for f in flights.iter().filter(|f| f.from != f.to && !f.token && labels) {
+        let (start, end) = layout::arrow_ends(pos[f.from], pos[f.to], r);
+        let kind = d.id("msg", f.kind);
+        let full = if f.text.is_empty() { kind.clone() } else { format!("{kind} {}", f.text) };
+        let size = (pos[f.from].distance(pos[f.to]) * 0.11).clamp(16.0, 20.0) * ts;
+        let first = layout::message_label_spot(area, graph, start, end);
+        let mut cands = vec![first];
+        for k in [0.5, 0.38, 0.62, 0.28, 0.72] {
+            cands.push(start.lerp(end, k));
+        }
+        let mut placed = None;
+        for text in [full.clone(), kind.clone()] {
+            if let Some(k) = placer.place(cands.iter().map(|&at| layout::text_box(&text, size, at, layout::Anchor::Middle))) {
+                placed = Some((cands[k], size, text));
+                break;
+            }
+            if text == kind {
+                break;
+            }
+        }
+        if let Some(p) = placed {
+            msg_labels.insert(f.id, p);
+        }
+    }
     let arrows = flights.iter().filter(|f| f.from != f.to).map(|f| {
         let (start, end) = layout::arrow_ends(pos[f.from], pos[f.to], r);
         let k = layout::progress(f.sent_at, f.arrive, t);
         let head = start.lerp(end, k);
         let selected = state.selected == Selection::Message(f.id);
         let doomed = f.lost.is_some();
-        let label_at = layout::message_label_spot(area, graph, start, end);
-        let kind = d.id("msg", f.kind);
-        let label = if f.text.is_empty() { kind } else { format!("{kind} {}", f.text) };
+        let label = msg_labels.get(&f.id).cloned();
         html! {
             <g class={classes!("message", format!("kind-{}", kind_slot(f.kind)), f.token.then_some("token-msg"), selected.then_some("selected"), doomed.then_some("doomed"))}
                onclick={select(Selection::Message(f.id))} data-msg={f.id.to_string()} data-kind={f.kind} data-from={f.from.to_string()} data-to={f.to.to_string()}>
@@ -253,8 +364,8 @@ pub fn topology_view() -> Html {
                     <polygon class="msg-head" points={arrow_head(head, Point::new(head.x - (end.x - start.x), head.y - (end.y - start.y)), (start.distance(end) * 0.3).clamp(12.0, 26.0))} />
                 }
                 // The token needs no caption: the coin says what it is.
-                if !f.token && labels {
-                    <text class="msg-label" x={label_at.x.to_string()} y={label_at.y.to_string()} style={format!("font-size:{:.0}px", (pos[f.from].distance(pos[f.to]) * 0.11).clamp(15.0, 20.0))}>{label}</text>
+                if let Some((at, size, text)) = label {
+                    <text class="msg-label" x={format!("{:.1}", at.x)} y={format!("{:.1}", at.y)} style={format!("font-size:{size:.0}px")}>{text}</text>
                 }
             </g>
         }
@@ -267,11 +378,16 @@ pub fn topology_view() -> Html {
             let (start, end) = layout::arrow_ends(pos[m.from], pos[m.to], r);
             let at = start.lerp(end, *progress as f64 / 1000.0);
             let fade = 1.0 - (t - e.time) as f64 / DEATH_SHOWN_FOR as f64;
+            let words = format!("{} {}", d.id("msg", m.kind), d.render(&text::loss_short(*reason)));
+            let spots = [Point::new(at.x, at.y - 18.0), Point::new(at.x, at.y + 36.0), Point::new(at.x + 60.0, at.y + 6.0), Point::new(at.x - 60.0, at.y + 6.0)];
+            let said = placer.place(spots.iter().map(|&p| layout::text_box(&words, 19.0 * ts, p, layout::Anchor::Middle)));
             Some(html! {
                 <g class="death" style={format!("opacity:{fade:.2}")} data-died={msg.to_string()}>
                     <line class="death-trail" x1={start.x.to_string()} y1={start.y.to_string()} x2={at.x.to_string()} y2={at.y.to_string()} />
                     <text class="death-mark" x={at.x.to_string()} y={(at.y + 10.0).to_string()}>{"✕"}</text>
-                    <text class="msg-label death-label" x={at.x.to_string()} y={(at.y - 18.0).to_string()}>{format!("{} {}", d.id("msg", m.kind), d.render(&text::loss_short(*reason)))}</text>
+                    if let Some(k) = said {
+                        <text class="msg-label death-label" x={format!("{:.1}", spots[k].x)} y={format!("{:.1}", spots[k].y)}>{words}</text>
+                    }
                 </g>
             })
         }
@@ -319,6 +435,13 @@ pub fn topology_view() -> Html {
         let dispatch = state.dispatcher();
         Callback::from(move |_| dispatch.dispatch(Action::Select(Selection::None)))
     };
+    let any_countdown = sim.timers().iter().any(|tm| tm.countdown && tm.node < n && up[tm.node]);
+    let any_death = trace.events().iter().rev().take_while(|e| e.time + DEATH_SHOWN_FOR >= t).any(|e| matches!(e.kind, EventKind::Lost { .. }) && e.time <= t);
+    let link_kinds = graph.edges().iter().take(MAX_DRAWN_EDGES).fold((false, false, false), |acc, &(a, b)| {
+        let rule = net.links.get(&link_key(a, b));
+        let cut = !net.connected(a, b) || rule.is_some_and(|l| l.cut);
+        (acc.0 || cut, acc.1 || rule.is_some_and(|l| l.delay.is_some()), acc.2 || rule.is_some_and(|l| l.drop.is_some_and(|d| d > 0)))
+    });
     let arrows: Html = arrows.collect();
     let deaths: Html = deaths.collect();
     html! {
@@ -337,11 +460,17 @@ pub fn topology_view() -> Html {
             </div>
             <div class="legend-box">
                 { for legend.iter().map(|(role, tone, down)| html! {
-                    <span class={classes!("legend-item", tone_class(*tone), down.then_some("down"))}><i />{role.clone()}</span>
+                    <span class={classes!("legend-item", tone_class(*tone), down.then_some("down"))} data-legend={if *down { "down".to_string() } else { tone_class(*tone).to_string() }}><i />{role.clone()}</span>
                 }) }
                 if views.iter().zip(&up).any(|(v, u)| v.holds(Glyph::Token) && *u) || flights.iter().any(|f| f.token) {
-                    <span class="legend-item token-key"><i />{d.id("msg", "token")}</span>
+                    <span class="legend-item token-key" data-legend="token"><i />{d.id("msg", "token")}</span>
                 }
+                if !breached.is_empty() { <span class="legend-item breach-key" data-legend="breach"><i />{d.word("ui.broken")}</span> }
+                if any_countdown { <span class="legend-item countdown-key" data-legend="countdown"><i />{d.word("ui.timeout_key")}</span> }
+                if any_death { <span class="legend-item death-key" data-legend="death"><b>{"✕"}</b>{d.word("ui.lost_key")}</span> }
+                if link_kinds.0 { <span class="legend-item cut-key" data-legend="cut"><i />{d.word("ui.link_cut_key")}</span> }
+                if link_kinds.1 { <span class="legend-item slow-key" data-legend="slow"><i />{d.word("ui.link_slow_key")}</span> }
+                if link_kinds.2 { <span class="legend-item lossy-key" data-legend="lossy"><i />{d.word("ui.link_lossy_key")}</span> }
                 if state.selected == Selection::None { <span class="break-hint" data-testid="break-hint">{d.word("ui.break_hint")}</span> }
             </div>
             if !charts.is_empty() {
@@ -356,7 +485,7 @@ pub fn topology_view() -> Html {
 
 /// A row of small cells under a node (a log, a queue), the marked ones filled.
 fn cells(row: &crate::sim::view::CellRow, at: Point) -> Html {
-    let w = 22.0;
+    let w = 26.0;
     let shown = row.cells.len().min(CELLS_SHOWN);
     let more = row.cells.len() > shown;
     html! {
@@ -366,12 +495,12 @@ fn cells(row: &crate::sim::view::CellRow, at: Point) -> Html {
                 let marked = row.marked_upto.is_some_and(|m| k < m);
                 html! {
                     <g class={classes!("cell", format!("shade-{}", c.shade % 6), marked.then_some("marked"))}>
-                        <rect x={x.to_string()} y={at.y.to_string()} width={w.to_string()} height="20" rx="3" />
-                        <text x={(x + w / 2.0).to_string()} y={(at.y + 15.0).to_string()}>{c.text.clone()}</text>
+                        <rect x={x.to_string()} y={at.y.to_string()} width={w.to_string()} height="24" rx="3" />
+                        <text x={(x + w / 2.0).to_string()} y={(at.y + 18.0).to_string()}>{c.text.clone()}</text>
                     </g>
                 }
             }) }
-            if more { <text class="cells-more" x={(at.x + shown as f64 * (w + 2.0) + 4.0).to_string()} y={(at.y + 15.0).to_string()}>{"…"}</text> }
+            if more { <text class="cells-more" x={(at.x + shown as f64 * (w + 2.0) + 4.0).to_string()} y={(at.y + 18.0).to_string()}>{"…"}</text> }
         </g>
     }
 }
@@ -521,7 +650,7 @@ fn popup(state: &AppHandle, d: &Dictionary, pos: &[Point], r: f64, size: Size) -
         Selection::Node(i) if i < pos.len() => sim.inputs_for(i).len(),
         _ => 0,
     };
-    let est = Size::new(POPUP_W, 96.0 + 44.0 * rows as f64);
+    let est = Size::new(POPUP_W, 112.0 + 46.0 * rows as f64);
     let corner = popup_corner(target, reach, pos, r, size, est);
     html! {
         <div class="popup" style={place(corner)} onclick={Callback::from(|e: MouseEvent| e.stop_propagation())} data-testid="popup">

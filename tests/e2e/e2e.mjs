@@ -169,6 +169,7 @@ try {
 
   // Issue 12: what a first lecture stumbles on.
   await issue12();
+  await issue12Framing();
 } catch (e) {
   console.error(e);
   failures++;
@@ -331,6 +332,184 @@ async function issue12() {
       const label = await page.locator(`#topology [data-node='${waiting}']`).textContent();
       check(!/t=/.test(label), `a crashed node drops its "since t=" badge ("${label}")`);
     } else check(false, "found a waiting node to crash");
+    await page.close();
+  }
+  await ctx720.close();
+}
+
+// Issue 12, findings 2, 3, 4, 7 and 9: text size, overlaps, compact labels, colours, links.
+async function issue12Framing() {
+  const ctx720 = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const at = async (ctx, fragment, playMs = 0) => {
+    const page = await ctx.newPage();
+    await page.goto(`${base}#${fragment}`);
+    await page.waitForSelector("#topology [data-node]");
+    if (playMs) {
+      await page.click("[data-action=play]");
+      await page.waitForTimeout(playMs);
+      await page.click("[data-action=pause]").catch(() => {});
+    }
+    await page.waitForTimeout(150);
+    return page;
+  };
+  // Visible text boxes in an SVG: pairs that overlap, and boxes cut by the picture's edge.
+  const textBoxes = (page, svg) => page.locator(svg).evaluate((root) => {
+    const box = root.getBoundingClientRect();
+    const shown = (el) => { for (let e = el; e && e !== root; e = e.parentElement) { const cs = getComputedStyle(e); if (cs.display === "none" || cs.visibility === "hidden" || Number(cs.opacity) === 0) return false; } return true; };
+    const texts = [...root.querySelectorAll("text")].filter((t) => t.textContent.trim() && !t.classList.contains("down-mark") && shown(t))
+      .map((t) => ({ r: t.getBoundingClientRect(), s: t.textContent }));
+    let pairs = 0; const examples = [];
+    for (let i = 0; i < texts.length; i++) for (let j = i + 1; j < texts.length; j++) {
+      const a = texts[i].r, b = texts[j].r;
+      if (a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1) { pairs++; if (examples.length < 3) examples.push(`${texts[i].s}|${texts[j].s}`); }
+    }
+    const cut = texts.filter((t) => t.r.left < box.left - 1 || t.r.right > box.right + 1 || t.r.top < box.top - 1 || t.r.bottom > box.bottom + 1).map((t) => t.s);
+    return { n: texts.length, pairs, examples, cut };
+  });
+  // Every visible text on the first screen, smallest font size in px.
+  const smallest = (page) => page.locator(".screen").evaluate((root) => {
+    let min = 1e9, what = "";
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const el = n.parentElement;
+      if (!n.textContent.trim() || !el || el.closest("option, title, .popup")) continue;
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 || r.height === 0 || r.left < 0) continue;
+      const size = parseFloat(getComputedStyle(el).fontSize);
+      if (size < min) { min = size; what = `${el.className?.baseVal ?? el.className}: "${n.textContent.trim().slice(0, 20)}"`; }
+    }
+    return { min, what };
+  });
+
+  const cases = [
+    ["clocks-vector n=5, 4 s", "v=1&proto=clocks-vector&n=5&seed=1", 4000],
+    ["election-ring n=8", "v=1&proto=election-ring&n=8&seed=1&p.ids=worst&p.initiators=one&p.starter=0&at=12", 0],
+    ["election-ring n=16", "v=1&proto=election-ring&n=16&seed=1&at=20", 0],
+    ["election-bully n=8", "v=1&proto=election-bully&n=8&seed=1&p.initially=elected&act=0:crash:7,0:input:0:start&at=14", 0],
+  ];
+  for (const [ctx, label] of [[context, "1920"], [ctx720, "1280"]]) {
+    for (const [name, fragment, play] of cases) {
+      const page = await at(ctx, fragment, play);
+      // 2. Nothing below 16 px at 1920.
+      if (label === "1920") {
+        const { min, what } = await smallest(page);
+        check(min >= 16, `${label} ${name}: no text under 16 px (smallest ${min} px, ${what})`);
+      }
+      // 3. No two words on top of each other, none cut by the edge.
+      for (const svg of ["#topology", "#timeline"]) {
+        const t = await textBoxes(page, svg);
+        check(t.pairs === 0 && t.cut.length === 0, `${label} ${name} ${svg}: ${t.n} texts, ${t.pairs} overlapping pairs ${t.examples.join(" ")}, ${t.cut.length} cut at the edge ${t.cut.slice(0, 3).join(" ")}`);
+      }
+      // 4. Every live node shows its id and its state.
+      const nodes = await page.locator("#topology .node:not(.down)").evaluateAll((gs) => gs.map((g) => ({
+        id: g.querySelector(".node-id") && parseFloat(getComputedStyle(g.querySelector(".node-id")).fontSize),
+        role: !!g.querySelector(".node-role"),
+      })));
+      const noId = nodes.filter((x) => !(x.id >= 16)).length, noRole = nodes.filter((x) => !x.role).length;
+      check(noId === 0 && noRole === 0, `${label} ${name}: every node shows its id (${noId} without) and its state (${noRole} without)`);
+      // 7. Everything drawn is in a legend; active nodes are not drawn in the colour of danger.
+      const missing = await page.evaluate(() => {
+        const out = [];
+        const has = (k) => !!document.querySelector(`[data-legend="${k}"]`);
+        for (const c of ["ev-send", "ev-receive", "ev-local", "ev-start", "ev-crash"]) if (document.querySelector(`#timeline .tl-event.${c}`) && !has(c)) out.push(c);
+        if (document.querySelector("#timeline .mark-ring") && !has("mark-ring")) out.push("mark-ring");
+        if (document.querySelector("#timeline .row-down") && !has("row-down")) out.push("row-down");
+        if (document.querySelector("#timeline .tl-violation") && !has("tl-violation")) out.push("tl-violation");
+        for (const g of document.querySelectorAll("#topology .node")) {
+          const tone = [...g.classList].find((c) => c.startsWith("tone-"));
+          const key = g.classList.contains("down") ? "down" : tone;
+          if (key && !has(key)) out.push(key);
+        }
+        if (document.querySelector("#topology .breach-ring") && !has("breach")) out.push("breach");
+        if (document.querySelector("#topology .countdown") && !has("countdown")) out.push("countdown");
+        if (document.querySelector("#topology .token") && !has("token")) out.push("token");
+        if (document.querySelector("#topology .death") && !has("death")) out.push("death");
+        const danger = getComputedStyle(document.documentElement).getPropertyValue("--danger").trim();
+        const probe = document.createElement("i"); probe.style.color = danger; document.body.append(probe);
+        const red = getComputedStyle(probe).color; probe.remove();
+        for (const b of document.querySelectorAll("#topology .node:not(.down) .node-body")) if (getComputedStyle(b).fill === red) out.push("a live node in red");
+        return [...new Set(out)];
+      });
+      check(missing.length === 0, `${label} ${name}: the legends name everything drawn (missing: ${missing.join(", ")})`);
+      if (label === "1920" && name.startsWith("election-bully")) await page.screenshot({ path: join(shots, "bully-after-1920.png") });
+      await page.close();
+    }
+  }
+
+  // 2. The text-size control raises everything together, and travels in the link.
+  {
+    const page = await at(context, "v=1&proto=election-bully&n=8&seed=1&p.initially=elected&act=0:crash:7,0:input:0:start&at=14");
+    const sizes = () => page.evaluate(() => ["#timeline .stamp", "#timeline .tick text", "#topology .node-role", ".legend-box", ".timeline-bar", ".controls"].map((s) => document.querySelector(s) ? parseFloat(getComputedStyle(document.querySelector(s)).fontSize) : 0));
+    const before = await sizes();
+    await page.selectOption("[data-testid=text-size]", "150");
+    await page.waitForTimeout(150);
+    const after = await sizes();
+    check(after.every((x, i) => x >= before[i] * 1.45), `text size 150%: every size grows together (${before.join(",")} → ${after.join(",")})`);
+    check(decodeURIComponent(page.url()).includes("text=150"), "and the link carries it");
+    for (const svg of ["#topology", "#timeline"]) {
+      const t = await textBoxes(page, svg);
+      check(t.pairs === 0 && t.cut.length === 0, `at 150% ${svg}: ${t.pairs} overlapping pairs, ${t.cut.length} cut`);
+    }
+    await page.close();
+  }
+
+  // 9. A link keeps the lesson's framing: speed, stamps, zoom, selection, theme, text size.
+  {
+    const page = await at(context, "v=1&proto=clocks-vector&n=4&seed=1&at=20");
+    await page.selectOption("[data-testid=speed]", "4");
+    await page.locator(".timeline-bar button", { hasText: "vector stamps" }).click();
+    await page.click("[data-action=zoom-in]");
+    await page.locator("#timeline [data-event] .hit").nth(2).click({ force: true });
+    await page.locator(".controls button.icon").last().click();
+    await page.selectOption("[data-testid=text-size]", "125");
+    await page.waitForTimeout(150);
+    const look = (p) => p.evaluate(() => ({
+      speed: document.querySelector("[data-testid=speed]").value,
+      vectors: document.querySelector(".timeline-bar button.small").classList.contains("on"),
+      ticks: [...document.querySelectorAll("#timeline .tick")].length + ":" + [...document.querySelectorAll("#timeline .tick text")].map((t) => t.textContent).join(","),
+      selected: document.querySelector("#timeline .tl-event.selected")?.dataset.event ?? null,
+      theme: document.documentElement.dataset.theme,
+      text: document.querySelector("[data-testid=text-size]").value,
+      cursor: document.querySelector("[data-testid=cursor]").textContent,
+    }));
+    const was = await look(page);
+    const link = page.url();
+    const fresh = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+    const again = await fresh.newPage();
+    await again.goto(link);
+    await again.waitForSelector("#topology [data-node]");
+    await again.waitForTimeout(200);
+    const now = await look(again);
+    check(JSON.stringify(now) === JSON.stringify(was) && was.selected !== null && was.theme === "dark", `a link restores speed, stamps, zoom, selection, theme and text size (${JSON.stringify(was)} → ${JSON.stringify(now)})`);
+    check(new URL(again.url()).hash === new URL(link).hash, "and reads back to the same link");
+    await fresh.close();
+    await page.close();
+  }
+
+  // 9. A lesson keeps its title with the viewer's interventions after it; go to step.
+  {
+    const page = await at(context, "v=1&proto=election-ring&n=8&seed=1&p.ids=worst&p.initiators=one&p.starter=0&at=10");
+    const title = await text(page, "[data-testid=lesson-title]");
+    await page.locator("#topology [data-node='7'] .node-body").click();
+    await page.locator("[data-testid=popup] [data-act=crash]").click();
+    await page.waitForTimeout(100);
+    const after = await text(page, "[data-testid=lesson-title]");
+    check(/^Worst case/.test(title) && after.startsWith(title.trim().replace(/[.。]$/, "")) && after.includes("crash n7 at step 10"), `a lesson keeps its title after an intervention ("${title}" → "${after}")`);
+    await page.close();
+  }
+  {
+    const page = await at(context, "v=1&proto=election-ring&n=8&seed=1&p.ids=worst&p.initiators=one&p.starter=0");
+    await page.fill("[data-testid=goto]", "17");
+    await page.press("[data-testid=goto]", "Enter");
+    await page.waitForTimeout(100);
+    const c1 = await text(page, "[data-testid=cursor]");
+    await page.fill("[data-testid=goto]", "3");
+    await page.press("[data-testid=goto]", "Enter");
+    await page.waitForTimeout(100);
+    const c2 = await text(page, "[data-testid=cursor]");
+    check(c1 === "17" && c2 === "3", `"go to step" seeks forward past what was played and back (17 → ${c1}, 3 → ${c2})`);
+    await page.keyboard.press("ArrowRight");
+    check((await text(page, "[data-testid=cursor]")) === "4", "and → steps after it");
     await page.close();
   }
   await ctx720.close();
