@@ -10,6 +10,8 @@ pub mod mutex;
 pub mod election;
 /// C. Clocks, cuts and ordered multicast.
 pub mod clocks;
+/// D. Commit and consensus.
+pub mod consensus;
 
 /// All protocols, in the order the picker lists them. The first is the default.
 pub const REGISTRY: &[ProtocolEntry] = &[
@@ -25,6 +27,7 @@ pub const REGISTRY: &[ProtocolEntry] = &[
     entry::<election::tree::TreeElection>(),
     entry::<clocks::vector::VectorClocks>(),
     entry::<clocks::multicast_fifo::FifoMulticast>(),
+    entry::<consensus::raft::Raft>(),
 ];
 
 /// The registry entry with this id.

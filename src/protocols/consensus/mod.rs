@@ -1,0 +1,3 @@
+//! D. Commit and consensus: Paxos and Raft.
+
+pub mod raft;

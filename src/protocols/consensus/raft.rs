@@ -1,0 +1,927 @@
+//! # Raft (Ongaro and Ousterhout, 2014)
+//!
+//! A replicated log. Every server keeps a log of commands; a command counts once it is
+//! *committed*, and every server applies committed commands in log order, so they all run
+//! the same state machine. Raft gets there by electing one leader per *term* and letting
+//! only the leader add to logs. After D. Ongaro and J. Ousterhout, "In search of an
+//! understandable consensus algorithm", USENIX ATC 2014, the algorithm of their Figure 2.
+//!
+//! **Roles and terms.** A server is a follower, a candidate or the leader. Time is cut
+//! into terms numbered 1, 2, 3...; each term begins with an election and has at most one
+//! leader. Every message carries its sender's term; a server that sees a larger term than
+//! its own adopts it and becomes (or stays) a follower: that is how a stale leader steps
+//! down. A message with a smaller term is refused.
+//!
+//! **Election.** A follower that hears nothing from a leader or a candidate for its
+//! election timeout (drawn at random in `election_min..=election_max`, 150 to 300 ticks by
+//! default, anew each time it is armed) starts an election: it moves to the next term,
+//! votes for itself and sends `RequestVote(term, last index, last term)` to every other
+//! server. A server grants at most one vote per term, first come first served, and only
+//! to a candidate whose log is at least as up to date as its own (a larger last term, or
+//! the same last term and a last index at least as large). A candidate with votes from a
+//! majority becomes leader; one that hears from a leader of its term becomes a follower;
+//! one whose timeout fires again (a split vote) starts another term. The randomness makes
+//! a split rare and its repetition rarer: the node that times out first usually wins.
+//! Granting a vote re-arms the voter's timer. An uncontested election costs 2(N-1)
+//! messages: N-1 `RequestVote` and N-1 replies.
+//!
+//! **Replication.** The leader takes client commands, appends each to its log with its
+//! term and sends `AppendEntries(term, prev index, prev term, entries, leader commit)` to
+//! every follower at once; every `heartbeat` ticks it sends one to each follower anyway
+//! (empty when the follower is up to date: a heartbeat), which keeps the followers'
+//! timers from firing. A follower accepts only if its log holds an entry at `prev index`
+//! with `prev term` (the consistency check); it then deletes any entry that conflicts with
+//! a new one (and everything after it), appends the new ones, and advances its commit
+//! index to `min(leader commit, index of the last new entry)`. The leader tracks, per
+//! follower, `nextIndex` (what to send next) and `matchIndex` (what is known to be there);
+//! an entry of the *current term* stored on a majority is committed, and with it every
+//! entry before it. A command spaced a round trip from the next costs 2(N-1) messages:
+//! one `AppendEntries` and one reply per follower.
+//!
+//! **Log repair.** When the check fails, the follower says so, together with the highest
+//! index worth trying (its last index, or one below the failed one), and the leader backs
+//! `nextIndex` off and tries again at once. A follower that was down catches up in a few
+//! steps; a divergent one (holding entries of a leader that never committed them) backs
+//! off entry by entry until the logs agree, then the conflicting suffix is cut off
+//! (`truncate`, on the diagram) and replaced by the leader's entries.
+//!
+//! **Choices made here.**
+//! - A new leader appends a no-op entry of its term at once (the paper's section 8): it
+//!   lets entries of earlier terms commit without waiting for a client, and it overwrites
+//!   a deposed leader's uncommitted suffix on every follower. No-ops are drawn as "·".
+//! - The `command` input goes to the node clicked. A leader appends it; a follower that
+//!   knows the leader *redirects* it there (a `redirect` message, which the leader takes
+//!   as a command of its own); a candidate, or a follower that knows no leader, *drops*
+//!   it (a real client would retry). The workload (`every`) asks every node the same way.
+//! - A leader with 16 entries waiting to commit refuses new commands (flow control), so
+//!   a leader cut off from the majority keeps at most 16 entries it can never commit.
+//! - Term, vote, log and commit index survive a crash (Figure 2 keeps term, vote and log
+//!   on stable storage; keeping the commit index as well is what etcd does). A recovered
+//!   server re-applies its committed entries from its snapshot and starts as a follower.
+//! - **Bounded state.** Committed entries beyond the last 8 are compacted into a
+//!   snapshot (its index and term) once there are more than 16; a follower whose
+//!   `nextIndex` falls below the leader's snapshot gets `InstallSnapshot` instead of
+//!   entries. The log row shows the last 12 entries kept. Each entry carries a digest of
+//!   the whole log up to it (a hash chain), so checking two logs agree up to an entry
+//!   reads one number rather than the whole prefix.
+//!
+//! **Checked live.** Election safety (at most one leader per term: the `leader` mark,
+//! keyed by term, read by a monitor); log matching (two logs with an entry of the same
+//! index and term agree up to it: checked on the states over the entries kept); leader
+//! completeness (an entry committed in a term is in the log of every leader of a later
+//! term: checked on the states against every server's commit index); state-machine safety
+//! (no two servers apply different commands at one index: the `apply` mark, keyed by
+//! index and command, read by a monitor that keeps the last 512 indices).
+//!
+//! Messages: `RequestVote`, `Vote`, `AppendEntries` (drawn as `heartbeat` when empty),
+//! the replies, `InstallSnapshot`, `redirect`. Timers: election timeout (a countdown
+//! ring), heartbeat.
+
+use std::collections::BTreeMap;
+
+use crate::phrase;
+use crate::sim::engine::RunView;
+use crate::sim::monitor::{Monitor, Moment};
+use crate::sim::protocol::*;
+use crate::sim::topology::TopologyKind;
+use crate::sim::trace::{Event, EventKind, Trace};
+use crate::sim::view::{Cell, CellRow, Glyph, NodeView, Table, Tone};
+use crate::sim::{NetworkConfig, NodeId, ParamSpec, Time};
+use crate::words::{w, Text, Words};
+
+/// Committed entries kept in the log after a compaction.
+pub const KEEP: u64 = 8;
+/// Entries the log row shows (the newest).
+pub const SHOWN: usize = 12;
+/// A leader refuses commands while this many entries wait to commit.
+pub const MAX_UNCOMMITTED: u64 = 16;
+/// Entries one `AppendEntries` carries at most.
+pub const MAX_BATCH: u64 = 8;
+/// The longest timeout accepted, in ticks.
+pub const MAX_TIMEOUT: i64 = 100_000;
+
+pub struct Raft {
+    n: usize,
+    election_min: Time,
+    election_max: Time,
+    heartbeat: Time,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Role {
+    Follower,
+    Candidate,
+    Leader,
+}
+
+/// A log entry as it travels: its term and command (0: the leader's no-op).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Item {
+    pub term: u64,
+    pub cmd: u32,
+}
+
+/// A log entry as a server keeps it, with the digest of its log up to and including it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Entry {
+    pub term: u64,
+    pub cmd: u32,
+    pub digest: u64,
+}
+
+/// The digest of a log that ends with (term, cmd) after a prefix with digest `prev`.
+pub fn chain(prev: u64, term: u64, cmd: u32) -> u64 {
+    let mut z = prev ^ term.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ (u64::from(cmd) << 17);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Node {
+    pub role: Role,
+    pub term: u64,
+    pub voted_for: Option<NodeId>,
+    /// The leader of this term, once heard from.
+    pub leader: Option<NodeId>,
+    /// Entries 1..=base are compacted into the snapshot.
+    pub base: u64,
+    pub base_term: u64,
+    pub base_digest: u64,
+    /// Entries base+1..=last.
+    pub log: Vec<Entry>,
+    pub commit: u64,
+    pub applied: u64,
+    /// Candidate: votes received (a bit per node).
+    pub votes: u32,
+    /// Leader: per node, the next index to send and the highest index known replicated.
+    pub next: Vec<u64>,
+    pub matched: Vec<u64>,
+    /// Commands this node has taken from clients (names its commands).
+    pub seq: u32,
+}
+
+impl Node {
+    fn fresh(n: usize) -> Node {
+        Node {
+            role: Role::Follower,
+            term: 0,
+            voted_for: None,
+            leader: None,
+            base: 0,
+            base_term: 0,
+            base_digest: 0,
+            log: Vec::new(),
+            commit: 0,
+            applied: 0,
+            votes: 0,
+            next: vec![1; n],
+            matched: vec![0; n],
+            seq: 0,
+        }
+    }
+    pub fn last_index(&self) -> u64 {
+        self.base + self.log.len() as u64
+    }
+    pub fn last_term(&self) -> u64 {
+        self.log.last().map_or(self.base_term, |e| e.term)
+    }
+    /// The term of entry `i`, if kept (the snapshot's last entry counts).
+    pub fn term_at(&self, i: u64) -> Option<u64> {
+        self.entry(i).map(|(t, _)| t)
+    }
+    /// (term, digest) of entry `i`, if kept.
+    pub fn entry(&self, i: u64) -> Option<(u64, u64)> {
+        if i == self.base {
+            Some((self.base_term, self.base_digest))
+        } else if i > self.base && i <= self.last_index() {
+            let e = &self.log[(i - self.base - 1) as usize];
+            Some((e.term, e.digest))
+        } else {
+            None
+        }
+    }
+    fn cmd_at(&self, i: u64) -> u32 {
+        self.log[(i - self.base - 1) as usize].cmd
+    }
+    fn digest_at(&self, i: u64) -> u64 {
+        self.entry(i).map_or(0, |e| e.1)
+    }
+    fn push(&mut self, term: u64, cmd: u32) {
+        let digest = chain(self.digest_at(self.last_index()), term, cmd);
+        self.log.push(Entry { term, cmd, digest });
+    }
+    pub fn is_leader(&self) -> bool {
+        self.role == Role::Leader
+    }
+    fn vote_count(&self) -> u32 {
+        self.votes.count_ones()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Msg {
+    RequestVote { term: u64, last_index: u64, last_term: u64 },
+    Vote { term: u64, granted: bool },
+    Append { term: u64, prev_index: u64, prev_term: u64, entries: Vec<Item>, commit: u64 },
+    /// `index`: on success the highest index now known to match; on failure the highest
+    /// index worth trying as the next `prev index`. `carried`: the request had entries.
+    AppendReply { term: u64, ok: bool, index: u64, carried: bool },
+    Snapshot { term: u64, index: u64, last_term: u64, digest: u64 },
+    /// A follower passes a client's command on to its leader.
+    Redirect { cmd: u32 },
+}
+
+impl Msg {
+    fn term(&self) -> Option<u64> {
+        match *self {
+            Msg::RequestVote { term, .. } | Msg::Vote { term, .. } | Msg::Append { term, .. } | Msg::AppendReply { term, .. } | Msg::Snapshot { term, .. } => Some(term),
+            Msg::Redirect { .. } => None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Timer {
+    Election,
+    Heartbeat,
+}
+
+pub const COMMAND: InputSpec = InputSpec::plain("command");
+pub const WORKLOAD: WorkloadSpec = WorkloadSpec { input: "command", every_param: "every", hold_param: None };
+
+/// A command's short name: the letter of the node that took it and its number there.
+pub fn command_text(cmd: u32) -> String {
+    if cmd == 0 {
+        "·".into()
+    } else {
+        let origin = (cmd & 0xf).saturating_sub(1) as u8;
+        format!("{}{}", (b'a' + origin) as char, cmd >> 4)
+    }
+}
+
+/// Counted from the run, once per event.
+#[derive(Clone, Debug, Default)]
+pub struct Stats {
+    /// An election is under way (a candidate stood, no leader yet).
+    open: bool,
+    /// Vote messages of the election under way.
+    votes_now: u64,
+    /// Vote messages of the last election won.
+    last_election: Option<u64>,
+    elections: u64,
+    /// AppendEntries with entries, snapshots and their replies.
+    replication: u64,
+    heartbeats: u64,
+    /// The highest index any leader has committed, and how many entries that is.
+    max_commit: u64,
+    committed: u64,
+}
+
+impl Raft {
+    fn majority(&self) -> u32 {
+        (self.n / 2 + 1) as u32
+    }
+
+    fn arm_election(&self, ctx: &mut Ctx<Self>) -> Time {
+        ctx.cancel_timer(Timer::Election);
+        let after = ctx.random_between(self.election_min, self.election_max);
+        ctx.set_timer(after, Timer::Election);
+        after
+    }
+
+    /// A larger term: adopt it and become a follower (a leader or candidate steps down).
+    fn adopt(&self, s: &mut Node, term: u64, ctx: &mut Ctx<Self>) {
+        let was = s.role;
+        s.term = term;
+        s.voted_for = None;
+        s.leader = None;
+        s.votes = 0;
+        s.role = Role::Follower;
+        match was {
+            Role::Leader => {
+                ctx.cancel_timer(Timer::Heartbeat);
+                ctx.mark_with("step_down", term);
+                ctx.note(phrase!("note.steps_down", term));
+                self.arm_election(ctx);
+            }
+            Role::Candidate => ctx.note(phrase!("note.candidate_steps_down", term)),
+            Role::Follower => ctx.note(phrase!("note.adopts", term)),
+        }
+    }
+
+    fn send_append(&self, s: &Node, to: NodeId, ctx: &mut Ctx<Self>) {
+        let next = s.next[to].max(1);
+        if next <= s.base {
+            ctx.send(to, Msg::Snapshot { term: s.term, index: s.base, last_term: s.base_term, digest: s.base_digest });
+            return;
+        }
+        let prev_index = next - 1;
+        let prev_term = s.term_at(prev_index).unwrap_or(0);
+        let end = s.last_index().min(prev_index + MAX_BATCH);
+        let entries = (next..=end).map(|i| Item { term: s.term_at(i).unwrap_or(0), cmd: s.cmd_at(i) }).collect();
+        ctx.send(to, Msg::Append { term: s.term, prev_index, prev_term, entries, commit: s.commit });
+    }
+
+    fn send_appends(&self, me: NodeId, s: &Node, ctx: &mut Ctx<Self>) {
+        for to in (0..self.n).filter(|&j| j != me) {
+            self.send_append(s, to, ctx);
+        }
+    }
+
+    fn become_leader(&self, me: NodeId, s: &mut Node, ctx: &mut Ctx<Self>) {
+        s.role = Role::Leader;
+        s.leader = Some(me);
+        ctx.cancel_timer(Timer::Election);
+        ctx.mark_with("leader", s.term);
+        // The no-op of the new term.
+        s.push(s.term, 0);
+        let last = s.last_index();
+        for j in 0..self.n {
+            s.next[j] = last;
+            s.matched[j] = 0;
+        }
+        s.matched[me] = last;
+        ctx.note(phrase!("note.wins", s.vote_count(), self.n, s.term));
+        self.send_appends(me, s, ctx);
+        ctx.set_timer(self.heartbeat, Timer::Heartbeat);
+    }
+
+    /// Apply committed entries not applied yet (marks `apply` keyed by index and command).
+    fn apply(&self, s: &mut Node, ctx: &mut Ctx<Self>) {
+        s.applied = s.applied.max(s.base);
+        while s.applied < s.commit {
+            s.applied += 1;
+            let cmd = s.cmd_at(s.applied);
+            ctx.mark_with("apply", (s.applied << 32) | u64::from(cmd));
+        }
+        self.compact(s);
+    }
+
+    /// Fold committed entries beyond the last KEEP into the snapshot, when there are
+    /// more than 2·KEEP of them.
+    fn compact(&self, s: &mut Node) {
+        let upto = s.applied.min(s.commit);
+        if upto > s.base + 2 * KEEP {
+            let new_base = upto - KEEP;
+            let (term, digest) = s.entry(new_base).expect("kept");
+            s.log.drain(..(new_base - s.base) as usize);
+            s.base = new_base;
+            s.base_term = term;
+            s.base_digest = digest;
+        }
+    }
+
+    /// The leader moves its commit index to the highest entry of its term on a majority.
+    fn advance_commit(&self, s: &mut Node, ctx: &mut Ctx<Self>) {
+        let mut m = s.matched.clone();
+        m.sort_unstable_by(|a, b| b.cmp(a));
+        let candidate = m[self.majority() as usize - 1];
+        if candidate > s.commit && s.term_at(candidate) == Some(s.term) {
+            let from = s.commit + 1;
+            s.commit = candidate;
+            ctx.mark_with("commit", candidate);
+            ctx.note(phrase!("note.commits", from, candidate));
+            self.apply(s, ctx);
+        }
+    }
+
+    /// A leader takes a command from a client (directly or redirected).
+    fn accept(&self, me: NodeId, s: &mut Node, cmd: u32, ctx: &mut Ctx<Self>) {
+        if s.last_index() - s.commit >= MAX_UNCOMMITTED {
+            ctx.note(phrase!("note.full", command_text(cmd), MAX_UNCOMMITTED));
+            return;
+        }
+        s.push(s.term, cmd);
+        let last = s.last_index();
+        s.matched[me] = last;
+        ctx.note(phrase!("note.appends", command_text(cmd), last, s.term));
+        self.send_appends(me, s, ctx);
+    }
+
+    fn start_election(&self, me: NodeId, s: &mut Node, ctx: &mut Ctx<Self>) {
+        s.term += 1;
+        s.role = Role::Candidate;
+        s.voted_for = Some(me);
+        s.leader = None;
+        s.votes = 1 << me;
+        let after = self.arm_election(ctx);
+        ctx.mark_with("candidate", s.term);
+        ctx.note(phrase!("note.stands", s.term, after));
+        ctx.broadcast(Msg::RequestVote { term: s.term, last_index: s.last_index(), last_term: s.last_term() });
+    }
+
+    fn on_append(&self, s: &mut Node, from: NodeId, prev_index: u64, prev_term: u64, entries: Vec<Item>, commit: u64, ctx: &mut Ctx<Self>) {
+        let carried = !entries.is_empty();
+        let term = s.term;
+        let reply = |ok: bool, index: u64| Msg::AppendReply { term, ok, index, carried };
+        let matches = prev_index < s.base || s.term_at(prev_index) == Some(prev_term);
+        if !matches {
+            let hint = s.last_index().min(prev_index.saturating_sub(1));
+            let why = if prev_index > s.last_index() { phrase!("note.check_short", prev_index, s.last_index()) } else { phrase!("note.check_conflict", prev_index, prev_term) };
+            ctx.note(why);
+            ctx.send(from, reply(false, hint));
+            return;
+        }
+        let mut appended = 0;
+        let mut index = prev_index;
+        for item in entries {
+            index += 1;
+            if index <= s.base {
+                continue;
+            }
+            match s.term_at(index) {
+                Some(t) if t == item.term => {}
+                Some(_) => {
+                    let cut = s.last_index() - index + 1;
+                    s.log.truncate((index - s.base - 1) as usize);
+                    ctx.mark_with("truncate", index);
+                    ctx.note(phrase!("note.truncates", cut, index));
+                    s.push(item.term, item.cmd);
+                    appended += 1;
+                }
+                None => {
+                    s.push(item.term, item.cmd);
+                    appended += 1;
+                }
+            }
+        }
+        if appended > 0 {
+            ctx.note(phrase!("note.stores", appended, s.last_index()));
+        }
+        let upto = commit.min(index);
+        if upto > s.commit {
+            s.commit = upto;
+            ctx.note(phrase!("note.learns_commit", upto));
+            self.apply(s, ctx);
+        }
+        ctx.send(from, reply(true, index));
+    }
+}
+
+impl Protocol for Raft {
+    type State = Node;
+    type Msg = Msg;
+    type Timer = Timer;
+    type Stats = Stats;
+
+    fn info() -> ProtocolInfo {
+        ProtocolInfo {
+            id: "raft",
+            family: "consensus",
+            nodes: NodeRange { min: 3, max: 9, default: 5 },
+            topologies: &[TopologyKind::Complete],
+            network: NetworkConfig::default(),
+            params: vec![
+                ParamSpec::int("election_min", 1, MAX_TIMEOUT, 150),
+                ParamSpec::int("election_max", 1, MAX_TIMEOUT, 300),
+                ParamSpec::int("heartbeat", 1, MAX_TIMEOUT, 50),
+                ParamSpec::int("every", 0, MAX_TIMEOUT, 1000),
+            ],
+            inputs: &[COMMAND],
+            workload: Some(WORKLOAD),
+            scenarios: SCENARIOS,
+            show: Show::default(),
+            words: WORDS,
+        }
+    }
+
+    fn build(setup: &Setup) -> Result<Self, String> {
+        if setup.topology.kind() != TopologyKind::Complete {
+            return Err("Raft needs every server to reach every other: use the complete topology".into());
+        }
+        let p = &setup.params;
+        let (lo, hi, beat, every) = (p.int("election_min"), p.int("election_max"), p.int("heartbeat"), p.int("every"));
+        for (name, v, min) in [("election_min", lo, 1), ("election_max", hi, 1), ("heartbeat", beat, 1), ("every", every, 0)] {
+            if !(min..=MAX_TIMEOUT).contains(&v) {
+                return Err(format!("{name} {v} is out of range; give {min} to {MAX_TIMEOUT} ticks"));
+            }
+        }
+        if lo > hi {
+            return Err(format!("election_min {lo} is above election_max {hi}; give election_min <= election_max"));
+        }
+        if beat >= lo {
+            return Err(format!("heartbeat {beat} is not below election_min {lo}; followers would time out under a live leader: give a heartbeat below {lo}"));
+        }
+        Ok(Raft { n: setup.n, election_min: lo as Time, election_max: hi as Time, heartbeat: beat as Time })
+    }
+
+    fn init(&self, _me: NodeId, ctx: &mut Ctx<Self>) -> Node {
+        let after = self.arm_election(ctx);
+        ctx.note(phrase!("note.starts", after));
+        Node::fresh(self.n)
+    }
+
+    fn on_message(&self, me: NodeId, s: &mut Node, from: NodeId, m: Msg, ctx: &mut Ctx<Self>) {
+        if let Some(term) = m.term() {
+            if term > s.term {
+                self.adopt(s, term, ctx);
+            }
+        }
+        match m {
+            Msg::RequestVote { term, last_index, last_term } => {
+                let up_to_date = last_term > s.last_term() || (last_term == s.last_term() && last_index >= s.last_index());
+                let free = s.voted_for.is_none_or(|v| v == from);
+                let granted = term == s.term && free && up_to_date;
+                if granted {
+                    s.voted_for = Some(from);
+                    self.arm_election(ctx);
+                    ctx.note(phrase!("note.grants", from, term));
+                } else if term < s.term {
+                    ctx.note(phrase!("note.refuses_stale", from, term, s.term));
+                } else if !free {
+                    ctx.note(phrase!("note.refuses_voted", from, s.voted_for.unwrap_or(me)));
+                } else {
+                    ctx.note(phrase!("note.refuses_behind", from));
+                }
+                ctx.send(from, Msg::Vote { term: s.term, granted });
+            }
+            Msg::Vote { term, granted } => {
+                if s.role != Role::Candidate || term != s.term {
+                    return;
+                }
+                if granted {
+                    s.votes |= 1 << from;
+                    if s.vote_count() >= self.majority() {
+                        self.become_leader(me, s, ctx);
+                    } else {
+                        ctx.note(phrase!("note.counts", s.vote_count(), self.majority()));
+                    }
+                }
+            }
+            Msg::Append { term, prev_index, prev_term, entries, commit } => {
+                if term < s.term {
+                    ctx.note(phrase!("note.refuses_old_leader", from, term));
+                    ctx.send(from, Msg::AppendReply { term: s.term, ok: false, index: 0, carried: !entries.is_empty() });
+                    return;
+                }
+                if s.role == Role::Candidate {
+                    s.role = Role::Follower;
+                    s.votes = 0;
+                    ctx.note(phrase!("note.hears_leader", from, term));
+                }
+                if s.role == Role::Leader {
+                    return;
+                }
+                s.leader = Some(from);
+                self.arm_election(ctx);
+                self.on_append(s, from, prev_index, prev_term, entries, commit, ctx);
+            }
+            Msg::Snapshot { term, index, last_term, digest } => {
+                if term < s.term {
+                    ctx.send(from, Msg::AppendReply { term: s.term, ok: false, index: 0, carried: true });
+                    return;
+                }
+                if s.role == Role::Leader {
+                    return;
+                }
+                s.role = Role::Follower;
+                s.leader = Some(from);
+                self.arm_election(ctx);
+                if index > s.base {
+                    if s.entry(index) == Some((last_term, digest)) {
+                        s.log.drain(..(index - s.base) as usize);
+                    } else {
+                        s.log.clear();
+                    }
+                    s.base = index;
+                    s.base_term = last_term;
+                    s.base_digest = digest;
+                    s.commit = s.commit.max(index);
+                    s.applied = s.applied.max(index);
+                    ctx.note(phrase!("note.installs", index));
+                }
+                ctx.send(from, Msg::AppendReply { term: s.term, ok: true, index, carried: true });
+            }
+            Msg::AppendReply { term, ok, index, carried: _ } => {
+                if s.role != Role::Leader || term != s.term {
+                    return;
+                }
+                if ok {
+                    s.matched[from] = s.matched[from].max(index);
+                    s.next[from] = s.next[from].max(index + 1);
+                    self.advance_commit(s, ctx);
+                    if s.next[from] <= s.last_index() {
+                        self.send_append(s, from, ctx);
+                    }
+                } else {
+                    let next = s.next[from].min(index + 1).max(s.matched[from] + 1).max(1);
+                    if next < s.next[from] {
+                        s.next[from] = next;
+                        ctx.note(phrase!("note.backs_off", from, next));
+                        self.send_append(s, from, ctx);
+                    }
+                }
+            }
+            Msg::Redirect { cmd } => {
+                if s.is_leader() {
+                    self.accept(me, s, cmd, ctx);
+                } else {
+                    ctx.note(phrase!("note.drops_redirect", command_text(cmd)));
+                }
+            }
+        }
+    }
+
+    fn on_timer(&self, me: NodeId, s: &mut Node, t: Timer, ctx: &mut Ctx<Self>) {
+        match t {
+            Timer::Election if s.role != Role::Leader => self.start_election(me, s, ctx),
+            Timer::Heartbeat if s.role == Role::Leader => {
+                ctx.silent();
+                self.send_appends(me, s, ctx);
+                ctx.set_timer(self.heartbeat, Timer::Heartbeat);
+            }
+            _ => {}
+        }
+    }
+
+    fn on_input(&self, me: NodeId, s: &mut Node, i: &Input, ctx: &mut Ctx<Self>) {
+        if i.id != COMMAND.id {
+            return;
+        }
+        s.seq += 1;
+        let cmd = (s.seq << 4) | (me as u32 + 1);
+        match (s.role, s.leader) {
+            (Role::Leader, _) => self.accept(me, s, cmd, ctx),
+            (Role::Follower, Some(l)) => {
+                ctx.note(phrase!("note.redirects", command_text(cmd), l));
+                ctx.send(l, Msg::Redirect { cmd });
+            }
+            _ => ctx.note(phrase!("note.drops", command_text(cmd))),
+        }
+    }
+
+    /// Term, vote, log (with its snapshot) and commit index survive; the rest restarts.
+    fn on_recover(&self, _me: NodeId, old: &Node, ctx: &mut Ctx<Self>) -> Node {
+        let mut s = Node { role: Role::Follower, leader: None, votes: 0, applied: old.base, next: vec![1; self.n], matched: vec![0; self.n], ..old.clone() };
+        let after = self.arm_election(ctx);
+        ctx.note(phrase!("note.recovers", s.term, s.last_index(), s.commit, after));
+        self.apply(&mut s, ctx);
+        s
+    }
+
+    fn label(&self, m: &Msg) -> MsgLabel {
+        match m {
+            Msg::RequestVote { term, last_index, last_term } => MsgLabel::new("request_vote", format!("T{term} last={last_index}/T{last_term}")),
+            Msg::Vote { term, granted } => MsgLabel::new("vote", format!("T{term} {}", if *granted { "yes" } else { "no" })),
+            Msg::Append { term, prev_index, prev_term, entries, commit } => {
+                let kind = if entries.is_empty() { "heartbeat" } else { "append_entries" };
+                MsgLabel::new(kind, format!("T{term} prev={prev_index}/T{prev_term} +{} c={commit}", entries.len()))
+            }
+            Msg::AppendReply { term, ok, index, carried } => {
+                MsgLabel::new(if *carried { "append_reply" } else { "heartbeat_reply" }, format!("T{term} {} {index}", if *ok { "ok" } else { "no" }))
+            }
+            Msg::Snapshot { term, index, last_term, .. } => MsgLabel::new("snapshot", format!("T{term} upto={index}/T{last_term}")),
+            Msg::Redirect { cmd } => MsgLabel::new("redirect", command_text(*cmd)),
+        }
+    }
+
+    fn timer_name(&self, t: &Timer) -> &'static str {
+        match t {
+            Timer::Election => "election",
+            Timer::Heartbeat => "heartbeat",
+        }
+    }
+
+    fn countdown(&self, t: &Timer) -> bool {
+        *t == Timer::Election
+    }
+
+    fn view(&self, _me: NodeId, s: &Node) -> NodeView {
+        let (role, tone) = match s.role {
+            Role::Follower => ("follower", Tone::Idle),
+            Role::Candidate => ("candidate", Tone::Active),
+            Role::Leader => ("leader", Tone::Leader),
+        };
+        let badge = match (s.role, s.voted_for) {
+            (Role::Leader, _) => phrase!("badge.raft_leader", s.term),
+            (Role::Candidate, _) => phrase!("badge.raft_candidate", s.term, s.vote_count(), self.n),
+            (Role::Follower, Some(v)) => phrase!("badge.raft_voted", s.term, v),
+            (Role::Follower, None) => phrase!("badge.raft_term", s.term),
+        };
+        let last = s.last_index();
+        let first = (s.base + 1).max((last + 1).saturating_sub(SHOWN as u64));
+        let cells: Vec<Cell> = (first..=last).map(|i| Cell { text: s.term_at(i).unwrap_or(0).to_string(), shade: s.term_at(i).unwrap_or(0) as u32 }).collect();
+        let marked = (s.commit + 1).saturating_sub(first).min(cells.len() as u64) as usize;
+        let none = || Text::plain("-");
+        let mut v = NodeView::new(role, tone)
+            .badge(badge)
+            .glyph_if(s.is_leader(), Glyph::Crown)
+            .row(CellRow { label: "log", cells, marked_upto: Some(marked) })
+            .detail("term", s.term)
+            .detail("voted_for", s.voted_for.map_or_else(none, |v| Text::plain(format!("n{v}"))))
+            .detail("known_leader", s.leader.map_or_else(none, |l| Text::plain(format!("n{l}"))))
+            .detail("last_index", last)
+            .detail("commit_index", s.commit)
+            .detail("snapshot", phrase!("detail.snapshot_upto", s.base, s.base_term))
+            .detail("newest", Text::plain((first..=last).rev().take(4).map(|i| command_text(s.cmd_at(i))).collect::<Vec<_>>().join(" ")));
+        if s.is_leader() {
+            let rows = (0..self.n).map(|j| vec![Text::plain(format!("n{j}")), Text::from(s.next[j]), Text::from(s.matched[j])]).collect();
+            v = v.table(Table { columns: vec!["server", "next_index", "match_index"], rows });
+        }
+        v
+    }
+
+    fn inputs_for(&self, _me: NodeId, s: &Node) -> Vec<InputSpec> {
+        let takes = match s.role {
+            Role::Leader => s.last_index() - s.commit < MAX_UNCOMMITTED,
+            Role::Follower => s.leader.is_some(),
+            Role::Candidate => false,
+        };
+        if takes {
+            vec![COMMAND]
+        } else {
+            vec![]
+        }
+    }
+
+    fn invariants(&self) -> Vec<Invariant<Self>> {
+        vec![Invariant { id: "log_matching", check: log_matching }, Invariant { id: "leader_completeness", check: leader_completeness }]
+    }
+
+    fn monitors(&self) -> Vec<Box<dyn Monitor>> {
+        vec![Box::new(ElectionSafety::default()), Box::new(StateMachineSafety::default())]
+    }
+
+    fn observe(&self, stats: &mut Stats, e: &Event, log: &Trace) {
+        if let EventKind::Send { msg } = e.kind {
+            match log.message(msg).kind {
+                "request_vote" | "vote" if stats.open => stats.votes_now += 1,
+                "append_entries" | "append_reply" | "snapshot" => stats.replication += 1,
+                "heartbeat" => stats.heartbeats += 1,
+                _ => {}
+            }
+        }
+        for m in log.marks_of(e.id) {
+            match m.tag {
+                "candidate" if !stats.open => {
+                    stats.open = true;
+                    stats.votes_now = 0;
+                }
+                "leader" => {
+                    stats.open = false;
+                    stats.elections += 1;
+                    stats.last_election = Some(stats.votes_now);
+                }
+                "commit" if m.key > stats.max_commit => {
+                    stats.committed += m.key - stats.max_commit;
+                    stats.max_commit = m.key;
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn metrics(&self, stats: &Stats, _run: &RunView<Self>) -> Vec<Metric> {
+        let two = 2.0 * (self.n as f64 - 1.0);
+        let counted = |id, v: u64| Metric { id, measured: Some(v as f64), textbook: Textbook::Unbounded, formula: Text::key("formula.counted") };
+        vec![
+            Metric { id: "election_messages", measured: stats.last_election.map(|v| v as f64), textbook: Textbook::Exact(two), formula: Text::key("formula.one_round") },
+            counted("elections", stats.elections),
+            Metric {
+                id: "replication_messages",
+                measured: (stats.committed > 0).then(|| stats.replication as f64 / stats.committed as f64),
+                textbook: Textbook::Exact(two),
+                formula: Text::key("formula.per_entry"),
+            },
+            counted("committed", stats.committed),
+            counted("heartbeats", stats.heartbeats),
+        ]
+    }
+}
+
+/// Log matching over the entries kept: wherever two logs hold an entry with the same
+/// index and term, their digests (of the whole log up to it) agree.
+fn log_matching(_: &Raft, snap: &Snapshot<Raft>) -> Result<(), Breach> {
+    let s = snap.states;
+    for i in 0..s.len() {
+        for j in i + 1..s.len() {
+            let (a, b) = (&s[i], &s[j]);
+            let lo = a.base.max(b.base);
+            let hi = a.last_index().min(b.last_index());
+            // Terms never decrease along a log: the highest index where the terms agree
+            // is the only one to check (the digest covers everything below it).
+            let mut k = hi;
+            while k >= lo {
+                let (ea, eb) = (a.entry(k), b.entry(k));
+                if let (Some((ta, da)), Some((tb, db))) = (ea, eb) {
+                    if ta == tb {
+                        if da != db {
+                            return Err(Breach { nodes: vec![i, j], detail: phrase!("breach.log_matching", i, j, k, ta) });
+                        }
+                        break;
+                    }
+                }
+                if k == 0 {
+                    break;
+                }
+                k -= 1;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Leader completeness: every live leader holds every entry some server knows committed
+/// in an earlier term (the entry at that server's commit index; the rest of the prefix
+/// follows by log matching). An entry below the leader's snapshot is in it.
+fn leader_completeness(_: &Raft, snap: &Snapshot<Raft>) -> Result<(), Breach> {
+    for l in snap.live_where(Node::is_leader) {
+        let leader = &snap.states[l];
+        for (j, other) in snap.states.iter().enumerate() {
+            let c = other.commit;
+            let Some((term, digest)) = other.entry(c) else { continue };
+            if c == 0 || term >= leader.term || c < leader.base {
+                continue;
+            }
+            if leader.entry(c) != Some((term, digest)) {
+                return Err(Breach { nodes: vec![l, j], detail: phrase!("breach.leader_completeness", l, leader.term, c, term, j) });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// At most one leader per term, read from the `leader` marks (keyed by term). Keeps the
+/// last 64 terms.
+#[derive(Clone, Debug, Default)]
+pub struct ElectionSafety {
+    leaders: BTreeMap<u64, NodeId>,
+    broken: Option<Breach>,
+}
+
+impl Monitor for ElectionSafety {
+    fn id(&self) -> &'static str {
+        "election_safety"
+    }
+    fn check(&mut self, events: &[Event], log: &Trace, _: &Moment) -> Result<(), Breach> {
+        for e in events {
+            let Some(node) = e.node else { continue };
+            for m in log.marks_of(e.id).filter(|m| m.tag == "leader") {
+                match self.leaders.get(&m.key) {
+                    Some(&other) if other != node && self.broken.is_none() => {
+                        self.broken = Some(Breach { nodes: vec![other, node], detail: phrase!("breach.election_safety", other, node, m.key) });
+                    }
+                    Some(_) => {}
+                    None => {
+                        self.leaders.insert(m.key, node);
+                        if self.leaders.len() > 64 {
+                            self.leaders.pop_first();
+                        }
+                    }
+                }
+            }
+        }
+        self.broken.clone().map_or(Ok(()), Err)
+    }
+    fn clone_box(&self) -> Box<dyn Monitor> {
+        Box::new(self.clone())
+    }
+}
+
+/// No two servers apply different commands at one index, read from the `apply` marks
+/// (keyed by index and command). Keeps the last 512 indices.
+#[derive(Clone, Debug, Default)]
+pub struct StateMachineSafety {
+    applied: BTreeMap<u64, (u32, NodeId)>,
+    broken: Option<Breach>,
+}
+
+impl Monitor for StateMachineSafety {
+    fn id(&self) -> &'static str {
+        "state_machine_safety"
+    }
+    fn check(&mut self, events: &[Event], log: &Trace, _: &Moment) -> Result<(), Breach> {
+        for e in events {
+            let Some(node) = e.node else { continue };
+            for m in log.marks_of(e.id).filter(|m| m.tag == "apply") {
+                let (index, cmd) = (m.key >> 32, (m.key & 0xffff_ffff) as u32);
+                match self.applied.get(&index) {
+                    Some(&(first, by)) if first != cmd && self.broken.is_none() => {
+                        self.broken = Some(Breach {
+                            nodes: vec![by, node],
+                            detail: phrase!("breach.state_machine_safety", by, command_text(first), node, command_text(cmd), index),
+                        });
+                    }
+                    Some(_) => {}
+                    None => {
+                        self.applied.insert(index, (cmd, node));
+                        if self.applied.len() > 512 {
+                            self.applied.pop_first();
+                        }
+                    }
+                }
+            }
+        }
+        self.broken.clone().map_or(Ok(()), Err)
+    }
+    fn clone_box(&self) -> Box<dyn Monitor> {
+        Box::new(self.clone())
+    }
+}
+
+const SCENARIOS: &[ReadyScenario] = &[];
+
+const WORDS: Words = &[
+    w("name", "Raft", "Raft"),
+];
