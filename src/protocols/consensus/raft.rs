@@ -100,6 +100,9 @@ pub const MAX_BATCH: u64 = 8;
 /// The longest timeout accepted, in ticks.
 pub const MAX_TIMEOUT: i64 = 100_000;
 
+/// The default network: delays of 20 to 40 ticks, FIFO links.
+pub const NETWORK: NetworkConfig = NetworkConfig { delay_min: 20, delay_max: 40, drop: 0, duplicate: 0, fifo: true };
+
 pub struct Raft {
     n: usize,
     election_min: Time,
@@ -310,9 +313,14 @@ impl Raft {
         }
     }
 
-    fn send_append(&self, s: &Node, to: NodeId, ctx: &mut Ctx<Self>) {
+    /// Send follower `to` what it lacks: the entries from its `nextIndex` on (at most
+    /// MAX_BATCH), or an empty heartbeat when everything has been sent, or the snapshot
+    /// when its `nextIndex` lies inside it. `nextIndex` then moves past what was sent
+    /// (optimistically: a failed check moves it back).
+    fn send_append(&self, s: &mut Node, to: NodeId, ctx: &mut Ctx<Self>) {
         let next = s.next[to].max(1);
         if next <= s.base {
+            s.next[to] = s.base + 1;
             ctx.send(to, Msg::Snapshot { term: s.term, index: s.base, last_term: s.base_term, digest: s.base_digest });
             return;
         }
@@ -320,10 +328,11 @@ impl Raft {
         let prev_term = s.term_at(prev_index).unwrap_or(0);
         let end = s.last_index().min(prev_index + MAX_BATCH);
         let entries = (next..=end).map(|i| Item { term: s.term_at(i).unwrap_or(0), cmd: s.cmd_at(i) }).collect();
+        s.next[to] = end + 1;
         ctx.send(to, Msg::Append { term: s.term, prev_index, prev_term, entries, commit: s.commit });
     }
 
-    fn send_appends(&self, me: NodeId, s: &Node, ctx: &mut Ctx<Self>) {
+    fn send_appends(&self, me: NodeId, s: &mut Node, ctx: &mut Ctx<Self>) {
         for to in (0..self.n).filter(|&j| j != me) {
             self.send_append(s, to, ctx);
         }
@@ -471,7 +480,8 @@ impl Protocol for Raft {
             family: "consensus",
             nodes: NodeRange { min: 3, max: 9, default: 5 },
             topologies: &[TopologyKind::Complete],
-            network: NetworkConfig::default(),
+            // A round trip (40 to 80) well inside the shortest election timeout (150).
+            network: NETWORK,
             params: vec![
                 ParamSpec::int("election_min", 1, MAX_TIMEOUT, 150),
                 ParamSpec::int("election_max", 1, MAX_TIMEOUT, 300),
@@ -605,7 +615,8 @@ impl Protocol for Raft {
                         self.send_append(s, from, ctx);
                     }
                 } else {
-                    let next = s.next[from].min(index + 1).max(s.matched[from] + 1).max(1);
+                    // Back off below the failed check (its prev index is at most `index` + 1).
+                    let next = (index + 1).max(s.matched[from] + 1);
                     if next < s.next[from] {
                         s.next[from] = next;
                         ctx.note(phrase!("note.backs_off", from, next));
@@ -924,4 +935,165 @@ const SCENARIOS: &[ReadyScenario] = &[];
 
 const WORDS: Words = &[
     w("name", "Raft", "Raft"),
+    w(
+        "summary",
+        "A replicated log run by one elected leader per term. A follower that hears no heartbeat within its random election timeout stands for the next term and asks for votes; a majority makes it leader. The leader appends client commands to its log and replicates them with AppendEntries; an entry of its term stored on a majority is committed and applied everywhere in log order. A stale leader steps down when it sees a larger term, and divergent logs are repaired by backing nextIndex off until they agree.",
+        "由每个任期选出的唯一领导者管理的复制日志。跟随者若在随机选举超时内收不到心跳，就在下一个任期参选并请求投票；获得多数票即成为领导者。领导者把客户端命令追加到自己的日志，并用 AppendEntries 复制出去；本任期的条目一旦存到多数节点上即被提交，并在各节点按日志顺序应用。旧领导者看到更大的任期就退位，不一致的日志通过回退 nextIndex 直到一致来修复。",
+    ),
+    w("param.election_min", "Shortest election timeout, in ticks (each timeout is drawn anew between the two bounds)", "最短选举超时（时间单位；每次超时都在上下界之间重新随机抽取）"),
+    w("param.election_max", "Longest election timeout, in ticks; equal bounds take the randomness away", "最长选举超时（时间单位）；上下界相等就去掉了随机性"),
+    w("param.heartbeat", "Ticks between a leader's AppendEntries to each follower; must be below the shortest election timeout", "领导者向每个跟随者发送 AppendEntries 的间隔（时间单位）；必须小于最短选举超时"),
+    w("param.every", "Mean ticks between client commands at each server from the workload (0: only clicks)", "工作负载中每个服务器收到客户端命令的平均间隔（0：仅由点击发出）"),
+    w("input.command", "A client command arrives here (a follower redirects it to its leader)", "一条客户端命令到达此处（跟随者把它转给自己的领导者）"),
+    w("role.follower", "follower", "跟随者"),
+    w("role.candidate", "candidate", "候选者"),
+    w("role.leader", "leader", "领导者"),
+    w("badge.raft_leader", "T{0} · leader", "T{0} · 领导者"),
+    w("badge.raft_candidate", "T{0} · {1}/{2} votes", "T{0} · {1}/{2} 票"),
+    w("badge.raft_voted", "T{0} · voted n{1}", "T{0} · 投给 n{1}"),
+    w("badge.raft_term", "T{0}", "T{0}"),
+    w("detail.log", "log (term of each entry; committed marked)", "日志（每个条目的任期；已提交的有标记）"),
+    w("detail.term", "current term", "当前任期"),
+    w("detail.voted_for", "voted for in this term", "本任期投票给"),
+    w("detail.known_leader", "leader it knows", "已知的领导者"),
+    w("detail.last_index", "last log index", "最后日志索引"),
+    w("detail.commit_index", "commit index", "提交索引"),
+    w("detail.snapshot", "snapshot", "快照"),
+    w("detail.snapshot_upto", "entries up to {0} (term {1})", "至索引 {0} 的条目（任期 {1}）"),
+    w("detail.newest", "newest commands (· is a no-op)", "最新的命令（· 为空操作）"),
+    w("detail.server", "server", "服务器"),
+    w("detail.next_index", "nextIndex", "nextIndex（下一个要发送的索引）"),
+    w("detail.match_index", "matchIndex", "matchIndex（已确认复制的索引）"),
+    w("msg.request_vote", "RequestVote", "RequestVote（请求投票）"),
+    w("msg.vote", "vote", "投票"),
+    w("msg.append_entries", "AppendEntries", "AppendEntries（追加条目）"),
+    w("msg.heartbeat", "heartbeat", "心跳"),
+    w("msg.append_reply", "AppendEntries reply", "AppendEntries 应答"),
+    w("msg.heartbeat_reply", "heartbeat reply", "心跳应答"),
+    w("msg.snapshot", "InstallSnapshot", "InstallSnapshot（安装快照）"),
+    w("msg.redirect", "redirected command", "转发的命令"),
+    w("timer.election", "election timeout", "选举超时"),
+    w("timer.heartbeat", "heartbeat", "心跳"),
+    w("mark.leader", "becomes leader", "成为领导者"),
+    w("mark.step_down", "steps down", "退位"),
+    w("mark.candidate", "stands", "参选"),
+    w("mark.truncate", "truncates", "截断"),
+    w("note.starts", "starts as a follower in term 0; its election timer is set to {0} ticks", "以跟随者身份启动，任期 0；选举定时器设为 {0} 个时间单位"),
+    w("note.stands", "hears no leader in time: becomes a candidate for term {0}, votes for itself and asks for votes (next timeout in {1})", "超时未收到领导者的消息：成为任期 {0} 的候选者，投自己一票并请求投票（下次超时在 {1} 之后）"),
+    w("note.steps_down", "sees the larger term {0}: steps down from leader to follower", "看到更大的任期 {0}：从领导者退为跟随者"),
+    w("note.candidate_steps_down", "sees the larger term {0}: gives up its candidacy", "看到更大的任期 {0}：放弃参选"),
+    w("note.adopts", "sees the larger term {0} and adopts it", "看到更大的任期 {0} 并采用它"),
+    w("note.grants", "grants its vote to n{0} for term {1}", "在任期 {1} 把票投给 n{0}"),
+    w("note.refuses_stale", "refuses n{0}: its term {1} is older than {2}", "拒绝 n{0}：它的任期 {1} 比 {2} 旧"),
+    w("note.refuses_voted", "refuses n{0}: already voted for n{1} in this term", "拒绝 n{0}：本任期已投票给 n{1}"),
+    w("note.refuses_behind", "refuses n{0}: its log is less up to date than this one", "拒绝 n{0}：它的日志不如本节点的新"),
+    w("note.counts", "has {0} votes of the {1} it needs", "已得 {0} 票，需要 {1} 票"),
+    w("note.wins", "has {0} of {1} votes: leader of term {2}; appends a no-op and sends AppendEntries", "获得 {1} 票中的 {0} 票：成为任期 {2} 的领导者；追加一个空操作并发送 AppendEntries"),
+    w("note.hears_leader", "hears from n{0}, leader of term {1}: back to follower", "收到任期 {1} 的领导者 n{0} 的消息：退回跟随者"),
+    w("note.refuses_old_leader", "refuses AppendEntries from n{0}: term {1} is over", "拒绝来自 n{0} 的 AppendEntries：任期 {1} 已过去"),
+    w("note.check_short", "consistency check fails: no entry {0}, its log ends at {1}", "一致性检查失败：没有条目 {0}，它的日志止于 {1}"),
+    w("note.check_conflict", "consistency check fails: its entry {0} is not of term {1}", "一致性检查失败：它的条目 {0} 不属于任期 {1}"),
+    w("note.truncates", "cuts off {0} conflicting entries from index {1}", "从索引 {1} 起截掉 {0} 个冲突的条目"),
+    w("note.stores", "stores {0} new entries; its log ends at {1}", "存入 {0} 个新条目；日志止于 {1}"),
+    w("note.learns_commit", "learns entries up to {0} are committed and applies them", "得知至 {0} 的条目已提交，并应用它们"),
+    w("note.commits", "entries {0} to {1} are on a majority: commits and applies them", "条目 {0} 到 {1} 已在多数节点上：提交并应用"),
+    w("note.appends", "appends command {0} at index {1} (term {2}) and sends it to the followers", "把命令 {0} 追加到索引 {1}（任期 {2}），并发给跟随者"),
+    w("note.full", "refuses command {0}: {1} entries already wait to commit", "拒绝命令 {0}：已有 {1} 个条目等待提交"),
+    w("note.backs_off", "n{0}'s log does not match: backs nextIndex off to {1} and retries", "n{0} 的日志不匹配：把 nextIndex 回退到 {1} 并重试"),
+    w("note.installs", "installs the leader's snapshot of the entries up to {0}", "安装领导者至索引 {0} 的快照"),
+    w("note.redirects", "is not the leader: redirects command {0} to n{1}", "不是领导者：把命令 {0} 转给 n{1}"),
+    w("note.drops", "knows no leader: drops command {0} (the client will retry)", "不知道领导者：丢弃命令 {0}（客户端会重试）"),
+    w("note.drops_redirect", "is no longer the leader: drops the redirected command {0}", "已不再是领导者：丢弃转来的命令 {0}"),
+    w("note.recovers", "back up as a follower with term {0}, log up to {1}, commit {2} from stable storage; re-applies its log; timer {3}", "以跟随者身份恢复，从稳定存储读回任期 {0}、至 {1} 的日志和提交索引 {2}；重新应用日志；定时器 {3}"),
+    w("inv.election_safety", "election safety", "选举安全"),
+    w("inv.election_safety.about", "At most one leader is elected in each term.", "每个任期至多选出一个领导者。"),
+    w("inv.log_matching", "log matching", "日志匹配"),
+    w("inv.log_matching.about", "If two logs hold an entry with the same index and term, they are identical up to that entry (checked over the entries kept).", "若两个日志在同一索引处有同一任期的条目，则两者直到该条目完全相同（在保留的条目上检查）。"),
+    w("inv.leader_completeness", "leader completeness", "领导者完整性"),
+    w("inv.leader_completeness.about", "An entry committed in a term is in the log of every leader of a later term.", "某任期中已提交的条目，必然出现在之后所有任期领导者的日志中。"),
+    w("inv.state_machine_safety", "state-machine safety", "状态机安全"),
+    w("inv.state_machine_safety.about", "No two servers apply different commands at the same log index.", "任意两个服务器不会在同一日志索引处应用不同的命令。"),
+    w("breach.election_safety", "n{0} and n{1} were both elected leader in term {2}", "n{0} 和 n{1} 都在任期 {2} 当选领导者"),
+    w("breach.log_matching", "n{0} and n{1} hold an entry {2} of term {3} but their logs differ before it", "n{0} 和 n{1} 都有任期 {3} 的条目 {2}，但两者在它之前的日志不同"),
+    w("breach.leader_completeness", "leader n{0} of term {1} lacks entry {2} of term {3}, which n{4} knows is committed", "任期 {1} 的领导者 n{0} 缺少任期 {3} 的条目 {2}，而 n{4} 知道它已提交"),
+    w("breach.state_machine_safety", "n{0} applied {1} and n{2} applied {3} at index {4}", "n{0} 在索引 {4} 应用了 {1}，n{2} 却应用了 {3}"),
+    w("metric.election_messages", "messages of the last election", "最近一次选举的消息数"),
+    w("metric.elections", "leaders elected", "选出的领导者数"),
+    w("metric.replication_messages", "messages per committed entry", "每个已提交条目的消息数"),
+    w("metric.committed", "entries committed", "已提交的条目数"),
+    w("metric.heartbeats", "heartbeats sent", "已发送的心跳数"),
+    w("formula.one_round", "2(N-1): one candidate, one round", "2(N-1)：一个候选者、一轮投票"),
+    w("formula.per_entry", "2(N-1): one AppendEntries and one reply per follower", "2(N-1)：每个跟随者一条 AppendEntries 和一条应答"),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::scenario::Scenario;
+    use crate::sim::{Act, Engine, History, Params, Topology};
+
+    fn params(pairs: &[(&str, &str)]) -> Params {
+        let specs = Raft::info().params;
+        let mut p = Params::defaults(&specs);
+        for (name, text) in pairs {
+            let spec = specs.iter().find(|s| s.name == *name).unwrap();
+            p.0.insert(spec.name, spec.parse(text).unwrap());
+        }
+        p
+    }
+
+    fn engine(n: usize, pairs: &[(&str, &str)], seed: u64, net: NetworkConfig) -> Engine<Raft> {
+        let setup = Setup::new(n, Topology::Complete, params(pairs), seed).unwrap();
+        Engine::new(Raft::build(&setup).unwrap(), setup, net, seed)
+    }
+
+    /// Run until `time` (Raft never comes to rest).
+    fn run_until(e: &mut Engine<Raft>, time: Time) {
+        while e.step_before(time) {}
+    }
+
+    fn leaders(e: &Engine<Raft>) -> Vec<NodeId> {
+        (0..e.n()).filter(|&i| e.world.up[i] && e.world.states[i].is_leader()).collect()
+    }
+
+    fn metric(e: &Engine<Raft>, id: &str) -> Option<f64> {
+        e.proto.metrics(&e.world.stats, &e.run_view()).into_iter().find(|m| m.id == id).unwrap().measured
+    }
+
+    #[test]
+    fn explore() {
+        for seed in 0..8 {
+            let mut e = engine(5, &[], seed, NETWORK);
+            run_until(&mut e, 5_000);
+            let s = &e.world.states;
+            println!(
+                "seed {seed}: leaders {:?} terms {:?} commits {:?} logs {:?} elections {:?} em {:?} rm {:?} committed {:?} v {:?}",
+                leaders(&e),
+                s.iter().map(|x| x.term).collect::<Vec<_>>(),
+                s.iter().map(|x| x.commit).collect::<Vec<_>>(),
+                s.iter().map(|x| x.log.len()).collect::<Vec<_>>(),
+                metric(&e, "elections"),
+                metric(&e, "election_messages"),
+                metric(&e, "replication_messages"),
+                metric(&e, "committed"),
+                e.trace.violations().iter().map(|v| v.invariant).collect::<Vec<_>>()
+            );
+        }
+    }
+}
+#[cfg(test)]
+mod debug_tests {
+    use super::*;
+    use crate::sim::{Engine, Params, Topology};
+    #[test]
+    fn dump() {
+        let setup = Setup::new(5, Topology::Complete, Params::defaults(&Raft::info().params), 0).unwrap();
+        let mut e = Engine::new(Raft::build(&setup).unwrap(), setup, NETWORK, 0);
+        while e.step_before(400) {}
+        for ev in e.trace.events() {
+            let marks: Vec<_> = e.trace.marks_of(ev.id).map(|m| m.tag).collect();
+            let kind = match ev.kind { EventKind::Send { msg } | EventKind::Receive { msg } => e.trace.message(msg).kind, _ => "" };
+            println!("{} t={} n{:?} {:?} {} {:?}", ev.id, ev.time, ev.node, ev.kind, kind, marks);
+        }
+    }
+}
