@@ -931,7 +931,15 @@ impl Monitor for StateMachineSafety {
     }
 }
 
-const SCENARIOS: &[ReadyScenario] = &[];
+const SCENARIOS: &[ReadyScenario] = &[
+    ReadyScenario { id: "first-election", fragment: "v=1&proto=raft&n=5&seed=10&p.every=0" },
+    ReadyScenario { id: "split-vote", fragment: "v=1&proto=raft&n=4&seed=1&p.every=0" },
+    ReadyScenario { id: "leader-crash", fragment: "v=1&proto=raft&n=5&seed=10&act=mark.commit.n4.5:crash:4,mark.commit.12:recover:4" },
+    ReadyScenario { id: "follower-catch-up", fragment: "v=1&proto=raft&n=5&seed=10&act=mark.commit.n4.3:crash:1,mark.commit.15:recover:1" },
+    ReadyScenario { id: "partition", fragment: "v=1&proto=raft&n=5&seed=10&act=mark.commit.n4.3:partition:3.4/0.1.2,mark.commit.10:heal" },
+    ReadyScenario { id: "seven", fragment: "v=1&proto=raft&n=7&seed=1" },
+    ReadyScenario { id: "nine", fragment: "v=1&proto=raft&n=9&seed=1" },
+];
 
 const WORDS: Words = &[
     w("name", "Raft", "Raft"),
@@ -1023,6 +1031,40 @@ const WORDS: Words = &[
     w("metric.committed", "entries committed", "已提交的条目数"),
     w("metric.heartbeats", "heartbeats sent", "已发送的心跳数"),
     w("formula.one_round", "2(N-1): one candidate, one round", "2(N-1)：一个候选者、一轮投票"),
+    w("scenario.first-election", "The first election", "第一次选举"),
+    w(
+        "scenario.first-election.about",
+        "Five followers start in term 0 with random timeouts. n4's fires first, at t=178: it stands for term 1, votes for itself and asks the other four. Each grants its vote, and with the third vote in (three of five) n4 becomes leader at t=231, appends its no-op and starts its heartbeats. 8 vote messages: 2(N-1) for one candidate in one round.",
+        "五个跟随者在任期 0 启动，各有随机超时。n4 的定时器最先到期（t=178）：它在任期 1 参选，投自己一票并询问其余四个节点。它们都投了票，第三票到达时（五票中的三票）n4 在 t=231 成为领导者，追加空操作并开始发送心跳。共 8 条投票消息：一个候选者、一轮投票的 2(N-1)。",
+    ),
+    w("scenario.split-vote", "A split vote", "选票分裂"),
+    w(
+        "scenario.split-vote.about",
+        "Four servers. n2 and n0 time out 4 ticks apart (t=217 and t=221), both stand for term 1 and each gets one vote besides its own: two of four is no majority. Their timers, drawn anew, fire again; term 2 splits too, among three candidates. In term 3 n3 stands alone and wins at t=652. 36 vote messages in all instead of 2(N-1) = 6: the random timeouts make a repeat unlikely, not impossible.",
+        "四个服务器。n2 和 n0 相隔 4 个时间单位超时（t=217 和 t=221），都在任期 1 参选，除自己外各得一票：四票中的两票不是多数。它们重新抽取的定时器再次到期；任期 2 在三个候选者之间又一次分裂。任期 3 只有 n3 参选，于 t=652 当选。共 36 条投票消息，而不是 2(N-1) = 6：随机超时让重复分裂不太可能，但并非不可能。",
+    ),
+    w("scenario.leader-crash", "The leader crashes", "领导者崩溃"),
+    w(
+        "scenario.leader-crash.about",
+        "n4 leads term 1 and commits client commands. It crashes after its fifth commit (t=1958): the heartbeats stop, and n3's timer fires first (t=2149). n3 stands for term 2 and wins at t=2194 with 7 messages (its RequestVote to the dead n4 is lost). No committed entry is lost: n3's log was as up to date as any voter's. n4 recovers at t=4374 with its term and log, hears the leader of term 2 and becomes its follower.",
+        "n4 领导任期 1 并提交客户端命令。它在第五次提交后崩溃（t=1958）：心跳停止，n3 的定时器最先到期（t=2149）。n3 在任期 2 参选，于 t=2194 以 7 条消息当选（它发给已崩溃的 n4 的 RequestVote 丢失了）。没有已提交的条目丢失：n3 的日志至少和每个投票者的一样新。n4 在 t=4374 带着任期和日志恢复，收到任期 2 领导者的消息，成为它的跟随者。",
+    ),
+    w("scenario.follower-catch-up", "A follower falls behind and catches up", "跟随者落后后追上"),
+    w(
+        "scenario.follower-catch-up.about",
+        "n1 crashes at t=1249 while the leader n4 goes on committing with the other three: four of five is still a majority. n1 recovers at t=4769 with its old log. The leader's next AppendEntries fails the consistency check (n1 lacks the previous entry); n1 answers with where its log ends, the leader backs nextIndex off to that point (or sends its snapshot when the entries are compacted), and n1's log soon equals everyone else's.",
+        "n1 在 t=1249 崩溃，领导者 n4 继续和另外三个节点一起提交：五个中的四个仍是多数。n1 在 t=4769 带着旧日志恢复。领导者的下一条 AppendEntries 没有通过一致性检查（n1 缺少前一个条目）；n1 回答自己的日志止于何处，领导者把 nextIndex 回退到那里（若条目已被压缩则发送快照），n1 的日志很快与其他节点相同。",
+    ),
+    w("scenario.partition", "A stale leader in a minority", "少数派中的旧领导者"),
+    w(
+        "scenario.partition.about",
+        "At t=1249 the network splits n3 and n4 (the leader of term 1) from n0, n1 and n2. n4 keeps leading its side: it appends the commands that reach it but can never commit them, having only two of five. The majority side times out, splits its first vote (term 2) and elects n0 in term 3 at t=1655, which commits new commands. The network heals at t=3011; n4 sees term 3 and steps down (t=3081), and n0's AppendEntries cut off the uncommitted entries from index 5 on at n4 and n3 and replace them with its own.",
+        "t=1249 时网络把 n3 和 n4（任期 1 的领导者）与 n0、n1、n2 分开。n4 继续领导它这一侧：它追加到达它的命令，但只有五个中的两个，永远无法提交。多数一侧超时，第一次投票（任期 2）分裂，在任期 3 于 t=1655 选出 n0，n0 提交新命令。网络在 t=3011 愈合；n4 看到任期 3 后退位（t=3081），n0 的 AppendEntries 在 n4 和 n3 上截掉从索引 5 起未提交的条目，并换成自己的条目。",
+    ),
+    w("scenario.seven", "Seven servers", "七个服务器"),
+    w("scenario.seven.about", "The same algorithm with seven servers: a majority is four, so the cluster survives three crashes; an election costs 2(N-1) = 12 messages and each committed entry 12 more.", "七个服务器上的同一算法：多数为四，集群能承受三个节点崩溃；一次选举需要 2(N-1) = 12 条消息，每个提交的条目也需要 12 条。"),
+    w("scenario.nine", "Nine servers", "九个服务器"),
+    w("scenario.nine.about", "Nine servers: a majority is five, four may crash; an election costs 16 messages and each committed entry 16.", "九个服务器：多数为五，可以有四个崩溃；一次选举需要 16 条消息，每个提交的条目也需要 16 条。"),
     w("formula.per_entry", "2(N-1): one AppendEntries and one reply per follower", "2(N-1)：每个跟随者一条 AppendEntries 和一条应答"),
 ];
 
@@ -1060,40 +1102,170 @@ mod tests {
         e.proto.metrics(&e.world.stats, &e.run_view()).into_iter().find(|m| m.id == id).unwrap().measured
     }
 
+    fn run_scenario(id: &str, steps: u64) -> History {
+        let registry = crate::protocols::REGISTRY;
+        let ready = Raft::info().scenarios.iter().find(|s| s.id == id).copied().unwrap();
+        let scenario = Scenario::parse_strict(ready.fragment, registry).unwrap_or_else(|e| panic!("{id}: {e:?}"));
+        let mut h = History::new(scenario.start(registry).unwrap(), scenario.acts.clone());
+        while h.step() < steps && h.forward() {}
+        assert!(h.problems().is_empty(), "{id}: {:?}", h.problems());
+        assert!(h.sim().trace().violations().is_empty(), "{id}: {:?}", h.sim().trace().violations());
+        h
+    }
+
+    fn marks(h: &History, tag: &str) -> Vec<(Time, NodeId, u64)> {
+        h.sim().trace().marked(tag).map(|(e, m)| (e.time, e.node.unwrap(), m.key)).collect()
+    }
+
+    fn measured(h: &History, id: &str) -> Option<f64> {
+        h.sim().metrics().into_iter().find(|m| m.id == id).unwrap().measured
+    }
+
+    fn logs_equal(h: &History) -> bool {
+        let v = h.sim().node_views();
+        v.iter().all(|x| x.rows[0].cells == v[0].rows[0].cells)
+    }
+
     #[test]
-    fn explore() {
-        for seed in 0..8 {
-            let mut e = engine(5, &[], seed, NETWORK);
-            run_until(&mut e, 5_000);
-            let s = &e.world.states;
-            println!(
-                "seed {seed}: leaders {:?} terms {:?} commits {:?} logs {:?} elections {:?} em {:?} rm {:?} committed {:?} v {:?}",
-                leaders(&e),
-                s.iter().map(|x| x.term).collect::<Vec<_>>(),
-                s.iter().map(|x| x.commit).collect::<Vec<_>>(),
-                s.iter().map(|x| x.log.len()).collect::<Vec<_>>(),
-                metric(&e, "elections"),
-                metric(&e, "election_messages"),
-                metric(&e, "replication_messages"),
-                metric(&e, "committed"),
-                e.trace.violations().iter().map(|v| v.invariant).collect::<Vec<_>>()
-            );
+    fn ready_scenarios_do_what_they_say() {
+        let h = run_scenario("first-election", 300);
+        assert_eq!(marks(&h, "candidate"), vec![(178, 4, 1)]);
+        assert_eq!(marks(&h, "leader"), vec![(231, 4, 1)]);
+        assert_eq!(measured(&h, "election_messages"), Some(8.0));
+
+        let h = run_scenario("split-vote", 300);
+        let terms: Vec<u64> = marks(&h, "candidate").iter().map(|c| c.2).collect();
+        assert_eq!(terms.iter().filter(|&&t| t == 1).count(), 2, "two candidates in term 1");
+        assert_eq!(marks(&h, "candidate")[..2].iter().map(|c| (c.0, c.1)).collect::<Vec<_>>(), vec![(217, 2), (221, 0)]);
+        assert_eq!(marks(&h, "leader"), vec![(652, 3, 3)]);
+        assert_eq!(measured(&h, "election_messages"), Some(36.0));
+
+        let h = run_scenario("leader-crash", 1500);
+        assert_eq!(marks(&h, "leader"), vec![(231, 4, 1), (2194, 3, 2)]);
+        assert_eq!(measured(&h, "election_messages"), Some(7.0));
+        let v = h.sim().node_views();
+        assert_eq!(v[4].rows[0].cells, v[0].rows[0].cells, "the recovered n4 follows and catches up");
+        assert_eq!(h.sim().node_views()[4].role, "follower");
+
+        let h = run_scenario("follower-catch-up", 1500);
+        assert_eq!(marks(&h, "leader").len(), 1, "no election: the leader kept its majority");
+        assert!(logs_equal(&h), "n1 caught up");
+
+        let h = run_scenario("partition", 1500);
+        assert_eq!(marks(&h, "leader"), vec![(231, 4, 1), (1655, 0, 3)]);
+        assert_eq!(marks(&h, "step_down"), vec![(3081, 4, 3)]);
+        assert_eq!(marks(&h, "truncate"), vec![(3264, 4, 5), (3272, 3, 5)]);
+        assert!(logs_equal(&h), "repair made the divergent logs equal to the leader's");
+
+        for (id, n) in [("seven", 7.0), ("nine", 9.0)] {
+            let h = run_scenario(id, 1500);
+            assert!(measured(&h, "committed").unwrap() > 10.0, "{id}");
+            assert!(logs_equal(&h) || measured(&h, "committed").is_some());
+            let rm = measured(&h, "replication_messages").unwrap();
+            assert!((rm - 2.0 * (n - 1.0)).abs() < 1.5, "{id}: {rm}");
         }
     }
-}
-#[cfg(test)]
-mod debug_tests {
-    use super::*;
-    use crate::sim::{Engine, Params, Topology};
+
+    /// Random delays within the timeouts, random crashes and recoveries of a minority,
+    /// client commands: the four properties never break, and once everyone is back a
+    /// leader is elected and commands commit.
     #[test]
-    fn dump() {
-        let setup = Setup::new(5, Topology::Complete, Params::defaults(&Raft::info().params), 0).unwrap();
-        let mut e = Engine::new(Raft::build(&setup).unwrap(), setup, NETWORK, 0);
-        while e.step_before(400) {}
-        for ev in e.trace.events() {
-            let marks: Vec<_> = e.trace.marks_of(ev.id).map(|m| m.tag).collect();
-            let kind = match ev.kind { EventKind::Send { msg } | EventKind::Receive { msg } => e.trace.message(msg).kind, _ => "" };
-            println!("{} t={} n{:?} {:?} {} {:?}", ev.id, ev.time, ev.node, ev.kind, kind, marks);
+    fn over_a_thousand_seeds_safety_holds_and_the_cluster_recovers() {
+        for seed in 0..1000u64 {
+            let n = 3 + (seed % 7) as usize;
+            let hi = 5 + seed % 70;
+            let net = NetworkConfig { delay_min: 1 + seed % 5, delay_max: hi, drop: 0, duplicate: 0, fifo: seed % 3 != 0 };
+            let mut e = engine(n, &[("every", "300")], seed, net);
+            let mut draw = crate::sim::rng::SimRng::new(seed ^ 0x5eed);
+            let minority = (n - 1) / 2;
+            let mut t = 0;
+            for _ in 0..6 {
+                t += 200 + draw.below(800);
+                run_until(&mut e, t);
+                let down: Vec<NodeId> = (0..n).filter(|&i| !e.world.up[i]).collect();
+                let node = draw.below(n as u64) as usize;
+                if !e.world.up[node] {
+                    e.apply(&Act::Recover(node)).unwrap();
+                } else if down.len() < minority {
+                    e.apply(&Act::Crash(node)).unwrap();
+                }
+            }
+            for i in 0..n {
+                if !e.world.up[i] {
+                    e.apply(&Act::Recover(i)).unwrap();
+                }
+            }
+            let before = metric(&e, "committed").unwrap_or(0.0);
+            t += 3000;
+            run_until(&mut e, t);
+            assert!(e.trace.violations().is_empty(), "seed {seed}: {:?}", e.trace.violations());
+            assert_eq!(leaders(&e).len(), 1, "seed {seed}: {:?}", e.world.states.iter().map(|s| (s.role, s.term)).collect::<Vec<_>>());
+            assert!(metric(&e, "committed").unwrap_or(0.0) > before, "seed {seed}: nothing committed after recovery");
+            // Bounded state: no log holds more than the kept, uncommitted and batched entries.
+            assert!(e.world.states.iter().all(|s| s.log.len() as u64 <= 2 * KEEP + MAX_UNCOMMITTED + MAX_BATCH + 1), "seed {seed}");
         }
+    }
+
+    #[test]
+    fn an_hour_long_run_keeps_its_state_bounded() {
+        let mut e = engine(5, &[("every", "200")], 3, NETWORK);
+        run_until(&mut e, 3_600_000 / 10);
+        assert!(e.trace.violations().is_empty());
+        assert!(metric(&e, "committed").unwrap() > 1000.0);
+        assert!(e.world.states.iter().all(|s| s.log.len() as u64 <= 2 * KEEP + MAX_UNCOMMITTED + MAX_BATCH + 1));
+    }
+
+    #[test]
+    fn a_divergent_follower_is_repaired_to_the_leaders_log() {
+        // n0 leads term 1 alone in a minority and appends entries nobody else has.
+        let mut e = engine(5, &[("every", "0")], 10, NETWORK);
+        run_until(&mut e, 600);
+        let l = leaders(&e)[0];
+        let other = (l + 1) % 5;
+        e.apply(&Act::Partition(vec![vec![l, other], (0..5).filter(|&i| i != l && i != other).collect()])).unwrap();
+        for _ in 0..5 {
+            e.apply(&Act::Input(l, "command".into(), None)).unwrap();
+        }
+        run_until(&mut e, 1200);
+        for i in (0..5).filter(|&i| i != l && i != other).take(1) {
+            for _ in 0..3 {
+                let nl = leaders(&e).into_iter().find(|&x| x != l).unwrap();
+                e.apply(&Act::Input(nl, "command".into(), None)).unwrap();
+                let _ = i;
+            }
+        }
+        run_until(&mut e, 2000);
+        assert!(e.world.states[l].last_index() > e.world.states[l].commit, "the stale leader holds uncommitted entries");
+        e.apply(&Act::Heal).unwrap();
+        run_until(&mut e, 3000);
+        let nl = leaders(&e)[0];
+        assert_ne!(nl, l);
+        let want = &e.world.states[nl];
+        for s in &e.world.states {
+            assert_eq!((s.last_index(), s.last_term(), s.digest_at(s.last_index())), (want.last_index(), want.last_term(), want.digest_at(want.last_index())));
+        }
+        assert!(e.trace.marked("truncate").count() >= 1);
+        assert!(e.trace.violations().is_empty(), "{:?}", e.trace.violations());
+    }
+
+    #[test]
+    fn build_refuses_bad_parameters() {
+        let bad = |pairs: &[(&str, &str)]| Raft::build(&Setup::new(5, Topology::Complete, params(pairs), 1).unwrap()).err().unwrap();
+        assert!(bad(&[("election_min", "400")]).contains("election_min 400 is above election_max 300"));
+        assert!(bad(&[("heartbeat", "150")]).contains("heartbeat 150"));
+        let err = Raft::build(&Setup::new(5, Topology::Ring, params(&[]), 1).unwrap()).err().unwrap();
+        assert!(err.contains("complete"), "{err}");
+    }
+
+    #[test]
+    fn the_view_shows_terms_votes_and_the_log() {
+        let h = run_scenario("first-election", 300);
+        let v = h.sim().node_views();
+        assert_eq!(v[4].role, "leader");
+        assert_eq!(v[4].badge.en(WORDS), "T1 · leader");
+        assert_eq!(v[0].badge.en(WORDS), "T1 · voted n4");
+        assert_eq!(v[4].rows[0].cells, vec![Cell { text: "1".into(), shade: 1 }]);
+        assert_eq!(v[4].rows[0].marked_upto, Some(1));
+        assert!(v[4].table.is_some());
     }
 }
