@@ -1052,8 +1052,8 @@ const WORDS: Words = &[
     w("scenario.follower-catch-up", "A follower falls behind and catches up", "跟随者落后后追上"),
     w(
         "scenario.follower-catch-up.about",
-        "n1 crashes at t=1249 while the leader n4 goes on committing with the other three: four of five is still a majority. n1 recovers at t=4769 with its old log. The leader's next AppendEntries fails the consistency check (n1 lacks the previous entry); n1 answers with where its log ends, the leader backs nextIndex off to that point (or sends its snapshot when the entries are compacted), and n1's log soon equals everyone else's.",
-        "n1 在 t=1249 崩溃，领导者 n4 继续和另外三个节点一起提交：五个中的四个仍是多数。n1 在 t=4769 带着旧日志恢复。领导者的下一条 AppendEntries 没有通过一致性检查（n1 缺少前一个条目）；n1 回答自己的日志止于何处，领导者把 nextIndex 回退到那里（若条目已被压缩则发送快照），n1 的日志很快与其他节点相同。",
+        "n1 crashes at t=1249 while the leader n4 goes on committing with the other three: four of five is still a majority. n1 recovers at t=4769 with its old log. The leader's next AppendEntries fails the consistency check (n1 lacks the previous entry); n1 answers with where its log ends, the leader backs nextIndex off to that point and sends what is missing (still in its log, so no snapshot is needed), and n1's log soon equals everyone else's.",
+        "n1 在 t=1249 崩溃，领导者 n4 继续和另外三个节点一起提交：五个中的四个仍是多数。n1 在 t=4769 带着旧日志恢复。领导者的下一条 AppendEntries 没有通过一致性检查（n1 缺少前一个条目）；n1 回答自己的日志止于何处，领导者把 nextIndex 回退到那里并补发缺少的条目（仍在它的日志中，无需快照），n1 的日志很快与其他节点相同。",
     ),
     w("scenario.partition", "A stale leader in a minority", "少数派中的旧领导者"),
     w(
