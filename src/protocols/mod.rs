@@ -35,6 +35,7 @@ pub const REGISTRY: &[ProtocolEntry] = &[
     entry::<consensus::two_phase::TwoPhaseCommit>(),
     entry::<consensus::three_phase::ThreePhaseCommit>(),
     entry::<consensus::paxos::Paxos>(),
+    entry::<consensus::raft::Raft>(),
 ];
 
 /// The registry entry with this id.

@@ -5,3 +5,4 @@ pub mod commit;
 pub mod two_phase;
 pub mod three_phase;
 pub mod paxos;
+pub mod raft;
