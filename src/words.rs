@@ -406,7 +406,8 @@ pub const CORE: Words = &[
     w("input.multicast", "Multicast a message to the group", "向组内组播一条消息"),
     w("param.every", "Mean ticks between a member's multicasts from the workload (0: only clicks)", "工作负载中每个成员两次组播之间的平均间隔（0：仅由点击发出）"),
     w("param.count", "Multicasts each member makes, clicks included (0: no limit)", "每个成员发出的组播数，含点击（0：不限）"),
-    w("param.patience", "Ticks a message may wait in a hold-back queue before the stall detector reports it", "消息在保留队列中等待多少时间单位后，停滞检测器报告它"),
+    // Shared by every family with a stall detector (multicast hold-back, commit in doubt, Paxos).
+    w("param.patience", "Ticks something may stay stuck (a message held back, a participant in doubt holding its locks, learners waiting) before the detector reports it", "某事停滞多少时间单位后由检测器报告（消息被保留、参与者持锁处于不确定状态、学习者等待）"),
     w("role.member", "member", "成员"),
     w("role.holding", "holding back", "保留中"),
     w("role.sequencer", "sequencer", "定序者"),
@@ -475,7 +476,6 @@ pub const CORE: Words = &[
     w("detail.older_records", "older log records", "更早的日志记录"),
     w("param.no_vote", "The participant that votes no (0: every participant votes yes)", "投反对票的参与者（0：所有参与者都投赞成票）"),
     w("param.silent", "The participant that fails before voting and never answers (0: none)", "投票前失效、从不应答的参与者（0：没有）"),
-    w("param.patience", "Ticks a participant may wait in doubt, holding its locks, before the blocking detector reports it", "参与者在不确定状态下持锁等待多少时间单位后，阻塞检测器报告它"),
     w("msg.vote", "vote", "投票"),
     w("msg.ack", "Ack", "Ack（确认）"),
     w("msg.inquire", "inquire", "询问结果"),
