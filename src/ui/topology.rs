@@ -175,6 +175,14 @@ pub fn topology_view() -> Html {
         out.push((Point::new(p.x, p.y - r - line - 10.0), layout::Anchor::Middle));
         out.push((Point::new(p.x + r + 8.0, p.y + 6.0), layout::Anchor::Start));
         out.push((Point::new(p.x - r - 8.0, p.y + 6.0), layout::Anchor::End));
+        // Towards the middle of the picture (inside a ring or a circle), where there is
+        // often room when the outside is crowded.
+        let c = area.centre();
+        let d = p.distance(c);
+        if d > 2.0 * r {
+            let inward = p.lerp(c, (r + 18.0) / d);
+            out.push((Point::new(inward.x, inward.y + 6.0), layout::Anchor::Middle));
+        }
         out
     };
     // (role at, badge at) for each node.
@@ -182,30 +190,35 @@ pub fn topology_view() -> Html {
     // A state written smaller or shortened to fit: (words, size).
     let mut role_text: Vec<Option<(String, f64)>> = vec![None; n];
     if n <= 64 {
+        // Every node's state first (it is what the picture is about), then badges: a
+        // badge never takes the place a neighbour's state needs.
         for i in 0..n {
             let role = role_word(i);
-            let badge = if up[i] && !labels_hidden(n) { badges[i].clone() } else { String::new() };
-            let both = |(at, a): (Point, layout::Anchor)| {
-                let rb = layout::text_box(&role, role_font, at, a);
-                let bb = layout::text_box(&badge, badge_font, Point::new(at.x, at.y + line), a);
-                layout::Rect::new(rb.x0.min(bb.x0), rb.y0, rb.x1.max(bb.x1), bb.y1)
-            };
             let cands = spots(i);
-            if !badge.is_empty() {
-                if let Some(k) = placer.place(cands.iter().map(|&c| both(c))) {
-                    let (at, a) = cands[k];
-                    node_labels[i] = (Some((at, a)), Some((Point::new(at.x, at.y + line), a)));
-                    continue;
-                }
-            }
             // The state alone; smaller, then shortened, rather than not at all.
             let short: String = role.chars().take(5).collect::<String>() + "…";
-            for (text, f) in [(role.clone(), role_font), (role.clone(), 16.0 * ts), (short, 16.0 * ts)] {
+            let shorter: String = role.chars().take(3).collect::<String>() + "…";
+            // Below 16 px only when the picture itself is small (a 1280 screen, many nodes).
+            let small = if area.w < 800.0 { 12.0 * ts } else { 16.0 * ts };
+            for (text, f) in [(role.clone(), role_font), (role.clone(), 16.0 * ts), (short.clone(), 16.0 * ts), (short, small), (shorter, small)] {
                 if let Some(k) = placer.place(cands.iter().map(|&(at, a)| layout::text_box(&text, f, at, a))) {
                     node_labels[i].0 = Some(cands[k]);
-                    role_text[i] = Some((text, f));
+                    if f != role_font || text != role {
+                        role_text[i] = Some((text, f));
+                    }
                     break;
                 }
+            }
+        }
+        // Badges right under their node's state where there is room.
+        for i in 0..n {
+            let (Some((at, a)), true) = (node_labels[i].0, up[i] && !labels_hidden(n)) else { continue };
+            if role_text[i].is_some() {
+                continue;
+            }
+            let under = Point::new(at.x, at.y + line);
+            if placer.place([layout::text_box(&badges[i], badge_font, under, a)]).is_some() {
+                node_labels[i].1 = Some((under, a));
             }
         }
         // Badges that did not fit under their role: anywhere around their node.
