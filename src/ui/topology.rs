@@ -155,16 +155,31 @@ pub fn topology_view() -> Html {
             placer.block(layout::Rect::disc(layout::token_spot(area, pos[i], r), 16.0));
         }
     }
-    // Rows of cells beside a node are drawn too.
-    for (i, v) in views.iter().enumerate() {
-        if let Some(row) = v.rows.first().filter(|_| labels && !compact && up[i]) {
+    // Rows of cells beside a node are drawn too, and so are its glyphs (crown, marker,
+    // lock): labels go around them.
+    // A row goes to the first spot that covers no node and no other row: beside its
+    // node, below, above, to the left; where none is free it is left to the inspector.
+    let row_plans: Vec<Option<RowPlan>> = views
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let row = v.rows.first().filter(|_| labels && !compact && up[i])?;
             let p = pos[i];
-            let at = match layout::label_spot(area, graph, p, r).1 {
+            let first = match layout::label_spot(area, graph, p, r).1 {
                 layout::Anchor::Middle => Point::new(p.x + r + 10.0, p.y - 10.0),
                 _ => Point::new(p.x - r, p.y + r + 8.0),
             };
-            let shown = row.cells.len().min(CELLS_SHOWN) as f64;
-            placer.block(layout::Rect::new(at.x, at.y, at.x + shown * 28.0 + 14.0, at.y + 24.0));
+            let wants = [first, Point::new(p.x + r + 10.0, p.y - 12.0), Point::new(p.x - r, p.y + r + 8.0), Point::new(p.x - r, p.y - r - 34.0)];
+            let plans: Vec<RowPlan> = wants.iter().map(|&w| plan_row(row, w, area.w - 4.0, ts)).collect();
+            let k = placer.place(plans.iter().map(|pl| pl.rect()))?;
+            plans.into_iter().nth(k)
+        })
+        .collect();
+    for (i, v) in views.iter().enumerate() {
+        let shown = v.glyphs.iter().filter(|g| **g != Glyph::Token).count();
+        if shown > 0 && up[i] {
+            let (x, y) = (pos[i].x + r * 0.8, pos[i].y - r * 0.7);
+            placer.block(layout::Rect::new(x - 2.0, y - 22.0 * ts, x + shown as f64 * 18.0 * ts + 6.0, y + 6.0));
         }
     }
     let spots = |i: usize| -> Vec<(Point, layout::Anchor)> {
@@ -280,21 +295,16 @@ pub fn topology_view() -> Html {
 
     let nodes = views.iter().enumerate().map(|(i, v)| {
         let p = pos[i];
-        let (_, side) = layout::label_spot(area, graph, p, r);
         let (role_at, badge_at) = node_labels[i];
         // The row of cells goes where the labels are not: beside the node when they hang
         // under it, under the node when they stand beside it.
-        let cells_at = match side {
-            layout::Anchor::Middle => Point::new(p.x + r + 10.0, p.y - 10.0),
-            _ => Point::new(p.x - r, p.y + r + 8.0),
-        };
         let selected = state.selected == Selection::Node(i);
         let down = !up[i];
         let alert = breached.contains(&i);
         let role = role_word(i);
         let badge = badges[i].clone();
         let glyphs: Vec<Glyph> = v.glyphs.iter().copied().filter(|g| *g != Glyph::Token && !down).collect();
-        let row = v.rows.first().filter(|_| labels && !compact && !down);
+        let row = v.rows.first().zip(row_plans[i].as_ref());
         html! {
             <g class={classes!("node", tone_class(v.tone), down.then_some("down"), absent[i].then_some("absent"), selected.then_some("selected"), alert.then_some("breach"))}
                onclick={select(Selection::Node(i))} data-node={i.to_string()} data-role={v.role}>
@@ -314,8 +324,8 @@ pub fn topology_view() -> Html {
                 if let Some((at, a)) = badge_at.filter(|_| !down) {
                     <text class="node-badge" x={format!("{:.1}", at.x)} y={format!("{:.1}", at.y)} style={format!("text-anchor:{}", a.css())}>{badge}</text>
                 }
-                if let Some(row) = row {
-                    { cells(row, cells_at) }
+                if let Some((row, plan)) = row {
+                    { cells(row, plan) }
                 }
             </g>
         }
@@ -496,24 +506,63 @@ pub fn topology_view() -> Html {
     }
 }
 
+/// Where a node's row of cells goes and how many cells fit: each cell as wide as its
+/// text, the row moved left or cut short (the rest becomes "…") to stay in the picture.
+struct RowPlan {
+    at: Point,
+    widths: Vec<f64>,
+    more: bool,
+}
+
+const CELL_GAP: f64 = 2.0;
+const MORE_WIDTH: f64 = 14.0;
+
+fn plan_row(row: &crate::sim::view::CellRow, want: Point, right_edge: f64, ts: f64) -> RowPlan {
+    let mut widths: Vec<f64> = row.cells.iter().take(CELLS_SHOWN).map(|c| (layout::text_px(&c.text, 16.0 * ts) + 10.0).max(26.0 * ts)).collect();
+    let total = |w: &[f64]| w.iter().sum::<f64>() + CELL_GAP * w.len() as f64 + MORE_WIDTH;
+    let mut at = want;
+    if at.x + total(&widths) > right_edge {
+        at.x = (right_edge - total(&widths)).max(4.0);
+    }
+    while widths.len() > 1 && at.x + total(&widths) > right_edge {
+        widths.pop();
+    }
+    let more = row.cells.len() > widths.len();
+    RowPlan { at, widths, more }
+}
+
+impl RowPlan {
+    fn rect(&self) -> layout::Rect {
+        let w: f64 = self.widths.iter().sum::<f64>() + CELL_GAP * self.widths.len() as f64 + if self.more { MORE_WIDTH } else { 0.0 };
+        layout::Rect::new(self.at.x, self.at.y, self.at.x + w, self.at.y + 24.0)
+    }
+}
+
 /// A row of small cells under a node (a log, a queue), the marked ones filled.
-fn cells(row: &crate::sim::view::CellRow, at: Point) -> Html {
-    let w = 26.0;
-    let shown = row.cells.len().min(CELLS_SHOWN);
-    let more = row.cells.len() > shown;
+fn cells(row: &crate::sim::view::CellRow, plan: &RowPlan) -> Html {
+    let at = plan.at;
+    let mut x = at.x;
+    let drawn: Vec<Html> = row
+        .cells
+        .iter()
+        .zip(&plan.widths)
+        .enumerate()
+        .map(|(k, (c, &w))| {
+            let marked = row.marked_upto.is_some_and(|m| k < m);
+            let cell = html! {
+                <g class={classes!("cell", format!("shade-{}", c.shade % 6), marked.then_some("marked"))}>
+                    <rect x={format!("{x:.1}")} y={at.y.to_string()} width={format!("{w:.1}")} height="24" rx="3" />
+                    <text x={format!("{:.1}", x + w / 2.0)} y={(at.y + 18.0).to_string()}>{c.text.clone()}</text>
+                </g>
+            };
+            x += w + CELL_GAP;
+            cell
+        })
+        .collect();
     html! {
         <g class="cells" data-row={row.label}>
-            { for row.cells.iter().take(shown).enumerate().map(|(k, c)| {
-                let x = at.x + k as f64 * (w + 2.0);
-                let marked = row.marked_upto.is_some_and(|m| k < m);
-                html! {
-                    <g class={classes!("cell", format!("shade-{}", c.shade % 6), marked.then_some("marked"))}>
-                        <rect x={x.to_string()} y={at.y.to_string()} width={w.to_string()} height="24" rx="3" />
-                        <text x={(x + w / 2.0).to_string()} y={(at.y + 18.0).to_string()}>{c.text.clone()}</text>
-                    </g>
-                }
-            }) }
-            if more { <text class="cells-more" x={(at.x + shown as f64 * (w + 2.0) + 4.0).to_string()} y={(at.y + 18.0).to_string()}>{"…"}</text> }
+            { for drawn }
+            if plan.more { <text class="cells-more" x={format!("{:.1}", x + 4.0)} y={(at.y + 18.0).to_string()}>{"…"}</text> }
         </g>
     }
 }
