@@ -103,6 +103,20 @@ pub const MAX_TIMEOUT: i64 = 100_000;
 /// The default network: delays of 20 to 40 ticks, FIFO links.
 pub const NETWORK: NetworkConfig = NetworkConfig { delay_min: 20, delay_max: 40, drop: 0, duplicate: 0, fifo: true };
 
+/// Raft's fault model: crash-recovery (term, vote and log on stable storage), loss,
+/// delays and partitions. Its four safety properties hold under all of them; a minority
+/// is down at most, so the cluster can also make progress.
+pub const FAULTS: FaultModel = FaultModel {
+    crash: true,
+    recover: true,
+    max_down: MaxDown::Minority,
+    drop: true,
+    partition: true,
+    slow: true,
+    safety: &["election_safety", "log_matching", "leader_completeness", "state_machine_safety"],
+    window: 4000,
+};
+
 pub struct Raft {
     n: usize,
     election_min: Time,
