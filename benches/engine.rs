@@ -16,6 +16,10 @@
 //!    every time), in a 100,000-event run: median and max (budget: 16 ms).
 //! 5. The queries the page makes every frame, at 1,000, 10,000 and 100,000 events: they
 //!    should be flat too.
+//! 6. Raft, 5 nodes, a client command every 50 ms (`p.every=50`), played through `History`
+//!    (checkpoints on) in frames as the page plays it: simulated seconds computed per wall
+//!    second, engine only and with the page's per-frame queries, beside what the fastest
+//!    slider speed asks for (`cargo bench --bench engine -- raft`).
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
@@ -335,6 +339,41 @@ fn frame_queries() {
     println!();
 }
 
+// ---- 6. Raft with a command every 50 ms ----
+
+fn raft_rate() {
+    const FRAGMENT: &str = "v=1&proto=raft&n=5&seed=1&p.every=50";
+    const SIMULATED: u64 = 120_000;
+    // The fastest slider speed: 8x of 80 ticks per wall second, at 60 frames a second.
+    let fastest = 80.0 * 8.0;
+    let per_frame = (fastest / 60.0_f64).ceil() as u64;
+    println!("## raft n=5, a command every 50 ms ({FRAGMENT}): {} simulated s played through History in frames of {per_frame} ticks", SIMULATED / 1000);
+    println!("{:<26} {:>9} {:>9} {:>12} {:>13} {:>12}", "", "steps", "events", "wall s", "sim s/wall s", "x fastest");
+    let s = Scenario::parse_strict(FRAGMENT, REGISTRY).expect("the Raft scenario parses");
+    for queries in [false, true] {
+        let mut h = History::new(s.start(REGISTRY).expect("starts"), s.acts.clone());
+        let mut frame = 0u64;
+        let took = secs(|| {
+            while h.sim().now() < SIMULATED {
+                frame += per_frame;
+                h.run_until(frame, 2_000);
+                if queries {
+                    std::hint::black_box((h.sim().node_views(), h.sim().flights(), h.sim().invariants(), h.sim().metrics(), h.sim().timers()));
+                }
+            }
+        });
+        let rate = h.sim().now() as f64 / 1000.0 / took;
+        let name = if queries { "engine + frame queries" } else { "engine (History)" };
+        println!("{:<26} {:>9} {:>9} {:>12.3} {:>13.1} {:>12.0}", name, h.step(), events(&h), took, rate, rate * 1000.0 / fastest);
+        assert!(h.sim().trace().violations().is_empty(), "inside its assumptions");
+        let (kept, spacing) = h.checkpoints();
+        if queries {
+            println!("(checkpoints kept {kept}, every {spacing} steps; the fastest slider speed needs {:.2} sim s per wall s)", fastest / 1000.0);
+        }
+    }
+    println!();
+}
+
 fn main() {
     // `cargo bench` passes --bench; a name filter may follow: run only the sections named.
     let filter: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
@@ -354,5 +393,8 @@ fn main() {
     }
     if wants("frame") {
         frame_queries();
+    }
+    if wants("raft") {
+        raft_rate();
     }
 }

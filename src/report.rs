@@ -5,9 +5,10 @@ use serde_json::{json, Map, Value};
 
 use crate::protocols::REGISTRY;
 use crate::sim::params::{ParamKind, ParamValue};
-use crate::sim::protocol::Textbook;
-use crate::sim::{History, Scenario, ScenarioError};
-use crate::words::{Dictionary, Lang};
+use crate::sim::protocol::{FaultModel, Textbook};
+use crate::sim::rng::{Ppm, SimRng};
+use crate::sim::{Act, History, NetworkConfig, NodeId, Scenario, ScenarioError, Time};
+use crate::words::{Dictionary, Lang, Text};
 
 /// Default cap on logged events for a run that never goes quiet (a circulating token).
 pub const DEFAULT_MAX_EVENTS: usize = 100_000;
@@ -74,25 +75,218 @@ pub fn run_report(scenario: &Scenario, history: &History) -> Value {
 
 /// The `dsviz check` report: the scenario under `seeds` seeds (0..seeds).
 pub fn check_report(scenario: &Scenario, seeds: u64, max_events: usize) -> Result<Value, ScenarioError> {
+    check_report_with_faults(scenario, seeds, max_events, &[])
+}
+
+/// Faults a campaign may add to each seed's run (`dsviz check --faults`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Fault {
+    /// Nodes crash (and recover, where the model has stable storage).
+    Crash,
+    /// The network loses messages at a rate drawn per seed (0 to 10%).
+    Drop,
+    /// The network splits in two, then heals.
+    Partition,
+    /// Transit times grow up to three times the default maximum.
+    Delay,
+}
+
+impl Fault {
+    pub const ALL: &'static [Fault] = &[Fault::Crash, Fault::Drop, Fault::Partition, Fault::Delay];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Fault::Crash => "crash",
+            Fault::Drop => "drop",
+            Fault::Partition => "partition",
+            Fault::Delay => "delay",
+        }
+    }
+
+    /// `crash,drop,partition,delay` (any of them, comma-separated) or `all`.
+    pub fn parse_list(text: &str) -> Result<Vec<Fault>, String> {
+        if text == "all" {
+            return Ok(Fault::ALL.to_vec());
+        }
+        let mut out = Vec::new();
+        for word in text.split(',') {
+            let f = Fault::ALL.iter().copied().find(|f| f.name() == word).ok_or_else(|| format!("--faults '{word}': accepted: crash, drop, partition, delay (comma-separated) or all"))?;
+            if !out.contains(&f) {
+                out.push(f);
+            }
+        }
+        out.sort();
+        Ok(out)
+    }
+
+    fn allowed(self, model: &FaultModel) -> bool {
+        match self {
+            Fault::Crash => model.crash,
+            Fault::Drop => model.drop,
+            Fault::Partition => model.partition,
+            Fault::Delay => model.slow,
+        }
+    }
+}
+
+/// The fault model a protocol declares (its `FAULTS`, written beside the algorithm it
+/// describes). Looked up here by id: the registry's entries carry only what every
+/// protocol has, and a protocol without a declaration cannot be put through a campaign.
+pub fn fault_model(protocol: &str) -> Option<FaultModel> {
+    use crate::protocols::consensus::{paxos, raft, three_phase, two_phase};
+    match protocol {
+        "commit-2pc" => Some(two_phase::FAULTS),
+        "commit-3pc" => Some(three_phase::FAULTS),
+        "paxos" => Some(paxos::FAULTS),
+        "raft" => Some(raft::FAULTS),
+        _ => None,
+    }
+}
+
+/// One seed's faults: the network it runs on and the interventions, each at a time.
+fn fault_plan(model: &FaultModel, faults: &[Fault], n: usize, base: &NetworkConfig, seed: u64) -> (NetworkConfig, Vec<(Time, Act)>) {
+    // Drawn from a stream of their own, so the faults never shift the run's other draws.
+    let mut rng = SimRng::new(seed ^ 0xfa17_5eed_0bad_c0de);
+    let on = |f: Fault| faults.contains(&f) && f.allowed(model);
+    let window = model.window.max(1);
+    let mut network = base.clone();
+    let mut acts = Vec::new();
+    if on(Fault::Drop) {
+        network.drop = rng.between(0, 100_000) as Ppm;
+    }
+    if on(Fault::Delay) {
+        network.delay_max = base.delay_max + rng.between(0, 2 * base.delay_max);
+    }
+    if on(Fault::Crash) {
+        for _ in 0..rng.between(1, 3) {
+            let node = rng.below(n as u64) as NodeId;
+            let at = rng.below(window);
+            acts.push((at, Act::Crash(node)));
+            if model.recover {
+                acts.push((at + rng.between(window / 10, window / 2), Act::Recover(node)));
+            }
+        }
+    }
+    if on(Fault::Partition) && n >= 2 {
+        // A random side of 1 to n-1 nodes: shuffle, then cut.
+        let mut order: Vec<NodeId> = (0..n).collect();
+        for i in (1..n).rev() {
+            order.swap(i, rng.below(i as u64 + 1) as usize);
+        }
+        let k = rng.between(1, n as u64 - 1) as usize;
+        let (mut a, mut b) = (order[..k].to_vec(), order[k..].to_vec());
+        a.sort_unstable();
+        b.sort_unstable();
+        let at = rng.below(window);
+        acts.push((at, Act::Partition(vec![a, b])));
+        acts.push((at + rng.between(window / 10, window / 2), Act::Heal));
+    }
+    acts.sort_by_key(|(t, _)| *t);
+    (network, acts)
+}
+
+/// Run one seed of a fault campaign: the scenario (its seed already set) on the seed's
+/// network, with the seed's faults applied at their times as far as the model allows
+/// (a crash that would take down more than `max_down` nodes is skipped). Returns the run
+/// and the scenario that replays it (its interventions recorded with their steps).
+pub fn run_with_faults(scenario: &Scenario, faults: &[Fault], max_events: usize) -> Result<(Scenario, History), ScenarioError> {
+    match fault_model(scenario.protocol).filter(|_| !faults.is_empty()) {
+        Some(model) => run_under(scenario, &model, faults, max_events),
+        None => {
+            let history = run(scenario, max_events)?;
+            Ok((Scenario { acts: history.acts().to_vec(), at: None, at_time: None, ..scenario.clone() }, history))
+        }
+    }
+}
+
+/// [`run_with_faults`] under a given model.
+fn run_under(scenario: &Scenario, model: &FaultModel, faults: &[Fault], max_events: usize) -> Result<(Scenario, History), ScenarioError> {
+    let (network, plan) = fault_plan(model, faults, scenario.n, &scenario.network, scenario.seed);
+    let s = Scenario { network, at: None, at_time: None, ..scenario.clone() };
+    let mut history = History::new(s.start(REGISTRY)?, s.acts.clone());
+    let max_down = model.max_down.of(scenario.n);
+    let mut pending = plan.into_iter().peekable();
+    while history.sim().trace().events().len() < max_events && history.step() < max_events as u64 {
+        let due = history.sim().next_due();
+        if pending.peek().is_some_and(|(t, _)| due.is_none_or(|d| *t <= d)) {
+            let (t, act) = pending.next().expect("peeked");
+            let up = history.sim().up();
+            let down = up.iter().filter(|u| !**u).count();
+            let applies = match act {
+                Act::Crash(x) => up[x] && down < max_down,
+                Act::Recover(x) => !up[x],
+                _ => true,
+            };
+            if applies {
+                let at = t.max(history.sim().now());
+                // Refused acts (none expected after the checks above) change nothing.
+                let _ = history.act(act, Some(at));
+            }
+            continue;
+        }
+        if !history.forward() {
+            break;
+        }
+    }
+    Ok((Scenario { acts: history.acts().to_vec(), ..s }, history))
+}
+
+/// The `dsviz check` report, with faults: each seed's run gets the `faults` its
+/// protocol's fault model allows (see [`fault_model`]). With faults, only the model's
+/// safety properties count as violations; other promised properties broken (progress
+/// under faults) are counted apart, as are the unpromised ones (lessons).
+pub fn check_report_with_faults(scenario: &Scenario, seeds: u64, max_events: usize, faults: &[Fault]) -> Result<Value, ScenarioError> {
+    let model = if faults.is_empty() { None } else { fault_model(scenario.protocol) };
+    if !faults.is_empty() && model.is_none() {
+        return Err(ScenarioError { key: "faults".into(), message: Text::plain(format!("{} declares no fault model; campaigns run for: commit-2pc, commit-3pc, paxos, raft", scenario.protocol)) });
+    }
+    campaign(scenario, seeds, max_events, model, faults)
+}
+
+fn campaign(scenario: &Scenario, seeds: u64, max_events: usize, model: Option<FaultModel>, faults: &[Fault]) -> Result<Value, ScenarioError> {
     let mut violating = 0u64;
     let mut first_url = Value::Null;
     let mut by_invariant: std::collections::BTreeMap<&'static str, u64> = Default::default();
     // Properties the protocol watches without promising them: their breaches are the
     // lessons the protocol exists to show, counted apart.
     let mut lessons: std::collections::BTreeMap<&'static str, u64> = Default::default();
+    // Promised, but not safety: progress the faults took away.
+    let mut liveness: std::collections::BTreeMap<&'static str, u64> = Default::default();
+    let mut faults_applied: std::collections::BTreeMap<&'static str, u64> = Default::default();
     for seed in 0..seeds {
         let s = Scenario { seed, at: None, at_time: None, ..scenario.clone() };
-        let history = run(&s, max_events)?;
+        let (s, history) = match &model {
+            Some(m) => run_under(&s, m, faults, max_events)?,
+            None => run_with_faults(&s, &[], max_events)?,
+        };
+        for a in history.acts() {
+            let kind = match a.act {
+                Act::Crash(_) => "crash",
+                Act::Recover(_) => "recover",
+                Act::Partition(_) => "partition",
+                Act::Heal => "heal",
+                _ => continue,
+            };
+            *faults_applied.entry(kind).or_insert(0) += 1;
+        }
         let unpromised: Vec<&'static str> = history.sim().invariants().iter().filter(|i| !i.promised).map(|i| i.id).collect();
         let violations = history.sim().trace().violations();
         let mut seen = std::collections::BTreeSet::new();
         let mut first_promised = None;
         for v in violations {
+            let safety = model.is_none_or(|m| m.safety.contains(&v.invariant));
+            let counted = !unpromised.contains(&v.invariant) && safety;
             if seen.insert(v.invariant) {
-                let tally = if unpromised.contains(&v.invariant) { &mut lessons } else { &mut by_invariant };
+                let tally = if unpromised.contains(&v.invariant) {
+                    &mut lessons
+                } else if counted {
+                    &mut by_invariant
+                } else {
+                    &mut liveness
+                };
                 *tally.entry(v.invariant).or_insert(0) += 1;
             }
-            if first_promised.is_none() && !unpromised.contains(&v.invariant) {
+            if first_promised.is_none() && counted {
                 first_promised = Some(v.step);
             }
         }
@@ -103,14 +297,23 @@ pub fn check_report(scenario: &Scenario, seeds: u64, max_events: usize) -> Resul
             first_url = json!(format!("#{}", at.to_fragment()));
         }
     }
-    Ok(json!({
+    let mut report = json!({
         "protocol": scenario.protocol,
         "seeds": seeds,
         "violating_seeds": violating,
         "first_violation_url": first_url,
         "violations_by_invariant": by_invariant,
         "unpromised_broken_by_property": lessons,
-    }))
+    });
+    if let Some(m) = model {
+        let (inside, outside): (Vec<Fault>, Vec<Fault>) = faults.iter().partition(|f| f.allowed(&m));
+        report["faults"] = json!(inside.iter().map(|f| f.name()).collect::<Vec<_>>());
+        report["faults_outside_model"] = json!(outside.iter().map(|f| f.name()).collect::<Vec<_>>());
+        report["safety"] = json!(m.safety);
+        report["liveness_broken_by_property"] = json!(liveness);
+        report["interventions"] = json!(faults_applied);
+    }
+    Ok(report)
 }
 
 /// The command line speaks English; ids stay ids.
@@ -233,6 +436,26 @@ pub fn compare(family: &str, n: usize, seed: u64, every: i64, hold: i64, max_eve
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The campaign can find what it looks for: 3PC put through partitions and loss
+    /// (outside its model) breaks atomicity, and the link to the first broken run replays it.
+    #[test]
+    fn a_campaign_outside_the_model_finds_the_break_and_links_a_replay() {
+        let s = Scenario::parse_strict("commit-3pc", REGISTRY).unwrap();
+        let outside = FaultModel { crash: true, recover: true, drop: true, partition: true, slow: true, ..crate::protocols::consensus::three_phase::FAULTS };
+        let r = campaign(&s, 300, 5_000, Some(outside), Fault::ALL).unwrap();
+        assert!(r["violations_by_invariant"]["atomicity"].as_u64().unwrap() > 0, "{r}");
+        let url = r["first_violation_url"].as_str().unwrap();
+        let again = Scenario::parse_strict(url, REGISTRY).unwrap();
+        let replay = run(&again, 5_000).unwrap();
+        assert!(replay.sim().trace().violations().iter().any(|v| v.invariant == "atomicity"), "{url}");
+        // Inside the model, none.
+        let r = check_report_with_faults(&s, 300, 5_000, Fault::ALL).unwrap();
+        assert_eq!((r["violating_seeds"].as_u64(), r["faults"].clone()), (Some(0), json!(["crash"])), "{r}");
+        assert!(check_report_with_faults(&Scenario::parse_strict("election-ring", REGISTRY).unwrap(), 1, 100, Fault::ALL).is_err());
+        assert_eq!(Fault::parse_list("drop,crash,drop").unwrap(), vec![Fault::Crash, Fault::Drop]);
+        assert!(Fault::parse_list("crash,meteor").unwrap_err().contains("meteor"));
+    }
 
     #[test]
     fn the_comparison_runs_the_same_workload_through_the_family() {

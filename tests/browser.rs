@@ -420,3 +420,114 @@ fn every_family_has_a_tour() {
         assert!(TOURED.contains(&info.family), "{} is in family {}, which no tour visits", info.id, info.family);
     }
 }
+
+/// The same scenario run natively beside the page, to know what the page must show.
+fn native(fragment: &str) -> dsviz::sim::History {
+    let s = dsviz::sim::Scenario::parse_strict(fragment, dsviz::protocols::REGISTRY).unwrap();
+    dsviz::sim::History::new(s.start(dsviz::protocols::REGISTRY).unwrap(), s.acts.clone())
+}
+
+/// Raft's log under each node: one cell per entry (as many as are drawn), the entry's term
+/// written in it and its colour slot the term's, the committed ones marked.
+#[wasm_bindgen_test]
+async fn the_raft_log_is_a_cell_per_entry_coloured_by_term_with_the_commit_marked() {
+    const SCENARIO: &str = "v=1&proto=raft&n=5&seed=10&act=mark.commit.n4.5:crash:4,mark.commit.12:recover:4";
+    const DRAWN: usize = 8;
+    // A step where a log shows entries of two terms and an entry not yet committed.
+    let mut h = native(SCENARIO);
+    let mut at = None;
+    while h.step() < 5_000 && h.forward() {
+        let views = h.sim().node_views();
+        let rows: Vec<&dsviz::sim::CellRow> = views.iter().zip(h.sim().up()).filter(|(_, up)| **up).filter_map(|(v, _)| v.rows.first()).collect();
+        let two_terms = rows.iter().any(|r| r.cells.iter().take(DRAWN).any(|c| c.shade != r.cells[0].shade));
+        let pending = rows.iter().any(|r| r.marked_upto.is_some_and(|m| m > 0 && m < r.cells.len().min(DRAWN)));
+        if two_terms && pending {
+            at = Some(h.step());
+            break;
+        }
+    }
+    let at = at.expect("the leader-crash run shows two terms and an uncommitted entry");
+    let views = h.sim().node_views();
+    let root = mount(&format!("{SCENARIO}&at={at}&lang=en")).await;
+    assert_eq!(cursor(&root), at.to_string());
+    let svg = one(&root, "#topology");
+    let mut shades = std::collections::BTreeSet::new();
+    for (i, v) in views.iter().enumerate().filter(|(i, _)| h.sim().up()[*i]) {
+        let row = &v.rows[0];
+        assert_eq!(row.label, "log");
+        let cells = all(&svg, &format!("[data-node='{i}'] [data-row=log] .cell"));
+        assert_eq!(cells.len(), row.cells.len().min(DRAWN), "n{i}: a cell per entry");
+        for (k, (el, c)) in cells.iter().zip(&row.cells).enumerate() {
+            assert_eq!(c.text, c.shade.to_string(), "the cell says its term, its colour is the term's");
+            assert_eq!(el.text_content().unwrap(), c.text, "n{i} entry {k}");
+            assert!(el.class_list().contains(&format!("shade-{}", c.shade % 6)), "n{i} entry {k}: {:?}", el.get_attribute("class"));
+            assert_eq!(el.class_list().contains("marked"), row.marked_upto.is_some_and(|m| k < m), "n{i} entry {k}: the commit mark");
+            shades.insert(c.shade % 6);
+        }
+    }
+    assert!(shades.len() >= 2, "two terms, two colours: {shades:?}");
+    assert!(!all(&svg, "[data-row=log] .cell:not(.marked)").is_empty(), "an entry waits to commit");
+    assert!(!all(&svg, "[data-row=log] .cell.marked").is_empty());
+    root.remove();
+}
+
+/// Paxos acceptors show what they promised and accepted: on the node (its badge) always,
+/// and in its table when selected; correct after a ballot.
+#[wasm_bindgen_test]
+async fn the_paxos_acceptor_table_shows_promised_and_accepted_after_a_ballot() {
+    const SCENARIO: &str = "v=1&proto=paxos&n=9&seed=1&p.proposers=1&p.acceptors=5&p.learners=3";
+    let acceptors = 1..=5;
+    let root = mount(&format!("{SCENARIO}&lang=en")).await;
+    let svg = one(&root, "#topology");
+    for i in acceptors.clone() {
+        assert_eq!(one(&svg, &format!("[data-node='{i}']")).get_attribute("data-role").as_deref(), Some("acceptor"));
+        assert_eq!(one(&svg, &format!("[data-node='{i}'] .node-badge")).text_content().unwrap(), "p=- a=-", "n{i} before the ballot");
+    }
+    root.remove();
+    // The run to its end, natively: the step it ends at.
+    let mut h = native(SCENARIO);
+    while h.forward() {}
+    let end = h.step();
+    let root = mount(&format!("{SCENARIO}&at={end}&lang=en")).await;
+    let svg = one(&root, "#topology");
+    for i in acceptors.clone() {
+        assert_eq!(one(&svg, &format!("[data-node='{i}'] .node-badge")).text_content().unwrap(), "p=1 a=(1,x)", "n{i} after the ballot");
+    }
+    click(&one(&svg, "[data-node='2']"));
+    settle().await;
+    let table = one(&root, "[data-testid=node-table]");
+    let heads: Vec<String> = all(&table, "th").iter().map(|e| e.text_content().unwrap()).collect();
+    let cells: Vec<String> = all(&table, "td").iter().map(|e| e.text_content().unwrap()).collect();
+    assert_eq!(heads.len(), 3, "{heads:?}");
+    assert!(heads[0].to_lowercase().contains("promised"), "{heads:?}");
+    assert_eq!(cells, vec!["1", "1", "x"], "promised 1; accepted number 1, value x");
+    root.remove();
+}
+
+/// Raft with a client command every 50 ms, played through History (checkpoints on) in the
+/// page's frames at the fastest slider speed, in wasm: simulated seconds per wall second.
+/// A figure printed to the console, not an assertion on speed.
+#[wasm_bindgen_test]
+fn raft_rate_in_wasm() {
+    let mut h = native("v=1&proto=raft&n=5&seed=1&p.every=50");
+    let perf = web_sys::window().unwrap().performance().unwrap();
+    const STEPS: u64 = 40_000;
+    let per_frame = 11; // 640 ticks a second (8x of 80) at 60 frames a second
+    let start = perf.now();
+    let mut frame = 0;
+    while h.step() < STEPS {
+        frame += per_frame;
+        h.run_until(frame, 2_000);
+    }
+    let ms = perf.now() - start;
+    let simulated = h.sim().now() as f64 / 1000.0;
+    let rate = simulated / (ms / 1000.0);
+    console_log!(
+        "raft n=5 p.every=50 in wasm: {} steps, {} events, {simulated:.1} simulated s in {ms:.0} ms = {rate:.1} simulated s per wall s ({:.0}x the fastest slider speed); checkpoints {:?}",
+        h.step(),
+        h.sim().trace().events().len(),
+        rate / 0.64,
+        h.checkpoints()
+    );
+    assert!(h.sim().trace().violations().is_empty());
+}

@@ -17,8 +17,13 @@ usage:
       run the scenario from the start until nothing is left to happen or the log holds
       N events (default 100000); report messages, metrics, violations and a trace hash.
       The scenario's cursor (at=) is for viewing and is ignored here.
-  dsviz check <URL | fragment | protocol id> --seeds K [--max-events N] [--json]
-      run the scenario under seeds 0..K and count the seeds that broke an invariant
+  dsviz check <URL | fragment | protocol id> --seeds K [--faults LIST] [--max-events N] [--json]
+      run the scenario under seeds 0..K and count the seeds that broke an invariant.
+      --faults crash,drop,partition,delay (or all) adds, per seed, faults drawn from the
+      seed: crashes and recoveries, a drop rate, a partition and its heal, longer delays;
+      only those inside the protocol's fault model (commit-2pc, commit-3pc, paxos, raft
+      declare one), and only its safety properties count as violations (progress lost
+      under faults is reported apart)
   dsviz compare <family> [--n N] [--seed S] [--every T] [--hold T] [--max-events N] [--json]
       the same workload through every protocol of a family (e.g. mutex): messages per
       CS entry, enter and sync delays, throughput, side by side
@@ -38,6 +43,7 @@ struct Args {
     json: bool,
     max_events: usize,
     seeds: Option<u64>,
+    faults: Vec<report::Fault>,
     compare: CompareOptions,
 }
 
@@ -51,7 +57,7 @@ struct CompareOptions {
 
 fn parse_args(raw: Vec<String>) -> Result<Args, String> {
     let compare = CompareOptions { n: 5, seed: 1, every: 400, hold: 100 };
-    let mut args = Args { command: String::new(), scenario: None, json: false, max_events: DEFAULT_MAX_EVENTS, seeds: None, compare };
+    let mut args = Args { command: String::new(), scenario: None, json: false, max_events: DEFAULT_MAX_EVENTS, seeds: None, faults: Vec::new(), compare };
     let mut it = raw.into_iter();
     args.command = it.next().unwrap_or_else(|| "help".into());
     while let Some(a) = it.next() {
@@ -66,6 +72,7 @@ fn parse_args(raw: Vec<String>) -> Result<Args, String> {
                 let v = value("--seeds")?;
                 args.seeds = Some(v.parse().ok().filter(|n| *n > 0).ok_or_else(|| format!("--seeds '{v}': expected a whole number above 0"))?);
             }
+            "--faults" => args.faults = report::Fault::parse_list(&value("--faults")?)?,
             "--n" | "--seed" | "--every" | "--hold" => {
                 let v = value(&a)?;
                 let number: u64 = v.parse().map_err(|_| format!("{a} '{v}': expected a whole number"))?;
@@ -77,7 +84,7 @@ fn parse_args(raw: Vec<String>) -> Result<Args, String> {
                 }
             }
             "-h" | "--help" => args.command = "help".into(),
-            flag if flag.starts_with("--") => return Err(format!("unknown option {flag}; accepted: --json, --max-events N, --seeds K, --n N, --seed S, --every T, --hold T")),
+            flag if flag.starts_with("--") => return Err(format!("unknown option {flag}; accepted: --json, --max-events N, --seeds K, --faults LIST, --n N, --seed S, --every T, --hold T")),
             _ if args.scenario.is_none() => args.scenario = Some(a),
             _ => return Err(format!("unexpected argument '{a}' (quote the scenario: it contains '&')")),
         }
@@ -142,11 +149,17 @@ fn run(args: &Args) -> Result<(), String> {
 fn check(args: &Args) -> Result<(), String> {
     let s = scenario(args)?;
     let seeds = args.seeds.ok_or("check needs --seeds K")?;
-    let r = report::check_report(&s, seeds, args.max_events).map_err(|e| e.to_string())?;
+    let r = report::check_report_with_faults(&s, seeds, args.max_events, &args.faults).map_err(|e| e.to_string())?;
     if args.json {
         print_json(&r);
     } else {
         println!("{}: {} of {} seeds broke an invariant {}", r["protocol"].as_str().unwrap_or_default(), r["violating_seeds"], r["seeds"], r["violations_by_invariant"]);
+        if let Some(faults) = r.get("faults") {
+            println!("  faults {faults} (outside the model, not applied: {}); safety {}", r["faults_outside_model"], r["safety"]);
+            println!("  interventions applied {}", r["interventions"]);
+            println!("  progress lost under faults (not safety) {}", r["liveness_broken_by_property"]);
+        }
+        println!("  unpromised properties broken (lessons) {}", r["unpromised_broken_by_property"]);
         if let Some(url) = r["first_violation_url"].as_str() {
             println!("  first: {url}");
         }

@@ -451,3 +451,46 @@ pub trait Protocol: Sized + 'static {
         Vec::new()
     }
 }
+
+/// The failures an algorithm is designed to survive, for fault campaigns (`dsviz check
+/// --faults`): a campaign adds, per seed, only the faults listed here, and counts as a
+/// violation only a breach of `safety`. Other properties (progress, non-blocking) may
+/// fail under faults the algorithm survives safely; those are reported apart.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FaultModel {
+    /// Nodes may crash: at most `max_down` of them are down at once.
+    pub crash: bool,
+    /// Crashed nodes come back (with what their protocol keeps on stable storage); false
+    /// means fail-stop.
+    pub recover: bool,
+    pub max_down: MaxDown,
+    /// The network loses messages (a drop rate drawn per seed).
+    pub drop: bool,
+    /// The network splits in two and heals.
+    pub partition: bool,
+    /// Transit times may grow beyond the default range (asynchrony); false for algorithms
+    /// whose timeouts assume bounded delays.
+    pub slow: bool,
+    /// The properties promised under these faults: the safety properties.
+    pub safety: &'static [&'static str],
+    /// Faults are placed in the first this many ticks of the run.
+    pub window: Time,
+}
+
+/// How many nodes may be down at once in a fault campaign.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MaxDown {
+    /// Fewer than half: a majority stays up.
+    Minority,
+    /// Any number but one: someone is always up.
+    AllButOne,
+}
+
+impl MaxDown {
+    pub fn of(self, n: usize) -> usize {
+        match self {
+            MaxDown::Minority => (n - 1) / 2,
+            MaxDown::AllButOne => n - 1,
+        }
+    }
+}

@@ -78,6 +78,21 @@ use crate::sim::{NetworkConfig, NodeId, ParamSpec, Time};
 use crate::words::{nodes, w, Text, Words};
 
 /// The values proposers start with, by proposer index.
+/// Paxos is safe in an asynchronous network with crash-recovery (acceptors keep their
+/// promises and acceptances on stable storage), loss and partitions. Progress needs a
+/// majority of acceptors and a quiet spell: `decides` is reported apart.
+pub const FAULTS: FaultModel = FaultModel {
+    crash: true,
+    recover: true,
+    max_down: MaxDown::Minority,
+    drop: true,
+    partition: true,
+    slow: true,
+    safety: &["one_value", "learners_agree", "promise_kept"],
+    // A default run decides in about 730 ticks.
+    window: 800,
+};
+
 pub const VALUES: [&str; 5] = ["x", "y", "z", "u", "w"];
 /// Longest timeout accepted, in ticks.
 pub const MAX_TIMEOUT: i64 = 100_000;

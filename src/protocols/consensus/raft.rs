@@ -103,6 +103,20 @@ pub const MAX_TIMEOUT: i64 = 100_000;
 /// The default network: delays of 20 to 40 ticks, FIFO links.
 pub const NETWORK: NetworkConfig = NetworkConfig { delay_min: 20, delay_max: 40, drop: 0, duplicate: 0, fifo: true };
 
+/// Raft's fault model: crash-recovery (term, vote and log on stable storage), loss,
+/// delays and partitions. Its four safety properties hold under all of them; a minority
+/// is down at most, so the cluster can also make progress.
+pub const FAULTS: FaultModel = FaultModel {
+    crash: true,
+    recover: true,
+    max_down: MaxDown::Minority,
+    drop: true,
+    partition: true,
+    slow: true,
+    safety: &["election_safety", "log_matching", "leader_completeness", "state_machine_safety"],
+    window: 4000,
+};
+
 pub struct Raft {
     n: usize,
     election_min: Time,
@@ -1265,5 +1279,139 @@ mod tests {
         assert_eq!(v[4].rows[0].cells, vec![Cell { text: "1".into(), shade: 1 }]);
         assert_eq!(v[4].rows[0].marked_upto, Some(1));
         assert!(v[4].table.is_some());
+    }
+
+    /// One message handled by hand, outside any engine: the handler's sends and marks.
+    fn handle(r: &Raft, me: NodeId, s: &mut Node, from: NodeId, m: Msg) -> (Vec<(NodeId, Msg)>, Vec<&'static str>) {
+        let mut rng = crate::sim::rng::SimRng::new(1);
+        let mut ctx = Ctx { me, now: 0, n: r.n, rng: &mut rng, groups: &[], out: Effects::default() };
+        r.on_message(me, s, from, m, &mut ctx);
+        (ctx.out.sends, ctx.out.marks.iter().map(|m| m.tag).collect())
+    }
+
+    fn raft5() -> Raft {
+        Raft::build(&Setup::new(5, Topology::Complete, params(&[]), 1).unwrap()).unwrap()
+    }
+
+    /// A server in `term` whose log holds entries of these terms.
+    fn server(term: u64, terms: &[u64]) -> Node {
+        let mut s = Node::fresh(5);
+        s.term = term;
+        for (i, &t) in terms.iter().enumerate() {
+            s.push(t, i as u32 + 1);
+        }
+        s
+    }
+
+    fn terms(s: &Node) -> Vec<u64> {
+        s.log.iter().map(|e| e.term).collect()
+    }
+
+    #[test]
+    fn a_stale_leaders_append_entries_is_rejected_and_the_stale_leader_steps_down() {
+        let r = raft5();
+        // n1 follows the leader of term 3; n0 still believes it leads term 2.
+        let mut follower = server(3, &[1, 2]);
+        follower.leader = Some(2);
+        let mut stale = server(2, &[1, 2]);
+        stale.role = Role::Leader;
+        stale.leader = Some(0);
+        let before = follower.clone();
+        let append = Msg::Append { term: 2, prev_index: 2, prev_term: 2, entries: vec![Item { term: 2, cmd: 99 }], commit: 2 };
+        let (sends, _) = handle(&r, 1, &mut follower, 0, append);
+        assert_eq!(sends, vec![(0, Msg::AppendReply { term: 3, ok: false, index: 0, carried: true })]);
+        assert_eq!(follower, before, "nothing appended, no commit moved, the leader of term 3 still followed");
+        // The refusal carries term 3: the stale leader adopts it and steps down.
+        let (_, reply) = sends.into_iter().next().unwrap();
+        let (sends, marks) = handle(&r, 0, &mut stale, 1, reply);
+        assert_eq!((stale.role, stale.term, stale.voted_for, stale.leader), (Role::Follower, 3, None, None));
+        assert!(marks.contains(&"step_down") && sends.is_empty(), "{marks:?} {sends:?}");
+    }
+
+    #[test]
+    fn a_candidate_with_a_less_up_to_date_log_is_denied_votes() {
+        let r = raft5();
+        let ask = |voter: &mut Node, from: NodeId, last_index: u64, last_term: u64| {
+            let (sends, _) = handle(&r, 1, voter, from, Msg::RequestVote { term: 3, last_index, last_term });
+            assert_eq!(sends.len(), 1);
+            match sends[0].1 {
+                Msg::Vote { term, granted } => (term, granted),
+                ref m => panic!("{m:?}"),
+            }
+        };
+        // The voter's log: terms 1, 1, 2.
+        let mut voter = server(2, &[1, 1, 2]);
+        // Shorter with the same last term: denied, though the voter has not voted in term 3.
+        assert_eq!(ask(&mut voter, 2, 2, 2), (3, false));
+        // Longer but ending in an older term: denied.
+        assert_eq!(ask(&mut voter, 3, 7, 1), (3, false));
+        assert_eq!((voter.term, voter.voted_for), (3, None), "it took the term, and kept its vote");
+        // As long, same last term: granted.
+        assert_eq!(ask(&mut voter, 4, 3, 2), (3, true));
+        assert_eq!(voter.voted_for, Some(4));
+        // Through the engine: a node that missed entries stands, and loses.
+        let mut e = engine(5, &[("every", "0")], 10, NETWORK);
+        run_until(&mut e, 600);
+        let l = leaders(&e)[0];
+        let lagging = (l + 1) % 5;
+        e.apply(&Act::Crash(lagging)).unwrap();
+        for _ in 0..3 {
+            e.apply(&Act::Input(l, "command".into(), None)).unwrap();
+        }
+        run_until(&mut e, 900);
+        e.apply(&Act::Crash(l)).unwrap();
+        e.apply(&Act::Recover(lagging)).unwrap();
+        let short = e.world.states[lagging].last_index();
+        run_until(&mut e, 3000);
+        let nl = leaders(&e);
+        assert_eq!(nl.len(), 1);
+        assert_ne!(nl[0], lagging, "the node with the shorter log never wins");
+        assert!(e.world.states[nl[0]].last_index() > short);
+        assert!(e.trace.violations().is_empty(), "{:?}", e.trace.violations());
+    }
+
+    /// Figure 8 of the Raft paper, n0..n4 for S1..S5. (a) S1 leads term 2 and gets entry 2
+    /// to S2; (b) S1 crashes, S5 leads term 3 and takes its own entry 2; (c) S5 crashes, S1
+    /// leads term 4 and gets its term-2 entry 2 onto S3: a majority holds it, yet it must not
+    /// be committed, because (d) S5 could still be elected and overwrite it. Only once an
+    /// entry of term 4 is on a majority does the commit index move (taking entry 2 along).
+    #[test]
+    fn an_entry_of_an_earlier_term_is_not_committed_by_counting_replicas() {
+        let r = raft5();
+        // (c): S1 leads term 4 with its no-op of term 4 at index 3.
+        let mut s1 = server(4, &[1, 2, 4]);
+        s1.role = Role::Leader;
+        s1.leader = Some(0);
+        s1.commit = 1;
+        s1.applied = 1;
+        s1.next = vec![4, 3, 3, 2, 2];
+        s1.matched = vec![3, 1, 1, 1, 0];
+        // S2 and S3 report a log matching through index 2 (they lack index 3 for now).
+        for from in [1, 2] {
+            let (_, marks) = handle(&r, 0, &mut s1, from, Msg::AppendReply { term: 4, ok: true, index: 2, carried: true });
+            assert!(!marks.contains(&"commit"), "{marks:?}");
+        }
+        assert_eq!(s1.matched, vec![3, 2, 2, 1, 0], "entry 2 (term 2) is on S1, S2 and S3: a majority");
+        assert_eq!(s1.commit, 1, "but it is of an earlier term: not committed by counting");
+        // (d): why. S5 (log 1, 3) can still win term 5: S2, S3 and S4 hold older last terms.
+        let s5 = server(3, &[1, 3]);
+        for (i, log) in [(1, vec![1, 2]), (2, vec![1, 2]), (3, vec![1])] {
+            let mut voter = server(4, &log);
+            let (sends, _) = handle(&r, i, &mut voter, 4, Msg::RequestVote { term: 5, last_index: s5.last_index(), last_term: s5.last_term() });
+            assert_eq!(sends, vec![(4, Msg::Vote { term: 5, granted: true })], "n{i} votes for S5");
+        }
+        // The entry of term 4 reaches S2, then S3: now a majority holds it, and entry 2 with it.
+        let (_, marks) = handle(&r, 0, &mut s1, 1, Msg::AppendReply { term: 4, ok: true, index: 3, carried: true });
+        assert_eq!((s1.commit, marks.contains(&"commit")), (1, false), "two of five");
+        let (_, marks) = handle(&r, 0, &mut s1, 2, Msg::AppendReply { term: 4, ok: true, index: 3, carried: true });
+        assert!(marks.contains(&"commit"));
+        assert_eq!((s1.commit, s1.applied), (3, 3));
+        // And S5 can no longer win: S2 and S3 refuse it.
+        for i in [1, 2] {
+            let mut voter = server(4, &[1, 2, 4]);
+            let (sends, _) = handle(&r, i, &mut voter, 4, Msg::RequestVote { term: 5, last_index: 2, last_term: 3 });
+            assert_eq!(sends, vec![(4, Msg::Vote { term: 5, granted: false })]);
+        }
+        assert_eq!(terms(&s1), vec![1, 2, 4]);
     }
 }

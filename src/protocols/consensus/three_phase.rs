@@ -98,6 +98,14 @@ pub enum Timer {
     BackupAcks,
 }
 
+/// What 3PC is designed for: crashes (of anyone, the coordinator included) in a synchronous
+/// network, where a silent node is a dead one. No lost messages, no partitions, no delays
+/// beyond the bounds its timeouts assume: under those, timeouts mistake the living for the
+/// dead and the two sides of a split decide differently (the `partition` lesson).
+/// Faults fall while the commit is under way: a default commit takes about 380 ticks.
+const WINDOW: Time = 450;
+pub const FAULTS: FaultModel = FaultModel { crash: true, recover: false, max_down: MaxDown::AllButOne, drop: false, partition: false, slow: false, safety: &["atomicity"], window: WINDOW };
+
 pub const PHASES: &[PhaseSpec] = &[
     PhaseSpec { id: "phase1_messages", kinds: &["cancommit", "vote"], on_commit: 2, on_abort: 2 },
     PhaseSpec { id: "phase2_messages", kinds: &["precommit", "preack"], on_commit: 2, on_abort: 0 },

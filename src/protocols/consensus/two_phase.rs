@@ -77,6 +77,13 @@ pub enum Timer {
     Votes,
 }
 
+/// What 2PC survives safely: any crash (the coordinator's too) with recovery from the log,
+/// lost messages, slow links and partitions. It never breaks atomicity under these; it only
+/// blocks (the `nonblocking` detector, reported apart: a lesson, not a promise).
+/// Faults fall while the commit is under way: a default commit takes about 250 ticks.
+const WINDOW: Time = 300;
+pub const FAULTS: FaultModel = FaultModel { crash: true, recover: true, max_down: MaxDown::AllButOne, drop: true, partition: true, slow: true, safety: &["atomicity"], window: WINDOW };
+
 pub const PHASES: &[PhaseSpec] = &[
     PhaseSpec { id: "phase1_messages", kinds: &["prepare", "vote"], on_commit: 2, on_abort: 2 },
     PhaseSpec { id: "phase2_messages", kinds: &["commit", "rollback", "ack"], on_commit: 2, on_abort: 2 },
