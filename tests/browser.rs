@@ -440,12 +440,14 @@ async fn a_message_drawn_by_drag_on_the_diagram_is_sent_and_a_click_is_a_local_e
     assert!(all(&svg, "[data-msg]").is_empty());
     // Press on line 0, move, release on line 2.
     let (hit, x0, y0) = on_row(&root, 0, 0.3);
-    let (_, x1, y1) = on_row(&root, 2, 0.5);
     mouse(&hit, "mousedown", x0, y0, false);
     settle().await;
+    let (_, x1, y1) = on_row(&root, 2, 0.5);
     mouse(&one(&root, "#timeline"), "mousemove", x1, y1, false);
     settle().await;
-    assert_eq!(all(&root, "#timeline .drag-line.aimed").len(), 1, "the message being drawn is shown, aimed at a line");
+    let lines: Vec<String> = all(&root, "#timeline .drag-line").iter().map(|l| l.outer_html()).collect();
+    assert_eq!(all(&root, "#timeline .drag-line.aimed").len(), 1, "the message being drawn is shown, aimed at a line: {lines:?} {x0},{y0} → {x1},{y1}");
+    let (_, x1, y1) = on_row(&root, 2, 0.5);
     mouse(&one(&root, "#timeline"), "mouseup", x1, y1, false);
     mouse(&one(&root, "#timeline"), "click", x1, y1, false);
     settle().await;
