@@ -175,7 +175,7 @@ fn cut_words(trace: &Trace, frontier: &[Time], verdict: &CutVerdict) -> Text {
                 .iter()
                 .enumerate()
                 .map(|(k, e)| match e {
-                    Some(e) => format!("n{k}: e{} L={}{}", e.id, e.lamport, trace.vector(e.id).map_or(String::new(), |v| format!(" {}", text::vector(v)))),
+                    Some(e) => format!("n{k}: e{} L={}", e.id, e.lamport),
                     None => format!("n{k}: —"),
                 })
                 .collect();

@@ -102,7 +102,7 @@ pub const UI: Words = &[
     w("ui.stamps.vector", "vector", "向量"),
     w("ui.stamps.both", "Lamport + vector", "Lamport + 向量"),
     w("ui.stamps.none", "none", "不显示"),
-    w("ui.converse", "concurrent, yet ordered stamps", "并发却有序的时间戳"),
+    w("ui.converse", "L(a)<L(b), a∥b", "L(a)<L(b)，a∥b"),
     w("ui.converse_help", "Show concurrent events with ordered Lamport stamps: L(a) < L(b) does not mean a → b", "显示 Lamport 时间戳有先后的并发事件：L(a) < L(b) 并不意味着 a → b"),
     w("ui.converse_label", "e{0} (L={1}) ∥ e{2} (L={3}): ordered stamps, yet concurrent", "e{0}（L={1}）∥ e{2}（L={3}）：时间戳有先后，事件却并发"),
     w("ui.converse_none", "No concurrent events with different Lamport stamps in view.", "视图中没有 Lamport 时间戳不同的并发事件。"),

@@ -496,7 +496,7 @@ async function issue12Framing() {
     }));
     const seen = {};
     for (const mode of ["lamport", "vonly", "vector", "none"]) {
-      await page.selectOption("[data-testid=stamps]", mode);
+      await page.selectOption("[data-testid=stamps]", { value: mode });
       await page.waitForTimeout(80);
       seen[mode] = { ...(await count()), link: new URL(page.url()).hash.match(/stamps=(\w+)/)?.[1] ?? "default" };
     }
@@ -504,6 +504,7 @@ async function issue12Framing() {
     check(seen.vonly.lamport === 0 && seen.vonly.vector > 10, `vector only: ${JSON.stringify(seen.vonly)}`);
     check(seen.vector.lamport > 10 && seen.vector.vector > 10 && seen.vector.link === "default", `both (this lesson's default, left out of the link): ${JSON.stringify(seen.vector)}`);
     check(seen.none.lamport === 0 && seen.none.vector === 0 && seen.none.link === "none", `none: ${JSON.stringify(seen.none)}`);
+    await page.locator("#timeline .row-line").first().evaluate((el) => document.activeElement?.blur());
     await page.keyboard.press("s");
     await page.waitForTimeout(80);
     check((await page.inputValue("[data-testid=stamps]")) === "lamport", "the key S goes on from none to Lamport");

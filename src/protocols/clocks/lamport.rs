@@ -413,6 +413,9 @@ mod tests {
                 _ => (20, 5, 80, 66, 14, (2, 2, 1, 4)),
             };
             assert_eq!(seen, quoted, "{}: the paragraph quotes these", r.id);
+            // The pair is ringed on the diagram: the core's overlay for marking events.
+            let drawn = crate::sim::simulation::Simulation::overlays(&e, None);
+            assert!(matches!(drawn.as_slice(), [Overlay::Events { events, alarm: false, .. }] if *events == vec![wit.low.0, wit.high.0]), "{}: {drawn:?}", r.id);
         }
     }
 }
