@@ -192,6 +192,17 @@ pub fn timeline() -> Html {
     let d = state.dict();
     let boxed = use_node_ref();
     let svg_ref = use_node_ref();
+    // A select the user has changed no longer follows its options' `selected`: the key S
+    // sets its value directly (as the speed select does).
+    let stamps_ref = use_node_ref();
+    {
+        let stamps_ref = stamps_ref.clone();
+        use_effect_with(state.stamps, move |x| {
+            if let Some(select) = stamps_ref.cast::<web_sys::HtmlSelectElement>() {
+                select.set_value(x.encode());
+            }
+        });
+    }
     // A message being drawn by hand: (from node, start x, start y, pointer x, pointer y).
     // Kept in a cell the handlers read (a press and a release may come before a render),
     // mirrored in state for drawing the line.
@@ -741,7 +752,7 @@ pub fn timeline() -> Html {
                 {legend}
                 <span class="spacer" />
                 <label class="stamps-pick" title={d.word("ui.stamps_help")}>{d.word("ui.stamps")}
-                    <select data-testid="stamps" onchange={set_stamps}>
+                    <select ref={stamps_ref} data-testid="stamps" onchange={set_stamps}>
                         { for Stamps::ALL.iter().map(|&x| html! { <option value={x.encode()} selected={x == state.stamps}>{d.word(super::state::stamps_word(x))}</option> }) }
                     </select>
                 </label>
