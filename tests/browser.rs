@@ -531,3 +531,167 @@ fn raft_rate_in_wasm() {
     );
     assert!(h.sim().trace().violations().is_empty());
 }
+
+/// A mouse event of `kind` at a point of the page, bubbling (shift held if asked).
+fn mouse(el: &web_sys::Element, kind: &str, x: f64, y: f64, shift: bool) {
+    let init = web_sys::MouseEventInit::new();
+    init.set_bubbles(true);
+    init.set_client_x(x as i32);
+    init.set_client_y(y as i32);
+    init.set_shift_key(shift);
+    let event = web_sys::MouseEvent::new_with_mouse_event_init_dict(kind, &init).unwrap();
+    el.dispatch_event(&event).unwrap();
+}
+
+/// The page point at `k` (0..1) along the diagram line of node `row`.
+fn on_row(root: &web_sys::Element, row: usize, k: f64) -> (web_sys::Element, f64, f64) {
+    let hit = one(root, &format!("#timeline .row-hit[data-row='{row}']"));
+    let r = hit.get_bounding_client_rect();
+    (hit, r.left() + 2.0 + (r.width() - 4.0) * k, r.top() + r.height() / 2.0)
+}
+
+#[wasm_bindgen_test]
+async fn a_message_drawn_by_drag_on_the_diagram_is_sent_and_a_click_is_a_local_event() {
+    let root = mount("v=1&proto=clocks-vector&n=3&seed=1&p.every=0&lang=en").await;
+    let svg = one(&root, "#timeline");
+    assert!(all(&svg, "[data-msg]").is_empty());
+    // Press on line 0, move, release on line 2.
+    let (hit, x0, y0) = on_row(&root, 0, 0.3);
+    mouse(&hit, "mousedown", x0, y0, false);
+    settle().await;
+    let (_, x1, y1) = on_row(&root, 2, 0.5);
+    mouse(&one(&root, "#timeline"), "mousemove", x1, y1, false);
+    settle().await;
+    let lines: Vec<String> = all(&root, "#timeline .drag-line").iter().map(|l| l.outer_html()).collect();
+    assert_eq!(all(&root, "#timeline .drag-line.aimed").len(), 1, "the message being drawn is shown, aimed at a line: {lines:?} {x0},{y0} → {x1},{y1}");
+    let (_, x1, y1) = on_row(&root, 2, 0.5);
+    mouse(&one(&root, "#timeline"), "mouseup", x1, y1, false);
+    mouse(&one(&root, "#timeline"), "click", x1, y1, false);
+    settle().await;
+    let msgs = all(&root, "#timeline [data-msg]");
+    assert_eq!(msgs.len(), 1, "one message on the diagram");
+    assert_eq!(msgs[0].get_attribute("data-from").as_deref(), Some("0"));
+    assert_eq!(msgs[0].get_attribute("data-to").as_deref(), Some("2"));
+    assert_eq!(msgs[0].get_attribute("data-kind").as_deref(), Some("msg"));
+    assert_eq!(all(&root, "#topology [data-msg][data-from='0'][data-to='2']").len(), 1, "and in flight on the topology");
+    assert!(share_link(&root).contains("input:0:send_to=2"), "{}", share_link(&root));
+    // A click without moving on line 1: a local event there.
+    let before = all(&root, "#timeline .tl-event").len();
+    let (hit, x, y) = on_row(&root, 1, 0.6);
+    mouse(&hit, "mousedown", x, y, false);
+    mouse(&one(&root, "#timeline"), "mouseup", x, y, false);
+    settle().await;
+    assert!(share_link(&root).contains("input:1:local"), "{}", share_link(&root));
+    assert_eq!(all(&root, "#timeline .tl-event").len(), before + 1, "one more event on the diagram");
+    // Time travel keeps the hand-made run: back to the start and forward again.
+    click(&one(&root, "[data-action=step-back]"));
+    settle().await;
+    click(&one(&root, "[data-action=step-forward]"));
+    settle().await;
+    assert!(share_link(&root).contains("input:0:send_to=2"));
+    root.remove();
+}
+
+const VECTOR_CLASSIC: &str = "v=1&proto=clocks-vector&n=3&seed=4&p.actions=4&p.every=250&p.send=60&lang=en";
+
+/// The run the app shows, rebuilt in the core at the app's cursor.
+fn core_run(fragment: &str, root: &web_sys::Element) -> dsviz::sim::History {
+    use dsviz::protocols::REGISTRY;
+    let s = dsviz::sim::scenario::Scenario::parse_strict(fragment, REGISTRY).unwrap();
+    let mut h = dsviz::sim::History::new(s.start(REGISTRY).unwrap(), s.acts.clone());
+    h.seek(cursor(root).parse().unwrap());
+    h
+}
+
+fn ids(els: &[web_sys::Element]) -> std::collections::BTreeSet<usize> {
+    els.iter().map(|e| e.get_attribute("data-event").unwrap().parse().unwrap()).collect()
+}
+
+#[wasm_bindgen_test]
+async fn selecting_an_event_lights_exactly_its_causal_past_and_future_and_a_second_gets_a_verdict() {
+    let root = mount(&format!("{VECTOR_CLASSIC}&at=40")).await;
+    let h = core_run(VECTOR_CLASSIC, &root);
+    let trace = h.known_trace();
+    let shown = ids(&all(&root, "#timeline .tl-event"));
+    assert!(shown.len() > 15, "{}", shown.len());
+    // An event in the middle of the run.
+    let pick = *shown.iter().nth(shown.len() / 2).unwrap();
+    click(&one(&root, &format!("#timeline .tl-event[data-event='{pick}']")));
+    settle().await;
+    let past: std::collections::BTreeSet<usize> = dsviz::sim::trace::causal_past(trace, pick).into_iter().filter(|&e| e != pick && shown.contains(&e)).collect();
+    let future: std::collections::BTreeSet<usize> = dsviz::sim::trace::causal_future(trace, pick).into_iter().filter(|&e| e != pick && shown.contains(&e)).collect();
+    assert_eq!(ids(&all(&root, "#timeline .tl-event.past")), past, "the causal past of e{pick}");
+    assert_eq!(ids(&all(&root, "#timeline .tl-event.future")), future, "the causal future of e{pick}");
+    let plain = ids(&all(&root, "#timeline .tl-event.unrelated"));
+    assert_eq!(plain.len() + past.len() + future.len() + 1, shown.len(), "the rest are concurrent");
+    assert!(!plain.is_empty() && !past.is_empty() && !future.is_empty());
+    // A second event, shift-clicked: one from each class, the verdict names the relation.
+    for (other, relation) in [(*past.iter().last().unwrap(), "after"), (*future.iter().next().unwrap(), "before"), (*plain.iter().next().unwrap(), "concurrent")] {
+        mouse(&one(&root, &format!("#timeline .tl-event[data-event='{other}']")), "click", 0.0, 0.0, true);
+        settle().await;
+        let verdict = one(&root, "[data-testid=pair-verdict]");
+        assert_eq!(verdict.get_attribute("data-relation").as_deref(), Some(relation), "e{pick} vs e{other}: {:?}", verdict.text_content());
+        let text = verdict.text_content().unwrap();
+        assert!(text.contains(&format!("e{pick}")) && text.contains(&format!("e{other}")), "{text}");
+        let v = |id| format!("[{}]", trace.vector(id).unwrap().iter().map(|x| x.to_string()).collect::<Vec<_>>().join(","));
+        assert!(text.contains(&v(pick)) && text.contains(&v(other)), "{text} names both vectors");
+        assert!(if relation == "concurrent" { text.contains("neither ≤") } else { text.contains('≤') }, "{text}");
+        assert_eq!(ids(&all(&root, "#timeline .tl-event.past")), past, "the first selection stays");
+    }
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_drawn_cut_is_judged_consistent_or_not_and_names_the_crossing_message() {
+    let root = mount(&format!("{VECTOR_CLASSIC}&at=40")).await;
+    click(&one(&root, "[data-action=cut]"));
+    settle().await;
+    assert_eq!(one(&root, "[data-testid=cut-verdict]").get_attribute("data-consistent"), None, "not judged until every line has its point");
+    // Right at the start on every line: consistent, nothing in transit.
+    for row in 0..3 {
+        let (hit, x, y) = on_row(&root, row, 0.0);
+        mouse(&hit, "mousedown", x, y, false);
+        settle().await;
+    }
+    let verdict = one(&root, "[data-testid=cut-verdict]");
+    assert_eq!(verdict.get_attribute("data-consistent").as_deref(), Some("true"), "{:?}", verdict.text_content());
+    assert!(verdict.text_content().unwrap().contains("Global state"), "{:?}", verdict.text_content());
+    // Move one line's point onto a receive: its message now crosses the cut backwards.
+    let done = all(&root, "#timeline .tl-msg.msg-done");
+    let m = &done[0];
+    let to: usize = m.get_attribute("data-to").unwrap().parse().unwrap();
+    let id = m.get_attribute("data-msg").unwrap();
+    let h = core_run(VECTOR_CLASSIC, &root);
+    let receive = h.known_trace().known_end_of(id.parse().unwrap()).unwrap();
+    assert_eq!(h.known_trace().event(receive).node, Some(to));
+    click(&one(&root, &format!("#timeline .tl-event[data-event='{receive}']")));
+    settle().await;
+    let verdict = one(&root, "[data-testid=cut-verdict]");
+    assert_eq!(verdict.get_attribute("data-consistent").as_deref(), Some("false"), "{:?}", verdict.text_content());
+    assert!(verdict.text_content().unwrap().contains(&format!("m{id} ")), "{:?} names m{id}", verdict.text_content());
+    assert!(one(&root, &format!("#timeline .tl-msg[data-msg='{id}']")).class_list().contains("crossing"), "the crossing message is marked");
+    assert_eq!(all(&root, "#timeline .user-cut.inconsistent").len(), 1);
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn the_converse_of_the_clock_condition_is_shown_on_demand_as_two_ringed_events() {
+    let root = mount(&format!("{VECTOR_CLASSIC}&at=40")).await;
+    assert!(all(&root, "#timeline [data-overlay=events]").is_empty(), "nothing until asked");
+    click(&one(&root, "[data-action=converse]"));
+    settle().await;
+    let pair = one(&root, "#timeline [data-overlay=events]");
+    assert_eq!(all(&pair, "circle").len(), 2, "two rings");
+    assert_eq!(all(&pair, "polyline").len(), 1, "joined by a dashed line");
+    let ev: Vec<usize> = pair.get_attribute("data-events").unwrap().split(',').map(|x| x.parse().unwrap()).collect();
+    let h = core_run(VECTOR_CLASSIC, &root);
+    let t = h.known_trace();
+    assert!(!dsviz::sim::trace::happened_before(t, ev[0], ev[1]) && !dsviz::sim::trace::happened_before(t, ev[1], ev[0]), "concurrent");
+    assert!(t.event(ev[0]).lamport < t.event(ev[1]).lamport, "yet ordered stamps");
+    root.remove();
+    // Lamport's lesson rings its own pair with the same overlay.
+    let root = mount("v=1&proto=clocks-lamport&n=3&seed=4&p.actions=4&p.every=250&p.send=60&lang=en&at=60").await;
+    let pair = one(&root, "#timeline [data-overlay=events][data-source=protocol]");
+    assert_eq!(all(&pair, "circle").len(), 2);
+    root.remove();
+}

@@ -173,7 +173,7 @@ fn interventions_may_come_in_several_act_keys_and_other_keys_count_once() {
 
 #[test]
 fn view_settings_round_trip_and_leave_the_run_alone() {
-    use dsviz::sim::scenario::{View, ViewSelection};
+    use dsviz::sim::scenario::{Stamps, View, ViewSelection};
     let base = "v=1&proto=election-ring&n=8&seed=1&topo=ring&delay=40-80&drop=0&dup=0&fifo=1";
     let plain = Scenario::parse_strict(base, REGISTRY).unwrap();
     let framed = format!("{}&at=12&speed=4&stamps=vector&span=600&sel=e57&theme=dark&text=150", plain.to_fragment());
@@ -181,7 +181,7 @@ fn view_settings_round_trip_and_leave_the_run_alone() {
     assert_eq!(s.to_fragment(), framed);
     assert_eq!(
         s.view,
-        View { speed: Some(4.0), vectors: Some(true), zoom: Some(600), select: Some(ViewSelection::Event(57)), dark: Some(true), text: Some(150) }
+        View { speed: Some(4.0), stamps: Some(Stamps::Both), zoom: Some(600), select: Some(ViewSelection::Event(57)), dark: Some(true), text: Some(150) }
     );
     // The run is the same: view settings are not part of it.
     assert_eq!(s.run_only(), plain.run_only());
@@ -191,17 +191,21 @@ fn view_settings_round_trip_and_leave_the_run_alone() {
         assert_eq!(s.view.select.unwrap().encode(), sel);
         assert_eq!(s.to_fragment(), text);
     }
-    for (key, value) in [("speed", "0.25"), ("speed", "8"), ("stamps", "lamport"), ("theme", "light"), ("text", "200"), ("span", "20000")] {
+    for (key, value) in [("speed", "0.25"), ("speed", "8"), ("stamps", "lamport"), ("stamps", "vonly"), ("stamps", "none"), ("theme", "light"), ("text", "200"), ("span", "20000")] {
         let text = format!("{}&{key}={value}", plain.to_fragment());
         assert_eq!(Scenario::parse_strict(&text, REGISTRY).unwrap().to_fragment(), text);
     }
+    // Old links keep their meaning: `vector` shows vector stamps with the Lamport ones.
+    let old = Scenario::parse_strict(&format!("{}&stamps=vector", plain.to_fragment()), REGISTRY).unwrap();
+    assert_eq!(old.view.stamps, Some(Stamps::Both));
+    assert!(Stamps::Both.lamport() && Stamps::Both.vector() && !Stamps::Vector.lamport() && !Stamps::None.vector());
 }
 
 #[test]
 fn bad_view_settings_name_the_key_and_what_is_accepted() {
     for (key, value, accepted) in [
         ("speed", "3", "0.25, 0.5, 1, 2, 4, 8"),
-        ("stamps", "both", "vector, lamport"),
+        ("stamps", "all", "lamport, vector, vonly, none"),
         ("span", "333", "200, 250"),
         ("sel", "x9", "n3, e57, m12, l2-3"),
         ("sel", "l2", "n3, e57, m12, l2-3"),

@@ -596,7 +596,7 @@ fn the_showcase_says_everything_in_both_languages() {
     }
     for o in Simulation::overlays(&e, Some(0)) {
         match o {
-            Overlay::Set { label, .. } | Overlay::Arrows { label, .. } | Overlay::Cut { label, .. } => label.keys(&mut keys),
+            Overlay::Set { label, .. } | Overlay::Arrows { label, .. } | Overlay::Cut { label, .. } | Overlay::Events { label, .. } => label.keys(&mut keys),
         }
     }
     for m in Simulation::metrics(&e) {

@@ -113,8 +113,8 @@ impl ViewSelection {
 pub struct View {
     /// One of [`VIEW_SPEEDS`].
     pub speed: Option<f64>,
-    /// Vector stamps on the diagram (`stamps=vector`) or Lamport only (`stamps=lamport`).
-    pub vectors: Option<bool>,
+    /// Which stamps the diagram writes on its events (`stamps=`, see [`Stamps`]).
+    pub stamps: Option<Stamps>,
     /// One of [`VIEW_SPANS`].
     pub zoom: Option<Time>,
     pub select: Option<ViewSelection>,
@@ -122,6 +122,45 @@ pub struct View {
     pub dark: Option<bool>,
     /// One of [`VIEW_TEXT`].
     pub text: Option<u32>,
+}
+
+/// Which clock stamps the time-space diagram writes beside its events: a lecturer hides
+/// them to ask the class first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stamps {
+    Lamport,
+    Vector,
+    Both,
+    None,
+}
+
+impl Stamps {
+    pub const ALL: [Stamps; 4] = [Stamps::Lamport, Stamps::Vector, Stamps::Both, Stamps::None];
+    /// The link's word. `vector` meant "vectors too" before the modes were split, so old
+    /// links keep it for both; vector stamps alone are `vonly`.
+    pub fn encode(self) -> &'static str {
+        match self {
+            Stamps::Lamport => "lamport",
+            Stamps::Vector => "vonly",
+            Stamps::Both => "vector",
+            Stamps::None => "none",
+        }
+    }
+    pub fn parse(v: &str) -> Option<Stamps> {
+        match v {
+            "lamport" => Some(Stamps::Lamport),
+            "vonly" => Some(Stamps::Vector),
+            "vector" | "both" => Some(Stamps::Both),
+            "none" => Some(Stamps::None),
+            _ => None,
+        }
+    }
+    pub fn lamport(self) -> bool {
+        matches!(self, Stamps::Lamport | Stamps::Both)
+    }
+    pub fn vector(self) -> bool {
+        matches!(self, Stamps::Vector | Stamps::Both)
+    }
 }
 
 fn format_speed(x: f64) -> String {
@@ -296,10 +335,9 @@ impl Scenario {
             }
         }
         if let Some(v) = get("stamps") {
-            match v {
-                "vector" => s.view.vectors = Some(true),
-                "lamport" => s.view.vectors = Some(false),
-                _ => errors.push(err("stamps", phrase!("url.view", v, "vector, lamport"))),
+            match Stamps::parse(v) {
+                Some(x) => s.view.stamps = Some(x),
+                None => errors.push(err("stamps", phrase!("url.view", v, "lamport, vector, vonly, none"))),
             }
         }
         if let Some(v) = get("span") {
@@ -411,8 +449,8 @@ impl Scenario {
         if let Some(x) = v.speed {
             out.push_str(&format!("&speed={}", format_speed(x)));
         }
-        if let Some(x) = v.vectors {
-            out.push_str(if x { "&stamps=vector" } else { "&stamps=lamport" });
+        if let Some(x) = v.stamps {
+            out.push_str(&format!("&stamps={}", x.encode()));
         }
         if let Some(x) = v.zoom {
             out.push_str(&format!("&span={x}"));

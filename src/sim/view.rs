@@ -154,6 +154,10 @@ pub enum Overlay {
     /// ends (a recovery line, a recorded snapshot). An inconsistent cut is drawn in alarm
     /// colour. Drawn on the diagram, not on the topology.
     Cut { label: Text, at: Vec<Time>, alarm: bool },
+    /// Events marked on the time-space diagram: each ringed, consecutive ones joined by a
+    /// dashed line (a pair of concurrent events whose Lamport stamps look ordered). In
+    /// alarm colour when something is wrong with them. Drawn on the diagram only.
+    Events { label: Text, events: Vec<super::EventId>, alarm: bool },
 }
 
 /// A chart computed from the run, drawn beside the topology.

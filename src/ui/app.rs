@@ -186,6 +186,7 @@ pub fn app() -> Html {
                     "+" | "=" | "]" => Action::NudgeSpeed(1),
                     "-" | "_" | "[" => Action::NudgeSpeed(-1),
                     "Escape" => Action::Select(Selection::None),
+                    "s" | "S" => Action::CycleStamps,
                     _ => return,
                 };
                 e.prevent_default();

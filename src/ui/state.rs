@@ -11,7 +11,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::protocols::REGISTRY;
-use crate::sim::scenario::{Scenario, View, ViewSelection};
+use crate::sim::scenario::{Scenario, Stamps, View, ViewSelection};
 use crate::sim::{Act, EventId, History, MsgId, NodeId, ProtocolInfo, Time};
 use crate::words::{Dictionary, Lang, Text};
 
@@ -78,8 +78,14 @@ pub struct AppState {
     /// The language every word on the page is in (part of the link).
     pub lang: Lang,
     pub theme: Theme,
-    /// Show vector stamps on the diagram.
-    pub show_vectors: bool,
+    /// Which stamps the diagram writes (Lamport, vector, both, none).
+    pub stamps: Stamps,
+    /// Ring one pair of concurrent events whose Lamport stamps look ordered.
+    pub converse: bool,
+    /// A second selected event, compared with the selected one.
+    pub compare: Option<EventId>,
+    /// Drawing a cut: per node, the instant placed on its line so far (None: not yet).
+    pub cut: Option<Vec<Option<Time>>>,
     /// Id of the ready-made scenario the run comes from: its settings and its own
     /// interventions, perhaps followed by the viewer's.
     pub lesson: Option<&'static str>,
@@ -125,7 +131,16 @@ pub enum Action {
     NudgeSpeed(isize),
     SetSpan(usize),
     SetTextSize(u32),
-    ToggleVectors,
+    SetStamps(Stamps),
+    /// The next stamps mode (a key, so a lecturer can reveal them without the mouse).
+    CycleStamps,
+    ToggleConverse,
+    /// Compare this event with the selected one (shift-click).
+    Compare(EventId),
+    /// Start or stop drawing a cut.
+    ToggleCut,
+    /// Place the cut on a node's line at an instant.
+    CutPoint(NodeId, Time),
     ToggleTheme,
     DismissProblems,
     Notice(Option<Text>),
@@ -219,21 +234,33 @@ impl AppState {
             notice: None,
             lang,
             theme,
-            show_vectors: false,
+            stamps: Stamps::Lamport,
+            converse: false,
+            compare: None,
+            cut: None,
             lesson: lesson.map(|(id, _)| id),
             lesson_acts: lesson.map_or(0, |(_, k)| k),
             text_size: view.text.unwrap_or(100),
         }
         .with_default_vectors();
-        match view.vectors {
-            Some(v) => AppState { show_vectors: v, ..state },
+        match view.stamps {
+            Some(v) => AppState { stamps: v, ..state },
             None => state,
         }
     }
 
     fn with_default_vectors(mut self) -> Self {
-        self.show_vectors = self.scenario.n <= self.info.show.vectors_up_to;
+        self.stamps = self.default_stamps();
         self
+    }
+
+    /// Vector stamps beside the Lamport ones for small runs of protocols that teach them.
+    fn default_stamps(&self) -> Stamps {
+        if self.scenario.n <= self.info.show.vectors_up_to {
+            Stamps::Both
+        } else {
+            Stamps::Lamport
+        }
     }
 
     /// The words of this page: the protocol's, the core's and the page's, in its language.
@@ -249,7 +276,7 @@ impl AppState {
         let at = Some(h.step()).filter(|&s| s > 0 || at_time.is_some());
         let view = View {
             speed: Some(SPEEDS[self.speed]).filter(|_| self.speed != DEFAULT_SPEED),
-            vectors: Some(self.show_vectors).filter(|&v| v != (self.scenario.n <= self.info.show.vectors_up_to)),
+            stamps: Some(self.stamps).filter(|&v| v != self.default_stamps()),
             zoom: self.span.map(|i| SPANS[i]),
             select: match self.selected {
                 Selection::None => None,
@@ -281,7 +308,10 @@ impl AppState {
             notice: self.notice.clone(),
             lang: self.lang,
             theme: self.theme,
-            show_vectors: self.show_vectors,
+            stamps: self.stamps,
+            converse: self.converse,
+            compare: self.compare,
+            cut: self.cut.clone(),
             lesson: self.lesson,
             lesson_acts: self.lesson_acts,
             text_size: self.text_size,
@@ -453,6 +483,7 @@ impl Reducible for AppState {
             Action::Select(sel) if sel == self.selected => self,
             Action::Select(sel) => self.next(|s| {
                 s.selected = sel;
+                s.compare = None;
                 // Something picked while playing would move away from under its menu.
                 if s.playing && sel != Selection::None {
                     s.playing = false;
@@ -469,6 +500,7 @@ impl Reducible for AppState {
                         s.notice = Some(Text::key("ui.notice.paused_select"));
                     }
                     s.selected = Selection::Event(id);
+                    s.compare = None;
                 })
             }
             Action::End => {
@@ -507,7 +539,51 @@ impl Reducible for AppState {
             Action::SetSpan(i) => self.next(|s| s.span = Some(i.min(SPANS.len() - 1))),
             Action::SetTextSize(t) if t == self.text_size || !TEXT_SIZES.contains(&t) => self,
             Action::SetTextSize(t) => self.next(|s| s.text_size = t),
-            Action::ToggleVectors => self.next(|s| s.show_vectors = !s.show_vectors),
+            Action::SetStamps(x) if x == self.stamps => self,
+            Action::SetStamps(x) => self.next(|s| s.stamps = x),
+            Action::CycleStamps => {
+                let k = Stamps::ALL.iter().position(|&x| x == self.stamps).unwrap_or(0);
+                let next = Stamps::ALL[(k + 1) % Stamps::ALL.len()];
+                self.next(|s| {
+                    s.stamps = next;
+                    s.notice = Some(Text::key(stamps_word(next)));
+                })
+            }
+            Action::ToggleConverse => self.next(|s| s.converse = !s.converse),
+            Action::Compare(id) => {
+                if id >= self.history.borrow().known_trace().known_events().len() {
+                    return self;
+                }
+                match self.selected {
+                    Selection::Event(first) if first != id => self.next(|s| {
+                        s.compare = Some(id);
+                        s.playing = false;
+                    }),
+                    _ => self.next(|s| {
+                        s.selected = Selection::Event(id);
+                        s.compare = None;
+                        s.playing = false;
+                    }),
+                }
+            }
+            Action::ToggleCut => self.next(|s| {
+                s.cut = match s.cut {
+                    Some(_) => None,
+                    None => Some(vec![None; s.scenario.n]),
+                };
+                s.playing = false;
+            }),
+            Action::CutPoint(node, t) => {
+                let Some(cut) = &self.cut else { return self };
+                if node >= cut.len() {
+                    return self;
+                }
+                self.next(|s| {
+                    if let Some(cut) = &mut s.cut {
+                        cut[node] = Some(t);
+                    }
+                })
+            }
             Action::ToggleTheme => self.next(|s| {
                 s.theme = match s.theme {
                     Theme::Light => Theme::Dark,
@@ -520,6 +596,16 @@ impl Reducible for AppState {
             Action::SetLang(lang) if lang == self.lang => self,
             Action::SetLang(lang) => self.next(|s| s.lang = lang),
         }
+    }
+}
+
+/// The words naming a stamps mode.
+pub fn stamps_word(x: Stamps) -> &'static str {
+    match x {
+        Stamps::Lamport => "ui.stamps.lamport",
+        Stamps::Vector => "ui.stamps.vector",
+        Stamps::Both => "ui.stamps.both",
+        Stamps::None => "ui.stamps.none",
     }
 }
 

@@ -13,8 +13,11 @@ use super::layout::{self, Anchor, Point, Timeline as Frame};
 use super::state::{fitting_span, Action, AppHandle, Selection, SPANS};
 use super::text;
 use super::topology::kind_slot;
-use crate::sim::trace::{causal_future, causal_past, Event, EventKind, Trace};
-use crate::sim::EventId;
+use crate::sim::scenario::Stamps;
+use crate::sim::trace::{causal_future, causal_past, happened_before, CutVerdict, Event, EventKind, Trace};
+use crate::sim::view::Overlay;
+use crate::sim::{Act, EventId, NodeId, Time};
+use crate::words::Text;
 
 const LEFT: f64 = 64.0;
 /// Events at the same instant on one node are spread this far apart, in order.
@@ -94,11 +97,119 @@ impl Causality<'_> {
     }
 }
 
+/// Among the events given (the window), a pair of concurrent events whose Lamport stamps
+/// differ, the widest apart: the converse of the clock condition failing. Looks at the
+/// last few hundred ticking events only, so it costs the same in any run.
+fn converse_pair(trace: &Trace, events: &[&Event]) -> Option<(EventId, EventId)> {
+    let cands: Vec<(&Event, &[u32])> = events
+        .iter()
+        .filter(|e| e.ticks() && !matches!(e.kind, EventKind::Start))
+        .filter_map(|e| trace.vector(e.id).map(|v| (*e, v)))
+        .collect();
+    let cands = &cands[cands.len().saturating_sub(300)..];
+    let mut best: Option<(u64, EventId, EventId)> = None;
+    for (i, (a, va)) in cands.iter().enumerate() {
+        for (b, vb) in &cands[i + 1..] {
+            let gap = a.lamport.abs_diff(b.lamport);
+            if gap == 0 || best.is_some_and(|(g, ..)| g >= gap) {
+                continue;
+            }
+            let le = va.iter().zip(*vb).all(|(x, y)| x <= y);
+            let ge = va.iter().zip(*vb).all(|(x, y)| x >= y);
+            if !le && !ge {
+                let (lo, hi) = if a.lamport < b.lamport { (a.id, b.id) } else { (b.id, a.id) };
+                best = Some((gap, lo, hi));
+            }
+        }
+    }
+    best.map(|(_, a, b)| (a, b))
+}
+
+/// The one-line verdict on two selected events: the relation and the clock comparison
+/// that proves it.
+fn pair_verdict(trace: &Trace, a: EventId, b: EventId) -> Text {
+    let (ea, eb) = (trace.event(a), trace.event(b));
+    match (trace.vector(a), trace.vector(b)) {
+        (Some(va), Some(vb)) if ea.ticks() && eb.ticks() && va != vb => {
+            let (sa, sb) = (text::vector(va), text::vector(vb));
+            if va.iter().zip(vb).all(|(x, y)| x <= y) {
+                crate::phrase!("ui.verdict.before", a, b, sa, sb)
+            } else if va.iter().zip(vb).all(|(x, y)| x >= y) {
+                crate::phrase!("ui.verdict.after", a, b, sa, sb)
+            } else {
+                crate::phrase!("ui.verdict.concurrent", a, b, sa, sb, ea.lamport, eb.lamport)
+            }
+        }
+        _ if happened_before(trace, a, b) => crate::phrase!("ui.verdict.before_log", a, b),
+        _ if happened_before(trace, b, a) => crate::phrase!("ui.verdict.after_log", a, b),
+        _ => crate::phrase!("ui.verdict.concurrent_log", a, b),
+    }
+}
+
+/// The verdict on a drawn cut, in words: which message crosses it backwards, or the
+/// global state it records (each line's last event inside it, the messages in transit).
+fn cut_words(trace: &Trace, frontier: &[Time], verdict: &CutVerdict) -> Text {
+    let msg = |id: usize| {
+        let m = trace.message(id);
+        format!("m{id} n{}→n{}", m.from, m.to)
+    };
+    match verdict {
+        CutVerdict::Inconsistent { crossing } => {
+            let names: Vec<String> = crossing.iter().map(|&m| msg(m)).collect();
+            crate::phrase!("ui.cut.inconsistent", names.join(", "))
+        }
+        CutVerdict::Consistent { in_transit } => {
+            let events = trace.events();
+            let latest = frontier.iter().copied().max().unwrap_or(0);
+            let upto = events.partition_point(|e| e.time <= latest);
+            let mut last: Vec<Option<&Event>> = vec![None; frontier.len()];
+            for e in events[..upto].iter().rev() {
+                if let Some(k) = e.node.filter(|&k| k < frontier.len() && last[k].is_none() && e.time <= frontier[k] && e.ticks()) {
+                    last[k] = Some(e);
+                    if last.iter().all(Option::is_some) {
+                        break;
+                    }
+                }
+            }
+            let states: Vec<String> = last
+                .iter()
+                .enumerate()
+                .map(|(k, e)| match e {
+                    Some(e) => format!("n{k}: e{} L={}", e.id, e.lamport),
+                    None => format!("n{k}: —"),
+                })
+                .collect();
+            let transit: Vec<String> = in_transit.iter().map(|&m| msg(m)).collect();
+            let transit = if transit.is_empty() { Text::key("ui.cut.no_transit") } else { Text::plain(transit.join(", ")) };
+            crate::phrase!("ui.cut.consistent", states.join(" · "), transit)
+        }
+    }
+}
+
 #[function_component(Timeline)]
 pub fn timeline() -> Html {
     let state = use_context::<AppHandle>().expect("app context");
     let d = state.dict();
     let boxed = use_node_ref();
+    let svg_ref = use_node_ref();
+    // A select the user has changed no longer follows its options' `selected`: the key S
+    // sets its value directly (as the speed select does).
+    let stamps_ref = use_node_ref();
+    {
+        let stamps_ref = stamps_ref.clone();
+        use_effect_with(state.stamps, move |x| {
+            if let Some(select) = stamps_ref.cast::<web_sys::HtmlSelectElement>() {
+                select.set_value(x.encode());
+            }
+        });
+    }
+    // A message being drawn by hand: (from node, start x, start y, pointer x, pointer y).
+    // Kept in a cell the handlers read (a press and a release may come before a render),
+    // mirrored in state for drawing the line.
+    let drag = use_state(|| None::<(NodeId, f64, f64, f64, f64)>);
+    let held = use_mut_ref(|| None::<(NodeId, f64, f64)>);
+    // The click that ends a drag or places a cut point must not also clear the selection.
+    let swallow = use_mut_ref(|| false);
     let size = use_box_size(boxed.clone());
     let h = state.history.borrow();
     let sim = h.sim();
@@ -114,7 +225,26 @@ pub fn timeline() -> Html {
     let frame = Frame::new(end, span, size.w, LEFT, TOP, row);
     let now_x = frame.x(t);
     let dense = row < 30.0;
-    let show_vectors = state.show_vectors && !dense;
+    let show_vectors = state.stamps.vector() && !dense;
+    let show_lamport = state.stamps.lamport();
+    // The selected event always shows its stamps, unless they are hidden to ask the class.
+    let any_stamps = state.stamps != Stamps::None;
+    // What a hand on the diagram may do on each line: a local event, a message drawn.
+    let offered: Vec<(bool, bool)> = (0..n)
+        .map(|i| {
+            let inputs = sim.inputs_for(i);
+            (inputs.iter().any(|x| x.id == "local"), inputs.iter().any(|x| x.id == "send_to"))
+        })
+        .collect();
+    let cutting = state.cut.is_some();
+    let frontier: Option<Vec<Time>> = state.cut.as_ref().and_then(|c| c.iter().copied().collect());
+    let cut_verdict = frontier.as_ref().map(|f| trace.cut_verdict(f));
+    let (crossing, in_transit): (Vec<usize>, Vec<usize>) = match &cut_verdict {
+        Some(CutVerdict::Inconsistent { crossing }) => (crossing.clone(), Vec::new()),
+        Some(CutVerdict::Consistent { in_transit }) => (Vec::new(), in_transit.clone()),
+        None => (Vec::new(), Vec::new()),
+    };
+    let compare = state.compare.filter(|&id| id < trace.known_events().len());
 
     // Causality around the selected event.
     let causality = match state.selected {
@@ -185,8 +315,8 @@ pub fn timeline() -> Html {
     let mut vector_at: std::collections::BTreeMap<usize, (Point, Anchor)> = std::collections::BTreeMap::new();
     let order: Vec<&Event> = placed_events.iter().filter(|e| Some(e.id) == selected_event).chain(placed_events.iter().filter(|e| Some(e.id) != selected_event)).copied().collect();
     for e in &order {
-        let selected = Some(e.id) == selected_event;
-        if dense && !selected {
+        let selected = Some(e.id) == selected_event || Some(e.id) == compare;
+        if (dense && !selected) || !(show_lamport || (selected && any_stamps)) {
             continue;
         }
         let (x, y) = (x_of(e.id, e.time), frame.y(e.node.expect("filtered") as f64));
@@ -216,8 +346,8 @@ pub fn timeline() -> Html {
         }
     }
     for e in &order {
-        let selected = Some(e.id) == selected_event;
-        if !(show_vectors || selected) {
+        let selected = Some(e.id) == selected_event || Some(e.id) == compare;
+        if !(show_vectors || (selected && any_stamps)) {
             continue;
         }
         let Some(v) = trace.vector(e.id) else { continue };
@@ -330,7 +460,8 @@ pub fn timeline() -> Html {
             _ => None,
         };
         Some(html! {
-            <g class={classes!("tl-msg", class, format!("kind-{}", kind_slot(m.kind)), m.token.then_some("token-msg"), lit, ahead(send).then_some("ghost"))}>
+            <g class={classes!("tl-msg", class, format!("kind-{}", kind_slot(m.kind)), m.token.then_some("token-msg"), lit, ahead(send).then_some("ghost"), crossing.contains(&m.id).then_some("crossing"), in_transit.contains(&m.id).then_some("in-transit"))}
+               data-msg={m.id.to_string()} data-kind={m.kind} data-from={m.from.to_string()} data-to={m.to.to_string()}>
                 <line x1={x1.to_string()} y1={y1.to_string()} x2={x2.to_string()} y2={y2.to_string()} />
                 if cross { <text class="tl-cross" x={x2.to_string()} y={(y2 + 5.0).to_string()}>{"✕"}</text> }
             </g>
@@ -341,16 +472,24 @@ pub fn timeline() -> Html {
         let node = e.node.expect("filtered");
         let (x, y) = (x_of(e.id, e.time), frame.y(node as f64));
         let selected = state.selected == Selection::Event(e.id);
+        let compared = compare == Some(e.id);
         // Milestones with words of their own are shown; the rest are bookkeeping for
         // monitors and metrics (a clock reading, "served").
         let marks = marks_of(e);
         let marked = !marks.is_empty();
         let onclick = {
             let d = state.dispatcher();
-            let id = e.id;
+            let (id, time) = (e.id, e.time);
             Callback::from(move |ev: MouseEvent| {
                 ev.stop_propagation();
-                d.dispatch(Action::FocusEvent(id));
+                if cutting {
+                    // Drawing a cut: an event clicked puts the cut right after it.
+                    d.dispatch(Action::CutPoint(node, time));
+                } else if ev.shift_key() {
+                    d.dispatch(Action::Compare(id));
+                } else {
+                    d.dispatch(Action::FocusEvent(id));
+                }
             })
         };
         let title = format!(
@@ -363,7 +502,7 @@ pub fn timeline() -> Html {
             trace.vector(e.id).map_or(String::new(), |v| format!(" · {} {}", d.word("ui.vector"), text::vector(v)))
         );
         html! {
-            <g class={classes!("tl-event", event_class(e), relation(e.id), selected.then_some("selected"), marked.then_some("marked"), ahead(e).then_some("ghost"))}
+            <g class={classes!("tl-event", event_class(e), relation(e.id), selected.then_some("selected"), compared.then_some("compared"), marked.then_some("marked"), ahead(e).then_some("ghost"))}
                onclick={onclick} data-event={e.id.to_string()}>
                 <title>{title}</title>
                 <circle class="hit" cx={x.to_string()} cy={y.to_string()} r="11" />
@@ -392,8 +531,39 @@ pub fn timeline() -> Html {
         Selection::Node(i) => Some(i),
         _ => None,
     };
-    let cuts = sim.overlays(selected_node).into_iter().filter_map(|o| match o {
-        crate::sim::view::Overlay::Cut { label, at, alarm } => Some(html! {
+    let overlays = sim.overlays(selected_node);
+    // Marked events: the protocol's, and on demand one concurrent pair with ordered
+    // Lamport stamps found in the window (unless the protocol marks that very pair).
+    let mut marked: Vec<(Text, Vec<EventId>, bool, &'static str)> = overlays
+        .iter()
+        .filter_map(|o| match o {
+            Overlay::Events { label, events, alarm } => Some((label.clone(), events.clone(), *alarm, "protocol")),
+            _ => None,
+        })
+        .collect();
+    let converse = state.converse.then(|| converse_pair(trace, &placed_events.iter().filter(|e| !ahead(e)).copied().collect::<Vec<_>>()));
+    if let Some(Some((a, b))) = converse {
+        if !marked.iter().any(|(_, ev, ..)| ev.contains(&a) && ev.contains(&b)) {
+            let label = crate::phrase!("ui.converse_label", a, trace.event(a).lamport, b, trace.event(b).lamport);
+            marked.push((label, vec![a, b], false, "converse"));
+        }
+    }
+    let marked_html = marked.iter().map(|(label, ids, alarm, source)| {
+        let points: Vec<Point> = ids.iter().filter_map(|&id| xs.get(&id).map(|&x| Point::new(x, frame.y(trace.event(id).node.unwrap_or(0) as f64)))).collect();
+        let line: Vec<String> = points.iter().map(|p| format!("{:.1},{:.1}", p.x, p.y)).collect();
+        let mid = points.iter().fold(Point::new(0.0, f64::MAX), |acc, p| Point::new(acc.x + p.x / points.len() as f64, acc.y.min(p.y)));
+        html! {
+            <g class={classes!("tl-marked", alarm.then_some("alarm"))} data-overlay="events" data-source={*source} data-events={ids.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(",")}>
+                <title>{d.render(label)}</title>
+                if points.len() > 1 { <polyline points={line.join(" ")} /> }
+                { for points.iter().map(|p| html! { <circle cx={format!("{:.1}", p.x)} cy={format!("{:.1}", p.y)} r="14" /> }) }
+                if !points.is_empty() { <text x={format!("{:.1}", mid.x)} y={format!("{:.1}", (mid.y - 20.0).max(TOP + 4.0))}>{d.render(label)}</text> }
+            </g>
+        }
+    });
+    let converse_missing = matches!(converse, Some(None));
+    let cuts = overlays.into_iter().filter_map(|o| match o {
+        Overlay::Cut { label, at, alarm } => Some(html! {
             <g class={classes!("tl-cut", alarm.then_some("alarm"))} data-overlay="cut">
                 <title>{d.render(&label)}</title>
                 <polyline points={layout::cut_points(&frame, &at)} />
@@ -408,14 +578,149 @@ pub fn timeline() -> Html {
         let i = (span_index as isize + delta).clamp(0, SPANS.len() as isize - 1) as usize;
         Callback::from(move |_: MouseEvent| d.dispatch(Action::SetSpan(i)))
     };
-    let toggle_vectors = {
+    let set_stamps = {
         let d = state.dispatcher();
-        Callback::from(move |_: MouseEvent| d.dispatch(Action::ToggleVectors))
+        Callback::from(move |e: web_sys::Event| {
+            let value = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value();
+            if let Some(x) = Stamps::parse(&value) {
+                d.dispatch(Action::SetStamps(x));
+            }
+        })
+    };
+    let toggle = |action: fn() -> Action| {
+        let d = state.dispatcher();
+        Callback::from(move |_: MouseEvent| d.dispatch(action()))
     };
     let clear = {
         let d = state.dispatcher();
-        Callback::from(move |_: MouseEvent| d.dispatch(Action::Select(Selection::None)))
+        let swallow = swallow.clone();
+        Callback::from(move |_: MouseEvent| {
+            if std::mem::take(&mut *swallow.borrow_mut()) {
+                return;
+            }
+            d.dispatch(Action::Select(Selection::None))
+        })
     };
+
+    // The hand on the diagram: a press on a line starts a message (or places the cut),
+    // a release on another line sends it, a release where it started is a local event.
+    let pointer = {
+        let svg_ref = svg_ref.clone();
+        move |e: &MouseEvent| -> (f64, f64) {
+            match svg_ref.cast::<web_sys::Element>() {
+                Some(el) => {
+                    let r = el.get_bounding_client_rect();
+                    (e.client_x() as f64 - r.left(), e.client_y() as f64 - r.top())
+                }
+                None => (e.offset_x() as f64, e.offset_y() as f64),
+            }
+        }
+    };
+    let time_at = move |x: f64| -> Time {
+        let k = ((x - frame.x0) / (frame.x1 - frame.x0)).clamp(0.0, 1.0);
+        frame.t0 + (k * (frame.t1 - frame.t0) as f64).round() as Time
+    };
+    let row_at = move |y: f64| -> usize { (((y - frame.y0) / frame.row).floor().max(0.0) as usize).min(n - 1) };
+    let row_hits = (0..n).filter(|&i| cutting || offered[i].0 || offered[i].1).map(|i| {
+        let y = frame.y(i as f64);
+        let onmousedown = {
+            let (d, drag, swallow, pointer, held) = (state.dispatcher(), drag.clone(), swallow.clone(), pointer.clone(), held.clone());
+            Callback::from(move |e: MouseEvent| {
+                e.prevent_default();
+                let (x, y) = pointer(&e);
+                if cutting {
+                    *swallow.borrow_mut() = true;
+                    d.dispatch(Action::CutPoint(i, time_at(x)));
+                } else {
+                    *held.borrow_mut() = Some((i, x, y));
+                    drag.set(Some((i, x, y, x, y)));
+                }
+            })
+        };
+        let title = if cutting { "ui.cut.place_help" } else if offered[i].1 { "ui.hand_help" } else { "ui.hand_local_help" };
+        html! {
+            <rect class={classes!("row-hit", cutting.then_some("cutting"))} data-row={i.to_string()} x={LEFT.to_string()} y={(y - (row * 0.3).max(8.0)).to_string()}
+                  width={(frame.x1 - LEFT).max(0.0).to_string()} height={(row * 0.6).max(16.0).to_string()} {onmousedown}><title>{d.word(title)}</title></rect>
+        }
+    });
+    let onmousemove = {
+        let (drag, pointer, held) = (drag.clone(), pointer.clone(), held.clone());
+        Callback::from(move |e: MouseEvent| {
+            if let Some((from, x0, y0)) = *held.borrow() {
+                let (x, y) = pointer(&e);
+                drag.set(Some((from, x0, y0, x, y)));
+            }
+        })
+    };
+    let onmouseup = {
+        let (d, drag, swallow, pointer, held) = (state.dispatcher(), drag.clone(), swallow.clone(), pointer.clone(), held.clone());
+        let offered = offered.clone();
+        Callback::from(move |e: MouseEvent| {
+            let Some((from, x0, y0)) = held.borrow_mut().take() else { return };
+            drag.set(None);
+            let (x, y) = pointer(&e);
+            let to = row_at(y);
+            let moved = (x - x0).hypot(y - y0) > 6.0;
+            *swallow.borrow_mut() = true;
+            if to != from && offered[from].1 {
+                d.dispatch(Action::Act(Act::Input(from, "send_to".into(), Some(to.to_string()))));
+            } else if !moved && offered[from].0 {
+                d.dispatch(Action::Act(Act::Input(from, "local".into(), None)));
+            }
+        })
+    };
+    let onmouseleave = {
+        let (drag, held) = (drag.clone(), held.clone());
+        Callback::from(move |_: MouseEvent| {
+            if held.borrow_mut().take().is_some() {
+                drag.set(None);
+            }
+        })
+    };
+    let drag_line = drag.map(|(from, x0, _, x, y)| {
+        let to = row_at(y);
+        let y0 = frame.y(from as f64);
+        html! { <line class={classes!("drag-line", (to != from).then_some("aimed"))} x1={x0.to_string()} y1={y0.to_string()} x2={x.to_string()} y2={y.to_string()} /> }
+    });
+    // The cut being drawn: its points, the line through them, its verdict.
+    let drawn_cut = state.cut.as_ref().map(|c| {
+        let placed: Vec<(usize, Time)> = c.iter().enumerate().filter_map(|(k, t)| t.map(|t| (k, t))).collect();
+        let points: Vec<String> = placed.iter().map(|&(k, t)| format!("{:.1},{:.1}", frame.x(t.clamp(frame.t0, frame.t1)), frame.y(k as f64))).collect();
+        let class = match &cut_verdict {
+            Some(v) if v.consistent() => "consistent",
+            Some(_) => "inconsistent",
+            None => "partial",
+        };
+        html! {
+            <g class={classes!("user-cut", class)} data-testid="user-cut">
+                if points.len() > 1 { <polyline points={points.join(" ")} /> }
+                { for placed.iter().map(|&(k, t)| html! { <circle class="cut-point" data-row={k.to_string()} cx={format!("{:.1}", frame.x(t.clamp(frame.t0, frame.t1)))} cy={format!("{:.1}", frame.y(k as f64))} r="6" /> }) }
+            </g>
+        }
+    });
+    let cut_line = state.cut.as_ref().map(|c| {
+        let placed = c.iter().filter(|t| t.is_some()).count();
+        let (text, class) = match (&frontier, &cut_verdict) {
+            (Some(f), Some(v)) => (cut_words(trace, f, v), if v.consistent() { "consistent" } else { "inconsistent" }),
+            _ => (crate::phrase!("ui.cut.place", placed, c.len()), "partial"),
+        };
+        let consistent = cut_verdict.as_ref().map(|v| v.consistent().to_string());
+        html! { <div class={classes!("tl-verdict", "cut-verdict", class)} data-testid="cut-verdict" data-consistent={consistent}>{d.render(&text)}</div> }
+    });
+    let pair_line = match (state.selected, compare) {
+        (Selection::Event(a), Some(b)) if a < trace.known_events().len() => {
+            let text = pair_verdict(trace, a, b);
+            let relation = match &text {
+                Text::Phrase(k, _) => k.trim_start_matches("ui.verdict.").trim_end_matches("_log"),
+                _ => "",
+            };
+            Some(html! { <div class="tl-verdict pair-verdict" data-testid="pair-verdict" data-relation={relation}>{d.render(&text)}</div> })
+        }
+        (Selection::Event(_), None) if !cutting => Some(html! { <div class="tl-verdict hint" data-testid="pair-verdict">{d.word("ui.verdict.hint")}</div> }),
+        _ => None,
+    };
+    let hand = offered.iter().any(|o| o.0 || o.1);
+    let clocks = trace.vector(0).is_some() && state.info.family == "clocks";
     // Everything drawn has its key: the kinds of dot in view, milestones, crashes, ⚠, cuts.
     let drawn = |class: &str| placed_events.iter().any(|e| event_class(e) == class);
     let any_mark = !mark_at.is_empty() || placed_events.iter().any(|e| !marks_of(e).is_empty());
@@ -434,7 +739,9 @@ pub fn timeline() -> Html {
             if any_down { {key("row-down", "ui.down_line")} }
             if !shown_violations.is_empty() { {key("tl-violation", "ui.broken")} }
             if any_cut { {key("tl-cut", "ui.cut_key")} }
+            if !marked.is_empty() { {key("tl-marked", "ui.marked_key")} }
             <span class="legend-hint">{d.word("ui.diagram_hint")}</span>
+            if hand { <span class="legend-hint">{d.word("ui.hand_hint")}</span> }
         </span> }
     };
 
@@ -444,12 +751,24 @@ pub fn timeline() -> Html {
                 <b>{d.word("ui.diagram")}</b>
                 {legend}
                 <span class="spacer" />
-                <button class={classes!("small", state.show_vectors.then_some("on"))} onclick={toggle_vectors} title={d.word("ui.vectors_help")}>{d.word("ui.vectors")}</button>
+                <label class="stamps-pick" title={d.word("ui.stamps_help")}>{d.word("ui.stamps")}
+                    <select ref={stamps_ref} data-testid="stamps" onchange={set_stamps}>
+                        { for Stamps::ALL.iter().map(|&x| html! { <option value={x.encode()} selected={x == state.stamps}>{d.word(super::state::stamps_word(x))}</option> }) }
+                    </select>
+                </label>
+                if clocks {
+                    <button class={classes!("small", state.converse.then_some("on"))} onclick={toggle(|| Action::ToggleConverse)} title={d.word("ui.converse_help")} data-action="converse">{d.word("ui.converse")}</button>
+                }
+                <button class={classes!("small", cutting.then_some("on"))} onclick={toggle(|| Action::ToggleCut)} title={d.word("ui.cut_help")} data-action="cut">{d.word("ui.cut_draw")}</button>
                 <button class="small" onclick={zoom(-1)} title={d.word("ui.zoom_in")} data-action="zoom-in">{"+"}</button>
                 <button class="small" onclick={zoom(1)} title={d.word("ui.zoom_out")} data-action="zoom-out">{"−"}</button>
             </div>
+            { for pair_line }
+            { for cut_line }
+            if converse_missing { <div class="tl-verdict hint" data-testid="converse-none">{d.word("ui.converse_none")}</div> }
             <div class="timeline-canvas" ref={boxed}>
-            <svg id="timeline" viewBox={format!("0 0 {} {height:.0}", size.w)} width={size.w.to_string()} height={height.to_string()} onclick={clear} data-events={trace.events().len().to_string()}>
+            <svg id="timeline" ref={svg_ref} class={classes!(cutting.then_some("cutting"), drag.is_some().then_some("dragging"))} viewBox={format!("0 0 {} {height:.0}", size.w)} width={size.w.to_string()} height={height.to_string()}
+                 onclick={clear} {onmousemove} {onmouseup} {onmouseleave} data-events={trace.events().len().to_string()}>
                 <g class="ticks">{ for ticks }</g>
                 <g class="rows">{ for rows }</g>
                 <line class="now-line" x1={now_x.to_string()} y1={(TOP - 10.0).to_string()} x2={now_x.to_string()} y2={(height - 6.0).to_string()} />
@@ -460,9 +779,12 @@ pub fn timeline() -> Html {
                 </defs>
                 <g clip-path="url(#timeline-window)">
                     <g class="tl-messages">{ for messages }</g>
+                    <g class="row-hits">{ for row_hits }</g>
+                    <g class="tl-marks">{ for marked_html }</g>
                     <g class="tl-events">{ for events }</g>
                 </g>
-                <g class="tl-cuts">{ for cuts }</g>
+                <g class="tl-cuts">{ for cuts }{ for drawn_cut }</g>
+                { for drag_line }
                 <g class="tl-violations">{ for violations }</g>
             </svg>
             </div>

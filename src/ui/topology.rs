@@ -581,7 +581,7 @@ fn overlay(d: &Dictionary, o: &Overlay, pos: &[Point], r: f64) -> Html {
             }
         }
         // Cuts belong to the time-space diagram.
-        Overlay::Cut { .. } => html! {},
+        Overlay::Cut { .. } | Overlay::Events { .. } => html! {},
         Overlay::Arrows { label, edges, alarm } => html! {
             <g class={classes!("overlay", "overlay-arrows", alarm.then_some("alarm"))} data-overlay="arrows">
                 <title>{d.render(label)}</title>

@@ -457,7 +457,7 @@ async function issue12Framing() {
   {
     const page = await at(context, "v=1&proto=clocks-vector&n=4&seed=1&at=20");
     await page.selectOption("[data-testid=speed]", "4");
-    await page.locator(".timeline-bar button", { hasText: "vector stamps" }).click();
+    await page.selectOption("[data-testid=stamps]", "vonly");
     await page.click("[data-action=zoom-in]");
     await page.locator("#timeline [data-event] .hit").nth(2).click({ force: true });
     await page.locator(".controls button.icon").last().click();
@@ -465,7 +465,7 @@ async function issue12Framing() {
     await page.waitForTimeout(150);
     const look = (p) => p.evaluate(() => ({
       speed: document.querySelector("[data-testid=speed]").value,
-      vectors: document.querySelector(".timeline-bar button.small").classList.contains("on"),
+      stamps: document.querySelector("[data-testid=stamps]").value,
       ticks: [...document.querySelectorAll("#timeline .tick")].length + ":" + [...document.querySelectorAll("#timeline .tick text")].map((t) => t.textContent).join(","),
       selected: document.querySelector("#timeline .tl-event.selected")?.dataset.event ?? null,
       theme: document.documentElement.dataset.theme,
@@ -483,6 +483,31 @@ async function issue12Framing() {
     check(JSON.stringify(now) === JSON.stringify(was) && was.selected !== null && was.theme === "dark", `a link restores speed, stamps, zoom, selection, theme and text size (${JSON.stringify(was)} → ${JSON.stringify(now)})`);
     check(new URL(again.url()).hash === new URL(link).hash, "and reads back to the same link");
     await fresh.close();
+    await page.close();
+  }
+
+  // 9b. Stamps: Lamport, vector, both or none (ask the class first, reveal after); the
+  // key S steps through them, and the choice travels in the link.
+  {
+    const page = await at(context, "v=1&proto=clocks-vector&n=3&seed=4&p.actions=4&p.every=250&p.send=60&at=40");
+    const count = () => page.evaluate(() => ({
+      lamport: document.querySelectorAll("#timeline .tl-event .stamp").length,
+      vector: document.querySelectorAll("#timeline .tl-event .vstamp").length,
+    }));
+    const seen = {};
+    for (const mode of ["lamport", "vonly", "vector", "none"]) {
+      await page.selectOption("[data-testid=stamps]", { value: mode });
+      await page.waitForTimeout(80);
+      seen[mode] = { ...(await count()), link: new URL(page.url()).hash.match(/stamps=(\w+)/)?.[1] ?? "default" };
+    }
+    check(seen.lamport.lamport > 10 && seen.lamport.vector === 0, `Lamport only: ${JSON.stringify(seen.lamport)}`);
+    check(seen.vonly.lamport === 0 && seen.vonly.vector > 10, `vector only: ${JSON.stringify(seen.vonly)}`);
+    check(seen.vector.lamport > 10 && seen.vector.vector > 10 && seen.vector.link === "default", `both (this lesson's default, left out of the link): ${JSON.stringify(seen.vector)}`);
+    check(seen.none.lamport === 0 && seen.none.vector === 0 && seen.none.link === "none", `none: ${JSON.stringify(seen.none)}`);
+    await page.locator("#timeline .row-line").first().evaluate((el) => document.activeElement?.blur());
+    await page.keyboard.press("s");
+    await page.waitForTimeout(80);
+    check((await page.inputValue("[data-testid=stamps]")) === "lamport", "the key S goes on from none to Lamport");
     await page.close();
   }
 

@@ -12,9 +12,9 @@
 //!
 //! The converse fails. Two concurrent events usually carry different stamps, so the
 //! stamps seem to order them although neither could have influenced the other. The
-//! metrics count such pairs, and the diagram draws one of them with the consistent cut
-//! through both: a global state in which both have happened and neither knows of the
-//! other. Equal stamps, on the other hand, always mean concurrency; ordering events by
+//! metrics count such pairs, and the diagram rings one of them, joined by a dashed line
+//! (the consistent cut through both, a global state in which both have happened and
+//! neither knows of the other, is kept for the tests). Equal stamps, on the other hand, always mean concurrency; ordering events by
 //! (L, process id), ties broken by the id, gives a *total order* that respects
 //! happened-before, the order Lamport's mutual exclusion and totally ordered multicast use.
 //!
@@ -254,12 +254,12 @@ impl Protocol for LamportClocks {
         ]
     }
 
-    /// One pair of concurrent events whose stamps look ordered, with the consistent cut
-    /// through both: both have happened, neither knows of the other.
+    /// One pair of concurrent events whose stamps look ordered, ringed and joined by a
+    /// dashed line: neither knows of the other.
     fn overlays(&self, run: &RunView<Self>, _selected: Option<NodeId>) -> Vec<Overlay> {
         let Some(wit) = run.stats.witness() else { return Vec::new() };
         let label = phrase!("overlay.converse", wit.low.0, wit.low.2, wit.high.0, wit.high.2);
-        vec![Overlay::Cut { label, at: wit.cut.clone(), alarm: false }]
+        vec![Overlay::Events { label, events: vec![wit.low.0, wit.high.0], alarm: false }]
     }
 }
 
@@ -267,8 +267,8 @@ const WORDS: Words = &[
     w("name", "Lamport clocks", "Lamport 逻辑时钟"),
     w(
         "summary",
-        "Processes act locally and send messages at random, each keeping one counter: add one before every event, and on a receive first jump to the message's stamp if it is larger. If a happened before b, then L(a) < L(b); the dashed cut shows two events whose stamps look ordered although neither happened before the other.",
-        "进程随机地执行本地事件和发送消息，每个进程维护一个计数器：每个事件之前加一；接收消息时，若消息的时间戳更大，先跳到它再加一。若 a 发生在 b 之前，则 L(a) < L(b)；虚线割集画出了两个事件：它们的时间戳看似有先后，但谁也不在谁之前发生。",
+        "Processes act locally and send messages at random, each keeping one counter: add one before every event, and on a receive first jump to the message's stamp if it is larger. If a happened before b, then L(a) < L(b); the two ringed events joined by a dashed line have stamps that look ordered although neither happened before the other.",
+        "进程随机地执行本地事件和发送消息，每个进程维护一个计数器：每个事件之前加一；接收消息时，若消息的时间戳更大，先跳到它再加一。若 a 发生在 b 之前，则 L(a) < L(b)；用虚线相连、圈出的两个事件，时间戳看似有先后，但谁也不在谁之前发生。",
     ),
     w("param.actions", "Spontaneous actions per process before it rests", "每个进程在停下之前自发执行的动作数"),
     w("param.every", "Mean ticks between a process's actions (0: only clicks act)", "进程两次动作之间的平均间隔（0：仅由点击触发）"),
@@ -279,14 +279,14 @@ const WORDS: Words = &[
     w("scenario.classic", "Three processes, the classic picture", "三个进程：经典的图"),
     w(
         "scenario.classic.about",
-        "Three processes act four times each: 21 events and 6 messages. Every dot carries its stamp; follow a message and its receive is stamped above both the send and the receiver's previous event. Yet 49 of the 60 concurrent pairs carry different stamps: the dashed cut runs through one of them, L=4 on process 1 and L=6 on process 2, a moment at which both have happened and neither knows of the other.",
-        "三个进程各动作四次：共 21 个事件、6 条消息。每个点上都标着时间戳；沿任一条消息看，接收事件的时间戳既大于发送事件，也大于接收者的上一个事件。但 60 对并发事件中有 49 对时间戳不同：虚线割集穿过其中一对，进程 1 上的 L=4 和进程 2 上的 L=6，在这一时刻两者都已发生，却谁也不知道对方。",
+        "Three processes act four times each: 21 events and 6 messages. Every dot carries its stamp; follow a message and its receive is stamped above both the send and the receiver's previous event. Yet 49 of the 60 concurrent pairs carry different stamps: the two ringed events joined by a dashed line are one of them, L=4 on process 1 and L=6 on process 2: neither knows of the other.",
+        "三个进程各动作四次：共 21 个事件、6 条消息。每个点上都标着时间戳；沿任一条消息看，接收事件的时间戳既大于发送事件，也大于接收者的上一个事件。但 60 对并发事件中有 49 对时间戳不同：用虚线相连、圈出的两个事件就是其中一对：进程 1 上的 L=4 和进程 2 上的 L=6，谁也不知道对方。",
     ),
     w("scenario.converse-fails", "Ordered stamps, concurrent events", "时间戳有先后，事件却并发"),
     w(
         "scenario.converse-fails.about",
-        "Three processes that rarely talk: 22 events, only 4 messages. 102 pairs of events are concurrent, and 85 of them carry different stamps, so the stamps alone would put one before the other. The dashed cut shows a pair, L=2 on process 1 and L=4 on process 2: a consistent global state contains both, so neither could have influenced the other. The stamps cannot tell; vector clocks can.",
-        "三个很少通信的进程：22 个事件，只有 4 条消息。有 102 对事件是并发的，其中 85 对时间戳不同，单看时间戳会以为一个在另一个之前。虚线割集标出了一对：进程 1 上的 L=2 和进程 2 上的 L=4。一个一致的全局状态同时包含两者，所以谁也不可能影响对方。时间戳分辨不出来；向量时钟可以。",
+        "Three processes that rarely talk: 22 events, only 4 messages. 102 pairs of events are concurrent, and 85 of them carry different stamps, so the stamps alone would put one before the other. The ringed pair joined by a dashed line, L=2 on process 1 and L=4 on process 2, is such a pair: a consistent global state contains both, so neither could have influenced the other. The stamps cannot tell; vector clocks can.",
+        "三个很少通信的进程：22 个事件，只有 4 条消息。有 102 对事件是并发的，其中 85 对时间戳不同，单看时间戳会以为一个在另一个之前。用虚线相连、圈出的一对：进程 1 上的 L=2 和进程 2 上的 L=4。一个一致的全局状态同时包含两者，所以谁也不可能影响对方。时间戳分辨不出来；向量时钟可以。",
     ),
     w("scenario.total-order", "A total order: (L, process)", "全序：(L, 进程号)"),
     w(
@@ -413,6 +413,9 @@ mod tests {
                 _ => (20, 5, 80, 66, 14, (2, 2, 1, 4)),
             };
             assert_eq!(seen, quoted, "{}: the paragraph quotes these", r.id);
+            // The pair is ringed on the diagram: the core's overlay for marking events.
+            let drawn = crate::sim::simulation::Simulation::overlays(&e, None);
+            assert!(matches!(drawn.as_slice(), [Overlay::Events { events, alarm: false, .. }] if *events == vec![wit.low.0, wit.high.0]), "{}: {drawn:?}", r.id);
         }
     }
 }
