@@ -185,7 +185,6 @@ pub const UI: Words = &[
     w("ui.library", "Library", "资料库"),
     w("ui.library_button", "Library", "资料库"),
     w("ui.library_help", "Every algorithm by family, with its guided lessons and ready-made scenarios. A link opens it here.", "按族列出所有算法及其引导课程和现成场景。点击链接即在此打开。"),
-    w("ui.close", "Close", "关闭"),
     w("ui.keys_title", "Keys", "快捷键"),
     w("ui.keys_button", "Keys (?)", "快捷键（?）"),
     w("ui.key.play", "play or pause", "播放或暂停"),
