@@ -26,8 +26,11 @@ fn pairs(fragment: &str) -> Vec<(&str, &str)> {
 }
 
 /// The fragment that shows step `k` of a lesson: its run, its point, its view.
-pub fn step_fragment(g: &Guide, k: usize, lang: Lang) -> String {
-    let mut out = format!("{}&at={}&lang={}", g.lesson.scenario, g.points[k], lang.code());
+pub fn step_fragment(g: &Guide, k: usize, lang: Option<Lang>) -> String {
+    let mut out = format!("{}&at={}", g.lesson.scenario, g.points[k]);
+    if let Some(lang) = lang {
+        out.push_str(&format!("&lang={}", lang.code()));
+    }
     let step = &g.lesson.steps[k];
     if let Some(sel) = step.sel {
         out.push_str(&format!("&sel={}", sel.encode()));
@@ -68,16 +71,11 @@ pub fn from_fragment(fragment: &str) -> Option<Result<(Rc<Guide>, usize, String)
         fragment.to_string()
     } else {
         // The lesson's run at the step, then the link's own view settings (they win).
-        let mut out = step_fragment(&guide, step, Lang::En);
+        let mut out = step_fragment(&guide, step, None);
         for (k, v) in &pairs {
             if !matches!(*k, "lesson" | "lstep") {
                 out.push_str(&format!("&{k}={v}"));
             }
-        }
-        if !pairs.iter().any(|(k, _)| *k == "lang") {
-            // No language in the link: the viewer's own (the lesson's default is English only
-            // because a fragment needs one).
-            out = out.replace("&lang=en", "");
         }
         out
     };

@@ -423,7 +423,7 @@ impl AppState {
                 s.overlay = Overlay::None;
             });
         }
-        let mut s = self.reload(&super::lesson::step_fragment(&g, k, self.lang));
+        let mut s = self.reload(&super::lesson::step_fragment(&g, k, Some(self.lang)));
         s.guide = Some(g);
         s.guide_step = k;
         Rc::new(s)

@@ -567,4 +567,10 @@ async function issue11Lessons() {
   check(keys >= 15 && hidden === 1, `? lists ${keys} keys; h hides the answers`);
   check(errors.length === 0, `no page errors (${errors.join("; ")})`);
   await page.close();
+  // A lesson link with its own language opens without a problem banner.
+  const clean = await context.newPage();
+  await clean.goto(`${base}#lesson=raft&lstep=2&lang=zh`);
+  await clean.waitForSelector("[data-testid=lesson-bar]");
+  check((await clean.locator("[data-testid=problems]").count()) === 0 && (await text(clean, "[data-testid=cursor]")) === "7", "a lesson link at step 2 opens cleanly at its point");
+  await clean.close();
 }
