@@ -94,6 +94,9 @@ pub struct AppState {
     pub overlay: Overlay,
     /// The explanation and the metric values are hidden (to ask the class).
     pub hide_answers: bool,
+    /// The selection came from a lesson step: it is shown without its action menu (which
+    /// would cover the picture the step is about) until the viewer selects something.
+    pub quiet_popup: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -185,6 +188,7 @@ impl AppState {
                 let mut s = Self::load_run(&run, theme, lang);
                 s.guide = Some(guide);
                 s.guide_step = step;
+                s.quiet_popup = true;
                 s
             }
         }
@@ -275,6 +279,7 @@ impl AppState {
             guide_step: 0,
             overlay: Overlay::None,
             hide_answers: false,
+            quiet_popup: false,
         }
         .with_default_vectors();
         match view.vectors {
@@ -345,6 +350,7 @@ impl AppState {
             guide_step: self.guide_step,
             overlay: self.overlay,
             hide_answers: self.hide_answers,
+            quiet_popup: self.quiet_popup,
         };
         change(&mut s);
         Rc::new(s)
@@ -421,11 +427,13 @@ impl AppState {
                     s.show_vectors = v;
                 }
                 s.overlay = Overlay::None;
+                s.quiet_popup = true;
             });
         }
         let mut s = self.reload(&super::lesson::step_fragment(&g, k, Some(self.lang)));
         s.guide = Some(g);
         s.guide_step = k;
+        s.quiet_popup = true;
         Rc::new(s)
     }
 
@@ -571,9 +579,10 @@ impl Reducible for AppState {
                     Err(why) => self.next(|s| s.notice = Some(crate::phrase!("ui.notice.not_done", why))),
                 }
             }
-            Action::Select(sel) if sel == self.selected => self,
+            Action::Select(sel) if sel == self.selected && !self.quiet_popup => self,
             Action::Select(sel) => self.next(|s| {
                 s.selected = sel;
+                s.quiet_popup = false;
                 // Something picked while playing would move away from under its menu.
                 if s.playing && sel != Selection::None {
                     s.playing = false;
