@@ -456,14 +456,29 @@ async fn a_lesson_moves_the_run_to_each_step_and_back() {
     assert_eq!(cursor(&root), "4");
     assert!(share_link(&root).contains("act=0:input:3:request"), "back on the lesson's run: {}", share_link(&root));
     assert!(root.query_selector("[data-action=lesson-return]").unwrap().is_none());
+    root.remove();
 }
 
 #[wasm_bindgen_test]
 async fn a_bad_lesson_link_says_what_is_wrong() {
-    let root = mount("lesson=no-such&lang=en").await;
-    let problems = one(&root, "[data-testid=problems]").text_content().unwrap();
+    // Mounted by hand and read at once: the tests run interleaved, and a later test's link
+    // would replace this app's run (and its problems) if it waited.
+    web_sys::window().unwrap().location().set_hash("lesson=no-such&lang=en").unwrap();
+    let root = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&root).unwrap();
+    yew::Renderer::<dsviz::ui::App>::with_root(root.clone()).render();
+    let mut problems = None;
+    for _ in 0..50 {
+        TimeoutFuture::new(5).await;
+        if let Some(p) = root.query_selector("[data-testid=problems]").unwrap() {
+            problems = p.text_content();
+            break;
+        }
+    }
+    let problems = problems.expect("a problem banner");
     assert!(problems.contains("lesson") && problems.contains("mutex-token-ring"), "{problems}");
     assert!(root.query_selector("[data-testid=lesson-bar]").unwrap().is_none());
+    root.remove();
 }
 
 #[wasm_bindgen_test]
