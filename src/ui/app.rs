@@ -81,7 +81,7 @@ fn key_target(e: &Event) -> (KeyTarget, Option<web_sys::HtmlElement>) {
 fn toggle_fullscreen() {
     let Some(doc) = window().document() else { return };
     let call = |target: &wasm_bindgen::JsValue, name: &str| {
-        if let Ok(f) = js_sys::Reflect::get(target, &name.into()).and_then(|f| f.dyn_into::<js_sys::Function>().map_err(|e| e.into())) {
+        if let Ok(f) = js_sys::Reflect::get(target, &name.into()).and_then(|f| f.dyn_into::<js_sys::Function>()) {
             let _ = f.call0(target);
         }
     };
