@@ -695,3 +695,125 @@ async fn the_converse_of_the_clock_condition_is_shown_on_demand_as_two_ringed_ev
     assert_eq!(all(&pair, "circle").len(), 2);
     root.remove();
 }
+
+/// A key press on the page (built through reflection: KeyboardEventInit is not among the
+/// web-sys features).
+fn press(key: &str) {
+    let window = web_sys::window().unwrap();
+    let ctor: js_sys::Function = js_sys::Reflect::get(&window, &"KeyboardEvent".into()).unwrap().dyn_into().unwrap();
+    let init = js_sys::Object::new();
+    js_sys::Reflect::set(&init, &"key".into(), &key.into()).unwrap();
+    js_sys::Reflect::set(&init, &"bubbles".into(), &true.into()).unwrap();
+    let args = js_sys::Array::of2(&"keydown".into(), &init);
+    let event: web_sys::Event = js_sys::Reflect::construct(&ctor, &args).unwrap().unchecked_into();
+    document().body().unwrap().dispatch_event(&event).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_lesson_moves_the_run_to_each_step_and_back() {
+    let root = mount("lesson=mutex-token-ring&lang=en").await;
+    let bar = one(&root, "[data-testid=lesson-bar]");
+    assert_eq!(one(&bar, "[data-testid=lesson-count]").text_content().unwrap(), "step 1 of 4");
+    assert_eq!(cursor(&root), "0");
+    // The token ring lesson's points: 0, n3 enters (3), n3 leaves (4), the token is lost (5).
+    for (k, want) in [(2, "3"), (3, "4"), (4, "5")] {
+        click(&one(&root, "[data-action=lesson-next]"));
+        settle().await;
+        assert_eq!(cursor(&root), want, "lesson step {k}");
+        assert!(share_link(&root).contains(&format!("lesson=mutex-token-ring&lstep={k}")));
+    }
+    assert!(one(&root, "[data-testid=lesson-text]").text_content().unwrap().contains("2 violations"));
+    click(&one(&root, "[data-action=lesson-prev]"));
+    settle().await;
+    assert_eq!(cursor(&root), "4");
+    // The step's view: n3 selected.
+    assert!(share_link(&root).contains("sel=n3"));
+    // Leave: reset the run (a new run without the lesson's interventions), then return.
+    click(&one(&root, "[data-action=reset]"));
+    settle().await;
+    assert!(root.query_selector("[data-action=lesson-return]").unwrap().is_some(), "away from the lesson");
+    click(&one(&root, "[data-action=lesson-return]"));
+    settle().await;
+    assert_eq!(cursor(&root), "4");
+    assert!(share_link(&root).contains("act=0:input:3:request"), "back on the lesson's run: {}", share_link(&root));
+    assert!(root.query_selector("[data-action=lesson-return]").unwrap().is_none());
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_bad_lesson_link_says_what_is_wrong() {
+    // Mounted by hand and read at once: the tests run interleaved, and a later test's link
+    // would replace this app's run (and its problems) if it waited.
+    web_sys::window().unwrap().location().set_hash("lesson=no-such&lang=en").unwrap();
+    let root = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&root).unwrap();
+    yew::Renderer::<dsviz::ui::App>::with_root(root.clone()).render();
+    let mut problems = None;
+    for _ in 0..50 {
+        TimeoutFuture::new(5).await;
+        if let Some(p) = root.query_selector("[data-testid=problems]").unwrap() {
+            problems = p.text_content();
+            break;
+        }
+    }
+    let problems = problems.expect("a problem banner");
+    assert!(problems.contains("lesson") && problems.contains("mutex-token-ring"), "{problems}");
+    assert!(root.query_selector("[data-testid=lesson-bar]").unwrap().is_none());
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn presenter_keys() {
+    let root = mount("v=1&proto=mutex-token-ring&n=5&seed=3&p.requests=0&lang=en").await;
+    // j selects n0, j again n1, k back to n0.
+    press("j");
+    settle().await;
+    press("j");
+    settle().await;
+    press("k");
+    settle().await;
+    assert!(share_link(&root).contains("sel=n0"), "{}", share_link(&root));
+    // c crashes the selected node, c again recovers it.
+    press("c");
+    settle().await;
+    assert!(share_link(&root).contains("crash:0"), "{}", share_link(&root));
+    press("c");
+    settle().await;
+    assert!(share_link(&root).contains("recover:0"), "{}", share_link(&root));
+    // s toggles the stamps; r resets (the interventions go).
+    let before = share_link(&root).contains("stamps=");
+    press("s");
+    settle().await;
+    assert_ne!(share_link(&root).contains("stamps="), before);
+    press("r");
+    settle().await;
+    assert!(!share_link(&root).contains("act="), "{}", share_link(&root));
+    // d drops the selected message: the token in flight.
+    let token = one(&root, "#topology [data-msg]");
+    let id = token.get_attribute("data-msg").unwrap();
+    click(&token);
+    settle().await;
+    press("Escape");
+    settle().await;
+    click(&one(&root, "#topology [data-msg]"));
+    settle().await;
+    press("d");
+    settle().await;
+    assert!(share_link(&root).contains(&format!("drop:{id}")), "{}", share_link(&root));
+    // ? shows the keys, Esc closes them; h hides the answers.
+    press("?");
+    settle().await;
+    assert!(all(&root, "[data-testid=keys-overlay] tr").len() >= 15);
+    press("Escape");
+    settle().await;
+    assert!(root.query_selector("[data-testid=keys-overlay]").unwrap().is_none());
+    press("h");
+    settle().await;
+    assert!(one(&root, "[data-testid=app]").class_list().contains("hide-answers"));
+    press("h");
+    settle().await;
+    // n with no lesson says how to find one.
+    press("n");
+    settle().await;
+    assert!(one(&root, "[data-testid=notice]").text_content().unwrap().contains("library"));
+}

@@ -11,7 +11,9 @@ use yew::prelude::*;
 
 use super::controls::{Controls, Header};
 use super::panels::{Banner, Compare, EventLog, Inspector, Monitors, NetworkPanel};
-use super::state::{Action, AppHandle, AppState, Selection, Theme};
+use super::lesson::{KeysOverlay, LessonBar};
+use super::library::Library;
+use super::state::{Action, AppHandle, AppState, Overlay, Theme};
 use super::timeline::Timeline;
 use super::topology::TopologyView;
 use crate::words::Lang;
@@ -73,6 +75,24 @@ fn key_target(e: &Event) -> (KeyTarget, Option<web_sys::HtmlElement>) {
         _ => KeyTarget::Page,
     };
     (kind, Some(el))
+}
+
+/// Full screen on or off (through reflection: the web-sys feature is not enabled).
+fn toggle_fullscreen() {
+    let Some(doc) = window().document() else { return };
+    let call = |target: &wasm_bindgen::JsValue, name: &str| {
+        if let Ok(f) = js_sys::Reflect::get(target, &name.into()).and_then(|f| f.dyn_into::<js_sys::Function>()) {
+            let _ = f.call0(target);
+        }
+    };
+    let current = js_sys::Reflect::get(&doc, &"fullscreenElement".into()).unwrap_or(wasm_bindgen::JsValue::NULL);
+    if current.is_null() || current.is_undefined() {
+        if let Some(root) = doc.document_element() {
+            call(&root, "requestFullscreen");
+        }
+    } else {
+        call(&doc, "exitFullscreen");
+    }
 }
 
 #[function_component(App)]
@@ -185,8 +205,23 @@ pub fn app() -> Html {
                     "End" => Action::End,
                     "+" | "=" | "]" => Action::NudgeSpeed(1),
                     "-" | "_" | "[" => Action::NudgeSpeed(-1),
-                    "Escape" => Action::Select(Selection::None),
+                    "Escape" => Action::Escape,
+                    "PageDown" | "n" => Action::LessonNudge(1),
+                    "PageUp" | "p" => Action::LessonNudge(-1),
+                    "r" => Action::Reset,
                     "s" | "S" => Action::CycleStamps,
+                    "c" => Action::CrashOrRecoverSelected,
+                    "d" => Action::DropSelected,
+                    "j" => Action::NudgeNode(1),
+                    "k" => Action::NudgeNode(-1),
+                    "h" => Action::ToggleHideAnswers,
+                    "?" => Action::ToggleOverlay(Overlay::Keys),
+                    "l" => Action::ToggleOverlay(Overlay::Library),
+                    "f" => {
+                        toggle_fullscreen();
+                        e.prevent_default();
+                        return;
+                    }
                     _ => return,
                 };
                 e.prevent_default();
@@ -268,10 +303,11 @@ pub fn app() -> Html {
     let handle: AppHandle = state.clone();
     html! {
         <ContextProvider<AppHandle> context={handle}>
-            <div class="app" data-testid="app" data-version={state.version.to_string()} data-lang={state.lang.code()}>
+            <div class={classes!("app", state.hide_answers.then_some("hide-answers"))} data-testid="app" data-version={state.version.to_string()} data-lang={state.lang.code()}>
                 <div class="screen">
                     <Header />
                     <Banner />
+                    <LessonBar />
                     <main class={classes!("stage", state.info.show.diagram_first.then_some("timeline-first"))}>
                         <section class="view topology-view" aria-label={state.dict().word("ui.topology")}>
                             <TopologyView />
@@ -289,6 +325,8 @@ pub fn app() -> Html {
                     <NetworkPanel />
                     <EventLog />
                 </div>
+                <KeysOverlay />
+                <Library />
             </div>
         </ContextProvider<AppHandle>>
     }

@@ -4,7 +4,7 @@
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use super::state::{Action, AppHandle, Configure, Theme, SPEEDS, TEXT_SIZES};
+use super::state::{Action, AppHandle, Configure, Overlay, Theme, SPEEDS, TEXT_SIZES};
 use crate::protocols::REGISTRY;
 use crate::sim::params::ParamKind;
 use crate::words::{Dictionary, Lang, Text, LANGS};
@@ -172,7 +172,8 @@ pub fn header() -> Html {
                     { for TEXT_SIZES.iter().map(|t| html! { <option value={t.to_string()} selected={*t == state.text_size}>{format!("{t}%")}</option> }) }
                 </select>
             </label>
-
+            <button class="library-button" onclick={let d = state.dispatcher(); Callback::from(move |_: MouseEvent| d.dispatch(Action::ToggleOverlay(Overlay::Library)))} data-action="library" title={w.word("ui.key.library")}>{w.word("ui.library_button")}</button>
+            <button class="small" onclick={let d = state.dispatcher(); Callback::from(move |_: MouseEvent| d.dispatch(Action::ToggleOverlay(Overlay::Keys)))} data-action="keys" title={w.word("ui.key.help")}>{w.word("ui.keys_button")}</button>
         </header>
     }
 }

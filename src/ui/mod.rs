@@ -13,6 +13,10 @@ mod controls;
 #[cfg(target_arch = "wasm32")]
 mod hooks;
 #[cfg(target_arch = "wasm32")]
+mod lesson;
+#[cfg(target_arch = "wasm32")]
+mod library;
+#[cfg(target_arch = "wasm32")]
 mod panels;
 #[cfg(target_arch = "wasm32")]
 pub mod state;

@@ -93,6 +93,23 @@ pub struct AppState {
     pub lesson_acts: usize,
     /// Text size in percent of normal (everything a lecture reads grows together).
     pub text_size: u32,
+    /// The guided lesson being followed, if any, and the step of it shown.
+    pub guide: Option<Rc<super::lesson::Guide>>,
+    pub guide_step: usize,
+    /// An overlay over the page: the keys, or the library.
+    pub overlay: Overlay,
+    /// The explanation and the metric values are hidden (to ask the class).
+    pub hide_answers: bool,
+    /// The selection came from a lesson step: it is shown without its action menu (which
+    /// would cover the picture the step is about) until the viewer selects something.
+    pub quiet_popup: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Overlay {
+    None,
+    Keys,
+    Library,
 }
 
 impl PartialEq for AppState {
@@ -145,6 +162,22 @@ pub enum Action {
     DismissProblems,
     Notice(Option<Text>),
     SetLang(Lang),
+    /// To step k of the lesson: its run, its point, its view.
+    LessonGo(usize),
+    /// The next (+1) or previous (-1) lesson step.
+    LessonNudge(isize),
+    /// Leave the lesson (its bar goes).
+    LessonClose,
+    /// Open or close an overlay (opening the one shown closes it).
+    ToggleOverlay(Overlay),
+    ToggleHideAnswers,
+    /// Esc: close the overlay, else clear the selection.
+    Escape,
+    /// Crash the selected node, or recover it if it is down.
+    CrashOrRecoverSelected,
+    DropSelected,
+    /// Select the next (+1) or previous (-1) node.
+    NudgeNode(isize),
 }
 
 pub enum Configure {
@@ -159,6 +192,25 @@ impl AppState {
     /// Build the state for a URL fragment; problems with it land in the banner. The
     /// link's language wins over `lang` (the browser's or the viewer's choice).
     pub fn load(fragment: &str, theme: Theme, lang: Lang) -> AppState {
+        match super::lesson::from_fragment(fragment) {
+            None => Self::load_run(fragment, theme, lang),
+            Some(Err(problem)) => {
+                let mut s = Self::load_run(fragment, theme, lang);
+                s.problems.insert(0, problem);
+                s
+            }
+            Some(Ok((guide, step, run))) => {
+                let mut s = Self::load_run(&run, theme, lang);
+                s.guide = Some(guide);
+                s.guide_step = step;
+                s.quiet_popup = true;
+                s
+            }
+        }
+    }
+
+    /// The run of a fragment (no lesson).
+    fn load_run(fragment: &str, theme: Theme, lang: Lang) -> AppState {
         let (scenario, errors) = Scenario::parse(fragment, REGISTRY);
         let lang = scenario.lang.unwrap_or(lang);
         let mut problems: Vec<Text> = errors.iter().map(|e| e.text()).collect();
@@ -241,6 +293,11 @@ impl AppState {
             lesson: lesson.map(|(id, _)| id),
             lesson_acts: lesson.map_or(0, |(_, k)| k),
             text_size: view.text.unwrap_or(100),
+            guide: None,
+            guide_step: 0,
+            overlay: Overlay::None,
+            hide_answers: false,
+            quiet_popup: false,
         }
         .with_default_vectors();
         match view.stamps {
@@ -289,7 +346,11 @@ impl AppState {
             text: Some(self.text_size).filter(|&t| t != 100),
         };
         let scenario = Scenario { acts: h.acts().to_vec(), at, at_time, lang: Some(self.lang), view, ..self.scenario.clone() };
-        scenario.to_fragment()
+        let mut out = scenario.to_fragment();
+        if let Some(g) = &self.guide {
+            out.push_str(&format!("&lesson={}&lstep={}", g.key, self.guide_step + 1));
+        }
+        out
     }
 
     /// A copy with the same run and everything else as given by `change`, one version on.
@@ -315,6 +376,11 @@ impl AppState {
             lesson: self.lesson,
             lesson_acts: self.lesson_acts,
             text_size: self.text_size,
+            guide: self.guide.clone(),
+            guide_step: self.guide_step,
+            overlay: self.overlay,
+            hide_answers: self.hide_answers,
+            quiet_popup: self.quiet_popup,
         };
         change(&mut s);
         Rc::new(s)
@@ -335,7 +401,70 @@ impl AppState {
         if view.text.is_none() {
             s.text_size = self.text_size;
         }
+        s.hide_answers = self.hide_answers;
         s
+    }
+
+    /// As [`AppState::reload`], keeping the lesson being followed (the viewer leaves its
+    /// run to play and may come back to it).
+    fn reload_keeping_lesson(&self, fragment: &str) -> AppState {
+        let mut s = self.reload(fragment);
+        if s.guide.is_none() {
+            s.guide = self.guide.clone();
+            s.guide_step = self.guide_step;
+        }
+        s
+    }
+
+    /// Whether the run shown is the lesson's own run (the viewer may have acted, changed a
+    /// setting or picked another protocol).
+    pub fn on_lesson_run(&self) -> bool {
+        let Some(g) = &self.guide else { return false };
+        let run = g.lesson.run();
+        let h = self.history.borrow();
+        h.acts() == &run.acts[..] && Scenario { acts: run.acts.clone(), ..self.scenario.run_only() } == run
+    }
+
+    /// Whether the viewer has left the lesson's current step (another step, another run).
+    pub fn off_lesson_step(&self) -> bool {
+        let Some(g) = &self.guide else { return false };
+        !self.on_lesson_run() || g.points.get(self.guide_step) != Some(&self.history.borrow().step())
+    }
+
+    /// To step `k` of the lesson: back on its run if the viewer left it, at its point, with
+    /// its view.
+    fn lesson_go(self: &Rc<Self>, k: usize) -> Rc<Self> {
+        let Some(g) = self.guide.clone() else { return self.clone() };
+        let k = k.min(g.points.len() - 1);
+        let point = g.points[k];
+        let step = &g.lesson.steps[k];
+        let select = |n: usize, known: usize| match step.sel {
+            Some(ViewSelection::Node(i)) if i < n => Selection::Node(i),
+            Some(ViewSelection::Event(i)) if i < known => Selection::Event(i),
+            Some(ViewSelection::Message(i)) => Selection::Message(i),
+            Some(ViewSelection::Link(a, b)) if a < n && b < n && a != b => Selection::Link(a.min(b), a.max(b)),
+            _ => Selection::None,
+        };
+        if self.on_lesson_run() {
+            self.history.borrow_mut().seek(point);
+            let known = self.history.borrow().known_trace().known_events().len();
+            return self.next(|s| {
+                s.playing = false;
+                s.sync_time();
+                s.guide_step = k;
+                s.selected = select(s.scenario.n, known);
+                if let Some(v) = step.stamps {
+                    s.stamps = if v { crate::sim::scenario::Stamps::Both } else { crate::sim::scenario::Stamps::Lamport };
+                }
+                s.overlay = Overlay::None;
+                s.quiet_popup = true;
+            });
+        }
+        let mut s = self.reload(&super::lesson::step_fragment(&g, k, Some(self.lang)));
+        s.guide = Some(g);
+        s.guide_step = k;
+        s.quiet_popup = true;
+        Rc::new(s)
     }
 
     fn now(&self) -> Time {
@@ -437,7 +566,7 @@ impl Reducible for AppState {
             }
             Action::Reset => {
                 let fresh = Scenario { acts: Vec::new(), at: None, at_time: None, view: View::default(), ..self.scenario.clone() };
-                let mut s = self.reload(&fresh.to_fragment());
+                let mut s = self.reload_keeping_lesson(&fresh.to_fragment());
                 s.notice = Some(Text::key("ui.notice.afresh"));
                 Rc::new(s)
             }
@@ -464,7 +593,7 @@ impl Reducible for AppState {
                         }
                     }
                 }
-                Rc::new(self.reload(&scenario.to_fragment()))
+                Rc::new(self.reload_keeping_lesson(&scenario.to_fragment()))
             }
             Action::Act(act) => {
                 let t = self.display_time;
@@ -480,10 +609,11 @@ impl Reducible for AppState {
                     Err(why) => self.next(|s| s.notice = Some(crate::phrase!("ui.notice.not_done", why))),
                 }
             }
-            Action::Select(sel) if sel == self.selected => self,
+            Action::Select(sel) if sel == self.selected && !self.quiet_popup => self,
             Action::Select(sel) => self.next(|s| {
                 s.selected = sel;
                 s.compare = None;
+                s.quiet_popup = false;
                 // Something picked while playing would move away from under its menu.
                 if s.playing && sel != Selection::None {
                     s.playing = false;
@@ -595,6 +725,39 @@ impl Reducible for AppState {
             Action::Notice(n) => self.next(|s| s.notice = n),
             Action::SetLang(lang) if lang == self.lang => self,
             Action::SetLang(lang) => self.next(|s| s.lang = lang),
+            Action::LessonGo(k) => self.lesson_go(k),
+            Action::LessonNudge(by) => {
+                let Some(g) = &self.guide else { return self.next(|s| s.notice = Some(Text::key("ui.lesson.none"))) };
+                let k = (self.guide_step as isize + by).clamp(0, g.points.len() as isize - 1) as usize;
+                // At the first or last step, a nudge returns to it if the viewer has left it.
+                self.lesson_go(k)
+            }
+            Action::LessonClose => self.next(|s| s.guide = None),
+            Action::ToggleOverlay(o) => self.next(|s| s.overlay = if s.overlay == o { Overlay::None } else { o }),
+            Action::ToggleHideAnswers => self.next(|s| {
+                s.hide_answers = !s.hide_answers;
+                s.notice = Some(Text::key(if s.hide_answers { "ui.notice.hidden" } else { "ui.notice.revealed" }));
+            }),
+            Action::Escape if self.overlay != Overlay::None => self.next(|s| s.overlay = Overlay::None),
+            Action::Escape => self.reduce(Action::Select(Selection::None)),
+            Action::CrashOrRecoverSelected => {
+                let Selection::Node(i) = self.selected else { return self.next(|s| s.notice = Some(Text::key("ui.notice.select_node"))) };
+                let up = self.history.borrow().sim().up().get(i).copied().unwrap_or(false);
+                self.reduce(Action::Act(if up { Act::Crash(i) } else { Act::Recover(i) }))
+            }
+            Action::DropSelected => {
+                let Selection::Message(m) = self.selected else { return self.next(|s| s.notice = Some(Text::key("ui.notice.select_message"))) };
+                self.reduce(Action::Act(Act::Drop(m)))
+            }
+            Action::NudgeNode(by) => {
+                let n = self.scenario.n as isize;
+                let i = match self.selected {
+                    Selection::Node(i) => (i as isize + by).rem_euclid(n) as usize,
+                    _ if by < 0 => self.scenario.n - 1,
+                    _ => 0,
+                };
+                self.reduce(Action::Select(Selection::Node(i)))
+            }
         }
     }
 }

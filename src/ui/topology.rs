@@ -601,6 +601,9 @@ fn overlay(d: &Dictionary, o: &Overlay, pos: &[Point], r: f64) -> Html {
 
 /// The menu beside the selected thing: what can be done to it now.
 fn popup(state: &AppHandle, d: &Dictionary, pos: &[Point], r: f64, size: Size) -> Html {
+    if state.quiet_popup {
+        return html! {};
+    }
     let h = state.history.borrow();
     let sim = h.sim();
     let act = |a: Act| {

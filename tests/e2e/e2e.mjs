@@ -170,6 +170,7 @@ try {
   // Issue 12: what a first lecture stumbles on.
   await issue12();
   await issue12Framing();
+  await issue11Lessons();
 } catch (e) {
   console.error(e);
   failures++;
@@ -538,4 +539,63 @@ async function issue12Framing() {
     await page.close();
   }
   await ctx720.close();
+}
+
+// Issue 11: a guided lesson opened from a link in Chinese, stepped through with the keys
+// and the buttons; the library and the keys overlay.
+async function issue11Lessons() {
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  await page.goto(`${base}#lesson=election-ring&lang=zh`);
+  await page.waitForSelector("[data-testid=lesson-bar]");
+  const count = () => text(page, "[data-testid=lesson-count]");
+  const cursor = () => text(page, "[data-testid=cursor]");
+  check((await count()) === "第 1 步，共 4 步" && /n0 发起选举/.test(await text(page, "[data-testid=lesson-text]")), `a lesson link opens in Chinese at its first step ("${await count()}")`);
+  const expected = ["0", "7", "15", "23"];
+  const seen = [await cursor()];
+  for (let k = 1; k < 4; k++) {
+    if (k === 2) await page.keyboard.press("PageDown");
+    else await page.click("[data-action=lesson-next]");
+    await page.waitForTimeout(150);
+    seen.push(await cursor());
+  }
+  check(seen.join(",") === expected.join(","), `next moves the run to each step's point (${seen.join(", ")})`);
+  check((await page.evaluate(() => location.hash)).includes("lesson=election-ring&lstep=4"), "the link keeps the lesson and its step");
+  await page.keyboard.press("p");
+  await page.waitForTimeout(150);
+  check((await cursor()) === "15" && (await count()) === "第 3 步，共 4 步", "p goes back one lesson step");
+  // Leave the lesson's step, then return to it.
+  await page.keyboard.press("ArrowRight");
+  await page.waitForTimeout(100);
+  await page.click("[data-action=lesson-return]");
+  await page.waitForTimeout(150);
+  check((await cursor()) === "15", "back to this step after stepping away");
+  await page.screenshot({ path: join(shots, "lesson-zh-1920x1080.png") });
+  // The library lists every protocol and opens a lesson.
+  await page.click("[data-action=library]");
+  await page.waitForSelector("[data-testid=library]");
+  const protocols = await page.locator("[data-testid=library] [data-protocol]").count();
+  const lessons = await page.locator("[data-testid=library] [data-lesson]").count();
+  check(protocols >= 20 && lessons >= 9, `the library lists ${protocols} protocols and ${lessons} lessons`);
+  await page.click("[data-testid=library] [data-lesson=raft]");
+  await page.waitForTimeout(300);
+  check((await page.locator("[data-testid=library]").count()) === 0 && /Raft/.test(await text(page, "[data-testid=lesson-bar]")), "a lesson link in the library opens that lesson");
+  // The keys overlay and hiding the answers.
+  await page.keyboard.press("?");
+  await page.waitForTimeout(100);
+  const keys = await page.locator("[data-testid=keys-overlay] tr").count();
+  await page.keyboard.press("Escape");
+  await page.keyboard.press("h");
+  await page.waitForTimeout(100);
+  const hidden = await page.locator(".app.hide-answers").count();
+  check(keys >= 15 && hidden === 1, `? lists ${keys} keys; h hides the answers`);
+  check(errors.length === 0, `no page errors (${errors.join("; ")})`);
+  await page.close();
+  // A lesson link with its own language opens without a problem banner.
+  const clean = await context.newPage();
+  await clean.goto(`${base}#lesson=raft&lstep=2&lang=zh`);
+  await clean.waitForSelector("[data-testid=lesson-bar]");
+  check((await clean.locator("[data-testid=problems]").count()) === 0 && (await text(clean, "[data-testid=cursor]")) === "7", "a lesson link at step 2 opens cleanly at its point");
+  await clean.close();
 }
