@@ -4,3 +4,4 @@ pub mod protocols;
 pub mod ui;
 pub mod report;
 pub mod words;
+pub mod shiviz;
