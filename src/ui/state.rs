@@ -261,7 +261,8 @@ impl AppState {
             dark: Some(self.theme == Theme::Dark),
             text: Some(self.text_size).filter(|&t| t != 100),
         };
-        let scenario = Scenario { acts: h.acts().to_vec(), at, at_time, lang: Some(self.lang), view, ..self.scenario.clone() };
+        let embed = self.scenario.embed.filter(|&e| e);
+        let scenario = Scenario { acts: h.acts().to_vec(), at, at_time, lang: Some(self.lang), view, embed, ..self.scenario.clone() };
         scenario.to_fragment()
     }
 
@@ -304,6 +305,10 @@ impl AppState {
         }
         if view.text.is_none() {
             s.text_size = self.text_size;
+        }
+        // An embedded page stays embedded through reset and new settings.
+        if s.scenario.embed.is_none() {
+            s.scenario.embed = self.scenario.embed;
         }
         s
     }
