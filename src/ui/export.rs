@@ -202,7 +202,10 @@ pub fn export_menu() -> Html {
     };
     html! {
         <details class="export-menu" ref={details} data-testid="export-menu">
-            <summary title={w.word("ui.export_help")}>{w.word("ui.export")}</summary>
+            <summary title={w.word("ui.export_help")}>
+                <svg class="ico" viewBox="0 0 16 16" width="16" height="16" aria-hidden="true"><path d="M8 1.5 V10 M4.2 6.5 L8 10.3 L11.8 6.5 M2 12.5 V14.5 H14 V12.5" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round" /></svg>
+                <span class="export-label">{" "}{w.word("ui.export")}</span>
+            </summary>
             <div class="export-items" role="menu">
                 <span class="export-group">{w.word("ui.topology")}</span>
                 <button role="menuitem" data-export="topology-svg" onclick={picture(Picture::Topology, false)}>{"SVG"}</button>
