@@ -150,7 +150,12 @@ pub fn imported_view(props: &ViewProps) -> Html {
             (Some(_), _) => "unrelated",
             _ => "",
         };
-        html! { <line class={classes!("imp-msg", class)} x1={x(m.from).to_string()} y1={y(a.host).to_string()} x2={x(m.to).to_string()} y2={y(b.host).to_string()} marker-end="url(#imp-arrow)" data-from={m.from.to_string()} data-to={m.to.to_string()} /> }
+        // The arrow ends at the receiving dot's edge, not under it.
+        let (x1, y1, x2, y2) = (x(m.from), y(a.host), x(m.to), y(b.host));
+        let len = ((x2 - x1).powi(2) + (y2 - y1).powi(2)).sqrt().max(1.0);
+        let back = (8.0 * ts.sqrt()).min(len / 2.0);
+        let (x2, y2) = (x2 - (x2 - x1) / len * back, y2 - (y2 - y1) / len * back);
+        html! { <line class={classes!("imp-msg", class)} x1={x1.to_string()} y1={y1.to_string()} x2={format!("{x2:.1}")} y2={format!("{y2:.1}")} marker-end="url(#imp-arrow)" data-from={m.from.to_string()} data-to={m.to.to_string()} /> }
     });
     let events = log.events.iter().enumerate().map(|(i, e)| {
         let kind = if sends.contains(&i) {
@@ -201,7 +206,7 @@ pub fn imported_view(props: &ViewProps) -> Html {
             <div class="view imported-canvas" ref={boxed}>
                 <svg id="imported" viewBox={format!("0 0 {width:.0} {height:.0}")} width={format!("{width:.0}")} height={format!("{height:.0}")} onclick={clear} data-events={log.events.len().to_string()} role="img" aria-label={w.word("ui.imported_title")}>
                     <defs>
-                        <marker id="imp-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+                        <marker id="imp-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="13" markerHeight="13" orient="auto-start-reverse">
                             <path d="M0 0 L10 5 L0 10 Z" class="imp-arrowhead" />
                         </marker>
                     </defs>
