@@ -5,3 +5,4 @@ pub mod ui;
 pub mod report;
 pub mod words;
 pub mod lesson;
+pub mod shiviz;

@@ -73,6 +73,56 @@ pub fn run_report(scenario: &Scenario, history: &History) -> Value {
     })
 }
 
+/// The whole run up to the cursor, for `dsviz export` and the page's "Export JSON": the
+/// scenario (its fragment, which reopens the run), the [`run_report`] summary, and the log
+/// itself: every event (with its vector clock and notes, in English), every message and
+/// every violation. `format` and `version` name the shape.
+pub fn export_report(scenario: &Scenario, history: &History) -> Value {
+    let sim = history.sim();
+    let trace = sim.trace();
+    let d = english(&sim.info());
+    let events: Vec<Value> = trace
+        .events()
+        .iter()
+        .map(|e| {
+            let mut v = serde_json::to_value(e).expect("events serialise");
+            v["vector"] = json!(trace.vector(e.id));
+            let notes: Vec<String> = trace.notes_of(e.id).map(|t| d.render(t)).collect();
+            if !notes.is_empty() {
+                v["notes"] = json!(notes);
+            }
+            let marks: Vec<&str> = trace.marks_of(e.id).map(|m| m.tag).collect();
+            if !marks.is_empty() {
+                v["marks"] = json!(marks);
+            }
+            v
+        })
+        .collect();
+    let messages: Vec<Value> = trace
+        .messages()
+        .iter()
+        .map(|m| {
+            let mut v = serde_json::to_value(m).expect("messages serialise");
+            v["end_event"] = json!(trace.end_of(m.id));
+            v
+        })
+        .collect();
+    let summary = run_report(scenario, history);
+    json!({
+        "format": "dsviz-run",
+        "version": 1,
+        "scenario": summary["url"].as_str().unwrap_or_default().trim_start_matches('#'),
+        "protocol": scenario.protocol,
+        "n": scenario.n,
+        "seed": scenario.seed,
+        "hosts": crate::shiviz::node_names(scenario.n),
+        "summary": summary,
+        "events": events,
+        "messages": messages,
+        "violations": summary["violations"].clone(),
+    })
+}
+
 /// The `dsviz check` report: the scenario under `seeds` seeds (0..seeds).
 pub fn check_report(scenario: &Scenario, seeds: u64, max_events: usize) -> Result<Value, ScenarioError> {
     check_report_with_faults(scenario, seeds, max_events, &[])

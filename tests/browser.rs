@@ -817,3 +817,32 @@ async fn presenter_keys() {
     settle().await;
     assert!(one(&root, "[data-testid=notice]").text_content().unwrap().contains("library"));
 }
+
+#[wasm_bindgen_test]
+async fn embed_mode_shows_just_the_simulation() {
+    let root = mount("v=1&proto=election-ring&n=5&seed=1&lang=en&embed=1").await;
+    assert_eq!(all(&root, "[data-embed='1']").len(), 1, "the page knows it is embedded");
+    assert_eq!(all(&one(&root, "#topology"), "[data-node]").len(), 5, "the topology is drawn");
+    assert_eq!(all(&root, "#timeline").len(), 1, "and the diagram");
+    for chrome in [".header", ".panels", "[data-testid=protocol]", "[data-testid=share-url]", "[data-testid=export-menu]", "[data-testid=speed]"] {
+        assert!(all(&root, chrome).is_empty(), "embed mode hides {chrome}");
+    }
+    // The minimal controls work, and the link stays embedded through a reset.
+    click(&one(&root, "[data-action=step-forward]"));
+    settle().await;
+    assert_eq!(cursor(&root), "1");
+    click(&one(&root, "[data-action=reset]"));
+    settle().await;
+    assert_eq!(cursor(&root), "0");
+    assert_eq!(all(&root, "[data-embed='1']").len(), 1, "still embedded after a reset");
+    let full = one(&root, "[data-testid=embed-open]").get_attribute("href").unwrap();
+    assert!(full.contains("proto=election-ring") && !full.contains("embed=1"), "the way out opens the full page: {full}");
+    root.remove();
+
+    // Without embed=1 the chrome is there.
+    let root = mount("v=1&proto=election-ring&n=5&seed=1&lang=en").await;
+    assert!(all(&root, "[data-embed]").is_empty());
+    assert_eq!(all(&root, ".header").len(), 1);
+    assert_eq!(all(&root, "[data-testid=export-menu]").len(), 1);
+    root.remove();
+}

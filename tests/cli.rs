@@ -174,3 +174,26 @@ fn fault_campaigns_break_no_safety_property_inside_each_model() {
     assert_eq!(code, 2);
     assert!(err.contains("accepted: crash, drop, partition, delay"), "{err}");
 }
+
+#[test]
+fn export_prints_the_whole_run_and_its_shiviz_log() {
+    let fragment = "v=1&proto=election-ring&n=5&seed=2";
+    let (code, v, err) = dsviz(&["export", fragment]);
+    assert_eq!(code, 0, "{err}");
+    has_keys(&v, &["format", "version", "scenario", "protocol", "hosts", "summary", "events", "messages", "violations"]);
+    assert_eq!(v["format"], "dsviz-run");
+    let (_, run, _) = dsviz(&["run", fragment, "--json"]);
+    assert_eq!(v["summary"]["trace_hash"], run["trace_hash"], "the summary is `run --json`'s");
+    let events = v["events"].as_array().unwrap();
+    assert_eq!(events.len() as u64, run["events"].as_u64().unwrap());
+    has_keys(&events[0], &["id", "step", "time", "node", "kind", "lamport", "vector"]);
+    assert_eq!(v["messages"].as_array().unwrap().len() as u64, run["messages"]["sent"].as_u64().unwrap());
+    assert!(v["scenario"].as_str().unwrap().starts_with("v=1&proto=election-ring"));
+
+    let out = Command::new(env!("CARGO_BIN_EXE_dsviz")).args(["export", fragment, "--shiviz"]).output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let log = dsviz::shiviz::parse_shiviz(&text).unwrap();
+    assert_eq!(log.hosts.len(), 5);
+    assert!(!log.messages.is_empty());
+}

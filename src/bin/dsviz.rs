@@ -17,6 +17,11 @@ usage:
       run the scenario from the start until nothing is left to happen or the log holds
       N events (default 100000); report messages, metrics, violations and a trace hash.
       The scenario's cursor (at=) is for viewing and is ignored here.
+  dsviz export <URL | fragment | protocol id> [--shiviz] [--max-events N]
+      run the scenario as `run` does and print the whole run as JSON: the scenario, the
+      summary `run --json` prints, every event (with vector clocks), message and
+      violation. With --shiviz, the event log in ShiViz's format instead (parser regex
+      (?<event>.*)\\n(?<host>\\S*) (?<clock>{.*}) , ShiViz's default).
   dsviz check <URL | fragment | protocol id> --seeds K [--faults LIST] [--max-events N] [--json]
       run the scenario under seeds 0..K and count the seeds that broke an invariant.
       --faults crash,drop,partition,delay (or all) adds, per seed, faults drawn from the
@@ -41,6 +46,7 @@ struct Args {
     command: String,
     scenario: Option<String>,
     json: bool,
+    shiviz: bool,
     max_events: usize,
     seeds: Option<u64>,
     faults: Vec<report::Fault>,
@@ -57,13 +63,14 @@ struct CompareOptions {
 
 fn parse_args(raw: Vec<String>) -> Result<Args, String> {
     let compare = CompareOptions { n: 5, seed: 1, every: 400, hold: 100 };
-    let mut args = Args { command: String::new(), scenario: None, json: false, max_events: DEFAULT_MAX_EVENTS, seeds: None, faults: Vec::new(), compare };
+    let mut args = Args { command: String::new(), scenario: None, json: false, shiviz: false, max_events: DEFAULT_MAX_EVENTS, seeds: None, faults: Vec::new(), compare };
     let mut it = raw.into_iter();
     args.command = it.next().unwrap_or_else(|| "help".into());
     while let Some(a) = it.next() {
         let mut value = |flag: &str| it.next().ok_or_else(|| format!("{flag} needs a value"));
         match a.as_str() {
             "--json" => args.json = true,
+            "--shiviz" => args.shiviz = true,
             "--max-events" => {
                 let v = value("--max-events")?;
                 args.max_events = v.parse().ok().filter(|n| *n > 0).ok_or_else(|| format!("--max-events '{v}': expected a whole number above 0"))?;
@@ -84,7 +91,7 @@ fn parse_args(raw: Vec<String>) -> Result<Args, String> {
                 }
             }
             "-h" | "--help" => args.command = "help".into(),
-            flag if flag.starts_with("--") => return Err(format!("unknown option {flag}; accepted: --json, --max-events N, --seeds K, --faults LIST, --n N, --seed S, --every T, --hold T")),
+            flag if flag.starts_with("--") => return Err(format!("unknown option {flag}; accepted: --json, --shiviz, --max-events N, --seeds K, --faults LIST, --n N, --seed S, --every T, --hold T")),
             _ if args.scenario.is_none() => args.scenario = Some(a),
             _ => return Err(format!("unexpected argument '{a}' (quote the scenario: it contains '&')")),
         }
@@ -143,6 +150,21 @@ fn run(args: &Args) -> Result<(), String> {
         println!("    step {} t={} {}: {}", v["step"], v["time"], v["invariant"].as_str().unwrap_or_default(), v["detail"].as_str().unwrap_or_default());
     }
     println!("  trace hash {}\n  {}", r["trace_hash"].as_str().unwrap_or_default(), r["url"].as_str().unwrap_or_default());
+    Ok(())
+}
+
+fn export(args: &Args) -> Result<(), String> {
+    let s = scenario(args)?;
+    let history = report::run(&s, args.max_events).map_err(|e| e.to_string())?;
+    if args.shiviz {
+        let trace = history.sim().trace();
+        if trace.vector(0).is_none() {
+            return Err(format!("this run keeps no vector clocks (N = {} is above the limit), so it has no ShiViz log", s.n));
+        }
+        print!("{}", dsviz::shiviz::to_shiviz(trace, &dsviz::shiviz::node_names(s.n)));
+    } else {
+        print_json(&report::export_report(&s, &history));
+    }
     Ok(())
 }
 
@@ -249,13 +271,14 @@ fn main() -> ExitCode {
         }
         "run" => run(&args),
         "check" => check(&args),
+        "export" => export(&args),
         "soak" => soak(&args),
         "compare" => compare(&args),
         "help" | "-h" | "--help" => {
             println!("{USAGE}");
             Ok(())
         }
-        other => Err(format!("unknown command '{other}'; accepted: list, run, check, compare, soak, help")),
+        other => Err(format!("unknown command '{other}'; accepted: list, run, export, check, compare, soak, help")),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -67,6 +67,10 @@ pub struct Scenario {
     /// How the lesson is framed (speed, stamps, zoom, selection, theme, text size): viewing
     /// matters that never change the run.
     pub view: View,
+    /// `embed=1`: just the simulation (topology, diagram, play, step, reset), sized to its
+    /// frame, for an `<iframe>` in a course page or a slide. A viewing matter, like `view`
+    /// (kept apart from it so [`View`] keeps its shape).
+    pub embed: Option<bool>,
 }
 
 /// Speeds a link may ask for, as multiples of the normal pace (key `speed`).
@@ -211,13 +215,14 @@ impl Scenario {
             at: None,
             at_time: None,
             view: View::default(),
+            embed: None,
         }
     }
 
     /// The same run without viewing matters (cursor, language, view settings): equal runs
     /// compare equal.
     pub fn run_only(&self) -> Scenario {
-        Scenario { at: None, at_time: None, lang: None, view: View::default(), ..self.clone() }
+        Scenario { at: None, at_time: None, lang: None, view: View::default(), embed: None, ..self.clone() }
     }
 
     /// Read a scenario from a full URL, a fragment (with or without '#'), or a bare
@@ -367,6 +372,12 @@ impl Scenario {
                 None => errors.push(err("text", phrase!("url.view", v, accepted.join(", ")))),
             }
         }
+        if let Some(v) = get("embed") {
+            match parse_bool(v) {
+                Some(b) => s.embed = Some(b),
+                None => errors.push(err("embed", phrase!("url.view", v, "1, 0"))),
+            }
+        }
         // Interventions may come in one `act=` list or several (hand-written links
         // often add one at a time); every other key counts once.
         let acts = pairs.iter().filter(|(k, _)| k == "act").flat_map(|(_, v)| v.split(','));
@@ -463,6 +474,9 @@ impl Scenario {
         }
         if let Some(x) = v.text {
             out.push_str(&format!("&text={x}"));
+        }
+        if let Some(x) = self.embed {
+            out.push_str(if x { "&embed=1" } else { "&embed=0" });
         }
         out
     }

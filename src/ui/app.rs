@@ -9,7 +9,8 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use super::controls::{Controls, Header};
+use super::controls::{Controls, EmbedControls, Header};
+use super::import::{ImportDialog, ImportHandle, ImportedView};
 use super::panels::{Banner, Compare, EventLog, Inspector, Monitors, NetworkPanel};
 use super::lesson::{KeysOverlay, LessonBar};
 use super::library::Library;
@@ -98,6 +99,12 @@ fn toggle_fullscreen() {
 #[function_component(App)]
 pub fn app() -> Html {
     let state = use_reducer(|| AppState::load(&current_hash(), stored_theme(), preferred_lang()));
+    // An imported ShiViz log, shown instead of the simulation (read-only), and whether the
+    // import dialog is open. While either is up, the run's keys are off.
+    let imported = use_state(|| None::<Rc<crate::shiviz::ImportedLog>>);
+    let dialog = use_state(|| false);
+    let keys_off = use_mut_ref(|| false);
+    *keys_off.borrow_mut() = imported.is_some() || *dialog;
 
     // The clock: while playing, one tick per frame with the wall time that passed.
     {
@@ -166,9 +173,10 @@ pub fn app() -> Html {
     // the run instead of changing the select; a control gives the focus back once changed.
     {
         let dispatch = state.dispatcher();
+        let keys_off = keys_off.clone();
         use_effect_with((), move |_| {
             let on_key = Closure::<dyn Fn(KeyboardEvent)>::new(move |e: KeyboardEvent| {
-                if e.ctrl_key() || e.meta_key() || e.alt_key() {
+                if e.ctrl_key() || e.meta_key() || e.alt_key() || *keys_off.borrow() {
                     return;
                 }
                 let key = e.key();
@@ -301,21 +309,65 @@ pub fn app() -> Html {
     }
 
     let handle: AppHandle = state.clone();
-    html! {
-        <ContextProvider<AppHandle> context={handle}>
+    let import = ImportHandle {
+        open: {
+            let (dialog, d) = (dialog.clone(), state.dispatcher());
+            Callback::from(move |_| {
+                d.dispatch(Action::Pause);
+                dialog.set(true);
+            })
+        },
+    };
+    let on_show = {
+        let (dialog, imported) = (dialog.clone(), imported.clone());
+        Callback::from(move |log| {
+            dialog.set(false);
+            imported.set(Some(log));
+        })
+    };
+    let on_cancel = {
+        let dialog = dialog.clone();
+        Callback::from(move |_| dialog.set(false))
+    };
+    let on_close = {
+        let imported = imported.clone();
+        Callback::from(move |_| imported.set(None))
+    };
+    let embed = state.scenario.embed == Some(true);
+    let stage = html! {
+        <main class={classes!("stage", state.info.show.diagram_first.then_some("timeline-first"))}>
+            <section class="view topology-view" aria-label={state.dict().word("ui.topology")}>
+                <TopologyView />
+            </section>
+            <section class="view timeline-view" aria-label={state.dict().word("ui.diagram")}>
+                <Timeline />
+            </section>
+        </main>
+    };
+    let body = if let Some(log) = (*imported).clone() {
+        html! {
+            <div class="app imported-mode" data-testid="app" data-version={state.version.to_string()} data-lang={state.lang.code()}>
+                <ImportedView {log} {on_close} />
+            </div>
+        }
+    } else if embed {
+        // Just the simulation, sized to its frame: no header, banners or panels.
+        html! {
+            <div class="app embed" data-testid="app" data-embed="1" data-version={state.version.to_string()} data-lang={state.lang.code()}>
+                <div class="screen">
+                    {stage}
+                    <EmbedControls />
+                </div>
+            </div>
+        }
+    } else {
+        html! {
             <div class={classes!("app", state.hide_answers.then_some("hide-answers"))} data-testid="app" data-version={state.version.to_string()} data-lang={state.lang.code()}>
                 <div class="screen">
                     <Header />
                     <Banner />
                     <LessonBar />
-                    <main class={classes!("stage", state.info.show.diagram_first.then_some("timeline-first"))}>
-                        <section class="view topology-view" aria-label={state.dict().word("ui.topology")}>
-                            <TopologyView />
-                        </section>
-                        <section class="view timeline-view" aria-label={state.dict().word("ui.diagram")}>
-                            <Timeline />
-                        </section>
-                    </main>
+                    {stage}
                     <Controls />
                 </div>
                 <div class="panels">
@@ -328,6 +380,16 @@ pub fn app() -> Html {
                 <KeysOverlay />
                 <Library />
             </div>
+        }
+    };
+    html! {
+        <ContextProvider<AppHandle> context={handle}>
+            <ContextProvider<ImportHandle> context={import}>
+                {body}
+                if *dialog {
+                    <ImportDialog {on_show} {on_cancel} />
+                }
+            </ContextProvider<ImportHandle>>
         </ContextProvider<AppHandle>>
     }
 }

@@ -291,12 +291,44 @@ pub fn controls() -> Html {
                     { for SPEEDS.iter().enumerate().map(|(i, s)| html! { <option value={i.to_string()} selected={i == state.speed}>{format!("{s}×")}</option> }) }
                 </select>
             </label>
+            <super::export::ExportMenu />
             <input class="share" readonly=true value={page_url(&state.fragment())} data-testid="share-url" aria-label={w.word("ui.link")} />
             <button onclick={on_copy} data-action="copy-link" title={w.word("ui.copy_help")}>{w.word("ui.copy")}</button>
             <select class="lang" onchange={on_lang} data-testid="lang" title={w.word("ui.language")} aria-label={w.word("ui.language")}>
                 { for LANGS.iter().map(|l| html! { <option value={l.code()} selected={*l == state.lang}>{l.endonym()}</option> }) }
             </select>
             <button class="icon" onclick={on_theme} title={w.word("ui.theme")} aria-label={w.word("ui.theme")}>{ icon(if state.theme == Theme::Dark { Icon::Sun } else { Icon::Moon }) }</button>
+        </div>
+    }
+}
+
+/// The controls of an embedded page (`embed=1`): reset, step back, play or pause, step,
+/// where the run stands, and a link to open it in the full page.
+#[function_component(EmbedControls)]
+pub fn embed_controls() -> Html {
+    let state = use_context::<AppHandle>().expect("app context");
+    let w = state.dict();
+    let h = state.history.borrow();
+    let (step, ended) = (h.step(), h.sim().quiescent());
+    drop(h);
+    let click = |action: fn() -> Action| {
+        let d = state.dispatcher();
+        Callback::from(move |_: MouseEvent| d.dispatch(action()))
+    };
+    let full = page_url(&state.fragment().replace("&embed=1", ""));
+    html! {
+        <div class="controls embed-controls" role="toolbar" aria-label={w.word("ui.run_controls")}>
+            <button onclick={click(|| Action::Reset)} data-action="reset" title={w.word("ui.reset_help")}>{w.word("ui.reset")}</button>
+            <button onclick={click(|| Action::StepBack)} data-action="step-back" disabled={step == 0} title={w.word("ui.back_help")} aria-label={w.word("ui.back_help")}>{icon(Icon::Back)}</button>
+            if state.playing {
+                <button class="primary" onclick={click(|| Action::TogglePlay)} data-action="pause" title={w.word("ui.pause_help")}>{icon(Icon::Pause)}{w.word("ui.pause")}</button>
+            } else {
+                <button class="primary" onclick={click(|| Action::TogglePlay)} data-action="play" disabled={ended} title={w.word("ui.play_help")}>{icon(Icon::Play)}{w.word("ui.play")}</button>
+            }
+            <button onclick={click(|| Action::StepForward)} data-action="step-forward" disabled={ended} title={w.word("ui.forward_help")} aria-label={w.word("ui.forward_help")}>{icon(Icon::Forward)}</button>
+            <span class="readout">{w.word("ui.step")}{" "}<b data-testid="cursor">{step}</b></span>
+            <span class="spacer" />
+            <a class="embed-open" href={full} target="_blank" rel="noopener" data-testid="embed-open" title={w.word("ui.embed_open_help")}>{format!("dsviz · {}", w.word("name"))}{" ↗"}</a>
         </div>
     }
 }

@@ -345,7 +345,8 @@ impl AppState {
             dark: Some(self.theme == Theme::Dark),
             text: Some(self.text_size).filter(|&t| t != 100),
         };
-        let scenario = Scenario { acts: h.acts().to_vec(), at, at_time, lang: Some(self.lang), view, ..self.scenario.clone() };
+        let embed = self.scenario.embed.filter(|&e| e);
+        let scenario = Scenario { acts: h.acts().to_vec(), at, at_time, lang: Some(self.lang), view, embed, ..self.scenario.clone() };
         let mut out = scenario.to_fragment();
         if let Some(g) = &self.guide {
             out.push_str(&format!("&lesson={}&lstep={}", g.key, self.guide_step + 1));
@@ -402,6 +403,10 @@ impl AppState {
             s.text_size = self.text_size;
         }
         s.hide_answers = self.hide_answers;
+        // An embedded page stays embedded through reset and new settings.
+        if s.scenario.embed.is_none() {
+            s.scenario.embed = self.scenario.embed;
+        }
         s
     }
 

@@ -171,6 +171,8 @@ try {
   await issue12();
   await issue12Framing();
   await issue11Lessons();
+  // Issue 11: export, ShiViz interchange, embedding.
+  await exportsAndShiviz();
 } catch (e) {
   console.error(e);
   failures++;
@@ -598,4 +600,102 @@ async function issue11Lessons() {
   await clean.waitForSelector("[data-testid=lesson-bar]");
   check((await clean.locator("[data-testid=problems]").count()) === 0 && (await text(clean, "[data-testid=cursor]")) === "7", "a lesson link at step 2 opens cleanly at its point");
   await clean.close();
+}
+
+// Issue 11: export the pictures (SVG, PNG) and the run (JSON, ShiViz), import ShiViz logs
+// (hand-written, malformed, and the one just exported), and the embedded page.
+async function exportsAndShiviz() {
+  const { readFile } = await import("node:fs/promises");
+  const ctx = await browser.newContext({ viewport: { width: 1920, height: 1080 }, acceptDownloads: true });
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  await page.goto(`${base}#v=1&proto=election-ring&n=6&seed=1&p.ids=worst&p.initiators=one&lang=en&at=12`);
+  await page.waitForSelector("#topology [data-node]");
+  const download = async (which) => {
+    await page.click("[data-testid=export-menu] > summary");
+    const [d] = await Promise.all([page.waitForEvent("download"), page.click(`[data-export=${which}]`)]);
+    const path = join(shots, d.suggestedFilename());
+    await d.saveAs(path);
+    return { name: d.suggestedFilename(), path };
+  };
+  // The SVGs parse on their own and carry the picture, with styles inlined.
+  const svgCheck = (text) => page.evaluate((text) => {
+    const doc = new DOMParser().parseFromString(text, "image/svg+xml");
+    const root = doc.documentElement;
+    return { ok: !doc.querySelector("parsererror") && root.localName === "svg", nodes: doc.querySelectorAll("[data-node]").length, dots: doc.querySelectorAll(".tl-events circle, .tl-events [data-event]").length, styled: [...doc.querySelectorAll("circle, line, text")].filter((e) => /fill:|stroke:/.test(e.getAttribute("style") || "")).length, w: Number(root.getAttribute("width")), h: Number(root.getAttribute("height")) };
+  }, text);
+  const topo = await download("topology-svg");
+  check(topo.name === "dsviz-election-ring-step12-topology.svg", `the topology SVG is named for the run and step (${topo.name})`);
+  const t = await svgCheck(await readFile(topo.path, "utf8"));
+  check(t.ok && t.nodes === 6 && t.styled > 10, `the topology SVG parses on its own, with its 6 nodes and inline styles (${JSON.stringify(t)})`);
+  const diag = await download("diagram-svg");
+  const dg = await svgCheck(await readFile(diag.path, "utf8"));
+  check(dg.ok && dg.dots > 5, `the diagram SVG parses, with its events (${JSON.stringify(dg)})`);
+  // The PNG: twice the SVG's size, and not blank (many colours).
+  const png = await download("topology-png");
+  const bytes = await readFile(png.path);
+  const pw = bytes.readUInt32BE(16), ph = bytes.readUInt32BE(20);
+  check(bytes.slice(1, 4).toString() === "PNG" && pw === 2 * t.w && ph === 2 * t.h, `the PNG is ${pw}×${ph}, twice the SVG's ${t.w}×${t.h}`);
+  const colours = await page.evaluate(async (b64) => {
+    const img = new Image();
+    img.src = `data:image/png;base64,${b64}`;
+    await img.decode();
+    const c = document.createElement("canvas");
+    c.width = img.width; c.height = img.height;
+    const g = c.getContext("2d");
+    g.drawImage(img, 0, 0);
+    const data = g.getImageData(0, 0, c.width, c.height).data;
+    const seen = new Set();
+    for (let i = 0; i < data.length; i += 4 * 97) seen.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
+    return seen.size;
+  }, bytes.toString("base64"));
+  check(colours > 8, `the PNG is not blank (${colours} colours sampled)`);
+  await download("diagram-png");
+  const run = JSON.parse(await readFile((await download("run-json")).path, "utf8"));
+  check(run.format === "dsviz-run" && run.events.length > 10 && run.messages.length > 5 && run.scenario.includes("proto=election-ring"), `the run's JSON has the scenario, ${run.events.length} events and ${run.messages.length} messages`);
+  const shiviz = await readFile((await download("shiviz")).path, "utf8");
+  const exportedEvents = shiviz.trim().split("\n").length / 2;
+
+  // Import: the log just exported, a hand-written one, a malformed one.
+  const importLog = async (text) => {
+    await page.click("[data-testid=export-menu] > summary");
+    await page.click("[data-action=import-shiviz]");
+    await page.fill("[data-testid=import-text]", text);
+    await page.click("[data-action=import-show]");
+    await page.waitForTimeout(150);
+  };
+  await importLog(shiviz);
+  const drawn = await page.locator("#imported [data-ev]").count();
+  const arrows = await page.locator("#imported .imp-msg").count();
+  check(drawn === exportedEvents && drawn > 10, `the exported ShiViz log imports with all its events drawn (${drawn} of ${exportedEvents})`);
+  check(arrows >= 5, `and the messages inferred from its clocks (${arrows})`);
+  await page.locator("#imported [data-ev='5']").click();
+  check((await page.locator("[data-testid=import-caption]").count()) === 1 && (await page.locator("#imported .imp-event.past, #imported .imp-event.future").count()) > 0, "clicking an imported event lights its causal past and future");
+  await page.screenshot({ path: join(shots, "imported-election-1920x1080.png") });
+  await page.click("[data-action=import-close]");
+  check((await page.locator("#topology [data-node]").count()) === 6 && (await text(page, "[data-testid=cursor]")) === "12", "back to the simulation, where it was");
+  const hand = 'client starts\nclient {"client":1}\nclient sends a request\nclient {"client":2}\nserver starts\nserver {"server":1}\nserver receives the request\nserver {"client":2, "server":2}\nserver replies\nserver {"client":2, "server":3}\nclient gets the reply\nclient {"client":3, "server":3}\n';
+  await importLog(hand);
+  check((await page.locator("#imported [data-ev]").count()) === 6 && (await page.locator("#imported .imp-msg").count()) === 2 && (await page.locator("#imported .row-label").count()) === 2, "a hand-written log: 2 hosts, 6 events, 2 messages");
+  await page.screenshot({ path: join(shots, "imported-hand-1920x1080.png") });
+  await page.click("[data-action=import-close]");
+  await importLog('a starts\na {"a":1}\na again\na {"a":1}\n');
+  const problem = await page.locator("[data-testid=import-problem]").innerText().catch(() => "");
+  check(problem.includes("line 4") && (await page.locator("#imported").count()) === 0, `a malformed log is refused, naming the line ("${problem}")`);
+  check(errors.length === 0, `exports and imports raise no page errors (${errors.join("; ")})`);
+  await page.close();
+
+  // Embedded: only the simulation, filling a small frame.
+  const small = await ctx.newPage();
+  await small.setViewportSize({ width: 800, height: 450 });
+  await small.goto(`${base}#v=1&proto=election-ring&n=6&seed=1&p.ids=worst&p.initiators=one&lang=en&embed=1&at=12`);
+  await small.waitForSelector("#topology [data-node]");
+  const chrome = await small.locator(".header, .panels, [data-testid=export-menu]").count();
+  const fits = await small.evaluate(() => document.documentElement.scrollHeight <= innerHeight + 1 && document.documentElement.scrollWidth <= innerWidth + 1);
+  check(chrome === 0 && fits, `embed=1 shows the simulation alone, fitting an 800×450 frame (chrome ${chrome}, fits ${fits})`);
+  await small.click("[data-action=step-forward]");
+  check((await text(small, "[data-testid=cursor]")) === "13" && new URL(small.url()).hash.includes("embed=1"), "its controls step the run and the link stays embedded");
+  await small.screenshot({ path: join(shots, "embed-800x450.png") });
+  await ctx.close();
 }
