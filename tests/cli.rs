@@ -81,7 +81,7 @@ fn bad_input_is_an_error_that_names_the_key() {
     assert!(err.contains("election-ring"), "{err}");
     let (code, _, err) = dsviz(&["frobnicate"]);
     assert_eq!(code, 2);
-    assert!(err.contains("accepted: list, run, check, compare, soak"), "{err}");
+    assert!(err.contains("accepted: list, run, export, check, compare, soak"), "{err}");
     let (code, _, err) = dsviz(&["check", "election-ring"]);
     assert_eq!(code, 2);
     assert!(err.contains("--seeds"), "{err}");

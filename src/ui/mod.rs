@@ -18,6 +18,7 @@ mod hooks;
 mod lesson;
 #[cfg(target_arch = "wasm32")]
 mod library;
+#[cfg(target_arch = "wasm32")]
 mod import;
 #[cfg(target_arch = "wasm32")]
 mod panels;
