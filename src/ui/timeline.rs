@@ -548,30 +548,42 @@ pub fn timeline() -> Html {
             marked.push((label, vec![a, b], false, "converse"));
         }
     }
-    let marked_html = marked.iter().map(|(label, ids, alarm, source)| {
+    // Their names go where no other word is (above the pair, below it, beside it), or
+    // stay in the tooltip.
+    let marked_html: Vec<Html> = marked.iter().map(|(label, ids, alarm, source)| {
         let points: Vec<Point> = ids.iter().filter_map(|&id| xs.get(&id).map(|&x| Point::new(x, frame.y(trace.event(id).node.unwrap_or(0) as f64)))).collect();
         let line: Vec<String> = points.iter().map(|p| format!("{:.1},{:.1}", p.x, p.y)).collect();
         let mid = points.iter().fold(Point::new(0.0, f64::MAX), |acc, p| Point::new(acc.x + p.x / points.len() as f64, acc.y.min(p.y)));
+        let low = points.iter().map(|p| p.y).fold(f64::MIN, f64::max);
+        let words = d.render(label);
+        let spots = [Point::new(mid.x, (mid.y - 20.0).max(TOP + 4.0)), Point::new(mid.x, low + 34.0), Point::new(mid.x, mid.y + 34.0)];
+        let at = placer.place(spots.iter().map(|&p| layout::text_box(&words, fs, p, Anchor::Middle))).map(|k| spots[k]);
         html! {
             <g class={classes!("tl-marked", alarm.then_some("alarm"))} data-overlay="events" data-source={*source} data-events={ids.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(",")}>
                 <title>{d.render(label)}</title>
                 if points.len() > 1 { <polyline points={line.join(" ")} /> }
                 { for points.iter().map(|p| html! { <circle cx={format!("{:.1}", p.x)} cy={format!("{:.1}", p.y)} r="14" /> }) }
-                if !points.is_empty() { <text x={format!("{:.1}", mid.x)} y={format!("{:.1}", (mid.y - 20.0).max(TOP + 4.0))}>{d.render(label)}</text> }
+                if let (Some(at), false) = (at, points.is_empty()) { <text x={format!("{:.1}", at.x)} y={format!("{:.1}", at.y)}>{words}</text> }
             </g>
         }
-    });
+    }).collect();
     let converse_missing = matches!(converse, Some(None));
-    let cuts = overlays.into_iter().filter_map(|o| match o {
-        Overlay::Cut { label, at, alarm } => Some(html! {
-            <g class={classes!("tl-cut", alarm.then_some("alarm"))} data-overlay="cut">
-                <title>{d.render(&label)}</title>
-                <polyline points={layout::cut_points(&frame, &at)} />
-                <text x={frame.x(at.first().copied().unwrap_or(frame.t0).clamp(frame.t0, frame.t1)).to_string()} y={(TOP - 2.0).to_string()}>{d.render(&label)}</text>
-            </g>
-        }),
+    let cuts: Vec<Html> = overlays.into_iter().filter_map(|o| match o {
+        Overlay::Cut { label, at, alarm } => {
+            let words = d.render(&label);
+            let x = frame.x(at.first().copied().unwrap_or(frame.t0).clamp(frame.t0, frame.t1));
+            let spots = [Point::new(x, TOP - 2.0), Point::new(x, height - 6.0)];
+            let said = placer.place(spots.iter().map(|&p| layout::text_box(&words, fs, p, Anchor::Middle))).map(|k| spots[k]);
+            Some(html! {
+                <g class={classes!("tl-cut", alarm.then_some("alarm"))} data-overlay="cut">
+                    <title>{words.clone()}</title>
+                    <polyline points={layout::cut_points(&frame, &at)} />
+                    if let Some(p) = said { <text x={format!("{:.1}", p.x)} y={format!("{:.1}", p.y)}>{words}</text> }
+                </g>
+            })
+        }
         _ => None,
-    });
+    }).collect();
 
     let zoom = |delta: isize| {
         let d = state.dispatcher();

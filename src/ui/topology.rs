@@ -175,13 +175,32 @@ pub fn topology_view() -> Html {
             plans.into_iter().nth(k)
         })
         .collect();
-    for (i, v) in views.iter().enumerate() {
-        let shown = v.glyphs.iter().filter(|g| **g != Glyph::Token).count();
-        if shown > 0 && up[i] {
-            let (x, y) = (pos[i].x + r * 0.8, pos[i].y - r * 0.7);
-            placer.block(layout::Rect::new(x - 2.0, y - 22.0 * ts, x + shown as f64 * 18.0 * ts + 6.0, y + 6.0));
-        }
-    }
+    // A node's glyphs sit at its upper right, or wherever round it they cover no other
+    // node (close neighbours in a compact tree).
+    let glyph_at: Vec<Option<Point>> = views
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let shown = v.glyphs.iter().filter(|g| **g != Glyph::Token).count();
+            if shown == 0 || !up[i] {
+                return None;
+            }
+            let w = shown as f64 * 18.0 * ts;
+            let p = pos[i];
+            let spots = [Point::new(p.x + r * 0.8, p.y - r * 0.7), Point::new(p.x - r * 0.8 - w, p.y - r * 0.7), Point::new(p.x - w / 2.0, p.y - r - 4.0), Point::new(p.x + r * 0.8, p.y + r + 18.0 * ts)];
+            let boxed = |at: Point| layout::Rect::new(at.x - 2.0, at.y - 22.0 * ts, at.x + w + 6.0, at.y + 6.0);
+            // Its own node may be touched; another node may not.
+            let clear = |b: &layout::Rect| {
+                pos.iter().enumerate().all(|(j, q)| {
+                    let (cx, cy) = (q.x.clamp(b.x0, b.x1), q.y.clamp(b.y0, b.y1));
+                    j == i || (q.x - cx).hypot(q.y - cy) > r + 2.0
+                })
+            };
+            let k = spots.iter().position(|&at| clear(&boxed(at))).unwrap_or(0);
+            placer.block(boxed(spots[k]));
+            Some(spots[k])
+        })
+        .collect();
     let spots = |i: usize| -> Vec<(Point, layout::Anchor)> {
         let p = pos[i];
         let (label, side) = layout::label_spot(area, graph, p, r);
@@ -315,7 +334,7 @@ pub fn topology_view() -> Html {
                     <text class="down-mark" x={p.x.to_string()} y={(p.y + r * 0.45).to_string()} style={format!("font-size:{:.0}px", r * 1.5)}>{"✕"}</text>
                 }
                 { for glyphs.iter().enumerate().map(|(k, g)| html! {
-                    <text class="glyph" data-glyph={g.id()} x={(p.x + r * 0.8 + k as f64 * 18.0).to_string()} y={(p.y - r * 0.7).to_string()}>{glyph_symbol(*g)}</text>
+                    <text class="glyph" data-glyph={g.id()} x={format!("{:.1}", glyph_at[i].unwrap_or(p).x + k as f64 * 18.0 * ts)} y={format!("{:.1}", glyph_at[i].unwrap_or(p).y)}>{glyph_symbol(*g)}</text>
                 }) }
                 if let Some((at, a)) = role_at {
                     <text class="node-role" x={format!("{:.1}", at.x)} y={format!("{:.1}", at.y)} style={format!("text-anchor:{};font-size:{:.0}px", a.css(), role_text[i].as_ref().map_or(role_font, |r| r.1))}>
