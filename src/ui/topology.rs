@@ -220,7 +220,7 @@ pub fn topology_view() -> Html {
         out
     };
     // (role at, badge at) for each node.
-    let mut node_labels: Vec<(Option<(Point, layout::Anchor)>, Option<(Point, layout::Anchor)>)> = vec![(None, None); n];
+    let mut node_labels: Vec<(Option<Spot>, Option<Spot>)> = vec![(None, None); n];
     // A state written smaller or shortened to fit: (words, size).
     let mut role_text: Vec<Option<(String, f64)>> = vec![None; n];
     if n <= 64 {
@@ -556,6 +556,9 @@ impl RowPlan {
         layout::Rect::new(self.at.x, self.at.y, self.at.x + w, self.at.y + 24.0)
     }
 }
+
+/// Where a word goes: its point and which end of it sits there.
+type Spot = (Point, layout::Anchor);
 
 /// A row of small cells under a node (a log, a queue), the marked ones filled.
 fn cells(row: &crate::sim::view::CellRow, plan: &RowPlan) -> Html {
