@@ -33,6 +33,22 @@ async fn settle() {
     TimeoutFuture::new(60).await;
 }
 
+thread_local! {
+    /// The apps mounted so far. The tests run one after another; an earlier test's app left
+    /// alive follows the address bar too, and rewrites it with its own run (its lesson, its
+    /// selection) before the next test's app reads it: each new app ends the others.
+    static MOUNTED: std::cell::RefCell<Vec<yew::AppHandle<dsviz::ui::App>>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Start the app on `root`, ending every app started before.
+fn start_app(root: &web_sys::Element) {
+    for app in MOUNTED.with(|m| m.borrow_mut().drain(..).collect::<Vec<_>>()) {
+        app.destroy();
+    }
+    let app = yew::Renderer::<dsviz::ui::App>::with_root(root.clone()).render();
+    MOUNTED.with(|m| m.borrow_mut().push(app));
+}
+
 /// Mount a fresh app on its own root with the given scenario in the URL. The tests run
 /// interleaved and every app follows the one address bar, so a test reads its own app's
 /// link (`share_link`), never `location.hash`, after it has mounted.
@@ -41,7 +57,7 @@ async fn mount(fragment: &str) -> web_sys::Element {
     let root = document().create_element("div").unwrap();
     root.set_attribute("style", "width:1280px;height:720px").unwrap();
     document().body().unwrap().append_child(&root).unwrap();
-    yew::Renderer::<dsviz::ui::App>::with_root(root.clone()).render();
+    start_app(&root);
     settle().await;
     root
 }
@@ -747,7 +763,7 @@ async fn a_bad_lesson_link_says_what_is_wrong() {
     web_sys::window().unwrap().location().set_hash("lesson=no-such&lang=en").unwrap();
     let root = document().create_element("div").unwrap();
     document().body().unwrap().append_child(&root).unwrap();
-    yew::Renderer::<dsviz::ui::App>::with_root(root.clone()).render();
+    start_app(&root);
     let mut problems = None;
     for _ in 0..50 {
         TimeoutFuture::new(5).await;
