@@ -371,15 +371,29 @@ impl<'a, P: Protocol> Ctx<'a, P> {
     }
 }
 
+/// What a protocol counts from its run, fed event by event in order (on replay too), so
+/// metrics cost the same at step ten and at step a million.
+pub trait Observe: Clone + Debug + Default {
+    /// Take in one new event.
+    fn observe(&mut self, _event: &Event, _log: &Trace) {}
+    /// All the events of one step (or intervention) have been observed: the moment to
+    /// draw conclusions that a single event cannot (a handler's receive is followed by
+    /// its sends, so the network is never really empty between the two).
+    fn step_observed(&mut self) {}
+}
+
+/// Protocols that count nothing of their own.
+impl Observe for () {}
+
 /// One algorithm. Implement this in one file under `protocols/` and add one registry line.
 pub trait Protocol: Sized + 'static {
     type State: Clone + Debug + Hash;
     type Msg: Clone + Debug + Hash;
     type Timer: Clone + Debug + PartialEq + Hash;
-    /// What the metrics and charts count, updated once per event by [`Protocol::observe`].
+    /// What the metrics and charts count, updated once per event (see [`Observe`]).
     /// It lives in the world, so checkpoints carry it: keep it bounded (sums, counts,
     /// bounded series), never a copy of the log.
-    type Stats: Clone + Debug + Default;
+    type Stats: Observe;
 
     fn info() -> ProtocolInfo;
     /// Build from validated settings; may still refuse combinations the params cannot say.
@@ -436,12 +450,14 @@ pub trait Protocol: Sized + 'static {
         Text::key("why.unknown")
     }
 
-    /// Take in one new event (called once per event, in order, on replay too).
-    fn observe(&self, _stats: &mut Self::Stats, _event: &Event, _log: &Trace) {}
-    /// All the events of one step (or intervention) have been observed: the moment to
-    /// draw conclusions that a single event cannot (a handler's receive is followed by
-    /// its sends, so the network is never really empty between the two).
-    fn step_observed(&self, _stats: &mut Self::Stats) {}
+    /// Take in one new event. The stats count for themselves ([`Observe::observe`]);
+    /// override only when the counting needs the protocol's own settings.
+    fn observe(&self, stats: &mut Self::Stats, event: &Event, log: &Trace) {
+        stats.observe(event, log);
+    }
+    fn step_observed(&self, stats: &mut Self::Stats) {
+        stats.step_observed();
+    }
     fn metrics(&self, stats: &Self::Stats, run: &RunView<Self>) -> Vec<Metric>;
     fn charts(&self, _stats: &Self::Stats, _run: &RunView<Self>) -> Vec<Chart> {
         Vec::new()

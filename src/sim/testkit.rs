@@ -137,6 +137,9 @@ pub struct ShowStats {
     pub series: Vec<Series>,
 }
 
+/// Counted in [`Showcase::observe`], which needs the groups.
+impl Observe for ShowStats {}
+
 pub const PUT: InputSpec = InputSpec::with("put", ArgKind::Int { min: 0, max: 99 });
 pub const PREPARE: InputSpec = InputSpec::plain("prepare");
 

@@ -17,6 +17,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::sim::protocol::Observe;
 use crate::sim::trace::{Event, EventKind, Trace};
 use crate::sim::{EventId, NodeId, Time};
 
@@ -45,9 +46,9 @@ pub struct Concurrency {
     witness: Option<Witness>,
 }
 
-impl Concurrency {
+impl Observe for Concurrency {
     /// Take in one new event (only ticking events with vector stamps count).
-    pub fn observe(&mut self, e: &Event, log: &Trace) {
+    fn observe(&mut self, e: &Event, log: &Trace) {
         let Some(v) = log.vector(e.id).filter(|_| e.ticks()) else { return };
         let past: u64 = v.iter().map(|&x| x as u64).sum::<u64>() - 1;
         let earlier = self.events;
@@ -70,7 +71,9 @@ impl Concurrency {
         let c = self.count.entry(node).or_insert((0, 0, 0, false));
         *c = (c.0 + 1, e.id, e.lamport, start);
     }
+}
 
+impl Concurrency {
     /// Another node's latest event that e has not heard of is concurrent with e.
     fn find_witness(&mut self, e: &Event, node: NodeId, v: &[u32], log: &Trace) {
         let gap = |lf: u64| lf.abs_diff(e.lamport);

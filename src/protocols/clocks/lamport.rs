@@ -32,7 +32,6 @@ use crate::phrase;
 use crate::sim::engine::RunView;
 use crate::sim::protocol::*;
 use crate::sim::topology::{Graph, TopologyKind};
-use crate::sim::trace::{Event, Trace};
 use crate::sim::view::{Cell, CellRow, NodeView, Overlay, Tone};
 use crate::sim::{NetworkConfig, NodeId, ParamSpec, Time};
 use crate::words::{w, Text, Words};
@@ -237,10 +236,6 @@ impl Protocol for LamportClocks {
 
     fn monitors(&self) -> Vec<Box<dyn crate::sim::monitor::Monitor>> {
         vec![Box::new(crate::sim::monitor::ClockCondition::default())]
-    }
-
-    fn observe(&self, stats: &mut Concurrency, e: &Event, log: &Trace) {
-        stats.observe(e, log);
     }
 
     fn metrics(&self, stats: &Concurrency, run: &RunView<Self>) -> Vec<Metric> {

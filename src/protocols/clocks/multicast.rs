@@ -30,8 +30,8 @@ use crate::sim::monitor::{multicast_id, multicast_origin, CausalOrder, FifoOrder
 use crate::sim::protocol::*;
 use crate::sim::trace::{Event, EventKind, Trace};
 use crate::sim::view::{Cell, CellRow, NodeView, Tone};
-use crate::sim::{NodeId, ParamSpec, Time};
-use crate::words::{nodes, vector as vector_text, Text};
+use crate::sim::{NetworkConfig, NodeId, ParamSpec, Time, TopologyKind};
+use crate::words::{nodes, vector as vector_text, Text, Words};
 
 /// The node that numbers multicasts in the sequenced orderings.
 pub const SEQUENCER: NodeId = 0;
@@ -41,19 +41,23 @@ pub const SEQUENCER: NodeId = 0;
 const DELIVERY_LOG: usize = 12;
 
 /// The members multicast on a click, on a scenario's input, or from the shared workload.
-pub const MULTICAST: InputSpec = InputSpec::plain("multicast");
-pub const WORKLOAD: WorkloadSpec = WorkloadSpec { input: "multicast", every_param: "every", hold_param: None };
+const MULTICAST: InputSpec = InputSpec::plain("multicast");
+const WORKLOAD: WorkloadSpec = WorkloadSpec { input: "multicast", every_param: "every", hold_param: None };
 
 /// The family's parameters: the workload's pace, how many multicasts each member makes
 /// (so a run comes to rest and the whole diagram can be read), and the stall patience.
-pub fn params() -> Vec<ParamSpec> {
+fn params() -> Vec<ParamSpec> {
     vec![ParamSpec::int("every", 0, 100_000, 400), ParamSpec::int("count", 0, 1_000, 2), ParamSpec::int("patience", 1, 1_000_000, 3_000)]
 }
 
 /// One ordering: when a member may deliver a message it holds.
 pub trait Order: Sized + Send + Sync + 'static {
-    /// The protocol's id, words, scenarios and network.
-    fn info() -> ProtocolInfo;
+    /// The protocol's id in links and the registry.
+    const ID: &'static str;
+    /// Its name, summary, scenario texts and what each order monitor means for it.
+    const WORDS: Words;
+    /// The order it keeps, then the orders it does not, each shown breaking.
+    const SCENARIOS: &'static [ReadyScenario];
     /// Multicasts go to the sequencer first, which numbers them and sends them on.
     const SEQUENCED: bool;
     /// The order monitors whose property this protocol promises.
@@ -342,14 +346,42 @@ fn stalled(s: &Member, now: Time, patience: Time, ready: impl Fn(&Member, &Data)
     (waited >= patience).then(|| (waited, phrase!("held_why", h.data.name(), why)))
 }
 
+impl Observe for Stats {
+    fn observe(&mut self, e: &Event, log: &Trace) {
+        if let EventKind::Send { msg } = e.kind {
+            let m = log.message(msg);
+            if m.from != m.to {
+                self.messages += 1;
+            }
+        }
+        if e.node.is_some() {
+            self.multicasts += log.marks_of(e.id).filter(|m| m.tag == "multicast").count() as u64;
+        }
+    }
+}
+
 impl<O: Order> Protocol for Multicast<O> {
     type State = Member;
     type Msg = Msg;
     type Timer = ();
     type Stats = Stats;
 
+    /// Every ordered multicast runs on the same stage: a complete graph whose links
+    /// reorder, so that each protocol's hold-back queue has something to do.
     fn info() -> ProtocolInfo {
-        O::info()
+        ProtocolInfo {
+            id: O::ID,
+            family: "clocks",
+            nodes: NodeRange { min: 2, max: 12, default: 3 },
+            topologies: &[TopologyKind::Complete],
+            network: NetworkConfig { delay_min: 40, delay_max: 200, fifo: false, ..NetworkConfig::default() },
+            params: params(),
+            inputs: &[MULTICAST],
+            workload: Some(WORKLOAD),
+            scenarios: O::SCENARIOS,
+            show: Show { diagram_first: true, vectors_up_to: 6 },
+            words: O::WORDS,
+        }
     }
 
     fn build(setup: &Setup) -> Result<Self, String> {
@@ -502,18 +534,6 @@ impl<O: Order> Protocol for Multicast<O> {
         !["fifo", "causal", "total"].contains(&id) || O::PROMISES.contains(&id)
     }
 
-    fn observe(&self, stats: &mut Stats, e: &Event, log: &Trace) {
-        if let EventKind::Send { msg } = e.kind {
-            let m = log.message(msg);
-            if m.from != m.to {
-                stats.messages += 1;
-            }
-        }
-        if e.node.is_some() {
-            stats.multicasts += log.marks_of(e.id).filter(|m| m.tag == "multicast").count() as u64;
-        }
-    }
-
     fn metrics(&self, stats: &Stats, run: &RunView<Self>) -> Vec<Metric> {
         let n = self.n as f64;
         let (ticks, held) = run.states.iter().fold((0, 0), |(t, c), s| (t + s.held_ticks, c + s.held_count));
@@ -546,7 +566,7 @@ pub mod testing {
     use crate::sim::{Engine, History, NetworkConfig, Params, Topology};
 
     fn engine<O: Order>(n: usize, seed: u64, every: i64, count: i64, net: NetworkConfig) -> Engine<Multicast<O>> {
-        let specs = O::info().params;
+        let specs = Multicast::<O>::info().params;
         let mut p = Params::defaults(&specs);
         for (name, v) in [("every", every), ("count", count)] {
             let spec = specs.iter().find(|s| s.name == name).unwrap();
@@ -590,7 +610,7 @@ pub mod testing {
     /// A ready-made scenario, run to its end.
     pub fn scenario<O: Order>(id: &str) -> History {
         let registry = crate::protocols::REGISTRY;
-        let ready = O::info().scenarios.iter().find(|r| r.id == id).unwrap_or_else(|| panic!("no scenario {id}"));
+        let ready = O::SCENARIOS.iter().find(|r| r.id == id).unwrap_or_else(|| panic!("no scenario {id}"));
         let s = Scenario::parse_strict(ready.fragment, registry).unwrap_or_else(|e| panic!("{id}: {e:?}"));
         let mut h = History::new(s.start(registry).unwrap(), s.acts.clone());
         while h.forward() {}

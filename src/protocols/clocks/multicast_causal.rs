@@ -24,40 +24,25 @@
 //! message blocks everything that causally follows it, at the member that lost it) and no
 //! sequencer at all: no single point of failure.
 
-use super::multicast::{self, causal_ready, Data, Member, Multicast, Order, Wait, MULTICAST, WORKLOAD};
+use super::multicast::{causal_ready, Data, Member, Multicast, Order, Wait};
 use crate::sim::protocol::*;
-use crate::sim::topology::TopologyKind;
-use crate::sim::NetworkConfig;
 use crate::words::{w, Words};
 
 pub struct Causal;
 pub type CausalMulticast = Multicast<Causal>;
 
 impl Order for Causal {
+    const ID: &'static str = "multicast-causal";
+    const WORDS: Words = WORDS;
+    const SCENARIOS: &'static [ReadyScenario] = &[
+        ReadyScenario { id: "holdback", fragment: "v=1&proto=multicast-causal&n=3&seed=1&delay=40-80&fifo=0&p.every=0&p.count=0&act=0:link:0-2:400-400/0,0:input:0:multicast,mark.deliver.n1:input:1:multicast" },
+        ReadyScenario { id: "total-broken", fragment: "v=1&proto=multicast-causal&n=4&seed=1&delay=40-80&fifo=0&p.every=0&p.count=0&act=0:link:0-3:300-300/0,0:link:1-2:300-300/0,0:input:0:multicast,0:input:1:multicast" },
+    ];
     const SEQUENCED: bool = false;
     const PROMISES: &'static [&'static str] = &["fifo", "causal"];
 
     fn ready(member: &Member, d: &Data) -> Result<(), Wait> {
         causal_ready(member.vector(), d)
-    }
-
-    fn info() -> ProtocolInfo {
-        ProtocolInfo {
-            id: "multicast-causal",
-            family: "clocks",
-            nodes: NodeRange { min: 2, max: 12, default: 3 },
-            topologies: &[TopologyKind::Complete],
-            network: NetworkConfig { delay_min: 40, delay_max: 200, fifo: false, ..NetworkConfig::default() },
-            params: multicast::params(),
-            inputs: &[MULTICAST],
-            workload: Some(WORKLOAD),
-            scenarios: &[
-                ReadyScenario { id: "holdback", fragment: "v=1&proto=multicast-causal&n=3&seed=1&delay=40-80&fifo=0&p.every=0&p.count=0&act=0:link:0-2:400-400/0,0:input:0:multicast,mark.deliver.n1:input:1:multicast" },
-                ReadyScenario { id: "total-broken", fragment: "v=1&proto=multicast-causal&n=4&seed=1&delay=40-80&fifo=0&p.every=0&p.count=0&act=0:link:0-3:300-300/0,0:link:1-2:300-300/0,0:input:0:multicast,0:input:1:multicast" },
-            ],
-            show: Show { diagram_first: true, vectors_up_to: 6 },
-            words: WORDS,
-        }
     }
 }
 

@@ -15,41 +15,26 @@
 //!
 //! Cost: N-1 messages per multicast (the sender delivers its own at once).
 
-use super::multicast::{self, fifo_ready, Data, Member, Multicast, Order, Wait, MULTICAST, WORKLOAD};
+use super::multicast::{fifo_ready, Data, Member, Multicast, Order, Wait};
 use crate::sim::protocol::*;
-use crate::sim::topology::TopologyKind;
-use crate::sim::NetworkConfig;
 use crate::words::{w, Words};
 
 pub struct Fifo;
 pub type FifoMulticast = Multicast<Fifo>;
 
 impl Order for Fifo {
+    const ID: &'static str = "multicast-fifo";
+    const WORDS: Words = WORDS;
+    const SCENARIOS: &'static [ReadyScenario] = &[
+        ReadyScenario { id: "holdback", fragment: "v=1&proto=multicast-fifo&n=3&seed=1&delay=40-80&fifo=0&p.every=0&p.count=0&act=0:input:0:multicast,0:input:0:multicast,0:delay:0:300" },
+        ReadyScenario { id: "causal-broken", fragment: "v=1&proto=multicast-fifo&n=3&seed=1&delay=40-80&fifo=0&p.every=0&p.count=0&act=0:link:0-2:400-400/0,0:input:0:multicast,mark.deliver.n1:input:1:multicast" },
+        ReadyScenario { id: "total-broken", fragment: "v=1&proto=multicast-fifo&n=4&seed=1&delay=40-80&fifo=0&p.every=0&p.count=0&act=0:link:0-3:300-300/0,0:link:1-2:300-300/0,0:input:0:multicast,0:input:1:multicast" },
+    ];
     const SEQUENCED: bool = false;
     const PROMISES: &'static [&'static str] = &["fifo"];
 
     fn ready(member: &Member, d: &Data) -> Result<(), Wait> {
         fifo_ready(member.vector(), d)
-    }
-
-    fn info() -> ProtocolInfo {
-        ProtocolInfo {
-            id: "multicast-fifo",
-            family: "clocks",
-            nodes: NodeRange { min: 2, max: 12, default: 3 },
-            topologies: &[TopologyKind::Complete],
-            network: NetworkConfig { delay_min: 40, delay_max: 200, fifo: false, ..NetworkConfig::default() },
-            params: multicast::params(),
-            inputs: &[MULTICAST],
-            workload: Some(WORKLOAD),
-            scenarios: &[
-                ReadyScenario { id: "holdback", fragment: "v=1&proto=multicast-fifo&n=3&seed=1&delay=40-80&fifo=0&p.every=0&p.count=0&act=0:input:0:multicast,0:input:0:multicast,0:delay:0:300" },
-                ReadyScenario { id: "causal-broken", fragment: "v=1&proto=multicast-fifo&n=3&seed=1&delay=40-80&fifo=0&p.every=0&p.count=0&act=0:link:0-2:400-400/0,0:input:0:multicast,mark.deliver.n1:input:1:multicast" },
-                ReadyScenario { id: "total-broken", fragment: "v=1&proto=multicast-fifo&n=4&seed=1&delay=40-80&fifo=0&p.every=0&p.count=0&act=0:link:0-3:300-300/0,0:link:1-2:300-300/0,0:input:0:multicast,0:input:1:multicast" },
-            ],
-            show: Show { diagram_first: true, vectors_up_to: 6 },
-            words: WORDS,
-        }
     }
 }
 

@@ -24,16 +24,20 @@
 //! submission blocks all its sender's later ones) and a live sequencer (a single point of
 //! failure, as in the plain sequencer ordering).
 
-use super::multicast::{self, causal_ready, global_ready, Data, Member, Multicast, Order, Wait, MULTICAST, WORKLOAD};
+use super::multicast::{causal_ready, global_ready, Data, Member, Multicast, Order, Wait};
 use crate::sim::protocol::*;
-use crate::sim::topology::TopologyKind;
-use crate::sim::NetworkConfig;
 use crate::words::{w, Words};
 
 pub struct Hybrid;
 pub type HybridMulticast = Multicast<Hybrid>;
 
 impl Order for Hybrid {
+    const ID: &'static str = "multicast-hybrid";
+    const WORDS: Words = WORDS;
+    const SCENARIOS: &'static [ReadyScenario] = &[
+        ReadyScenario { id: "fifo-kept", fragment: "v=1&proto=multicast-hybrid&n=3&seed=1&delay=40-80&fifo=0&p.every=0&p.count=0&act=0:input:1:multicast,0:input:1:multicast,0:delay:0:300" },
+        ReadyScenario { id: "causal-kept", fragment: "v=1&proto=multicast-hybrid&n=3&seed=1&delay=40-80&fifo=0&p.every=0&p.count=0&act=0:input:0:multicast,0:delay:1:300,mark.deliver.n1:input:1:multicast" },
+    ];
     const SEQUENCED: bool = true;
     const PROMISES: &'static [&'static str] = &["fifo", "causal", "total"];
 
@@ -43,25 +47,6 @@ impl Order for Hybrid {
 
     fn numberable(numbered_prefix: &[u64], d: &Data) -> Result<(), Wait> {
         causal_ready(numbered_prefix, d)
-    }
-
-    fn info() -> ProtocolInfo {
-        ProtocolInfo {
-            id: "multicast-hybrid",
-            family: "clocks",
-            nodes: NodeRange { min: 2, max: 12, default: 3 },
-            topologies: &[TopologyKind::Complete],
-            network: NetworkConfig { delay_min: 40, delay_max: 200, fifo: false, ..NetworkConfig::default() },
-            params: multicast::params(),
-            inputs: &[MULTICAST],
-            workload: Some(WORKLOAD),
-            scenarios: &[
-                ReadyScenario { id: "fifo-kept", fragment: "v=1&proto=multicast-hybrid&n=3&seed=1&delay=40-80&fifo=0&p.every=0&p.count=0&act=0:input:1:multicast,0:input:1:multicast,0:delay:0:300" },
-                ReadyScenario { id: "causal-kept", fragment: "v=1&proto=multicast-hybrid&n=3&seed=1&delay=40-80&fifo=0&p.every=0&p.count=0&act=0:input:0:multicast,0:delay:1:300,mark.deliver.n1:input:1:multicast" },
-            ],
-            show: Show { diagram_first: true, vectors_up_to: 6 },
-            words: WORDS,
-        }
     }
 }
 

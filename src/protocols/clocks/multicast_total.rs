@@ -21,41 +21,26 @@
 //! numbered again, and every later multicast waits forever (the stall detector reports
 //! it, with the reason: waiting for the sequencer's number).
 
-use super::multicast::{self, global_ready, Data, Member, Multicast, Order, Wait, MULTICAST, WORKLOAD};
+use super::multicast::{global_ready, Data, Member, Multicast, Order, Wait};
 use crate::sim::protocol::*;
-use crate::sim::topology::TopologyKind;
-use crate::sim::NetworkConfig;
 use crate::words::{w, Words};
 
 pub struct Total;
 pub type TotalMulticast = Multicast<Total>;
 
 impl Order for Total {
+    const ID: &'static str = "multicast-total";
+    const WORDS: Words = WORDS;
+    const SCENARIOS: &'static [ReadyScenario] = &[
+        ReadyScenario { id: "sequenced", fragment: "v=1&proto=multicast-total&n=4&seed=1&delay=40-80&fifo=0&p.every=0&p.count=0&act=0:link:0-3:300-300/0,0:input:0:multicast,0:input:1:multicast,0:input:2:multicast,0:input:3:multicast" },
+        ReadyScenario { id: "fifo-broken", fragment: "v=1&proto=multicast-total&n=3&seed=1&delay=40-80&fifo=0&p.every=0&p.count=0&act=0:input:1:multicast,0:input:1:multicast,0:delay:0:300" },
+        ReadyScenario { id: "sequencer-crash", fragment: "v=1&proto=multicast-total&n=3&seed=1&delay=40-80&fifo=0&p.every=0&p.count=0&act=0:input:1:multicast,mark.deliver.n2:crash:0,mark.deliver.n2:input:2:multicast" },
+    ];
     const SEQUENCED: bool = true;
     const PROMISES: &'static [&'static str] = &["total"];
 
     fn ready(member: &Member, d: &Data) -> Result<(), Wait> {
         global_ready(member.next_global, d)
-    }
-
-    fn info() -> ProtocolInfo {
-        ProtocolInfo {
-            id: "multicast-total",
-            family: "clocks",
-            nodes: NodeRange { min: 2, max: 12, default: 3 },
-            topologies: &[TopologyKind::Complete],
-            network: NetworkConfig { delay_min: 40, delay_max: 200, fifo: false, ..NetworkConfig::default() },
-            params: multicast::params(),
-            inputs: &[MULTICAST],
-            workload: Some(WORKLOAD),
-            scenarios: &[
-                ReadyScenario { id: "sequenced", fragment: "v=1&proto=multicast-total&n=4&seed=1&delay=40-80&fifo=0&p.every=0&p.count=0&act=0:link:0-3:300-300/0,0:input:0:multicast,0:input:1:multicast,0:input:2:multicast,0:input:3:multicast" },
-                ReadyScenario { id: "fifo-broken", fragment: "v=1&proto=multicast-total&n=3&seed=1&delay=40-80&fifo=0&p.every=0&p.count=0&act=0:input:1:multicast,0:input:1:multicast,0:delay:0:300" },
-                ReadyScenario { id: "sequencer-crash", fragment: "v=1&proto=multicast-total&n=3&seed=1&delay=40-80&fifo=0&p.every=0&p.count=0&act=0:input:1:multicast,mark.deliver.n2:crash:0,mark.deliver.n2:input:2:multicast" },
-            ],
-            show: Show { diagram_first: true, vectors_up_to: 6 },
-            words: WORDS,
-        }
     }
 }
 

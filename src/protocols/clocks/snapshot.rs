@@ -153,6 +153,17 @@ impl ChandyLamport {
     }
 }
 
+impl Observe for Stats {
+    fn observe(&mut self, e: &Event, log: &Trace) {
+        if let EventKind::Send { msg } = e.kind {
+            match log.message(msg).kind {
+                "marker" => self.markers += 1,
+                _ => self.payments += 1,
+            }
+        }
+    }
+}
+
 impl Protocol for ChandyLamport {
     type State = Node;
     type Msg = Msg;
@@ -341,15 +352,6 @@ impl Protocol for ChandyLamport {
 
     fn monitors(&self) -> Vec<Box<dyn Monitor>> {
         vec![Box::new(CutMonitor { recorded: vec![false; self.n], after_cut: BTreeMap::new(), broken: None })]
-    }
-
-    fn observe(&self, stats: &mut Stats, e: &Event, log: &Trace) {
-        if let EventKind::Send { msg } = e.kind {
-            match log.message(msg).kind {
-                "marker" => stats.markers += 1,
-                _ => stats.payments += 1,
-            }
-        }
     }
 
     fn metrics(&self, stats: &Stats, run: &RunView<Self>) -> Vec<Metric> {

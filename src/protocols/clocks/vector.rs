@@ -30,7 +30,7 @@ use crate::phrase;
 use crate::sim::engine::RunView;
 use crate::sim::protocol::*;
 use crate::sim::topology::{Graph, TopologyKind};
-use crate::sim::trace::{Event, Trace};
+use crate::sim::trace::Trace;
 use crate::sim::view::{NodeView, Tone};
 use crate::sim::{NetworkConfig, NodeId, ParamSpec, Time};
 use crate::words::{vector as vector_text, w, Text, Words};
@@ -291,10 +291,6 @@ impl Protocol for VectorClocks {
 
     fn monitors(&self) -> Vec<Box<dyn crate::sim::monitor::Monitor>> {
         vec![Box::new(crate::sim::monitor::ClockCondition::default())]
-    }
-
-    fn observe(&self, stats: &mut Concurrency, e: &Event, log: &Trace) {
-        stats.observe(e, log);
     }
 
     fn metrics(&self, stats: &Concurrency, run: &RunView<Self>) -> Vec<Metric> {

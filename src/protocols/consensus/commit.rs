@@ -25,7 +25,7 @@
 use std::collections::BTreeMap;
 
 use crate::phrase;
-use crate::sim::protocol::{Breach, Invariant, Metric, Protocol, Setup, Snapshot, Textbook};
+use crate::sim::protocol::{Breach, Invariant, Metric, Observe, Protocol, Setup, Snapshot, Textbook};
 use crate::sim::trace::{Event, EventKind, Trace};
 use crate::sim::view::{Cell, CellRow, Glyph, NodeView, Tone};
 use crate::sim::{NodeId, ParamSpec, Time};
@@ -275,8 +275,8 @@ pub struct Stats {
     pub outcome: Option<bool>,
 }
 
-impl Stats {
-    pub fn observe(&mut self, e: &Event, log: &Trace) {
+impl Observe for Stats {
+    fn observe(&mut self, e: &Event, log: &Trace) {
         match &e.kind {
             EventKind::Send { msg } => {
                 let m = log.message(*msg);
@@ -293,7 +293,9 @@ impl Stats {
             }
         }
     }
+}
 
+impl Stats {
     pub fn count(&self, kinds: &[&str]) -> u64 {
         kinds.iter().map(|k| self.by_kind.get(k).copied().unwrap_or(0)).sum()
     }

@@ -398,6 +398,9 @@ impl Paxos {
     }
 }
 
+/// Counted in [`Paxos::observe`], which needs the number of proposers.
+impl Observe for Stats {}
+
 impl Protocol for Paxos {
     type State = Node;
     type Msg = Msg;

@@ -482,6 +482,37 @@ impl Raft {
     }
 }
 
+impl Observe for Stats {
+    fn observe(&mut self, e: &Event, log: &Trace) {
+        if let EventKind::Send { msg } = e.kind {
+            match log.message(msg).kind {
+                "request_vote" | "vote" if self.open => self.votes_now += 1,
+                "append_entries" | "append_reply" | "snapshot" => self.replication += 1,
+                "heartbeat" => self.heartbeats += 1,
+                _ => {}
+            }
+        }
+        for m in log.marks_of(e.id) {
+            match m.tag {
+                "candidate" if !self.open => {
+                    self.open = true;
+                    self.votes_now = 0;
+                }
+                "leader" => {
+                    self.open = false;
+                    self.elections += 1;
+                    self.last_election = Some(self.votes_now);
+                }
+                "commit" if m.key > self.max_commit => {
+                    self.committed += m.key - self.max_commit;
+                    self.max_commit = m.key;
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
 impl Protocol for Raft {
     type State = Node;
     type Msg = Msg;
@@ -766,35 +797,6 @@ impl Protocol for Raft {
 
     fn monitors(&self) -> Vec<Box<dyn Monitor>> {
         vec![Box::new(ElectionSafety::default()), Box::new(StateMachineSafety::default())]
-    }
-
-    fn observe(&self, stats: &mut Stats, e: &Event, log: &Trace) {
-        if let EventKind::Send { msg } = e.kind {
-            match log.message(msg).kind {
-                "request_vote" | "vote" if stats.open => stats.votes_now += 1,
-                "append_entries" | "append_reply" | "snapshot" => stats.replication += 1,
-                "heartbeat" => stats.heartbeats += 1,
-                _ => {}
-            }
-        }
-        for m in log.marks_of(e.id) {
-            match m.tag {
-                "candidate" if !stats.open => {
-                    stats.open = true;
-                    stats.votes_now = 0;
-                }
-                "leader" => {
-                    stats.open = false;
-                    stats.elections += 1;
-                    stats.last_election = Some(stats.votes_now);
-                }
-                "commit" if m.key > stats.max_commit => {
-                    stats.committed += m.key - stats.max_commit;
-                    stats.max_commit = m.key;
-                }
-                _ => {}
-            }
-        }
     }
 
     fn metrics(&self, stats: &Stats, _run: &RunView<Self>) -> Vec<Metric> {

@@ -56,7 +56,6 @@ use crate::phrase;
 use crate::sim::engine::RunView;
 use crate::sim::protocol::*;
 use crate::sim::topology::TopologyKind;
-use crate::sim::trace::{Event, Trace};
 use crate::sim::view::NodeView;
 use crate::sim::{NetworkConfig, NodeId, Time};
 use crate::words::{w, Text, Words};
@@ -514,10 +513,6 @@ impl Protocol for ThreePhaseCommit {
 
     fn invariants(&self) -> Vec<Invariant<Self>> {
         vec![commit::atomicity(), commit::blocking()]
-    }
-
-    fn observe(&self, stats: &mut Stats, e: &Event, log: &Trace) {
-        stats.observe(e, log);
     }
 
     fn metrics(&self, stats: &Stats, _run: &RunView<Self>) -> Vec<Metric> {

@@ -48,7 +48,6 @@ use crate::phrase;
 use crate::sim::engine::RunView;
 use crate::sim::protocol::*;
 use crate::sim::topology::TopologyKind;
-use crate::sim::trace::{Event, Trace};
 use crate::sim::view::NodeView;
 use crate::sim::{NetworkConfig, NodeId, Time};
 use crate::words::{w, Text, Words};
@@ -327,10 +326,6 @@ impl Protocol for TwoPhaseCommit {
     /// 2PC blocks when the coordinator fails at the wrong moment: the detector shows it.
     fn promises(&self, id: &str) -> bool {
         id != "nonblocking"
-    }
-
-    fn observe(&self, stats: &mut Stats, e: &Event, log: &Trace) {
-        stats.observe(e, log);
     }
 
     fn metrics(&self, stats: &Stats, _run: &RunView<Self>) -> Vec<Metric> {

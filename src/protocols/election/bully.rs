@@ -373,6 +373,35 @@ impl Bully {
     }
 }
 
+impl Observe for Stats {
+    fn observe(&mut self, e: &Event, log: &Trace) {
+        self.rounds.observe(e, log);
+        let trigger = matches!(e.kind, EventKind::Input { .. } | EventKind::Recover);
+        if let (true, Some(node)) = (trigger, e.node) {
+            if let Some(m) = log.marks_of(e.id).find(|m| m.tag == "start") {
+                if self.current.is_empty() {
+                    (self.sent, self.declared) = (false, false);
+                }
+                let suspect = u32::try_from(m.key).ok().filter(|&k| k > 0);
+                self.current.push(Trigger { node, recovered: e.kind == EventKind::Recover, suspect });
+            }
+        }
+        self.sent |= matches!(e.kind, EventKind::Send { .. });
+        self.declared |= log.marks_of(e.id).any(|m| m.tag == "elected");
+    }
+
+    fn step_observed(&mut self) {
+        let before = self.rounds.finished();
+        self.rounds.step_observed();
+        // An election that declared without a message (N = 2) never shows in the rounds,
+        // which start at a send; its triggers are over all the same.
+        let silent = !self.current.is_empty() && self.declared && !self.sent;
+        if self.rounds.finished() > before || silent {
+            self.last = std::mem::take(&mut self.current);
+        }
+    }
+}
+
 impl Protocol for Bully {
     type State = Node;
     type Msg = Msg;
@@ -557,33 +586,6 @@ impl Protocol for Bully {
 
     fn monitors(&self) -> Vec<Box<dyn Monitor>> {
         vec![Box::new(OneCoordinator::default())]
-    }
-
-    fn observe(&self, stats: &mut Stats, e: &Event, log: &Trace) {
-        stats.rounds.observe(e, log);
-        let trigger = matches!(e.kind, EventKind::Input { .. } | EventKind::Recover);
-        if let (true, Some(node)) = (trigger, e.node) {
-            if let Some(m) = log.marks_of(e.id).find(|m| m.tag == "start") {
-                if stats.current.is_empty() {
-                    (stats.sent, stats.declared) = (false, false);
-                }
-                let suspect = u32::try_from(m.key).ok().filter(|&k| k > 0);
-                stats.current.push(Trigger { node, recovered: e.kind == EventKind::Recover, suspect });
-            }
-        }
-        stats.sent |= matches!(e.kind, EventKind::Send { .. });
-        stats.declared |= log.marks_of(e.id).any(|m| m.tag == "elected");
-    }
-
-    fn step_observed(&self, stats: &mut Stats) {
-        let before = stats.rounds.finished();
-        stats.rounds.step_observed();
-        // An election that declared without a message (N = 2) never shows in the rounds,
-        // which start at a send; its triggers are over all the same.
-        let silent = !stats.current.is_empty() && stats.declared && !stats.sent;
-        if stats.rounds.finished() > before || silent {
-            stats.last = std::mem::take(&mut stats.current);
-        }
     }
 
     /// Costs of the latest election beside the figure for its case (who set it off).

@@ -45,7 +45,7 @@ use super::shared::{self, Elector, OneCoordinator, Rounds};
 use crate::phrase;
 use crate::sim::protocol::*;
 use crate::sim::{engine::RunView, monitor::Monitor, topology::TopologyKind};
-use crate::sim::{trace::Event, trace::Trace, view::Glyph, view::NodeView, view::Tone};
+use crate::sim::{view::Glyph, view::NodeView, view::Tone};
 use crate::sim::{NetworkConfig, NodeId, ParamSpec, Time};
 use crate::words::{w, Text, Words};
 
@@ -278,14 +278,6 @@ impl Protocol for Randomized {
 
     fn monitors(&self) -> Vec<Box<dyn Monitor>> {
         vec![Box::new(OneCoordinator::default())]
-    }
-
-    fn observe(&self, stats: &mut Rounds, e: &Event, log: &Trace) {
-        stats.observe(e, log);
-    }
-
-    fn step_observed(&self, stats: &mut Rounds) {
-        stats.step_observed();
     }
 
     fn metrics(&self, stats: &Rounds, run: &RunView<Self>) -> Vec<Metric> {

@@ -19,7 +19,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::phrase;
 use crate::sim::monitor::{Moment, Monitor};
-use crate::sim::protocol::{Breach, Invariant, Metric, Protocol, Setup, Snapshot, Textbook};
+use crate::sim::protocol::{Breach, Invariant, Metric, Observe, Protocol, Setup, Snapshot, Textbook};
 use crate::sim::rng::SimRng;
 use crate::sim::trace::{Event, EventKind, Trace};
 use crate::sim::waves::Waves;
@@ -229,8 +229,8 @@ pub struct Rounds {
 /// The one wave the rounds follow (cleared at each election's end).
 const ELECTION: u64 = 0;
 
-impl Rounds {
-    pub fn observe(&mut self, e: &Event, log: &Trace) {
+impl Observe for Rounds {
+    fn observe(&mut self, e: &Event, log: &Trace) {
         if let (EventKind::Send { msg }, Some(node)) = (&e.kind, e.node) {
             // A node that sends without being reached in this election starts a chain:
             // an initiator, or one woken by a message left over from the last election.
@@ -271,7 +271,7 @@ impl Rounds {
 
     /// After each step: the election is over once someone has declared itself and the
     /// last of its messages has arrived (or died).
-    pub fn step_observed(&mut self) {
+    fn step_observed(&mut self) {
         if self.active && self.declared && self.in_flight.is_empty() {
             self.last_finished = Some(std::mem::take(&mut self.round));
             self.finished += 1;
@@ -280,7 +280,9 @@ impl Rounds {
             self.declared = false;
         }
     }
+}
 
+impl Rounds {
     /// The election under way, else the last one finished.
     pub fn latest(&self) -> Option<&Round> {
         if self.active {

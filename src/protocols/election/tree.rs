@@ -66,7 +66,6 @@ use crate::sim::engine::RunView;
 use crate::sim::monitor::Monitor;
 use crate::sim::protocol::*;
 use crate::sim::topology::TopologyKind;
-use crate::sim::trace::{Event, Trace};
 use crate::sim::view::{Cell, CellRow, Glyph, NodeView, Tone};
 use crate::sim::{NetworkConfig, NodeId, ParamSpec};
 use crate::words::{w, Text, Words};
@@ -440,14 +439,6 @@ impl Protocol for TreeElection {
 
     fn monitors(&self) -> Vec<Box<dyn Monitor>> {
         vec![Box::new(OneCoordinator::default())]
-    }
-
-    fn observe(&self, stats: &mut Rounds, e: &Event, log: &Trace) {
-        stats.observe(e, log);
-    }
-
-    fn step_observed(&self, stats: &mut Rounds) {
-        stats.step_observed();
     }
 
     /// Costs of the election under way (else the last one finished) beside the textbook.

@@ -30,7 +30,6 @@ use crate::sim::engine::RunView;
 use crate::sim::monitor::{Monitor, Progress};
 use crate::sim::protocol::*;
 use crate::sim::topology::TopologyKind;
-use crate::sim::trace::{Event, Trace};
 use crate::sim::view::{Cell, CellRow, Glyph, NodeView, Tone};
 use crate::sim::{NetworkConfig, NodeId, Time};
 use crate::words::{w, Text, Words};
@@ -252,10 +251,6 @@ impl Protocol for Central {
             Some(h) if !snap.up[h] => phrase!("why.holder_crashed", h),
             _ => Text::key("why.unknown"),
         }
-    }
-
-    fn observe(&self, costs: &mut MutexCosts, e: &Event, log: &Trace) {
-        costs.observe(e, log);
     }
 
     fn metrics(&self, costs: &MutexCosts, run: &RunView<Self>) -> Vec<Metric> {

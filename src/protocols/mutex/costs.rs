@@ -11,7 +11,7 @@
 
 use crate::phrase;
 use crate::sim::engine::RunView;
-use crate::sim::protocol::{Breach, InputSpec, Metric, Protocol, Tally, Textbook, WorkloadSpec};
+use crate::sim::protocol::{Breach, InputSpec, Metric, Observe, Protocol, Tally, Textbook, WorkloadSpec};
 use crate::sim::ParamSpec;
 use crate::sim::trace::{Event, Trace};
 use crate::sim::waves::Waves;
@@ -65,8 +65,8 @@ pub struct MutexTextbook {
     pub sync: (Textbook, Text),
 }
 
-impl MutexCosts {
-    pub fn observe(&mut self, e: &Event, log: &Trace) {
+impl Observe for MutexCosts {
+    fn observe(&mut self, e: &Event, log: &Trace) {
         // A request marked on its own send (a silent input) starts its wave before the
         // send carries it.
         if let Some(node) = e.node {
@@ -94,7 +94,9 @@ impl MutexCosts {
             }
         }
     }
+}
 
+impl MutexCosts {
     pub fn entries(&self) -> u64 {
         self.entries
     }

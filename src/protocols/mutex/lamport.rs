@@ -29,7 +29,6 @@ use crate::sim::engine::RunView;
 use crate::sim::monitor::{Monitor, Progress, RequestOrder};
 use crate::sim::protocol::*;
 use crate::sim::topology::TopologyKind;
-use crate::sim::trace::{Event, Trace};
 use crate::sim::view::{Cell, CellRow, NodeView, Tone};
 use crate::sim::{NetworkConfig, NodeId, Time};
 use crate::words::{w, Text, Words};
@@ -265,10 +264,6 @@ impl Protocol for Lamport {
             return Text::key("why.in_flight");
         }
         Text::key("why.unknown")
-    }
-
-    fn observe(&self, stats: &mut MutexCosts, e: &Event, log: &Trace) {
-        stats.observe(e, log);
     }
 
     fn metrics(&self, stats: &MutexCosts, run: &RunView<Self>) -> Vec<Metric> {

@@ -279,6 +279,12 @@ impl Maekawa {
     }
 }
 
+impl Observe for Stats {
+    fn observe(&mut self, e: &Event, log: &Trace) {
+        self.costs.observe(e, log);
+    }
+}
+
 impl Protocol for Maekawa {
     type State = Node;
     type Msg = Msg;
@@ -466,10 +472,6 @@ impl Protocol for Maekawa {
             Some(down) => phrase!("why.crashed", down),
             None => Text::key("why.votes_slow"),
         }
-    }
-
-    fn observe(&self, stats: &mut Stats, e: &Event, log: &Trace) {
-        stats.costs.observe(e, log);
     }
 
     fn metrics(&self, stats: &Stats, run: &RunView<Self>) -> Vec<Metric> {

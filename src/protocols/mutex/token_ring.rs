@@ -121,6 +121,50 @@ impl TokenRing {
     }
 }
 
+impl Observe for Stats {
+    fn observe(&mut self, e: &Event, log: &Trace) {
+        if let EventKind::Receive { msg } = e.kind {
+            if log.message(msg).token {
+                self.token_receptions += 1;
+            }
+        }
+        let Some(node) = e.node else { return };
+        let waiting_before = self.asked_at.len();
+        if matches!(e.kind, EventKind::Crash) {
+            self.asked_at.remove(&node);
+        }
+        for m in log.marks_of(e.id) {
+            match m.tag {
+                "request" => {
+                    self.asked_at.insert(node, self.token_receptions);
+                }
+                "enter_cs" => {
+                    self.entries += 1;
+                    if self.per_node.len() <= node {
+                        self.per_node.resize_with(node + 1, || Series::new(Text::empty()));
+                        for (i, s) in self.per_node.iter_mut().enumerate() {
+                            s.label = phrase!("series.node", i);
+                        }
+                    }
+                    let count = self.per_node[node].last().unwrap_or(0.0) + 1.0;
+                    self.per_node[node].push(e.time, count);
+                    if let Some(asked) = self.asked_at.remove(&node) {
+                        self.enter.add((self.token_receptions - asked) as f64);
+                    }
+                    if let Some(exit) = self.exited_at.take() {
+                        self.sync.add((self.token_receptions - exit) as f64);
+                    }
+                }
+                "exit_cs" => self.exited_at = Some(self.token_receptions),
+                _ => {}
+            }
+        }
+        if self.asked_at.len() != waiting_before || self.waiting.points().is_empty() {
+            self.waiting.push(e.time, self.asked_at.len() as f64);
+        }
+    }
+}
+
 impl Protocol for TokenRing {
     type State = Node;
     type Msg = Msg;
@@ -290,48 +334,6 @@ impl Protocol for TokenRing {
         match (0..snap.states.len()).find(|&i| !snap.up[i]) {
             Some(down) => phrase!("why.crashed", down),
             None => Text::key("why.token_lost"),
-        }
-    }
-
-    fn observe(&self, stats: &mut Stats, e: &Event, log: &Trace) {
-        if let EventKind::Receive { msg } = e.kind {
-            if log.message(msg).token {
-                stats.token_receptions += 1;
-            }
-        }
-        let Some(node) = e.node else { return };
-        let waiting_before = stats.asked_at.len();
-        if matches!(e.kind, EventKind::Crash) {
-            stats.asked_at.remove(&node);
-        }
-        for m in log.marks_of(e.id) {
-            match m.tag {
-                "request" => {
-                    stats.asked_at.insert(node, stats.token_receptions);
-                }
-                "enter_cs" => {
-                    stats.entries += 1;
-                    if stats.per_node.len() <= node {
-                        stats.per_node.resize_with(node + 1, || Series::new(Text::empty()));
-                        for (i, s) in stats.per_node.iter_mut().enumerate() {
-                            s.label = phrase!("series.node", i);
-                        }
-                    }
-                    let count = stats.per_node[node].last().unwrap_or(0.0) + 1.0;
-                    stats.per_node[node].push(e.time, count);
-                    if let Some(asked) = stats.asked_at.remove(&node) {
-                        stats.enter.add((stats.token_receptions - asked) as f64);
-                    }
-                    if let Some(exit) = stats.exited_at.take() {
-                        stats.sync.add((stats.token_receptions - exit) as f64);
-                    }
-                }
-                "exit_cs" => stats.exited_at = Some(stats.token_receptions),
-                _ => {}
-            }
-        }
-        if stats.asked_at.len() != waiting_before || stats.waiting.points().is_empty() {
-            stats.waiting.push(e.time, stats.asked_at.len() as f64);
         }
     }
 
