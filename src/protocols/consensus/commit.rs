@@ -25,11 +25,11 @@
 use std::collections::BTreeMap;
 
 use crate::phrase;
-use crate::sim::protocol::{Breach, Invariant, Metric, Observe, Protocol, Setup, Snapshot, Textbook};
+use crate::sim::protocol::{Breach, Ctx, Invariant, Metric, NodeRange, Observe, Protocol, ProtocolInfo, ReadyScenario, Setup, Show, Snapshot, Textbook};
 use crate::sim::trace::{Event, EventKind, Trace};
 use crate::sim::view::{Cell, CellRow, Glyph, NodeView, Tone};
-use crate::sim::{NodeId, ParamSpec, Time};
-use crate::words::{nodes, Text};
+use crate::sim::{NetworkConfig, NodeId, ParamSpec, Time, TopologyKind};
+use crate::words::{nodes, Text, Words};
 
 /// The coordinator's node id.
 pub const COORDINATOR: NodeId = 0;
@@ -226,9 +226,124 @@ pub fn ticks(setup: &Setup) -> Result<(Time, Time), String> {
     Ok((timeout as Time, patience as Time))
 }
 
-/// What the family's invariants read from a protocol.
+/// What the family's invariants read from a protocol, and how the family builds one.
 pub trait Committer: Protocol<State = Node> {
+    /// Build with the votes given directly (tests draw random vote lists).
+    fn with_votes(n: usize, votes: Vec<Vote>, timeout: Time, patience: Time) -> Self;
     fn patience(&self) -> Time;
+}
+
+/// Both commit protocols share their page: a star around the coordinator, the same
+/// parameters (votes, timeout, patience), the diagram first.
+pub fn info(id: &'static str, scenarios: &'static [ReadyScenario], words: Words) -> ProtocolInfo {
+    ProtocolInfo {
+        id,
+        family: "consensus",
+        nodes: NodeRange { min: 3, max: 9, default: 4 },
+        topologies: &[TopologyKind::Star],
+        network: NetworkConfig::default(),
+        params: params(300),
+        inputs: &[],
+        workload: None,
+        scenarios,
+        show: Show { diagram_first: true, ..Show::default() },
+        words,
+    }
+}
+
+pub fn build<C: Committer>(setup: &Setup) -> Result<C, String> {
+    let (timeout, patience) = ticks(setup)?;
+    Ok(C::with_votes(setup.n, votes(setup)?, timeout, patience))
+}
+
+/// A node that failed before voting hears nothing more (its handlers return at once).
+pub fn deaf<P: Protocol>(s: &Node, ctx: &mut Ctx<P>) -> bool {
+    if s.silent {
+        ctx.note(Text::key("note.silent_ignores"));
+    }
+    s.silent
+}
+
+/// A participant asked to vote (Prepare in 2PC, CanCommit in 3PC) votes as its
+/// settings say, after writing `yes_records` then its yes, or its no and the abort, to
+/// its log. Returns the vote to send, or None for a node that fails before voting.
+pub fn cast_vote<P: Protocol>(s: &mut Node, vote: Vote, yes_records: &[Rec], yes_note: &'static str, ctx: &mut Ctx<P>) -> Option<bool> {
+    match vote {
+        Vote::Yes => {
+            for &r in yes_records {
+                s.write(r);
+            }
+            s.write(Rec::Yes);
+            s.phase = Phase::Ready;
+            s.locks = true;
+            s.since = ctx.now();
+            ctx.mark_with("voted", 1);
+            ctx.note(Text::key(yes_note));
+            Some(true)
+        }
+        Vote::No => {
+            s.write(Rec::No);
+            s.write(Rec::Abort);
+            s.phase = Phase::Aborted;
+            ctx.mark_with("voted", 0);
+            ctx.mark("aborted");
+            ctx.note(Text::key("note.votes_no"));
+            Some(false)
+        }
+        Vote::Silent => {
+            s.silent = true;
+            ctx.note(Text::key("note.fails_before_voting"));
+            None
+        }
+    }
+}
+
+/// The coordinator counts a vote. Some(false) on a no, Some(true) once all N-1 said yes,
+/// None while it waits (or for a vote that comes too late to count).
+pub fn count_vote<P: Protocol>(me: NodeId, s: &mut Node, from: NodeId, yes: bool, n: usize, ctx: &mut Ctx<P>) -> Option<bool> {
+    if me != COORDINATOR || s.phase != Phase::Init || s.asking {
+        ctx.note(phrase!("note.late_vote", from));
+        return None;
+    }
+    if !yes {
+        ctx.note(phrase!("note.got_no", from));
+        return Some(false);
+    }
+    if !s.yes.contains(&from) {
+        s.yes.push(from);
+    }
+    if s.yes.len() == n - 1 {
+        return Some(true);
+    }
+    ctx.note(phrase!("note.got_yes", from, s.yes.len(), n - 1));
+    None
+}
+
+/// The coordinator counts an acknowledgement of the outcome; with all N-1 in, the
+/// transaction is over and its log says so.
+pub fn count_ack<P: Protocol>(me: NodeId, s: &mut Node, from: NodeId, n: usize, ctx: &mut Ctx<P>) {
+    if me != COORDINATOR {
+        return;
+    }
+    if !s.acks.contains(&from) {
+        s.acks.push(from);
+    }
+    if s.acks.len() == n - 1 && s.log.last() != Some(&Rec::End) {
+        s.write(Rec::End);
+        ctx.note(Text::key("note.all_acks"));
+    }
+}
+
+/// Someone in doubt asks for the outcome: the answer (commit or not) if this node
+/// knows it.
+pub fn answer_inquiry<P: Protocol>(s: &Node, from: NodeId, ctx: &mut Ctx<P>) -> Option<bool> {
+    if s.decided() {
+        ctx.note(phrase!("note.tells", from));
+        Some(s.phase == Phase::Committed)
+    } else {
+        ctx.note(phrase!("note.undecided_yet", from));
+        None
+    }
 }
 
 /// Never some node committed and another aborted (crashed nodes' logs count).
@@ -393,7 +508,7 @@ pub fn view(me: NodeId, s: &Node, three_phase: bool) -> NodeView {
 /// What the commit protocols' tests share.
 #[cfg(test)]
 pub(crate) mod testing {
-    use super::{Node, Phase, Vote};
+    use super::{Committer, Node, Phase, Vote};
     use crate::sim::protocol::{Protocol, Setup, Textbook};
     use crate::sim::rng::SimRng;
     use crate::sim::scenario::Scenario;
@@ -411,6 +526,11 @@ pub(crate) mod testing {
 
     pub fn setup<P: Protocol>(n: usize, pairs: &[(&str, &str)], seed: u64) -> Setup {
         Setup::new(n, Topology::Star, params::<P>(pairs), seed).unwrap()
+    }
+
+    /// A commit with these votes, the default timeout (300) and a patience of 3000.
+    pub fn engine<C: Committer>(n: usize, votes: Vec<Vote>, seed: u64, net: NetworkConfig) -> Engine<C> {
+        Engine::new(C::with_votes(n, votes, 300, 3000), setup::<C>(n, &[], seed), net, seed)
     }
 
     /// Delays from 1 to 100 ticks: a round trip stays below the timeout of 300.

@@ -55,9 +55,8 @@ use super::commit::{self, Backup, Committer, Node, Phase, PhaseSpec, Rec, Stats,
 use crate::phrase;
 use crate::sim::engine::RunView;
 use crate::sim::protocol::*;
-use crate::sim::topology::TopologyKind;
 use crate::sim::view::NodeView;
-use crate::sim::{NetworkConfig, NodeId, Time};
+use crate::sim::{NodeId, Time};
 use crate::words::{w, Text, Words};
 
 pub struct ThreePhaseCommit {
@@ -113,11 +112,6 @@ pub const PHASES: &[PhaseSpec] = &[
 ];
 
 impl ThreePhaseCommit {
-    /// Build with the votes given directly (tests draw random vote lists).
-    pub fn with_votes(n: usize, votes: Vec<Vote>, timeout: Time, patience: Time) -> ThreePhaseCommit {
-        ThreePhaseCommit { n, votes, timeout, patience }
-    }
-
     fn participants(&self) -> impl Iterator<Item = NodeId> {
         1..self.n
     }
@@ -219,6 +213,10 @@ fn shared_nodes(list: &[NodeId]) -> Text {
 }
 
 impl Committer for ThreePhaseCommit {
+    fn with_votes(n: usize, votes: Vec<Vote>, timeout: Time, patience: Time) -> ThreePhaseCommit {
+        ThreePhaseCommit { n, votes, timeout, patience }
+    }
+
     fn patience(&self) -> Time {
         self.patience
     }
@@ -231,29 +229,17 @@ impl Protocol for ThreePhaseCommit {
     type Stats = Stats;
 
     fn info() -> ProtocolInfo {
-        ProtocolInfo {
-            id: "commit-3pc",
-            family: "consensus",
-            nodes: NodeRange { min: 3, max: 9, default: 4 },
-            topologies: &[TopologyKind::Star],
-            network: NetworkConfig::default(),
-            params: commit::params(300),
-            inputs: &[],
-            workload: None,
-            scenarios: &[
-                ReadyScenario { id: "commit", fragment: "v=1&proto=commit-3pc&n=4&seed=1" },
-                ReadyScenario { id: "one-no", fragment: "v=1&proto=commit-3pc&n=4&seed=1&p.no_vote=2" },
-                ReadyScenario { id: "coordinator-crash", fragment: "v=1&proto=commit-3pc&n=4&seed=1&act=send.cancommit.n0.2:crash:0" },
-                ReadyScenario { id: "partition", fragment: "v=1&proto=commit-3pc&n=4&seed=1&act=send.precommit.n0.1:partition:0.1/2.3" },
-            ],
-            show: Show { diagram_first: true, ..Show::default() },
-            words: WORDS,
-        }
+        const SCENARIOS: &[ReadyScenario] = &[
+            ReadyScenario { id: "commit", fragment: "v=1&proto=commit-3pc&n=4&seed=1" },
+            ReadyScenario { id: "one-no", fragment: "v=1&proto=commit-3pc&n=4&seed=1&p.no_vote=2" },
+            ReadyScenario { id: "coordinator-crash", fragment: "v=1&proto=commit-3pc&n=4&seed=1&act=send.cancommit.n0.2:crash:0" },
+            ReadyScenario { id: "partition", fragment: "v=1&proto=commit-3pc&n=4&seed=1&act=send.precommit.n0.1:partition:0.1/2.3" },
+        ];
+        commit::info("commit-3pc", SCENARIOS, WORDS)
     }
 
     fn build(setup: &Setup) -> Result<Self, String> {
-        let (timeout, patience) = commit::ticks(setup)?;
-        Ok(ThreePhaseCommit { n: setup.n, votes: commit::votes(setup)?, timeout, patience })
+        commit::build(setup)
     }
 
     fn init(&self, me: NodeId, ctx: &mut Ctx<Self>) -> Node {
@@ -270,61 +256,34 @@ impl Protocol for ThreePhaseCommit {
     }
 
     fn on_message(&self, me: NodeId, s: &mut Node, from: NodeId, m: Msg, ctx: &mut Ctx<Self>) {
-        if s.silent {
-            ctx.note(Text::key("note.silent_ignores"));
+        if commit::deaf(s, ctx) {
             return;
         }
         match m {
-            Msg::CanCommit if s.phase == Phase::Init && s.log.is_empty() => match self.votes[me] {
-                Vote::Yes => {
-                    s.write(Rec::Yes);
-                    s.phase = Phase::Ready;
-                    s.locks = true;
-                    s.since = ctx.now();
-                    ctx.mark_with("voted", 1);
-                    ctx.note(Text::key("note.can_yes"));
-                    ctx.send(from, Msg::Vote(true));
-                    self.wait(me, s, 0, ctx);
-                }
-                Vote::No => {
-                    s.write(Rec::No);
-                    s.write(Rec::Abort);
-                    s.phase = Phase::Aborted;
-                    ctx.mark_with("voted", 0);
-                    ctx.mark("aborted");
-                    ctx.note(Text::key("note.votes_no"));
-                    ctx.send(from, Msg::Vote(false));
-                }
-                Vote::Silent => {
-                    s.silent = true;
-                    ctx.note(Text::key("note.fails_before_voting"));
-                }
-            },
-            Msg::CanCommit => ctx.note(Text::key("note.late_prepare")),
-            Msg::Vote(yes) => {
-                if me != COORDINATOR || s.phase != Phase::Init || s.asking {
-                    ctx.note(phrase!("note.late_vote", from));
-                } else if !yes {
-                    ctx.note(phrase!("note.got_no", from));
-                    self.decide(me, s, false, ctx);
-                } else {
-                    if !s.yes.contains(&from) {
-                        s.yes.push(from);
-                    }
-                    if s.yes.len() == self.n - 1 {
-                        s.write(Rec::Pre);
-                        s.phase = Phase::PreCommitted;
-                        ctx.cancel_timer(Timer::Votes);
-                        ctx.note(Text::key("note.all_yes_pre"));
-                        for p in self.participants() {
-                            ctx.send(p, Msg::PreCommit);
-                        }
-                        ctx.set_timer(self.timeout, Timer::PreAcks);
-                    } else {
-                        ctx.note(phrase!("note.got_yes", from, s.yes.len(), self.n - 1));
+            // Yes here only says "I could commit": undo and redo wait for PreCommit.
+            Msg::CanCommit if s.phase == Phase::Init && s.log.is_empty() => {
+                if let Some(yes) = commit::cast_vote(s, self.votes[me], &[], "note.can_yes", ctx) {
+                    ctx.send(from, Msg::Vote(yes));
+                    if yes {
+                        self.wait(me, s, 0, ctx);
                     }
                 }
             }
+            Msg::CanCommit => ctx.note(Text::key("note.late_prepare")),
+            Msg::Vote(yes) => match commit::count_vote(me, s, from, yes, self.n, ctx) {
+                Some(true) => {
+                    s.write(Rec::Pre);
+                    s.phase = Phase::PreCommitted;
+                    ctx.cancel_timer(Timer::Votes);
+                    ctx.note(Text::key("note.all_yes_pre"));
+                    for p in self.participants() {
+                        ctx.send(p, Msg::PreCommit);
+                    }
+                    ctx.set_timer(self.timeout, Timer::PreAcks);
+                }
+                Some(false) => self.decide(me, s, false, ctx),
+                None => {}
+            },
             Msg::PreCommit => {
                 if matches!(s.phase, Phase::Ready | Phase::PreCommitted) {
                     self.precommit(s, ctx);
@@ -367,17 +326,7 @@ impl Protocol for ThreePhaseCommit {
                     ctx.send(from, Msg::Ack);
                 }
             }
-            Msg::Ack => {
-                if me == COORDINATOR {
-                    if !s.acks.contains(&from) {
-                        s.acks.push(from);
-                    }
-                    if s.acks.len() == self.n - 1 && s.log.last() != Some(&Rec::End) {
-                        s.write(Rec::End);
-                        ctx.note(Text::key("note.all_acks"));
-                    }
-                }
-            }
+            Msg::Ack => commit::count_ack(me, s, from, self.n, ctx),
             Msg::StateReq => {
                 ctx.note(phrase!("note.reports_state", from, Text::Id("phase", s.phase.short())));
                 ctx.send(from, Msg::State(s.phase));
@@ -397,11 +346,8 @@ impl Protocol for ThreePhaseCommit {
                 }
             }
             Msg::Inquire => {
-                if s.decided() {
-                    ctx.note(phrase!("note.tells", from));
-                    ctx.send(from, if s.phase == Phase::Committed { Msg::DoCommit } else { Msg::Abort });
-                } else {
-                    ctx.note(phrase!("note.undecided_yet", from));
+                if let Some(committed) = commit::answer_inquiry(s, from, ctx) {
+                    ctx.send(from, if committed { Msg::DoCommit } else { Msg::Abort });
                 }
             }
         }
@@ -598,18 +544,13 @@ mod tests {
     use super::*;
     use crate::protocols::consensus::commit::testing::*;
     use crate::sim::rng::SimRng;
-    use crate::sim::{Act, Engine, Topology};
-
-    fn engine(n: usize, votes: Vec<Vote>, seed: u64, net: NetworkConfig) -> Engine<ThreePhaseCommit> {
-        let setup = setup::<ThreePhaseCommit>(n, &[], seed);
-        Engine::new(ThreePhaseCommit::with_votes(n, votes, 300, 3000), setup, net, seed)
-    }
+    use crate::sim::{Act, Topology};
 
     #[test]
     fn a_commit_costs_6_n_minus_1_messages_two_per_participant_per_phase() {
         for n in [3, 4, 8] {
             for seed in 0..20 {
-                let mut e = engine(n, vec![Vote::Yes; n], seed, random_delays());
+                let mut e = engine::<ThreePhaseCommit>(n, vec![Vote::Yes; n], seed, random_delays());
                 run_out(&mut e);
                 let p = (n - 1) as f64;
                 assert_eq!(metric(&e, "commit_messages"), (Some(6.0 * p), Textbook::Exact(6.0 * p)), "N={n}");
@@ -629,7 +570,7 @@ mod tests {
         for n in [3, 4, 8] {
             let mut votes = vec![Vote::Yes; n];
             votes[1] = Vote::No;
-            let mut e = engine(n, votes, 5, random_delays());
+            let mut e = engine::<ThreePhaseCommit>(n, votes, 5, random_delays());
             run_out(&mut e);
             let p = (n - 1) as f64;
             assert_eq!(metric(&e, "commit_messages"), (Some(4.0 * p), Textbook::Exact(4.0 * p)), "N={n}");
@@ -646,7 +587,7 @@ mod tests {
             let n = 3 + (seed % 7) as usize;
             let mut draw = SimRng::new(seed ^ 0xc0de);
             let votes = random_votes(n, &mut draw);
-            let mut e = engine(n, votes.clone(), seed, random_delays());
+            let mut e = engine::<ThreePhaseCommit>(n, votes.clone(), seed, random_delays());
             run_out(&mut e);
             check_outcome(&e.world.states, &votes, seed);
             outcomes[(e.world.states[0].phase == Phase::Committed) as usize] += 1;
@@ -662,7 +603,7 @@ mod tests {
         for seed in 0..300u64 {
             let n = 3 + (seed % 7) as usize;
             let mut draw = SimRng::new(seed ^ 0xfa11);
-            let mut e = engine(n, vec![Vote::Yes; n], seed, random_delays());
+            let mut e = engine::<ThreePhaseCommit>(n, vec![Vote::Yes; n], seed, random_delays());
             let at = 1 + draw.below(8 * n as u64);
             for _ in 0..at {
                 if !e.step() {

@@ -47,9 +47,8 @@ use super::commit::{self, Committer, Node, Phase, PhaseSpec, Rec, Stats, Vote, C
 use crate::phrase;
 use crate::sim::engine::RunView;
 use crate::sim::protocol::*;
-use crate::sim::topology::TopologyKind;
 use crate::sim::view::NodeView;
-use crate::sim::{NetworkConfig, NodeId, Time};
+use crate::sim::{NodeId, Time};
 use crate::words::{w, Text, Words};
 
 pub struct TwoPhaseCommit {
@@ -89,11 +88,6 @@ pub const PHASES: &[PhaseSpec] = &[
 ];
 
 impl TwoPhaseCommit {
-    /// Build with the votes given directly (tests draw random vote lists).
-    pub fn with_votes(n: usize, votes: Vec<Vote>, timeout: Time, patience: Time) -> TwoPhaseCommit {
-        TwoPhaseCommit { n, votes, timeout, patience }
-    }
-
     fn participants(&self) -> impl Iterator<Item = NodeId> {
         1..self.n
     }
@@ -134,6 +128,10 @@ impl TwoPhaseCommit {
 }
 
 impl Committer for TwoPhaseCommit {
+    fn with_votes(n: usize, votes: Vec<Vote>, timeout: Time, patience: Time) -> TwoPhaseCommit {
+        TwoPhaseCommit { n, votes, timeout, patience }
+    }
+
     fn patience(&self) -> Time {
         self.patience
     }
@@ -146,28 +144,16 @@ impl Protocol for TwoPhaseCommit {
     type Stats = Stats;
 
     fn info() -> ProtocolInfo {
-        ProtocolInfo {
-            id: "commit-2pc",
-            family: "consensus",
-            nodes: NodeRange { min: 3, max: 9, default: 4 },
-            topologies: &[TopologyKind::Star],
-            network: NetworkConfig::default(),
-            params: commit::params(300),
-            inputs: &[],
-            workload: None,
-            scenarios: &[
-                ReadyScenario { id: "commit", fragment: "v=1&proto=commit-2pc&n=4&seed=1" },
-                ReadyScenario { id: "one-no", fragment: "v=1&proto=commit-2pc&n=4&seed=1&p.no_vote=2" },
-                ReadyScenario { id: "coordinator-crash", fragment: "v=1&proto=commit-2pc&n=4&seed=1&act=send.prepare.n0.2:crash:0" },
-            ],
-            show: Show { diagram_first: true, ..Show::default() },
-            words: WORDS,
-        }
+        const SCENARIOS: &[ReadyScenario] = &[
+            ReadyScenario { id: "commit", fragment: "v=1&proto=commit-2pc&n=4&seed=1" },
+            ReadyScenario { id: "one-no", fragment: "v=1&proto=commit-2pc&n=4&seed=1&p.no_vote=2" },
+            ReadyScenario { id: "coordinator-crash", fragment: "v=1&proto=commit-2pc&n=4&seed=1&act=send.prepare.n0.2:crash:0" },
+        ];
+        commit::info("commit-2pc", SCENARIOS, WORDS)
     }
 
     fn build(setup: &Setup) -> Result<Self, String> {
-        let (timeout, patience) = commit::ticks(setup)?;
-        Ok(TwoPhaseCommit { n: setup.n, votes: commit::votes(setup)?, timeout, patience })
+        commit::build(setup)
     }
 
     fn init(&self, me: NodeId, ctx: &mut Ctx<Self>) -> Node {
@@ -184,73 +170,31 @@ impl Protocol for TwoPhaseCommit {
     }
 
     fn on_message(&self, me: NodeId, s: &mut Node, from: NodeId, m: Msg, ctx: &mut Ctx<Self>) {
-        if s.silent {
-            ctx.note(Text::key("note.silent_ignores"));
+        if commit::deaf(s, ctx) {
             return;
         }
         match m {
-            Msg::Prepare if s.phase == Phase::Init => match self.votes[me] {
-                Vote::Yes => {
-                    s.write(Rec::Undo);
-                    s.write(Rec::Redo);
-                    s.write(Rec::Yes);
-                    s.phase = Phase::Ready;
-                    s.locks = true;
-                    s.since = ctx.now();
-                    ctx.mark_with("voted", 1);
-                    ctx.note(Text::key("note.votes_yes"));
-                    ctx.send(from, Msg::Vote(true));
-                }
-                Vote::No => {
-                    s.write(Rec::No);
-                    s.write(Rec::Abort);
-                    s.phase = Phase::Aborted;
-                    ctx.mark_with("voted", 0);
-                    ctx.mark("aborted");
-                    ctx.note(Text::key("note.votes_no"));
-                    ctx.send(from, Msg::Vote(false));
-                }
-                Vote::Silent => {
-                    s.silent = true;
-                    ctx.note(Text::key("note.fails_before_voting"));
-                }
-            },
-            Msg::Prepare => ctx.note(Text::key("note.late_prepare")),
-            Msg::Vote(yes) => {
-                if s.phase != Phase::Init || s.asking {
-                    ctx.note(phrase!("note.late_vote", from));
-                } else if !yes {
-                    ctx.note(phrase!("note.got_no", from));
-                    self.decide(s, false, ctx);
-                } else {
-                    if !s.yes.contains(&from) {
-                        s.yes.push(from);
-                    }
-                    if s.yes.len() == self.n - 1 {
-                        ctx.note(Text::key("note.all_yes"));
-                        self.decide(s, true, ctx);
-                    } else {
-                        ctx.note(phrase!("note.got_yes", from, s.yes.len(), self.n - 1));
-                    }
+            Msg::Prepare if s.phase == Phase::Init => {
+                // Yes means ready to commit whatever happens: undo and redo are logged first.
+                if let Some(yes) = commit::cast_vote(s, self.votes[me], &[Rec::Undo, Rec::Redo], "note.votes_yes", ctx) {
+                    ctx.send(from, Msg::Vote(yes));
                 }
             }
+            Msg::Prepare => ctx.note(Text::key("note.late_prepare")),
+            Msg::Vote(yes) => match commit::count_vote(me, s, from, yes, self.n, ctx) {
+                Some(true) => {
+                    ctx.note(Text::key("note.all_yes"));
+                    self.decide(s, true, ctx);
+                }
+                Some(false) => self.decide(s, false, ctx),
+                None => {}
+            },
             Msg::Commit => self.finish(s, true, from, ctx),
             Msg::Rollback => self.finish(s, false, from, ctx),
-            Msg::Ack => {
-                if !s.acks.contains(&from) {
-                    s.acks.push(from);
-                }
-                if s.acks.len() == self.n - 1 && s.log.last() != Some(&Rec::End) {
-                    s.write(Rec::End);
-                    ctx.note(Text::key("note.all_acks"));
-                }
-            }
+            Msg::Ack => commit::count_ack(me, s, from, self.n, ctx),
             Msg::Inquire => {
-                if s.decided() {
-                    ctx.note(phrase!("note.tells", from));
-                    ctx.send(from, if s.phase == Phase::Committed { Msg::Commit } else { Msg::Rollback });
-                } else {
-                    ctx.note(phrase!("note.undecided_yet", from));
+                if let Some(committed) = commit::answer_inquiry(s, from, ctx) {
+                    ctx.send(from, if committed { Msg::Commit } else { Msg::Rollback });
                 }
             }
         }
@@ -375,18 +319,13 @@ mod tests {
     use super::*;
     use crate::protocols::consensus::commit::testing::*;
     use crate::sim::rng::SimRng;
-    use crate::sim::{Act, Engine, Topology};
-
-    fn engine(n: usize, votes: Vec<Vote>, seed: u64, net: NetworkConfig) -> Engine<TwoPhaseCommit> {
-        let setup = setup::<TwoPhaseCommit>(n, &[], seed);
-        Engine::new(TwoPhaseCommit::with_votes(n, votes, 300, 3000), setup, net, seed)
-    }
+    use crate::sim::{Act, NetworkConfig, Topology};
 
     #[test]
     fn a_commit_costs_4_n_minus_1_messages_two_per_participant_per_phase() {
         for n in [3, 4, 8] {
             for seed in 0..20 {
-                let mut e = engine(n, vec![Vote::Yes; n], seed, random_delays());
+                let mut e = engine::<TwoPhaseCommit>(n, vec![Vote::Yes; n], seed, random_delays());
                 run_out(&mut e);
                 let p = (n - 1) as f64;
                 assert_eq!(metric(&e, "commit_messages"), (Some(4.0 * p), Textbook::Exact(4.0 * p)), "N={n}");
@@ -404,7 +343,7 @@ mod tests {
         for n in [3, 4, 8] {
             let mut votes = vec![Vote::Yes; n];
             votes[n - 1] = Vote::No;
-            let mut e = engine(n, votes, 5, random_delays());
+            let mut e = engine::<TwoPhaseCommit>(n, votes, 5, random_delays());
             run_out(&mut e);
             let p = (n - 1) as f64;
             assert_eq!(metric(&e, "commit_messages"), (Some(4.0 * p), Textbook::Exact(4.0 * p)), "N={n}");
@@ -420,7 +359,7 @@ mod tests {
             let n = 3 + (seed % 7) as usize;
             let mut draw = SimRng::new(seed ^ 0xc0de);
             let votes = random_votes(n, &mut draw);
-            let mut e = engine(n, votes.clone(), seed, random_delays());
+            let mut e = engine::<TwoPhaseCommit>(n, votes.clone(), seed, random_delays());
             run_out(&mut e);
             check_outcome(&e.world.states, &votes, seed);
             outcomes[(e.world.states[0].phase == Phase::Committed) as usize] += 1;
@@ -434,7 +373,7 @@ mod tests {
 
     #[test]
     fn a_recovered_participant_in_doubt_asks_and_learns_the_outcome() {
-        let mut e = engine(4, vec![Vote::Yes; 4], 3, NetworkConfig::default());
+        let mut e = engine::<TwoPhaseCommit>(4, vec![Vote::Yes; 4], 3, NetworkConfig::default());
         // n2 crashes once it has voted yes (its vote is on its way).
         while e.world.states[2].phase != Phase::Ready {
             assert!(e.step());
