@@ -36,6 +36,8 @@ pub const SHIPPED: &[(&str, &str)] = &[
     ("commit-2pc", include_str!("../lessons/commit-2pc.json")),
     ("election-bully-timeouts", include_str!("../lessons/election-bully-timeouts.json")),
     ("raft", include_str!("../lessons/raft.json")),
+    ("clocks-lamport", include_str!("../lessons/clocks-lamport.json")),
+    ("snapshot", include_str!("../lessons/snapshot.json")),
 ];
 
 /// How far a lesson's anchors are looked for (steps); a lesson is meant to be short.
