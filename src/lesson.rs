@@ -38,6 +38,9 @@ pub const SHIPPED: &[(&str, &str)] = &[
     ("raft", include_str!("../lessons/raft.json")),
     ("clocks-lamport", include_str!("../lessons/clocks-lamport.json")),
     ("snapshot", include_str!("../lessons/snapshot.json")),
+    ("multicast-fifo", include_str!("../lessons/multicast-fifo.json")),
+    ("multicast-total", include_str!("../lessons/multicast-total.json")),
+    ("multicast-hybrid", include_str!("../lessons/multicast-hybrid.json")),
 ];
 
 /// How far a lesson's anchors are looked for (steps); a lesson is meant to be short.
