@@ -41,6 +41,7 @@ pub const SHIPPED: &[(&str, &str)] = &[
     ("multicast-fifo", include_str!("../lessons/multicast-fifo.json")),
     ("multicast-total", include_str!("../lessons/multicast-total.json")),
     ("multicast-hybrid", include_str!("../lessons/multicast-hybrid.json")),
+    ("paxos", include_str!("../lessons/paxos.json")),
 ];
 
 /// How far a lesson's anchors are looked for (steps); a lesson is meant to be short.
