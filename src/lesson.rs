@@ -36,6 +36,12 @@ pub const SHIPPED: &[(&str, &str)] = &[
     ("commit-2pc", include_str!("../lessons/commit-2pc.json")),
     ("election-bully-timeouts", include_str!("../lessons/election-bully-timeouts.json")),
     ("raft", include_str!("../lessons/raft.json")),
+    ("clocks-lamport", include_str!("../lessons/clocks-lamport.json")),
+    ("snapshot", include_str!("../lessons/snapshot.json")),
+    ("multicast-fifo", include_str!("../lessons/multicast-fifo.json")),
+    ("multicast-total", include_str!("../lessons/multicast-total.json")),
+    ("multicast-hybrid", include_str!("../lessons/multicast-hybrid.json")),
+    ("paxos", include_str!("../lessons/paxos.json")),
 ];
 
 /// How far a lesson's anchors are looked for (steps); a lesson is meant to be short.
