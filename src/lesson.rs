@@ -36,6 +36,7 @@ pub const SHIPPED: &[(&str, &str)] = &[
     ("commit-2pc", include_str!("../lessons/commit-2pc.json")),
     ("election-bully-timeouts", include_str!("../lessons/election-bully-timeouts.json")),
     ("raft", include_str!("../lessons/raft.json")),
+    ("mutex-central", include_str!("../lessons/mutex-central.json")),
 ];
 
 /// How far a lesson's anchors are looked for (steps); a lesson is meant to be short.
