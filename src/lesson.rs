@@ -37,6 +37,7 @@ pub const SHIPPED: &[(&str, &str)] = &[
     ("election-bully-timeouts", include_str!("../lessons/election-bully-timeouts.json")),
     ("raft", include_str!("../lessons/raft.json")),
     ("mutex-central", include_str!("../lessons/mutex-central.json")),
+    ("mutex-lamport", include_str!("../lessons/mutex-lamport.json")),
 ];
 
 /// How far a lesson's anchors are looked for (steps); a lesson is meant to be short.
