@@ -38,6 +38,7 @@ pub const SHIPPED: &[(&str, &str)] = &[
     ("raft", include_str!("../lessons/raft.json")),
     ("mutex-central", include_str!("../lessons/mutex-central.json")),
     ("mutex-lamport", include_str!("../lessons/mutex-lamport.json")),
+    ("mutex-maekawa", include_str!("../lessons/mutex-maekawa.json")),
 ];
 
 /// How far a lesson's anchors are looked for (steps); a lesson is meant to be short.
