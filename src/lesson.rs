@@ -39,6 +39,7 @@ pub const SHIPPED: &[(&str, &str)] = &[
     ("mutex-central", include_str!("../lessons/mutex-central.json")),
     ("mutex-lamport", include_str!("../lessons/mutex-lamport.json")),
     ("mutex-maekawa", include_str!("../lessons/mutex-maekawa.json")),
+    ("election-all-to-all", include_str!("../lessons/election-all-to-all.json")),
 ];
 
 /// How far a lesson's anchors are looked for (steps); a lesson is meant to be short.
