@@ -41,6 +41,7 @@ pub const SHIPPED: &[(&str, &str)] = &[
     ("mutex-maekawa", include_str!("../lessons/mutex-maekawa.json")),
     ("election-all-to-all", include_str!("../lessons/election-all-to-all.json")),
     ("election-randomized", include_str!("../lessons/election-randomized.json")),
+    ("election-tree", include_str!("../lessons/election-tree.json")),
 ];
 
 /// How far a lesson's anchors are looked for (steps); a lesson is meant to be short.
