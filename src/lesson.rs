@@ -42,6 +42,13 @@ pub const SHIPPED: &[(&str, &str)] = &[
     ("multicast-total", include_str!("../lessons/multicast-total.json")),
     ("multicast-hybrid", include_str!("../lessons/multicast-hybrid.json")),
     ("paxos", include_str!("../lessons/paxos.json")),
+    ("mutex-central", include_str!("../lessons/mutex-central.json")),
+    ("mutex-lamport", include_str!("../lessons/mutex-lamport.json")),
+    ("mutex-maekawa", include_str!("../lessons/mutex-maekawa.json")),
+    ("election-all-to-all", include_str!("../lessons/election-all-to-all.json")),
+    ("election-randomized", include_str!("../lessons/election-randomized.json")),
+    ("election-tree", include_str!("../lessons/election-tree.json")),
+    ("commit-3pc", include_str!("../lessons/commit-3pc.json")),
 ];
 
 /// How far a lesson's anchors are looked for (steps); a lesson is meant to be short.
