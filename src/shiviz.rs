@@ -27,7 +27,9 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use crate::phrase;
 use crate::sim::trace::{EventKind, Trace};
+use crate::words::{Dictionary, Lang, Text};
 
 /// ShiViz's default parser regex, which [`to_shiviz`] writes for.
 pub const SHIVIZ_REGEX: &str = r"(?<event>.*)\n(?<host>\S*) (?<clock>{.*})";
@@ -67,23 +69,31 @@ pub struct ImportedLog {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Error {
     pub line: usize,
-    pub message: String,
+    pub message: Text,
+}
+
+impl Error {
+    /// The problem in the reader's language, with its line.
+    pub fn render(&self, words: &Dictionary) -> String {
+        let message = words.render(&self.message);
+        if self.line == 0 {
+            message
+        } else {
+            words.render(&phrase!("shiviz.at_line", self.line, message))
+        }
+    }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.line == 0 {
-            f.write_str(&self.message)
-        } else {
-            write!(f, "line {}: {}", self.line, self.message)
-        }
+        f.write_str(&self.render(&Dictionary::new(Lang::En, &[], &[])))
     }
 }
 
 impl std::error::Error for Error {}
 
-fn error(line: usize, message: impl Into<String>) -> Error {
-    Error { line, message: message.into() }
+fn error(line: usize, message: Text) -> Error {
+    Error { line, message }
 }
 
 /// Whether `a`'s clock is at or below `b`'s in every entry.
@@ -132,14 +142,14 @@ fn clock_line(line: &str) -> bool {
 pub fn parse_shiviz(text: &str) -> Result<ImportedLog, Error> {
     let lines: Vec<(usize, &str)> = text.lines().enumerate().map(|(i, l)| (i + 1, l.trim_end_matches('\r'))).filter(|(_, l)| !l.trim().is_empty()).collect();
     if lines.is_empty() {
-        return Err(error(0, "the log is empty; expected two lines per event: a description, then the host and its vector clock, as in\n  n0 sends a message\n  n0 {\"n0\":1}"));
+        return Err(error(0, Text::key("shiviz.empty")));
     }
     // The first line tells the order: a clock line first is GoVector's order.
     let host_first = clock_line(lines[0].1);
     if lines.len() % 2 == 1 {
         let (n, _) = lines[lines.len() - 1];
-        let what = if host_first { "a description after the host and clock line" } else { "a host and clock line (such as n0 {\"n0\":1}) after the description" };
-        return Err(error(n, format!("the log ends in the middle of an event: expected {what}")));
+        let what = Text::key(if host_first { "shiviz.want_description" } else { "shiviz.want_clock" });
+        return Err(error(n, phrase!("shiviz.unfinished", what)));
     }
     let mut hosts: Vec<String> = Vec::new();
     // Per event: host name, clock by name, description, line.
@@ -147,24 +157,24 @@ pub fn parse_shiviz(text: &str) -> Result<ImportedLog, Error> {
     for pair in lines.chunks(2) {
         let ((cn, cl), (_, dl)) = if host_first { (pair[0], pair[1]) } else { (pair[1], pair[0]) };
         if !clock_line(cl) {
-            let order = if host_first { "GoVector's order: a host and clock line, then a description" } else { "ShiViz's default order: a description, then a host and clock line" };
-            return Err(error(cn, format!("expected a host and its vector clock, such as n0 {{\"n0\":1}}, found '{}' (the log is read in {order})", shorten(cl))));
+            let order = Text::key(if host_first { "shiviz.order_govector" } else { "shiviz.order_shiviz" });
+            return Err(error(cn, phrase!("shiviz.not_a_clock_line", shorten(cl), order)));
         }
         let (host, clock) = cl.trim_end().split_once(' ').expect("a clock line has a space");
-        let clock: serde_json::Value = serde_json::from_str(clock.trim()).map_err(|e| error(cn, format!("the clock is not a JSON object ({e}); expected something like {{\"{host}\":3,\"n1\":2}}")))?;
-        let Some(map) = clock.as_object() else { return Err(error(cn, "the clock is not a JSON object of host names and counts")) };
+        let clock: serde_json::Value = serde_json::from_str(clock.trim()).map_err(|e| error(cn, phrase!("shiviz.bad_json", e.to_string(), format!("{{\"{host}\":3,\"n1\":2}}"))))?;
+        let Some(map) = clock.as_object() else { return Err(error(cn, Text::key("shiviz.not_an_object"))) };
         let mut entries = BTreeMap::new();
         for (name, v) in map {
-            let count = v.as_u64().and_then(|c| u32::try_from(c).ok()).ok_or_else(|| error(cn, format!("the clock's entry for '{name}' is {v}; expected a whole number (0 or more)")))?;
+            let count = v.as_u64().and_then(|c| u32::try_from(c).ok()).ok_or_else(|| error(cn, phrase!("shiviz.bad_count", name.as_str(), v.to_string())))?;
             if count > 0 {
                 entries.insert(name.clone(), count);
             }
         }
         if !entries.contains_key(host) {
-            return Err(error(cn, format!("the clock has no entry (of 1 or more) for its own host '{host}'; expected it to count {host}'s events")));
+            return Err(error(cn, phrase!("shiviz.no_own_entry", host)));
         }
         if dl.trim().is_empty() || clock_line(dl) && !host_first {
-            return Err(error(cn - 1, "expected a description of the event before its host and clock line"));
+            return Err(error(cn - 1, Text::key("shiviz.no_description")));
         }
         for name in std::iter::once(host).chain(entries.keys().map(String::as_str)) {
             if !hosts.iter().any(|h| h == name) {
@@ -199,10 +209,8 @@ pub fn parse_shiviz(text: &str) -> Result<ImportedLog, Error> {
             let own = e.clock[e.host];
             if own != expected {
                 let name = &hosts[e.host];
-                return Err(error(
-                    e.line,
-                    if own < expected { format!("{name}'s own entry is {own} again; expected each of {name}'s events to count one more than the last") } else { format!("{name}'s own entry is {own}, but {name} has no event {expected}; expected {name}'s entries to go 1, 2, 3, …") },
-                ));
+                let problem = if own < expected { phrase!("shiviz.own_again", name.as_str(), own) } else { phrase!("shiviz.own_skips", name.as_str(), own, expected) };
+                return Err(error(e.line, problem));
             }
             list.push(i);
         }
@@ -215,10 +223,10 @@ pub fn parse_shiviz(text: &str) -> Result<ImportedLog, Error> {
                 continue;
             }
             let Some(&source) = by_host[g].get(k as usize - 1) else {
-                return Err(error(e.line, format!("the clock knows {}'s event {k}, but {} logs only {} events", hosts[g], hosts[g], by_host[g].len())));
+                return Err(error(e.line, phrase!("shiviz.unknown_event", hosts[g].as_str(), k, by_host[g].len())));
             };
             if !covers(&e.clock, &events[source].clock) {
-                return Err(error(e.line, format!("the clock knows {}'s event {k} (line {}) but not everything that event knew; expected each entry to be at least that event's", hosts[g], events[source].line)));
+                return Err(error(e.line, phrase!("shiviz.forgets", hosts[g].as_str(), k, events[source].line)));
             }
         }
     }

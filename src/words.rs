@@ -250,6 +250,24 @@ pub fn fill(template: &str, args: &[String]) -> String {
 
 /// Words the engine and the event log use, whatever the protocol.
 pub const CORE: Words = &[
+    // Reading a ShiViz log: each problem names its line and what is accepted.
+    w("shiviz.at_line", "line {0}: {1}", "第 {0} 行：{1}"),
+    w("shiviz.empty", "the log is empty; expected two lines per event: a description, then the host and its vector clock, as in\n  n0 sends a message\n  n0 {\"n0\":1}", "日志是空的；每个事件应有两行：先是描述，再是主机名和它的向量时钟，例如\n  n0 sends a message\n  n0 {\"n0\":1}"),
+    w("shiviz.want_description", "a description after the host and clock line", "主机与时钟行之后的一行描述"),
+    w("shiviz.want_clock", "a host and clock line (such as n0 {\"n0\":1}) after the description", "描述之后的一行主机与时钟（如 n0 {\"n0\":1}）"),
+    w("shiviz.unfinished", "the log ends in the middle of an event: expected {0}", "日志在一个事件的中途结束了：缺少{0}"),
+    w("shiviz.order_govector", "GoVector's order: a host and clock line, then a description", "GoVector 的顺序：先主机与时钟行，再描述"),
+    w("shiviz.order_shiviz", "ShiViz's default order: a description, then a host and clock line", "ShiViz 的默认顺序：先描述，再主机与时钟行"),
+    w("shiviz.not_a_clock_line", "expected a host and its vector clock, such as n0 {\"n0\":1}, found '{0}' (the log is read in {1})", "这里应是主机名和它的向量时钟，如 n0 {\"n0\":1}，实际是“{0}”（日志按{1}读取）"),
+    w("shiviz.bad_json", "the clock is not a JSON object ({0}); expected something like {1}", "时钟不是 JSON 对象（{0}）；应形如 {1}"),
+    w("shiviz.not_an_object", "the clock is not a JSON object of host names and counts", "时钟不是由主机名和计数组成的 JSON 对象"),
+    w("shiviz.bad_count", "the clock's entry for '{0}' is {1}; expected a whole number (0 or more)", "时钟中“{0}”的值是 {1}；应为非负整数"),
+    w("shiviz.no_own_entry", "the clock has no entry (of 1 or more) for its own host '{0}'; expected it to count {0}'s events", "时钟里没有本主机“{0}”的条目（至少为 1）；它应记录 {0} 的事件数"),
+    w("shiviz.no_description", "expected a description of the event before its host and clock line", "主机与时钟行之前应有一行事件描述"),
+    w("shiviz.own_again", "{0}'s own entry is {1} again; expected each of {0}'s events to count one more than the last", "{0} 自己的条目又是 {1}；{0} 的每个事件应比上一个多 1"),
+    w("shiviz.own_skips", "{0}'s own entry is {1}, but {0} has no event {2}; expected {0}'s entries to go 1, 2, 3, …", "{0} 自己的条目是 {1}，但 {0} 没有第 {2} 个事件；{0} 的条目应依次为 1、2、3……"),
+    w("shiviz.unknown_event", "the clock knows {0}'s event {1}, but {0} logs only {2} events", "时钟知道 {0} 的第 {1} 个事件，但日志里 {0} 只有 {2} 个事件"),
+    w("shiviz.forgets", "the clock knows {0}'s event {1} (line {2}) but not everything that event knew; expected each entry to be at least that event's", "时钟知道 {0} 的第 {1} 个事件（第 {2} 行），却不知道那个事件已知的全部；每个条目都应不小于那个事件的对应条目"),
     // Families, as the catalogue's sections.
     w("family.mutex", "Mutual exclusion", "分布式互斥"),
     w("family.election", "Leader election", "选举"),

@@ -187,3 +187,13 @@ fn an_exported_log_is_in_shivizs_default_order() {
     assert!(lines[1].starts_with("n0 {\"n0\":1"), "{}", lines[1]);
     assert!(text.contains(" sends ") && text.contains(" receives "), "{text}");
 }
+
+#[test]
+fn problems_read_in_chinese_too() {
+    use dsviz::words::{Dictionary, Lang};
+    let e = parse_shiviz("a starts\na {\"a\":2}\n").unwrap_err();
+    let zh = e.render(&Dictionary::new(Lang::Zh, &[], &[]));
+    assert!(zh.starts_with("第 2 行：") && zh.contains("没有第 1 个事件"), "{zh}");
+    let empty = parse_shiviz("").unwrap_err().render(&Dictionary::new(Lang::Zh, &[], &[]));
+    assert!(empty.contains("日志是空的") && empty.contains("n0 {\"n0\":1}"), "{empty}");
+}

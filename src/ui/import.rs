@@ -36,7 +36,7 @@ pub fn import_dialog(props: &DialogProps) -> Html {
     let w = state.dict();
     let text_ref = use_node_ref();
     let file_ref = use_node_ref();
-    let problem = use_state(|| None::<String>);
+    let problem = use_state(|| None::<crate::shiviz::Error>);
     let on_file = {
         let (text_ref, file_ref) = (text_ref.clone(), file_ref.clone());
         Callback::from(move |_: Event| {
@@ -53,7 +53,7 @@ pub fn import_dialog(props: &DialogProps) -> Html {
             let text = js_sys::Reflect::get(&area, &"value".into()).ok().and_then(|v| v.as_string()).unwrap_or_default();
             match parse_shiviz(&text) {
                 Ok(log) => show.emit(Rc::new(log)),
-                Err(e) => problem.set(Some(e.to_string())),
+                Err(e) => problem.set(Some(e)),
             }
         })
     };
@@ -79,7 +79,7 @@ pub fn import_dialog(props: &DialogProps) -> Html {
                     <button class="primary" onclick={on_show} data-action="import-show">{w.word("ui.import_show")}</button>
                 </div>
                 if let Some(p) = &*problem {
-                    <p class="import-problem" role="alert" data-testid="import-problem">{w.word("ui.import_failed")}{" "}{p.clone()}</p>
+                    <p class="import-problem" role="alert" data-testid="import-problem">{w.word("ui.import_failed")}{" "}{p.render(&w)}</p>
                 }
             </div>
         </div>
