@@ -834,8 +834,8 @@ impl Lines {
         let count = (width / COLUMN).ceil().max(1.0) as usize;
         let mut columns = vec![Vec::new(); count];
         for (i, &(x1, _, x2, _)) in segments.iter().enumerate() {
-            for c in Lines::column(x1.min(x2), count)..=Lines::column(x1.max(x2), count) {
-                columns[c].push(i);
+            for column in &mut columns[Lines::column(x1.min(x2), count)..=Lines::column(x1.max(x2), count)] {
+                column.push(i);
             }
         }
         Lines { segments, columns }
