@@ -220,3 +220,32 @@ fn bad_view_settings_name_the_key_and_what_is_accepted() {
         assert_eq!(s.n, 8);
     }
 }
+
+/// Issue 9: a drawn cut travels in the link, one instant per node; a cut of the wrong
+/// length or with a word that is not an instant is refused with what was expected.
+#[test]
+fn a_cut_round_trips_and_bad_cuts_say_what_is_expected() {
+    let base = "v=1&proto=clocks-vector&n=3&seed=4&topo=complete&delay=40-80&drop=0&dup=0&fifo=1&p.actions=4&p.every=250&p.send=60";
+    let plain = Scenario::parse_strict(base, REGISTRY).unwrap();
+    assert_eq!(plain.cut, None);
+    let text = format!("{}&at=40&cut=0.375.1200", plain.to_fragment());
+    let s = Scenario::parse_strict(&text, REGISTRY).unwrap();
+    assert_eq!(s.cut, Some(vec![0, 375, 1200]));
+    assert_eq!(s.to_fragment(), text);
+    // A viewing matter: the run is the same.
+    assert_eq!(s.run_only(), plain.run_only());
+    for (value, says) in [
+        ("0.375", "'0.375' gives 2 instants, but there are 3 nodes"),
+        ("0.1.2.3", "'0.1.2.3' gives 4 instants, but there are 3 nodes"),
+        ("0.x.5", "cut: '0.x.5' is not accepted; expected one instant per node"),
+        ("0..5", "cut: '0..5' is not accepted"),
+        ("-1.0.0", "cut: '-1.0.0' is not accepted"),
+        ("", "cut: '' is not accepted"),
+    ] {
+        let (s, e) = errors(&format!("{base}&cut={value}"));
+        assert_eq!(e.len(), 1, "cut={value}: {e:?}");
+        assert!(e[0].contains(says) && e[0].contains("e.g. 0.100.200"), "cut={value}: {}", e[0]);
+        assert_eq!(s.cut, None, "cut={value}");
+        assert_eq!(s.run_only(), plain.run_only());
+    }
+}

@@ -71,6 +71,10 @@ pub struct Scenario {
     /// frame, for an `<iframe>` in a course page or a slide. A viewing matter, like `view`
     /// (kept apart from it so [`View`] keeps its shape).
     pub embed: Option<bool>,
+    /// `cut=T0.T1.T2`: a cut drawn on the diagram, one instant per node (the cut passes
+    /// right after that instant on that node's line), so a link can show "this
+    /// inconsistent cut". A viewing matter, kept apart from [`View`] as `embed` is.
+    pub cut: Option<Vec<Time>>,
 }
 
 /// Speeds a link may ask for, as multiples of the normal pace (key `speed`).
@@ -216,13 +220,14 @@ impl Scenario {
             at_time: None,
             view: View::default(),
             embed: None,
+            cut: None,
         }
     }
 
     /// The same run without viewing matters (cursor, language, view settings): equal runs
     /// compare equal.
     pub fn run_only(&self) -> Scenario {
-        Scenario { at: None, at_time: None, lang: None, view: View::default(), embed: None, ..self.clone() }
+        Scenario { at: None, at_time: None, lang: None, view: View::default(), embed: None, cut: None, ..self.clone() }
     }
 
     /// Read a scenario from a full URL, a fragment (with or without '#'), or a bare
@@ -372,6 +377,14 @@ impl Scenario {
                 None => errors.push(err("text", phrase!("url.view", v, accepted.join(", ")))),
             }
         }
+        if let Some(v) = get("cut") {
+            let example = (0..s.n).map(|i| (i * 100).to_string()).collect::<Vec<_>>().join(".");
+            match v.split('.').map(|x| x.parse::<Time>()).collect::<Result<Vec<_>, _>>() {
+                Ok(at) if at.len() == s.n => s.cut = Some(at),
+                Ok(at) => errors.push(err("cut", phrase!("url.cut.count", v, at.len(), s.n, example))),
+                Err(_) => errors.push(err("cut", phrase!("url.cut", v, example))),
+            }
+        }
         if let Some(v) = get("embed") {
             match parse_bool(v) {
                 Some(b) => s.embed = Some(b),
@@ -474,6 +487,9 @@ impl Scenario {
         }
         if let Some(x) = v.text {
             out.push_str(&format!("&text={x}"));
+        }
+        if let Some(at) = &self.cut {
+            out.push_str(&format!("&cut={}", at.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(".")));
         }
         if let Some(x) = self.embed {
             out.push_str(if x { "&embed=1" } else { "&embed=0" });

@@ -267,6 +267,7 @@ impl AppState {
             }
             None => Selection::None,
         };
+        let linked_cut: Option<Vec<Option<Time>>> = scenario.cut.as_ref().filter(|c| c.len() == n).map(|c| c.iter().map(|&t| Some(t)).collect());
         let theme = match view.dark {
             Some(true) => Theme::Dark,
             Some(false) => Theme::Light,
@@ -289,7 +290,8 @@ impl AppState {
             stamps: Stamps::Lamport,
             converse: false,
             compare: None,
-            cut: None,
+            // A cut from the link, one instant per node (the scenario checked the count).
+            cut: linked_cut,
             lesson: lesson.map(|(id, _)| id),
             lesson_acts: lesson.map_or(0, |(_, k)| k),
             text_size: view.text.unwrap_or(100),
@@ -346,7 +348,9 @@ impl AppState {
             text: Some(self.text_size).filter(|&t| t != 100),
         };
         let embed = self.scenario.embed.filter(|&e| e);
-        let scenario = Scenario { acts: h.acts().to_vec(), at, at_time, lang: Some(self.lang), view, embed, ..self.scenario.clone() };
+        // A cut goes into the link once every line has its point.
+        let cut = self.cut.as_ref().and_then(|c| c.iter().copied().collect::<Option<Vec<Time>>>());
+        let scenario = Scenario { acts: h.acts().to_vec(), at, at_time, lang: Some(self.lang), view, embed, cut, ..self.scenario.clone() };
         let mut out = scenario.to_fragment();
         if let Some(g) = &self.guide {
             out.push_str(&format!("&lesson={}&lstep={}", g.key, self.guide_step + 1));

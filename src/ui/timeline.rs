@@ -309,10 +309,49 @@ pub fn timeline() -> Html {
         Selection::Event(id) => Some(id),
         _ => None,
     };
+    let flights = sim.flights();
+    let arrivals: std::collections::BTreeMap<usize, u64> = flights.iter().map(|f| (f.id, f.arrive)).collect();
+    // Message lines: from the send to the receipt, the death, or where it is now. Only
+    // messages sent in the window, or sent at most the longest transit seen before it,
+    // can cross it; plus whatever is in flight now (a held message may be older).
+    let all = trace.known_messages();
+    let from = all.partition_point(|m| m.sent_at + trace.longest_transit < frame.t0);
+    let to = all.partition_point(|m| m.sent_at <= frame.t1);
+    let mut shown: Vec<usize> = (from..to).collect();
+    shown.extend(flights.iter().map(|f| f.id).filter(|&id| id < from));
+    #[allow(clippy::type_complexity)]
+    let geometry: Vec<(&crate::sim::trace::MessageRecord, &Event, f64, f64, f64, f64, &'static str, bool)> = shown.into_iter().map(|id| &all[id]).filter(|m| m.from != m.to).filter_map(|m| {
+        let send = &events[m.send_event];
+        let ended = trace.known_end_of(m.id).map(|e| &events[e]).filter(|e| !ahead(e) || ahead(send));
+        let end_time = ended.map_or(t, |e| e.time);
+        if end_time < frame.t0 || send.time > frame.t1 {
+            return None;
+        }
+        let (x1, y1) = (x_of(send.id, send.time), frame.y(m.from as f64));
+        let (x2, y2, class, cross) = match ended.map(|e| (e.id, &e.kind)) {
+            Some((_, EventKind::Lost { progress, .. })) => {
+                let row = layout::row_between(m.from, m.to, *progress as f64 / 1000.0);
+                (frame.x(end_time), frame.y(row), "msg-lost", true)
+            }
+            Some((id, _)) => (x_of(id, end_time), frame.y(m.to as f64), "msg-done", false),
+            None => {
+                // Still in flight at the cursor: draw it as far as it has got.
+                let arrive = arrivals.get(&m.id).copied().unwrap_or(t);
+                let k = layout::progress(send.time, arrive, t);
+                (frame.x(t), frame.y(layout::row_between(m.from, m.to, k)), "msg-flying", false)
+            }
+        };
+        Some((m, send, x1, y1, x2, y2, class, cross))
+    }).collect();
+    // Stamps keep off the message lines: each line is filed under the columns of the
+    // picture it spans, so a stamp is checked against the few lines near it.
+    let lines = Lines::new(geometry.iter().map(|g| (g.2, g.3, g.4, g.5)), size.w);
     // Lamport stamps (the selected event's first), then milestones, then vectors.
-    let mut stamp_at: std::collections::BTreeMap<usize, Point> = std::collections::BTreeMap::new();
+    let mut stamp_at: std::collections::BTreeMap<usize, (Point, Anchor)> = std::collections::BTreeMap::new();
     let mut mark_at: std::collections::BTreeMap<usize, (Point, Anchor)> = std::collections::BTreeMap::new();
     let mut vector_at: std::collections::BTreeMap<usize, (Point, Anchor)> = std::collections::BTreeMap::new();
+    // Stamps asked for and not written for want of room (the legend says so).
+    let mut wanted = 0usize;
     let order: Vec<&Event> = placed_events.iter().filter(|e| Some(e.id) == selected_event).chain(placed_events.iter().filter(|e| Some(e.id) != selected_event)).copied().collect();
     for e in &order {
         let selected = Some(e.id) == selected_event || Some(e.id) == compare;
@@ -321,11 +360,13 @@ pub fn timeline() -> Html {
         }
         let (x, y) = (x_of(e.id, e.time), frame.y(e.node.expect("filtered") as f64));
         let text = e.lamport.to_string();
-        let mut cands = vec![Point::new(x, y - 10.0)];
+        let mut cands = vec![(Point::new(x, y - 10.0), Anchor::Middle), (Point::new(x - 5.0, y - 8.0), Anchor::End), (Point::new(x + 5.0, y - 8.0), Anchor::Start)];
         if !(show_vectors || selected) {
-            cands.push(Point::new(x, y + 10.0 + fs));
+            cands.extend([(Point::new(x, y + 10.0 + fs), Anchor::Middle), (Point::new(x - 5.0, y + 6.0 + fs), Anchor::End), (Point::new(x + 5.0, y + 6.0 + fs), Anchor::Start)]);
         }
-        if let Some(k) = placer.place(cands.iter().map(|&p| layout::text_box(&text, fs, p, Anchor::Middle))) {
+        wanted += 1;
+        let boxes: Vec<layout::Rect> = cands.iter().map(|&(p, a)| layout::text_box(&text, fs, p, a)).collect();
+        if let Some(k) = placer.place(boxes.iter().map(|r| if lines.cross(r) { layout::Rect::new(-1.0, -1.0, -1.0, -1.0) } else { *r })) {
             stamp_at.insert(e.id, cands[k]);
         }
     }
@@ -363,7 +404,9 @@ pub fn timeline() -> Html {
             (Point::new(x + 6.0, below + fs + 2.0), Anchor::End),
         ];
         // Monospace digits are narrower than the estimate's bold letters.
-        if let Some(k) = placer.place(cands.iter().map(|&(p, a)| layout::text_box(&text, fs * 0.92, p, a))) {
+        wanted += 1;
+        let boxes: Vec<layout::Rect> = cands.iter().map(|&(p, a)| layout::text_box(&text, fs * 0.92, p, a)).collect();
+        if let Some(k) = placer.place(boxes.iter().map(|r| if lines.cross(r) { layout::Rect::new(-1.0, -1.0, -1.0, -1.0) } else { *r })) {
             vector_at.insert(e.id, cands[k]);
         }
     }
@@ -422,50 +465,20 @@ pub fn timeline() -> Html {
         if shown { <text x={frame.x(x).to_string()} y={tick_y.to_string()}>{x}</text> }</g>
     });
 
-    let flights = sim.flights();
-    let arrivals: std::collections::BTreeMap<usize, u64> = flights.iter().map(|f| (f.id, f.arrive)).collect();
-    // Message lines: from the send to the receipt, the death, or where it is now. Only
-    // messages sent in the window, or sent at most the longest transit seen before it,
-    // can cross it; plus whatever is in flight now (a held message may be older).
-    let all = trace.known_messages();
-    let from = all.partition_point(|m| m.sent_at + trace.longest_transit < frame.t0);
-    let to = all.partition_point(|m| m.sent_at <= frame.t1);
-    let mut shown: Vec<usize> = (from..to).collect();
-    shown.extend(flights.iter().map(|f| f.id).filter(|&id| id < from));
-    let messages = shown.into_iter().map(|id| &all[id]).filter(|m| m.from != m.to).filter_map(|m| {
-        let send = &events[m.send_event];
-        let ended = trace.known_end_of(m.id).map(|e| &events[e]).filter(|e| !ahead(e) || ahead(send));
-        let end_time = ended.map_or(t, |e| e.time);
-        if end_time < frame.t0 || send.time > frame.t1 {
-            return None;
-        }
-        let (x1, y1) = (x_of(send.id, send.time), frame.y(m.from as f64));
-        let (x2, y2, class, cross) = match ended.map(|e| (e.id, &e.kind)) {
-            Some((_, EventKind::Lost { progress, .. })) => {
-                let row = layout::row_between(m.from, m.to, *progress as f64 / 1000.0);
-                (frame.x(end_time), frame.y(row), "msg-lost", true)
-            }
-            Some((id, _)) => (x_of(id, end_time), frame.y(m.to as f64), "msg-done", false),
-            None => {
-                // Still in flight at the cursor: draw it as far as it has got.
-                let arrive = arrivals.get(&m.id).copied().unwrap_or(t);
-                let k = layout::progress(send.time, arrive, t);
-                (frame.x(t), frame.y(layout::row_between(m.from, m.to, k)), "msg-flying", false)
-            }
-        };
+    let messages = geometry.into_iter().map(|(m, send, x1, y1, x2, y2, class, cross)| {
         let lit = match (relation(send.id), trace.known_end_of(m.id).and_then(relation)) {
             (Some("past" | "focus"), Some("past" | "focus")) => Some("past"),
             (Some("future" | "focus"), Some("future" | "focus")) => Some("future"),
             (Some(_), _) => Some("unrelated"),
             _ => None,
         };
-        Some(html! {
+        html! {
             <g class={classes!("tl-msg", class, format!("kind-{}", kind_slot(m.kind)), m.token.then_some("token-msg"), lit, ahead(send).then_some("ghost"), crossing.contains(&m.id).then_some("crossing"), in_transit.contains(&m.id).then_some("in-transit"))}
                data-msg={m.id.to_string()} data-kind={m.kind} data-from={m.from.to_string()} data-to={m.to.to_string()}>
                 <line x1={x1.to_string()} y1={y1.to_string()} x2={x2.to_string()} y2={y2.to_string()} />
                 if cross { <text class="tl-cross" x={x2.to_string()} y={(y2 + 5.0).to_string()}>{"✕"}</text> }
             </g>
-        })
+        }
     });
 
     let events = window.iter().filter(|e| e.node.is_some()).map(|e| {
@@ -508,8 +521,8 @@ pub fn timeline() -> Html {
                 <circle class="hit" cx={x.to_string()} cy={y.to_string()} r="11" />
                 if marked { <circle class="mark-ring" cx={x.to_string()} cy={y.to_string()} r="10" /> }
                 <circle class="dot" cx={x.to_string()} cy={y.to_string()} r={if dense { "3.5" } else { "5.5" }} />
-                if let Some(p) = stamp_at.get(&e.id) {
-                    <text class="stamp" x={format!("{:.1}", p.x)} y={format!("{:.1}", p.y)}>{e.lamport}</text>
+                if let Some((p, a)) = stamp_at.get(&e.id) {
+                    <text class="stamp" x={format!("{:.1}", p.x)} y={format!("{:.1}", p.y)} style={format!("text-anchor:{}", a.css())}>{e.lamport}</text>
                 }
                 if let (Some((p, a)), Some(v)) = (vector_at.get(&e.id), trace.vector(e.id)) {
                     <text class="vstamp" x={format!("{:.1}", p.x)} y={format!("{:.1}", p.y)} style={format!("text-anchor:{}", a.css())}>{text::vector(v)}</text>
@@ -737,6 +750,7 @@ pub fn timeline() -> Html {
     let drawn = |class: &str| placed_events.iter().any(|e| event_class(e) == class);
     let any_mark = !mark_at.is_empty() || placed_events.iter().any(|e| !marks_of(e).is_empty());
     let any_down = (0..n).any(|i| down_since[i].is_some()) || !had_down.is_empty();
+    let crowded = wanted > stamp_at.len() + vector_at.len();
     let any_cut = sim.overlays(None).iter().any(|o| matches!(o, crate::sim::view::Overlay::Cut { .. }));
     let key = |class: &'static str, word: &str| html! { <span class="key" data-legend={class}><i class={classes!("sw", class)} />{d.word(word)}</span> };
     let legend = if focus {
@@ -753,6 +767,7 @@ pub fn timeline() -> Html {
             if any_cut { {key("tl-cut", "ui.cut_key")} }
             if !marked.is_empty() { {key("tl-marked", "ui.marked_key")} }
             <span class="legend-hint">{d.word("ui.diagram_hint")}</span>
+            if crowded { <span class="legend-hint" data-testid="stamps-crowded">{d.word("ui.stamps_crowded")}</span> }
             if hand { <span class="legend-hint">{d.word("ui.hand_hint")}</span> }
         </span> }
     };
@@ -802,4 +817,64 @@ pub fn timeline() -> Html {
             </div>
         </div>
     }
+}
+
+/// Message lines on the diagram, filed by the columns of the picture they span, so a word
+/// can be checked against the few lines near it.
+struct Lines {
+    segments: Vec<(f64, f64, f64, f64)>,
+    columns: Vec<Vec<usize>>,
+}
+
+const COLUMN: f64 = 48.0;
+
+impl Lines {
+    fn new(segments: impl Iterator<Item = (f64, f64, f64, f64)>, width: f64) -> Lines {
+        let segments: Vec<_> = segments.collect();
+        let count = (width / COLUMN).ceil().max(1.0) as usize;
+        let mut columns = vec![Vec::new(); count];
+        for (i, &(x1, _, x2, _)) in segments.iter().enumerate() {
+            for column in &mut columns[Lines::column(x1.min(x2), count)..=Lines::column(x1.max(x2), count)] {
+                column.push(i);
+            }
+        }
+        Lines { segments, columns }
+    }
+    fn column(x: f64, count: usize) -> usize {
+        ((x / COLUMN).floor().max(0.0) as usize).min(count - 1)
+    }
+    /// Whether a line passes through the box (shrunk by a pixel: a line that only grazes
+    /// its edge does not cover the word).
+    fn cross(&self, r: &layout::Rect) -> bool {
+        let r = layout::Rect::new(r.x0 + 1.0, r.y0 + 1.0, r.x1 - 1.0, r.y1 - 1.0);
+        let count = self.columns.len();
+        (Lines::column(r.x0, count)..=Lines::column(r.x1, count)).any(|c| self.columns[c].iter().any(|&i| segment_meets(self.segments[i], &r)))
+    }
+}
+
+/// Whether the segment from (x1, y1) to (x2, y2) meets the box (Liang-Barsky clipping).
+fn segment_meets((x1, y1, x2, y2): (f64, f64, f64, f64), r: &layout::Rect) -> bool {
+    let (dx, dy) = (x2 - x1, y2 - y1);
+    let (mut t0, mut t1) = (0.0f64, 1.0f64);
+    for (p, q) in [(-dx, x1 - r.x0), (dx, r.x1 - x1), (-dy, y1 - r.y0), (dy, r.y1 - y1)] {
+        if p == 0.0 {
+            if q < 0.0 {
+                return false;
+            }
+            continue;
+        }
+        let t = q / p;
+        if p < 0.0 {
+            if t > t1 {
+                return false;
+            }
+            t0 = t0.max(t);
+        } else {
+            if t < t0 {
+                return false;
+            }
+            t1 = t1.min(t);
+        }
+    }
+    true
 }
