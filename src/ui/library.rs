@@ -38,7 +38,7 @@ fn thumbnail(info: &ProtocolInfo) -> Html {
 
 /// The first sentence of a scenario's explanation: the library lists, the run explains.
 fn first_sentence(text: &str) -> &str {
-    let end = [". ", "。", ": "].iter().filter_map(|p| text.find(p).map(|i| i + p.len())).min();
+    let end = [". ", "。"].iter().filter_map(|p| text.find(p).map(|i| i + p.len())).min();
     end.map_or(text, |i| text[..i].trim_end())
 }
 
