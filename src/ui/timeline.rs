@@ -19,6 +19,10 @@ use crate::sim::view::Overlay;
 use crate::sim::{Act, EventId, NodeId, Time};
 use crate::words::Text;
 
+/// The most events one frame of the diagram draws: enough for a lecture's picture (a
+/// dozen lines of a few dozen events each), few enough that playing keeps its frame rate
+/// however long the run (measured by tests/e2e/frames.mjs).
+const EVENT_BUDGET: usize = 400;
 const LEFT: f64 = 64.0;
 /// Events at the same instant on one node are spread this far apart, in order.
 const SAME_TIME_GAP: f64 = 13.0;
@@ -217,12 +221,25 @@ pub fn timeline() -> Html {
     let cursor = h.step();
     let trace = h.known_trace();
     let t = state.display_time.max(sim.now());
-    let span_index = state.span.unwrap_or_else(|| fitting_span(t));
-    let span = SPANS[span_index];
+    let asked = state.span.unwrap_or_else(|| fitting_span(t));
     let row = ((size.h - TOP - 16.0) / n as f64).clamp(14.0, 180.0);
     let height = size.h.max(TOP + row * n as f64 + 10.0);
-    let end = t + (span as f64 * (1.0 - PAST_SHARE)) as u64;
-    let frame = Frame::new(end, span, size.w, LEFT, TOP, row);
+    let frame_of = |i: usize| {
+        let span = SPANS[i];
+        Frame::new(t + (span as f64 * (1.0 - PAST_SHARE)) as u64, span, size.w, LEFT, TOP, row)
+    };
+    // A frame's work follows the events it draws, never the run's length: a window that
+    // would hold more than EVENT_BUDGET events is narrowed to the widest that does not
+    // (two binary searches per width tried), and the legend says so.
+    let events = trace.known_events();
+    let in_window = |f: &Frame| events.partition_point(|e| e.time <= f.t1) - events.partition_point(|e| e.time < f.t0);
+    let mut span_index = asked;
+    while span_index > 0 && in_window(&frame_of(span_index)) > EVENT_BUDGET {
+        span_index -= 1;
+    }
+    let narrowed = span_index < asked;
+    let span = SPANS[span_index];
+    let frame = frame_of(span_index);
     let now_x = frame.x(t);
     let dense = row < 30.0;
     let show_vectors = state.stamps.vector() && !dense;
@@ -257,10 +274,10 @@ pub fn timeline() -> Html {
     let focus = causality.focus().is_some();
     let relation = |id: usize| -> Option<&'static str> { causality.of(id).map(Relation::class) };
     let ahead = |e: &Event| e.step > cursor;
-    // The log is in time order, so the window is one slice of it.
-    let events = trace.known_events();
-    let first = events.partition_point(|e| e.time < frame.t0);
+    // The log is in time order, so the window is one slice of it (at most the budget's
+    // latest events, even at the narrowest width).
     let last = events.partition_point(|e| e.time <= frame.t1);
+    let first = events.partition_point(|e| e.time < frame.t0).max(last.saturating_sub(EVENT_BUDGET));
     let window = &events[first..last];
 
     // x of every visible event: events sharing an instant on one line are spread out in
@@ -768,6 +785,7 @@ pub fn timeline() -> Html {
             if !marked.is_empty() { {key("tl-marked", "ui.marked_key")} }
             <span class="legend-hint">{d.word("ui.diagram_hint")}</span>
             if crowded { <span class="legend-hint" data-testid="stamps-crowded">{d.word("ui.stamps_crowded")}</span> }
+            if narrowed { <span class="legend-hint" data-testid="diagram-narrowed">{d.render(&crate::phrase!("ui.diagram_narrowed", EVENT_BUDGET))}</span> }
             if hand { <span class="legend-hint">{d.word("ui.hand_hint")}</span> }
         </span> }
     };

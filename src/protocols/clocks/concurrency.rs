@@ -147,21 +147,12 @@ pub fn brute_force(trace: &Trace) -> (usize, usize) {
     (concurrent, ordered)
 }
 
-/// Is the cut (per node, the time its part ends) consistent: no message received inside
-/// it was sent outside it? Brute force over the log, for tests.
+/// Is the cut (per node, the time its part ends, that instant included) consistent: no
+/// message received inside it was sent outside it? Brute force over the log, for tests.
 #[cfg(test)]
 pub fn cut_is_consistent(trace: &Trace, cut: &[Time]) -> bool {
-    cut_is_consistent_for(trace, cut, "", true)
-}
-
-/// As [`cut_is_consistent`], for the messages of one kind only (all when `kind` is empty);
-/// `inclusive`: an event at the cut's own instant lies inside it (the frontier event of a
-/// cut through events) or outside (a snapshot's recording event, whose state before it is
-/// recorded).
-#[cfg(test)]
-pub fn cut_is_consistent_for(trace: &Trace, cut: &[Time], kind: &str, inclusive: bool) -> bool {
-    let inside = |t: Time, c: Time| if inclusive { t <= c } else { t < c };
-    trace.messages().iter().filter(|m| kind.is_empty() || m.kind == kind).all(|m| {
+    let inside = |t: Time, c: Time| t <= c;
+    trace.messages().iter().all(|m| {
         let Some(end) = trace.end_of(m.id) else { return true };
         let r = trace.event(end);
         let received_inside = r.node.is_some_and(|k| inside(r.time, cut[k]));

@@ -554,21 +554,40 @@ mod tests {
         let v = h.sim().trace().violations().iter().find(|v| v.invariant == "consistent_cut").unwrap();
         assert_eq!((v.nodes.clone(), v.detail.en(ChandyLamport::info().words)), (vec![0, 1], "node 0 paid after recording (event 32), and node 1 received it before recording (event 50)".to_string()));
         assert!(matches!(h.sim().overlays(None).as_slice(), [Overlay::Cut { alarm: true, .. }]));
+        assert!(!recorded_state_is_consistent(h.sim().trace()), "the test's own check sees it too");
+    }
+
+    /// The recorded global state is a consistent cut: no payment counted by its receiver
+    /// (received before the receiver recorded) was left out by its sender (sent after the
+    /// sender recorded). Judged by positions in the log, not by instants: a node may pay
+    /// and then record within one tick, and that payment lies before its cut.
+    fn recorded_state_is_consistent(trace: &crate::sim::Trace) -> bool {
+        let n = trace.events().iter().filter_map(|e| e.node).max().map_or(0, |m| m + 1);
+        let mut recorded = vec![usize::MAX; n];
+        for e in trace.events() {
+            if let Some(k) = e.node.filter(|&k| recorded[k] == usize::MAX && trace.marks_of(e.id).any(|m| m.tag == "record")) {
+                recorded[k] = e.id;
+            }
+        }
+        trace.messages().iter().filter(|m| m.kind == "pay").all(|m| {
+            let Some(end) = trace.end_of(m.id) else { return true };
+            let received_before = trace.event(end).node.is_some_and(|k| end < recorded[k]);
+            !received_before || m.send_event < recorded[m.from]
+        })
     }
 
     /// On FIFO channels, any sizes, seeds, initiators and delays: the snapshot completes,
     /// adds up, its cut is consistent, and N(N-1) markers are sent.
     #[test]
     fn fifo_snapshots_are_consistent_and_add_up() {
-        for seed in 0..300u64 {
+        for seed in 0..1000u64 {
             let n = 2 + (seed % 7) as usize;
             let text = format!("v=1&proto=snapshot&n={n}&seed={seed}&delay=1-{}&p.payments={}&p.every={}&p.initiator={}&p.at={}", 50 + seed * 3, seed % 9, 20 + seed % 80, seed as usize % n, 1 + seed * 7 % 400);
             let h = run(&text);
             assert_eq!(broken(&h), Vec::<&str>::new(), "{text}");
             let nf = n as f64;
             assert_eq!((metric(&h, "markers"), metric(&h, "recorded_total")), (Some(nf * (nf - 1.0)), Some(100.0 * nf)), "{text}");
-            let cut = recorded_at(&h);
-            assert!(crate::protocols::clocks::concurrency::cut_is_consistent_for(h.sim().trace(), &cut, "pay", false), "{text}");
+            assert!(recorded_state_is_consistent(h.sim().trace()), "{text}");
         }
     }
 
