@@ -151,12 +151,47 @@ pub fn header() -> Html {
                 <input type="number" min="0" value={s.seed.to_string()} onchange={on_seed} data-testid="seed" />
             </label>
             <button class="icon" onclick={reseed} title={w.word("ui.next_seed")} aria-label={w.word("ui.next_seed")}>{icon(Icon::Reseed)}</button>
-            { for params }
         </>
     };
-    let (inline, folded) = if present { (html! {}, run_fields) } else { (run_fields, html! {}) };
+    let params = html! { <>{ for params }</> };
+    // The header keeps to one row: where the parameters would wrap it (many of them, a
+    // narrow screen), they fold into the menu. Measured after each render; a new protocol,
+    // language or width measures afresh.
+    let header_ref = use_node_ref();
+    let fold = use_state_eq(|| false);
+    let header_size = super::hooks::use_box_size(header_ref.clone());
+    {
+        let fold = fold.clone();
+        use_effect_with((info.id, state.lang, present, header_size.w as i64), move |_| fold.set(false));
+    }
+    {
+        let (fold, header_ref) = (fold.clone(), header_ref.clone());
+        use_effect(move || {
+            let Some(h) = header_ref.cast::<web_sys::Element>() else { return };
+            if *fold {
+                return;
+            }
+            let kids = h.children();
+            let (mut top, mut bottom) = (f64::MIN, f64::MAX);
+            for k in 0..kids.length() {
+                if let Some(r) = kids.item(k).map(|c| c.get_bounding_client_rect()).filter(|r| r.height() > 0.0) {
+                    top = top.max(r.top());
+                    bottom = bottom.min(r.bottom());
+                }
+            }
+            if top >= bottom - 1.0 {
+                fold.set(true);
+            }
+        });
+    }
+    let folding = present || *fold;
+    let (inline, folded) = match (present, *fold) {
+        (true, _) => (html! {}, html! { <>{run_fields}{params}</> }),
+        (false, true) => (run_fields, params),
+        (false, false) => (html! { <>{run_fields}{params}</> }, html! {}),
+    };
     html! {
-        <header class={classes!("header", present.then_some("present"))}>
+        <header class={classes!("header", present.then_some("present"))} ref={header_ref}>
             <div class="brand"><span class="logo">{"◉"}</span>{"dsviz"}</div>
             <label class="field">
                 <span>{w.word("ui.algorithm")}</span>
@@ -181,7 +216,7 @@ pub fn header() -> Html {
             {inline}
             <button class={classes!("present-button", present.then_some("on"))} onclick={on_present} data-action="present" aria-pressed={present.to_string()} title={w.word("ui.present_help")}>{w.word("ui.present")}</button>
             <details class="header-menu" data-testid="header-menu">
-                <summary title={w.word(if present { "ui.settings_help" } else { "ui.more_help" })}>{w.word(if present { "ui.settings" } else { "ui.more" })}</summary>
+                <summary title={w.word(if folding { "ui.settings_help" } else { "ui.more_help" })}>{w.word(if folding { "ui.settings" } else { "ui.more" })}</summary>
                 <div class="header-menu-items">
                     {folded}
                     <label class="field">
