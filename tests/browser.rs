@@ -979,3 +979,43 @@ async fn a_cut_in_the_link_is_drawn_and_judged_and_written_back() {
     assert!(all(&root, "[data-testid=cut-verdict]").is_empty());
     root.remove();
 }
+
+#[wasm_bindgen_test]
+async fn the_presenter_key_toggles_presenter_mode_and_the_link_carries_it() {
+    let root = mount("v=1&proto=election-ring&n=8&seed=1&lang=en&at=12").await;
+    assert!(all(&root, "[data-present='1']").is_empty(), "not presenting by default");
+    assert!(!share_link(&root).contains("present="), "and the link says nothing of it: {}", share_link(&root));
+    assert_eq!(all(&root, "[data-testid=log]").len(), 1, "the panels under the pictures are there");
+    press("m");
+    settle().await;
+    assert_eq!(all(&root, "[data-present='1']").len(), 1, "m turns presenter mode on");
+    assert!(share_link(&root).contains("&present=1"), "the share link carries it: {}", share_link(&root));
+    assert_eq!(cursor(&root), "12", "the run stays where it was");
+    assert_eq!(all(&root, "[data-testid=monitors]").len(), 1, "the monitors stay on screen");
+    assert!(all(&root, "[data-testid=log]").is_empty(), "the panels below the pictures go");
+    assert_eq!(one(&root, "[data-action=present]").get_attribute("aria-pressed").as_deref(), Some("true"));
+    // The header keeps the algorithm and the scenario; N lives in the settings menu.
+    assert!(one(&root, "[data-testid=header-menu]").query_selector("[data-testid=nodes]").unwrap().is_some());
+    // A reset keeps presenter mode (a lecturer resets live).
+    press("r");
+    settle().await;
+    assert_eq!(all(&root, "[data-present='1']").len(), 1, "still presenting after a reset");
+    press("m");
+    settle().await;
+    assert!(all(&root, "[data-present='1']").is_empty(), "m again turns it off");
+    assert!(!share_link(&root).contains("present="), "and the link drops it: {}", share_link(&root));
+    // The header's toggle does the same.
+    click(&one(&root, "[data-action=present]"));
+    settle().await;
+    assert!(share_link(&root).contains("&present=1"));
+    root.remove();
+
+    // A link with present=1 opens in presenter mode; a bad value is named and ignored.
+    let root = mount("v=1&proto=raft&seed=1&lang=en&present=1").await;
+    assert_eq!(all(&root, "[data-present='1']").len(), 1);
+    root.remove();
+    let root = mount("v=1&proto=raft&seed=1&lang=en&present=yes-please").await;
+    assert!(all(&root, "[data-present='1']").is_empty());
+    assert!(one(&root, "[data-testid=problems]").text_content().unwrap().contains("present"));
+    root.remove();
+}

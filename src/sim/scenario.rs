@@ -75,6 +75,9 @@ pub struct Scenario {
     /// right after that instant on that node's line), so a link can show "this
     /// inconsistent cut". A viewing matter, kept apart from [`View`] as `embed` is.
     pub cut: Option<Vec<Time>>,
+    /// `present=1`: presenter mode, for a projector in a lecture hall: the pictures, the
+    /// invariants and the costs on one screen in large type, the settings folded away.
+    pub present: Option<bool>,
 }
 
 /// Speeds a link may ask for, as multiples of the normal pace (key `speed`).
@@ -221,13 +224,14 @@ impl Scenario {
             view: View::default(),
             embed: None,
             cut: None,
+            present: None,
         }
     }
 
     /// The same run without viewing matters (cursor, language, view settings): equal runs
     /// compare equal.
     pub fn run_only(&self) -> Scenario {
-        Scenario { at: None, at_time: None, lang: None, view: View::default(), embed: None, cut: None, ..self.clone() }
+        Scenario { at: None, at_time: None, lang: None, view: View::default(), embed: None, cut: None, present: None, ..self.clone() }
     }
 
     /// Read a scenario from a full URL, a fragment (with or without '#'), or a bare
@@ -391,6 +395,12 @@ impl Scenario {
                 None => errors.push(err("embed", phrase!("url.view", v, "1, 0"))),
             }
         }
+        if let Some(v) = get("present") {
+            match parse_bool(v) {
+                Some(b) => s.present = Some(b),
+                None => errors.push(err("present", phrase!("url.view", v, "1, 0"))),
+            }
+        }
         // Interventions may come in one `act=` list or several (hand-written links
         // often add one at a time); every other key counts once.
         let acts = pairs.iter().filter(|(k, _)| k == "act").flat_map(|(_, v)| v.split(','));
@@ -493,6 +503,9 @@ impl Scenario {
         }
         if let Some(x) = self.embed {
             out.push_str(if x { "&embed=1" } else { "&embed=0" });
+        }
+        if let Some(x) = self.present {
+            out.push_str(if x { "&present=1" } else { "&present=0" });
         }
         out
     }

@@ -225,6 +225,7 @@ pub fn app() -> Html {
                     "h" => Action::ToggleHideAnswers,
                     "?" => Action::ToggleOverlay(Overlay::Keys),
                     "l" => Action::ToggleOverlay(Overlay::Library),
+                    "m" => Action::TogglePresent,
                     "f" => {
                         toggle_fullscreen();
                         e.prevent_default();
@@ -298,12 +299,13 @@ pub fn app() -> Html {
         });
     }
 
-    // The text size scales every size on the page together (a CSS variable on <html>).
+    // The text size scales every size on the page together (a CSS variable on <html>);
+    // presenter mode raises it so that nothing reads under 18 px.
     {
-        let size = state.text_size;
-        use_effect_with(size, |size| {
+        let scale = (state.type_scale() * 1000.0).round() as u32;
+        use_effect_with(scale, |scale| {
             if let Some(root) = window().document().and_then(|d| d.document_element()) {
-                let _ = root.set_attribute("style", &format!("--ts:{}", *size as f64 / 100.0));
+                let _ = root.set_attribute("style", &format!("--ts:{}", *scale as f64 / 1000.0));
             }
         });
     }
@@ -358,6 +360,25 @@ pub fn app() -> Html {
                     {stage}
                     <EmbedControls />
                 </div>
+            </div>
+        }
+    } else if state.presenting() {
+        // Presenter mode: one screen, nothing under it. The pictures, and beside them the
+        // invariants and the costs; the settings fold into the header's menu.
+        html! {
+            <div class={classes!("app", "present", state.hide_answers.then_some("hide-answers"))} data-testid="app" data-present="1" data-version={state.version.to_string()} data-lang={state.lang.code()}>
+                <div class="screen">
+                    <Header />
+                    <Banner />
+                    <LessonBar />
+                    <div class="present-body">
+                        {stage}
+                        <Monitors />
+                    </div>
+                    <Controls />
+                </div>
+                <KeysOverlay />
+                <Library />
             </div>
         }
     } else {

@@ -120,29 +120,15 @@ pub fn header() -> Html {
         html! { <label class="field" title={w.id("param", name)}><span>{name}</span>{control}</label> }
     });
 
-    html! {
-        <header class="header">
-            <div class="brand"><span class="logo">{"◉"}</span>{"dsviz"}</div>
-            <label class="field">
-                <span>{w.word("ui.algorithm")}</span>
-                <select onchange={on_protocol} data-testid="protocol">
-                    { for REGISTRY.iter().map(|e| {
-                        let i = (e.info)();
-                        let their = Dictionary::new(state.lang, i.words, super::words::UI);
-                        html! { <option value={i.id} selected={i.id == info.id}>{format!("{} — {}", their.id("family", i.family), their.word("name"))}</option> }
-                    }) }
-                </select>
-            </label>
-            <label class="field">
-                <span>{w.word("ui.scenario")}</span>
-                <select onchange={on_ready} data-testid="scenario">
-                    <option value="" selected={state.lesson.is_none()}>{w.word("ui.own_run")}</option>
-                    { for info.scenarios.iter().map(|r| {
-                        let chosen = state.lesson == Some(r.id);
-                        html! { <option value={r.fragment} selected={chosen}>{w.id("scenario", r.id)}</option> }
-                    }) }
-                </select>
-            </label>
+    let present = state.presenting();
+    let on_present = {
+        let d = state.dispatcher();
+        Callback::from(move |_: MouseEvent| d.dispatch(Action::TogglePresent))
+    };
+    // The run's settings (N, topology, seed, parameters) sit in the header, or in presenter
+    // mode fold into its menu with the text size, the library and the keys.
+    let run_fields = html! {
+        <>
             <label class="field narrow">
                 <span>{"N"}</span>
                 <input type="number" min={info.nodes.min.to_string()} max={info.nodes.max.to_string()} value={s.n.to_string()} onchange={on_n} data-testid="nodes" />
@@ -165,15 +151,84 @@ pub fn header() -> Html {
                 <input type="number" min="0" value={s.seed.to_string()} onchange={on_seed} data-testid="seed" />
             </label>
             <button class="icon" onclick={reseed} title={w.word("ui.next_seed")} aria-label={w.word("ui.next_seed")}>{icon(Icon::Reseed)}</button>
-            { for params }
+        </>
+    };
+    let params = html! { <>{ for params }</> };
+    // The header keeps to one row: where the parameters would wrap it (many of them, a
+    // narrow screen), they fold into the menu. Measured after each render; a new protocol,
+    // language or width measures afresh.
+    let header_ref = use_node_ref();
+    let fold = use_state_eq(|| false);
+    let header_size = super::hooks::use_box_size(header_ref.clone());
+    {
+        let fold = fold.clone();
+        use_effect_with((info.id, state.lang, present, header_size.w as i64), move |_| fold.set(false));
+    }
+    {
+        let (fold, header_ref) = (fold.clone(), header_ref.clone());
+        use_effect(move || {
+            let Some(h) = header_ref.cast::<web_sys::Element>() else { return };
+            if *fold {
+                return;
+            }
+            let kids = h.children();
+            let (mut top, mut bottom) = (f64::MIN, f64::MAX);
+            for k in 0..kids.length() {
+                if let Some(r) = kids.item(k).map(|c| c.get_bounding_client_rect()).filter(|r| r.height() > 0.0) {
+                    top = top.max(r.top());
+                    bottom = bottom.min(r.bottom());
+                }
+            }
+            if top >= bottom - 1.0 {
+                fold.set(true);
+            }
+        });
+    }
+    let folding = present || *fold;
+    let (inline, folded) = match (present, *fold) {
+        (true, _) => (html! {}, html! { <>{run_fields}{params}</> }),
+        (false, true) => (run_fields, params),
+        (false, false) => (html! { <>{run_fields}{params}</> }, html! {}),
+    };
+    html! {
+        <header class={classes!("header", present.then_some("present"))} ref={header_ref}>
+            <div class="brand"><span class="logo">{"◉"}</span>{"dsviz"}</div>
             <label class="field">
-                <span>{w.word("ui.text_size")}</span>
-                <select onchange={on_text} data-testid="text-size" title={w.word("ui.text_size_help")}>
-                    { for TEXT_SIZES.iter().map(|t| html! { <option value={t.to_string()} selected={*t == state.text_size}>{format!("{t}%")}</option> }) }
+                <span>{w.word("ui.algorithm")}</span>
+                <select onchange={on_protocol} data-testid="protocol">
+                    { for REGISTRY.iter().map(|e| {
+                        let i = (e.info)();
+                        let their = Dictionary::new(state.lang, i.words, super::words::UI);
+                        html! { <option value={i.id} selected={i.id == info.id}>{format!("{} — {}", their.id("family", i.family), their.word("name"))}</option> }
+                    }) }
                 </select>
             </label>
-            <button class="library-button" onclick={let d = state.dispatcher(); Callback::from(move |_: MouseEvent| d.dispatch(Action::ToggleOverlay(Overlay::Library)))} data-action="library" title={w.word("ui.key.library")}>{w.word("ui.library_button")}</button>
-            <button class="small" onclick={let d = state.dispatcher(); Callback::from(move |_: MouseEvent| d.dispatch(Action::ToggleOverlay(Overlay::Keys)))} data-action="keys" title={w.word("ui.key.help")}>{w.word("ui.keys_button")}</button>
+            <label class="field">
+                <span>{w.word("ui.scenario")}</span>
+                <select onchange={on_ready} data-testid="scenario">
+                    <option value="" selected={state.lesson.is_none()}>{w.word("ui.own_run")}</option>
+                    { for info.scenarios.iter().map(|r| {
+                        let chosen = state.lesson == Some(r.id);
+                        html! { <option value={r.fragment} selected={chosen}>{w.id("scenario", r.id)}</option> }
+                    }) }
+                </select>
+            </label>
+            {inline}
+            <button class={classes!("present-button", present.then_some("on"))} onclick={on_present} data-action="present" aria-pressed={present.to_string()} title={w.word("ui.present_help")}>{w.word("ui.present")}</button>
+            <details class="header-menu" data-testid="header-menu">
+                <summary title={w.word(if folding { "ui.settings_help" } else { "ui.more_help" })}>{w.word(if folding { "ui.settings" } else { "ui.more" })}</summary>
+                <div class="header-menu-items">
+                    {folded}
+                    <label class="field">
+                        <span>{w.word("ui.text_size")}</span>
+                        <select onchange={on_text} data-testid="text-size" title={w.word("ui.text_size_help")}>
+                            { for TEXT_SIZES.iter().map(|t| html! { <option value={t.to_string()} selected={*t == state.text_size}>{format!("{t}%")}</option> }) }
+                        </select>
+                    </label>
+                    <button class="library-button" onclick={let d = state.dispatcher(); Callback::from(move |_: MouseEvent| d.dispatch(Action::ToggleOverlay(Overlay::Library)))} data-action="library" title={w.word("ui.key.library")}>{w.word("ui.library_button")}</button>
+                    <button class="small" onclick={let d = state.dispatcher(); Callback::from(move |_: MouseEvent| d.dispatch(Action::ToggleOverlay(Overlay::Keys)))} data-action="keys" title={w.word("ui.key.help")}>{w.word("ui.keys_button")}</button>
+                </div>
+            </details>
         </header>
     }
 }

@@ -566,8 +566,27 @@ impl Placer {
     }
 }
 
+/// A textbook line without the words that explain its formula, for a projector where room
+/// is short: "2(N-1): one candidate, one round = 8" reads "2(N-1) = 8".
+pub fn formula_only(line: &str) -> String {
+    let Some((head, rest)) = line.split_once(": ").or_else(|| line.split_once('：')) else { return line.to_string() };
+    match rest.rsplit_once(" = ") {
+        Some((_, value)) => format!("{head} = {value}"),
+        None => head.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_formula_keeps_its_value_and_drops_its_words() {
+        use super::formula_only;
+        assert_eq!(formula_only("2(N-1): one candidate, one round = 8"), "2(N-1) = 8");
+        assert_eq!(formula_only("2(N-1)：一个候选者，一轮 = 8"), "2(N-1) = 8");
+        assert_eq!(formula_only("3N-1 = 23"), "3N-1 = 23");
+        assert_eq!(formula_only("O(N²): words"), "O(N²)");
+    }
+
     use super::*;
 
     #[test]

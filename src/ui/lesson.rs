@@ -130,6 +130,7 @@ pub const KEYS: &[(&str, &str)] = &[
     ("d", "ui.key.drop"),
     ("h", "ui.key.hide"),
     ("f", "ui.key.fullscreen"),
+    ("m", "ui.key.present"),
     ("l", "ui.key.library"),
     ("?", "ui.key.help"),
     ("Esc", "ui.key.escape"),

@@ -28,10 +28,23 @@ pub fn banner() -> Html {
         let dispatch = state.dispatcher();
         Callback::from(move |_| dispatch.dispatch(Action::Notice(None)))
     };
+    // In presenter mode the explanation is one line, read in full on a click (over the
+    // pictures, so nothing moves).
+    let expanded_state = use_state(|| false);
+    let expanded = *expanded_state;
+    let present = state.presenting();
+    let toggle = Callback::from(move |_: MouseEvent| expanded_state.set(!expanded));
     // The viewer's own interventions, after the lesson's title.
     let extra: Vec<String> = {
         let h = state.history.borrow();
         h.acts().iter().skip(state.lesson_acts).map(|a| d.render(&crate::phrase!("ui.act_at", act_words(&d, &a.act), a.step))).collect()
+    };
+    let about = html! {
+        if let Some(id) = state.lesson {
+            <b data-testid="lesson-title">{d.id("scenario", id)}{ for extra.iter().map(|a| format!(" + {a}")) }{d.word("ui.sentence_end")}</b>{d.word(&format!("scenario.{id}.about"))}
+        } else {
+            <b>{d.word("name")}{d.word("ui.sentence_end")}</b>{d.word("summary")}
+        }
     };
     html! {
         <>
@@ -45,13 +58,17 @@ pub fn banner() -> Html {
             if let Some(notice) = &state.notice {
                 <div class="banner notice" role="status" data-testid="notice" onclick={clear_notice}>{d.render(notice)}</div>
             }
-            <div class="banner lesson" data-testid="lesson">
-                if let Some(id) = state.lesson {
-                    <b data-testid="lesson-title">{d.id("scenario", id)}{ for extra.iter().map(|a| format!(" + {a}")) }{d.word("ui.sentence_end")}</b>{d.word(&format!("scenario.{id}.about"))}
-                } else {
-                    <b>{d.word("name")}{d.word("ui.sentence_end")}</b>{d.word("summary")}
-                }
-            </div>
+            if present {
+                <div class="lesson-slot">
+                    <div class={classes!("banner", "lesson", "one-line", expanded.then_some("expanded"))} data-testid="lesson" onclick={toggle} title={d.word("ui.expand_help")} aria-expanded={expanded.to_string()}>
+                        {about}
+                    </div>
+                </div>
+            } else {
+                <div class="banner lesson" data-testid="lesson">
+                    {about}
+                </div>
+            }
         </>
     }
 }
@@ -153,6 +170,8 @@ pub fn monitors() -> Html {
         let dispatch = state.dispatcher();
         Callback::from(move |_: MouseEvent| dispatch.dispatch(Action::SelectEvent(event)))
     };
+    let present = state.presenting();
+    let by_kind = c.by_kind.iter().map(|(k, v)| format!("{} {v}", d.id("msg", k))).collect::<Vec<_>>().join(", ");
     let count = if violations.len() == 1 { d.word("ui.one_violation") } else { d.render(&phrase!("ui.violations", violations.len())) };
     html! {
         <section class="panel monitors" data-testid="monitors">
@@ -183,15 +202,19 @@ pub fn monitors() -> Html {
                 <tr><th>{d.word("ui.metric")}</th><th>{d.word("ui.measured")}</th><th>{d.word("ui.textbook")}</th></tr>
                 { for metrics.iter().map(|m| {
                     let verdict = match text::agrees(m) { Some(true) => "agree", Some(false) => "differ", None => "" };
+                    let textbook = text::textbook(&d, m);
+                    // In presenter mode the formula alone ("2(N-1) = 8"); its words are the
+                    // cell's tooltip.
+                    let shown = if present { super::layout::formula_only(&textbook) } else { textbook.clone() };
                     html! {
                         <tr class={verdict} data-metric={m.id}>
                             <td>{d.id("metric", m.id)}</td>
                             <td class="num">{ m.measured.map_or("–".to_string(), text::figure) }</td>
-                            <td>{text::textbook(&d, m)}</td>
+                            <td title={(shown != textbook).then_some(textbook.clone())}>{shown}</td>
                         </tr>
                     }
                 }) }
-                <tr><td>{d.word("ui.sent_delivered")}</td><td class="num" data-testid="sent">{format!("{} / {}", c.sent, c.delivered)}</td><td>{ c.by_kind.iter().map(|(k, v)| format!("{} {v}", d.id("msg", k))).collect::<Vec<_>>().join(", ") }</td></tr>
+                <tr><td>{d.word("ui.sent_delivered")}</td><td class="num" data-testid="sent">{format!("{} / {}", c.sent, c.delivered)}</td><td title={present.then(|| by_kind.clone())}>{ if present { String::new() } else { by_kind.clone() } }</td></tr>
                 <tr><td>{d.word("ui.dropped_duplicated")}</td><td class="num" data-testid="dropped">{format!("{} / {}", c.dropped, c.duplicated)}</td><td /></tr>
             </table>
         </section>

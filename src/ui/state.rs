@@ -118,6 +118,9 @@ impl PartialEq for AppState {
     }
 }
 
+/// The least type scale of presenter mode: 16 px type becomes 18 px.
+pub const PRESENT_SCALE: f64 = 1.125;
+
 pub enum Action {
     /// Load a scenario from a URL fragment (page load, hash change, ready-made scenario).
     Load(String),
@@ -171,6 +174,8 @@ pub enum Action {
     /// Open or close an overlay (opening the one shown closes it).
     ToggleOverlay(Overlay),
     ToggleHideAnswers,
+    /// Presenter mode on or off (`present=1`).
+    TogglePresent,
     /// Esc: close the overlay, else clear the selection.
     Escape,
     /// Crash the selected node, or recover it if it is down.
@@ -327,6 +332,22 @@ impl AppState {
         Dictionary::new(self.lang, self.info.words, super::words::UI)
     }
 
+    /// Presenter mode: one screen for a projector, in large type.
+    pub fn presenting(&self) -> bool {
+        self.scenario.present == Some(true) && self.scenario.embed != Some(true)
+    }
+
+    /// How much larger than normal the page's type is drawn: the chosen text size, and in
+    /// presenter mode at least 18/16 (the smallest type, 16 px at normal size, reads 18 px).
+    pub fn type_scale(&self) -> f64 {
+        let chosen = self.text_size as f64 / 100.0;
+        if self.presenting() {
+            chosen.max(PRESENT_SCALE)
+        } else {
+            chosen
+        }
+    }
+
     /// The fragment that reproduces the run at the cursor.
     pub fn fragment(&self) -> String {
         let h = self.history.borrow();
@@ -350,7 +371,8 @@ impl AppState {
         let embed = self.scenario.embed.filter(|&e| e);
         // A cut goes into the link once every line has its point.
         let cut = self.cut.as_ref().and_then(|c| c.iter().copied().collect::<Option<Vec<Time>>>());
-        let scenario = Scenario { acts: h.acts().to_vec(), at, at_time, lang: Some(self.lang), view, embed, cut, ..self.scenario.clone() };
+        let present = Some(true).filter(|_| self.presenting());
+        let scenario = Scenario { acts: h.acts().to_vec(), at, at_time, lang: Some(self.lang), view, embed, cut, present, ..self.scenario.clone() };
         let mut out = scenario.to_fragment();
         if let Some(g) = &self.guide {
             out.push_str(&format!("&lesson={}&lstep={}", g.key, self.guide_step + 1));
@@ -410,6 +432,10 @@ impl AppState {
         // An embedded page stays embedded through reset and new settings.
         if s.scenario.embed.is_none() {
             s.scenario.embed = self.scenario.embed;
+        }
+        // So does a page in presenter mode.
+        if s.scenario.present.is_none() {
+            s.scenario.present = self.scenario.present;
         }
         s
     }
@@ -743,6 +769,7 @@ impl Reducible for AppState {
             }
             Action::LessonClose => self.next(|s| s.guide = None),
             Action::ToggleOverlay(o) => self.next(|s| s.overlay = if s.overlay == o { Overlay::None } else { o }),
+            Action::TogglePresent => self.next(|s| s.scenario.present = Some(!s.presenting())),
             Action::ToggleHideAnswers => self.next(|s| {
                 s.hide_answers = !s.hide_answers;
                 s.notice = Some(Text::key(if s.hide_answers { "ui.notice.hidden" } else { "ui.notice.revealed" }));

@@ -89,6 +89,24 @@ pub fn topology_view() -> Html {
     let d = state.dict();
     let boxed = use_node_ref();
     let size = use_box_size(boxed.clone());
+    // In presenter mode the caption above and the legend below are measured, not assumed:
+    // large type wraps them onto more lines, and nothing may be drawn under them.
+    let caption_ref = use_node_ref();
+    let legend_ref = use_node_ref();
+    let measured = use_state(|| (0.0f64, 0.0f64));
+    {
+        let (boxed, caption_ref, legend_ref, measured) = (boxed.clone(), caption_ref.clone(), legend_ref.clone(), measured.clone());
+        use_effect(move || {
+            let (Some(b), Some(c), Some(l)) = (boxed.cast::<web_sys::Element>(), caption_ref.cast::<web_sys::Element>(), legend_ref.cast::<web_sys::Element>()) else { return };
+            let (br, cr, lr) = (b.get_bounding_client_rect(), c.get_bounding_client_rect(), l.get_bounding_client_rect());
+            let caption = if cr.height() > 0.0 { (cr.bottom() - br.top()).ceil() } else { 0.0 };
+            let legend = if lr.height() > 0.0 { (br.bottom() - lr.top()).ceil() } else { 0.0 };
+            if (caption - measured.0).abs() >= 1.0 || (legend - measured.1).abs() >= 1.0 {
+                measured.set((caption, legend));
+            }
+        });
+    }
+    let (caption_band, legend_band) = if state.presenting() { (CAPTION_BAND.max(measured.0 + 6.0), LEGEND_BAND.max(measured.1 + 4.0)) } else { (CAPTION_BAND, LEGEND_BAND) };
     let h = state.history.borrow();
     let sim = h.sim();
     let views = sim.node_views();
@@ -115,7 +133,7 @@ pub fn topology_view() -> Html {
     // Bands for the caption above and the legend below the drawing, and room beside the
     // nodes for the longest label on screen.
     let longest = (0..n).map(|i| text_width(&role_word(i)).max(text_width(&badges[i]) * 4 / 5)).max().unwrap_or(8);
-    let area = size_for_nodes.inset(CAPTION_BAND, LEGEND_BAND).with_labels(longest);
+    let area = size_for_nodes.inset(caption_band, legend_band).with_labels(longest);
     // When neighbours end up too close for two lines of label, the role is left to the
     // node's colour (the legend says which is which) and only the badge is written.
     let spacing = |a: Size| {
@@ -128,7 +146,7 @@ pub fn topology_view() -> Html {
     let compact = spacing(area) < widest_role.max(110.0);
     let area = if compact {
         let badge = badges.iter().map(|b| text_width(b)).max().unwrap_or(6);
-        size_for_nodes.inset(CAPTION_BAND, LEGEND_BAND).with_labels(badge * 3 / 4)
+        size_for_nodes.inset(caption_band, legend_band).with_labels(badge * 3 / 4)
     } else {
         area
     };
@@ -137,7 +155,9 @@ pub fn topology_view() -> Html {
     let t = state.display_time.max(sim.now());
     let trace = sim.trace();
     let breached: Vec<usize> = sim.invariants().into_iter().flat_map(|i| i.nodes).collect();
-    let ts = state.text_size as f64 / 100.0;
+    let ts = state.type_scale();
+    // The least size any label is written at: 16 px (18 px in presenter mode).
+    let floor = if state.presenting() { 18.0 } else { 16.0 };
     let font = (r * 0.75).clamp(if n > 64 { 0.0 } else { 16.0 * ts }, 34.0 * ts);
     let labels = layout::labels_fit(n);
     let (role_font, badge_font, line) = (20.0 * ts, 18.0 * ts, 21.0 * ts);
@@ -146,7 +166,8 @@ pub fn topology_view() -> Html {
     // then what messages are): a label that would touch one already placed, a node, or
     // the picture's edge moves to its next spot or is left out.
     let picture_w = size_for_nodes.w;
-    let mut placer = layout::Placer::new(layout::Rect::new(2.0, 2.0, picture_w - 2.0, size.h - LEGEND_BAND));
+    let top = if state.presenting() { caption_band } else { 2.0 };
+    let mut placer = layout::Placer::new(layout::Rect::new(2.0, top, picture_w - 2.0, size.h - legend_band));
     for p in &pos {
         placer.block(layout::Rect::disc(*p, r + 2.0));
     }
@@ -223,6 +244,7 @@ pub fn topology_view() -> Html {
     let mut node_labels: Vec<(Option<Spot>, Option<Spot>)> = vec![(None, None); n];
     // A state written smaller or shortened to fit: (words, size).
     let mut role_text: Vec<Option<(String, f64)>> = vec![None; n];
+    let mut badge_size = badge_font;
     if n <= 64 {
         // Every node's state first (it is what the picture is about), then badges: a
         // badge never takes the place a neighbour's state needs.
@@ -233,7 +255,7 @@ pub fn topology_view() -> Html {
             let short: String = role.chars().take(5).collect::<String>() + "…";
             let shorter: String = role.chars().take(3).collect::<String>() + "…";
             // Below 16 px only when the picture itself is small (a 1280 screen, many nodes).
-            let small = if area.w < 800.0 { 12.0 * ts } else { 16.0 * ts };
+            let small = if area.w < 800.0 && !state.presenting() { 12.0 * ts } else { 16.0 * ts };
             for (text, f) in [(role.clone(), role_font), (role.clone(), 16.0 * ts), (short.clone(), 16.0 * ts), (short, small), (shorter, small)] {
                 if let Some(k) = placer.place(cands.iter().map(|&(at, a)| layout::text_box(&text, f, at, a))) {
                     node_labels[i].0 = Some(cands[k]);
@@ -244,25 +266,46 @@ pub fn topology_view() -> Html {
                 }
             }
         }
-        // Badges right under their node's state where there is room.
-        for i in 0..n {
-            let (Some((at, a)), true) = (node_labels[i].0, up[i] && !labels_hidden(n)) else { continue };
-            if role_text[i].is_some() {
-                continue;
-            }
-            let under = Point::new(at.x, at.y + line);
-            if placer.place([layout::text_box(&badges[i], badge_font, under, a)]).is_some() {
-                node_labels[i].1 = Some((under, a));
-            }
+        // Badges, all at one size: the largest at which every badge finds room, shrinking
+        // a pixel at a time towards the floor; only at the floor is a badge left out.
+        let wanted: Vec<usize> = (0..n).filter(|&i| up[i] && !labels_hidden(n)).collect();
+        let mut sizes = vec![badge_font];
+        let mut f = badge_font.floor();
+        while f > floor {
+            f -= 1.0;
+            sizes.push(f.max(floor));
         }
-        // Badges that did not fit under their role: anywhere around their node.
-        for i in 0..n {
-            if node_labels[i].1.is_some() || !up[i] || labels_hidden(n) {
-                continue;
+        let before = placer.clone();
+        for &f in &sizes {
+            let mut trial = before.clone();
+            let mut at: Vec<Option<Spot>> = vec![None; n];
+            let line = line * f / badge_font;
+            // Right under their node's state where there is room.
+            for &i in &wanted {
+                let (Some((role_at, a)), None) = (node_labels[i].0, &role_text[i]) else { continue };
+                let under = Point::new(role_at.x, role_at.y + line);
+                if trial.place([layout::text_box(&badges[i], f, under, a)]).is_some() {
+                    at[i] = Some((under, a));
+                }
             }
-            let cands: Vec<(Point, layout::Anchor)> = spots(i).into_iter().map(|(at, a)| (Point::new(at.x, at.y + line), a)).collect();
-            if let Some(k) = placer.place(cands.iter().map(|&(at, a)| layout::text_box(&badges[i], badge_font, at, a))) {
-                node_labels[i].1 = Some(cands[k]);
+            // Then anywhere around their node.
+            for &i in &wanted {
+                if at[i].is_some() {
+                    continue;
+                }
+                let cands: Vec<(Point, layout::Anchor)> = spots(i).into_iter().map(|(p, a)| (Point::new(p.x, p.y + line), a)).collect();
+                if let Some(k) = trial.place(cands.iter().map(|&(p, a)| layout::text_box(&badges[i], f, p, a))) {
+                    at[i] = Some(cands[k]);
+                }
+            }
+            let all = wanted.iter().all(|&i| at[i].is_some());
+            if all || f == *sizes.last().expect("one size at least") {
+                placer = trial;
+                badge_size = f;
+                for &i in &wanted {
+                    node_labels[i].1 = at[i];
+                }
+                break;
             }
         }
     }
@@ -341,7 +384,7 @@ pub fn topology_view() -> Html {
                         <title>{role.clone()}</title>{role_text[i].as_ref().map_or(role.clone(), |r| r.0.clone())}</text>
                 }
                 if let Some((at, a)) = badge_at.filter(|_| !down) {
-                    <text class="node-badge" x={format!("{:.1}", at.x)} y={format!("{:.1}", at.y)} style={format!("text-anchor:{}", a.css())}>{badge}</text>
+                    <text class="node-badge" x={format!("{:.1}", at.x)} y={format!("{:.1}", at.y)} style={format!("text-anchor:{};font-size:{badge_size:.0}px", a.css())}>{badge}</text>
                 }
                 if let Some((row, plan)) = row {
                     { cells(row, plan) }
@@ -497,10 +540,10 @@ pub fn topology_view() -> Html {
                 <g class="tokens">{ for tokens }</g>
                 <g class="messages">{arrows}{deaths}</g>
             </svg>
-            <div class="caption" data-testid="caption">
+            <div class="caption" data-testid="caption" ref={caption_ref}>
                 { for caption.iter().enumerate().map(|(k, c)| html! { <div class={classes!((k >= caption_lines).then_some("breaks"))}>{c}</div> }) }
             </div>
-            <div class="legend-box">
+            <div class="legend-box" ref={legend_ref}>
                 { for legend.iter().map(|(role, tone, down)| html! {
                     <span class={classes!("legend-item", tone_class(*tone), down.then_some("down"))} data-legend={if *down { "down".to_string() } else { tone_class(*tone).to_string() }}><i />{role.clone()}</span>
                 }) }
