@@ -729,7 +729,7 @@ fn press(key: &str) {
 async fn a_lesson_moves_the_run_to_each_step_and_back() {
     let root = mount("lesson=mutex-token-ring&lang=en").await;
     let bar = one(&root, "[data-testid=lesson-bar]");
-    assert_eq!(one(&bar, "[data-testid=lesson-count]").text_content().unwrap(), "step 1 of 4");
+    assert_eq!(one(&bar, "[data-testid=lesson-count]").text_content().unwrap(), "part 1 of 4");
     assert_eq!(cursor(&root), "0");
     // The token ring lesson's points: 0, n3 enters (3), n3 leaves (4), the token is lost (5).
     for (k, want) in [(2, "3"), (3, "4"), (4, "5")] {

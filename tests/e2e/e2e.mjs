@@ -573,7 +573,7 @@ async function issue11Lessons() {
   await page.waitForSelector("[data-testid=lesson-bar]");
   const count = () => text(page, "[data-testid=lesson-count]");
   const cursor = () => text(page, "[data-testid=cursor]");
-  check((await count()) === "第 1 步，共 4 步" && /n0 发起选举/.test(await text(page, "[data-testid=lesson-text]")), `a lesson link opens in Chinese at its first step ("${await count()}")`);
+  check((await count()) === "第 1 段，共 4 段" && /n0 发起选举/.test(await text(page, "[data-testid=lesson-text]")), `a lesson link opens in Chinese at its first step ("${await count()}")`);
   const expected = ["0", "7", "15", "23"];
   const seen = [await cursor()];
   for (let k = 1; k < 4; k++) {
@@ -586,7 +586,7 @@ async function issue11Lessons() {
   check((await page.evaluate(() => location.hash)).includes("lesson=election-ring&lstep=4"), "the link keeps the lesson and its step");
   await page.keyboard.press("p");
   await page.waitForTimeout(150);
-  check((await cursor()) === "15" && (await count()) === "第 3 步，共 4 步", "p goes back one lesson step");
+  check((await cursor()) === "15" && (await count()) === "第 3 段，共 4 段", "p goes back one lesson step");
   // Leave the lesson's step, then return to it.
   await page.keyboard.press("ArrowRight");
   await page.waitForTimeout(100);
