@@ -38,6 +38,12 @@ fn copy_to_clipboard(text: &str) -> bool {
     write.call1(&clipboard, &text.into()).is_ok()
 }
 
+/// A number field as wide as its longest value (and the browser's spin buttons), so no
+/// digit is ever hidden: a patience of 3000 must not read as 300.
+fn fit_digits(digits: usize) -> String {
+    format!("width: calc({}ch + 2rem)", digits.max(2))
+}
+
 #[function_component(Header)]
 pub fn header() -> Html {
     let state = use_context::<AppHandle>().expect("app context");
@@ -97,7 +103,7 @@ pub fn header() -> Html {
         let onchange = Callback::from(move |e: Event| d.dispatch(Action::Configure(Configure::Param(name, input_value(&e)))));
         let control = match &spec.kind {
             ParamKind::Int { min, max } => html! {
-                <input type="number" min={min.to_string()} max={max.to_string()} value={value.clone()} {onchange} data-param={name} />
+                <input type="number" min={min.to_string()} max={max.to_string()} value={value.clone()} {onchange} data-param={name} style={fit_digits(max.to_string().len().max(value.len()))} />
             },
             ParamKind::Bool => html! {
                 <select {onchange} data-param={name}>
@@ -111,7 +117,7 @@ pub fn header() -> Html {
                 </select>
             },
             ParamKind::Node => html! {
-                <input type="number" min="0" max={s.n.saturating_sub(1).to_string()} value={value.clone()} {onchange} data-param={name} />
+                <input type="number" min="0" max={s.n.saturating_sub(1).to_string()} value={value.clone()} {onchange} data-param={name} style={fit_digits(2)} />
             },
             ParamKind::IdList => html! {
                 <input type="text" class="narrow" size="8" placeholder="5.3.9.1" value={value.clone()} {onchange} data-param={name} />
@@ -131,7 +137,7 @@ pub fn header() -> Html {
         <>
             <label class="field narrow">
                 <span>{"N"}</span>
-                <input type="number" min={info.nodes.min.to_string()} max={info.nodes.max.to_string()} value={s.n.to_string()} onchange={on_n} data-testid="nodes" />
+                <input type="number" min={info.nodes.min.to_string()} max={info.nodes.max.to_string()} value={s.n.to_string()} onchange={on_n} data-testid="nodes" style={fit_digits(info.nodes.max.to_string().len())} />
             </label>
             <label class="field">
                 <span>{w.word("ui.topology_field")}</span>
@@ -148,7 +154,7 @@ pub fn header() -> Html {
             </label>
             <label class="field narrow">
                 <span>{w.word("ui.seed")}</span>
-                <input type="number" min="0" value={s.seed.to_string()} onchange={on_seed} data-testid="seed" />
+                <input type="number" min="0" value={s.seed.to_string()} onchange={on_seed} data-testid="seed" style={fit_digits(s.seed.to_string().len().max(3))} />
             </label>
             <button class="icon" onclick={reseed} title={w.word("ui.next_seed")} aria-label={w.word("ui.next_seed")}>{icon(Icon::Reseed)}</button>
         </>

@@ -304,7 +304,8 @@ pub fn timeline() -> Html {
     // edge) tries its other spots or is left out; the dot and its tooltip stay.
     let ts = state.text_size as f64 / 100.0;
     let (fs, row_font) = (16.0 * ts, (18.0 * ts).min(row * 0.8));
-    let mut placer = layout::Placer::new(layout::Rect::new(2.0, 2.0, size.w - 2.0, height));
+    // Left of the clip (x = 38) only the forced row names may stand.
+    let mut placer = layout::Placer::new(layout::Rect::new(40.0, 2.0, size.w - 2.0, height));
     for i in 0..n {
         let y = frame.y(i as f64) + 5.0;
         placer.force(layout::text_box(&format!("n{i}"), row_font, Point::new(6.0, y), Anchor::Start));
@@ -783,11 +784,23 @@ pub fn timeline() -> Html {
             if !shown_violations.is_empty() { {key("tl-violation", "ui.broken")} }
             if any_cut { {key("tl-cut", "ui.cut_key")} }
             if !marked.is_empty() { {key("tl-marked", "ui.marked_key")} }
-            <span class="legend-hint">{d.word("ui.diagram_hint")}</span>
-            if crowded { <span class="legend-hint" data-testid="stamps-crowded">{d.word("ui.stamps_crowded")}</span> }
-            if narrowed { <span class="legend-hint" data-testid="diagram-narrowed">{d.render(&crate::phrase!("ui.diagram_narrowed", EVENT_BUDGET))}</span> }
-            if hand { <span class="legend-hint">{d.word("ui.hand_hint")}</span> }
         </span> }
+    };
+    // How to read and use the diagram: one line under it, so the picture keeps its height
+    // (the whole text is the line's tooltip). What the picture leaves out comes first.
+    let hints: Vec<(Option<&'static str>, String)> = [
+        crowded.then(|| (Some("stamps-crowded"), d.word("ui.stamps_crowded"))),
+        narrowed.then(|| (Some("diagram-narrowed"), d.render(&crate::phrase!("ui.diagram_narrowed", EVENT_BUDGET)))),
+        Some((None, d.word("ui.diagram_hint"))),
+        hand.then(|| (None, d.word("ui.hand_hint"))),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let hint_line = html! {
+        <div class="timeline-hints hint" title={hints.iter().map(|(_, t)| t.as_str()).collect::<Vec<_>>().join("\n")}>
+            { for hints.iter().map(|(id, t)| html! { <span class={classes!(id.is_some().then_some("notice"))} data-testid={id.map(str::to_string)}>{t.clone()}</span> }) }
+        </div>
     };
 
     html! {
@@ -833,6 +846,7 @@ pub fn timeline() -> Html {
                 <g class="tl-violations">{ for violations }</g>
             </svg>
             </div>
+            {hint_line}
         </div>
     }
 }

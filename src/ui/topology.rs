@@ -83,6 +83,9 @@ fn arc(c: Point, radius: f64, fraction: f64) -> String {
     format!("M {:.1} {:.1} A {radius:.1} {radius:.1} 0 {} 1 {x:.1} {y:.1}", c.x, c.y - radius, if f > 0.5 { 1 } else { 0 })
 }
 
+/// The least height the nodes and their labels keep when charts want a band under them.
+const MIN_PICTURE_HEIGHT: f64 = 420.0;
+
 #[function_component(TopologyView)]
 pub fn topology_view() -> Html {
     let state = use_context::<AppHandle>().expect("app context");
@@ -94,6 +97,11 @@ pub fn topology_view() -> Html {
     let caption_ref = use_node_ref();
     let legend_ref = use_node_ref();
     let measured = use_state(|| (0.0f64, 0.0f64));
+    let charts_open = use_state(|| false);
+    let toggle_charts = {
+        let open = charts_open.clone();
+        Callback::from(move |_: MouseEvent| open.set(!*open))
+    };
     {
         let (boxed, caption_ref, legend_ref, measured) = (boxed.clone(), caption_ref.clone(), legend_ref.clone(), measured.clone());
         use_effect(move || {
@@ -119,10 +127,14 @@ pub fn topology_view() -> Html {
     let absent = sim.absent().to_vec();
     let role_word = |i: usize| if absent[i] { d.id("role", "absent") } else if up[i] { d.id("role", views[i].role) } else { d.id("role", "crashed") };
     let badges: Vec<String> = views.iter().map(|v| d.render(&v.badge)).collect();
-    // Charts take a strip beside the picture when it is wide, a band under it otherwise.
+    // Charts take a strip beside the picture when it is wide, a band under it when the
+    // picture keeps enough height; otherwise they wait behind a button and, opened, lie
+    // over the picture, which never shrinks for them below what a hall can read.
     let charts = sim.charts();
     let charts_beside = !charts.is_empty() && size.w >= 900.0;
-    let charts_below = !charts.is_empty() && !charts_beside;
+    let charts_fit_below = size.h - super::chart::BAND >= MIN_PICTURE_HEIGHT;
+    let charts_below = !charts.is_empty() && !charts_beside && charts_fit_below;
+    let charts_folded = !charts.is_empty() && !charts_beside && !charts_fit_below;
     let size_for_nodes = if charts_beside {
         Size { w: size.w - super::chart::STRIP, ..size }
     } else if charts_below {
@@ -175,6 +187,12 @@ pub fn topology_view() -> Html {
         if v.holds(Glyph::Token) && up[i] {
             placer.block(layout::Rect::disc(layout::token_spot(area, pos[i], r), 16.0));
         }
+    }
+    // A token on its way leaves from beside its sender: keep that spot clear too (only
+    // the start, so labels stay put while it travels).
+    let flights = sim.flights();
+    for f in flights.iter().filter(|f| f.token && f.from != f.to) {
+        placer.block(layout::Rect::disc(layout::arrow_ends(pos[f.from], pos[f.to], r).0, 17.0));
     }
     // Rows of cells beside a node are drawn too, and so are its glyphs (crown, marker,
     // lock): labels go around them.
@@ -257,7 +275,7 @@ pub fn topology_view() -> Html {
             // Below 16 px only when the picture itself is small (a 1280 screen, many nodes).
             let small = if area.w < 800.0 && !state.presenting() { 12.0 * ts } else { 16.0 * ts };
             for (text, f) in [(role.clone(), role_font), (role.clone(), 16.0 * ts), (short.clone(), 16.0 * ts), (short, small), (shorter, small)] {
-                if let Some(k) = placer.place(cands.iter().map(|&(at, a)| layout::text_box(&text, f, at, a))) {
+                if let Some(k) = placer.place(cands.iter().map(|&(at, a)| layout::bold_box(&text, f, at, a))) {
                     node_labels[i].0 = Some(cands[k]);
                     if f != role_font || text != role {
                         role_text[i] = Some((text, f));
@@ -404,7 +422,6 @@ pub fn topology_view() -> Html {
     };
     let overlays = sim.overlays(selected_node).into_iter().map(|o| overlay(&d, &o, &pos, r));
 
-    let flights = sim.flights();
     // Where each message's label goes (None: left out, its arrow says enough).
     let mut msg_labels: std::collections::BTreeMap<usize, (Point, f64, String)> = std::collections::BTreeMap::new();
     for f in flights.iter().filter(|f| f.from != f.to && !f.token && labels) {
@@ -419,7 +436,7 @@ pub fn topology_view() -> Html {
         }
         let mut placed = None;
         for text in [full.clone(), kind.clone()] {
-            if let Some(k) = placer.place(cands.iter().map(|&at| layout::text_box(&text, size, at, layout::Anchor::Middle))) {
+            if let Some(k) = placer.place(cands.iter().map(|&at| layout::bold_box(&text, size, at, layout::Anchor::Middle))) {
                 placed = Some((cands[k], size, text));
                 break;
             }
@@ -465,7 +482,7 @@ pub fn topology_view() -> Html {
             let fade = 1.0 - (t - e.time) as f64 / DEATH_SHOWN_FOR as f64;
             let words = format!("{} {}", d.id("msg", m.kind), d.render(&text::loss_short(*reason)));
             let spots = [Point::new(at.x, at.y - 18.0), Point::new(at.x, at.y + 36.0), Point::new(at.x + 60.0, at.y + 6.0), Point::new(at.x - 60.0, at.y + 6.0)];
-            let said = placer.place(spots.iter().map(|&p| layout::text_box(&words, 19.0 * ts, p, layout::Anchor::Middle)));
+            let said = placer.place(spots.iter().map(|&p| layout::bold_box(&words, 19.0 * ts, p, layout::Anchor::Middle)));
             Some(html! {
                 <g class="death" style={format!("opacity:{fade:.2}")} data-died={msg.to_string()}>
                     <line class="death-trail" x1={start.x.to_string()} y1={start.y.to_string()} x2={at.x.to_string()} y2={at.y.to_string()} />
@@ -558,8 +575,11 @@ pub fn topology_view() -> Html {
                 if link_kinds.2 { <span class="legend-item lossy-key" data-legend="lossy"><i />{d.word("ui.link_lossy_key")}</span> }
                 if state.selected == Selection::None { <span class="break-hint" data-testid="break-hint">{d.word("ui.break_hint")}</span> }
             </div>
-            if !charts.is_empty() {
-                <div class={classes!("charts", charts_below.then_some("below"))} data-testid="charts">
+            if charts_folded {
+                <button class={classes!("small", "charts-toggle", (*charts_open).then_some("on"))} onclick={toggle_charts} aria-pressed={charts_open.to_string()} data-action="charts">{d.render(&crate::phrase!("ui.charts", charts.len()))}</button>
+            }
+            if !charts.is_empty() && (!charts_folded || *charts_open) {
+                <div class={classes!("charts", (charts_below || charts_folded).then_some("below"), charts_folded.then_some("over"))} data-testid="charts">
                     { for charts.iter().map(|c| super::chart::chart(&d, c, t)) }
                 </div>
             }

@@ -106,6 +106,7 @@ pub const UI: Words = &[
     w("ui.topology_label", "{0} nodes on a {1}", "{1}上的 {0} 个节点"),
     w("ui.diagram", "Time-space diagram", "时空图"),
     w("ui.diagram_narrowed", "Zoomed in to the latest {0} events or fewer, so the diagram keeps up while playing: step back to see earlier ones.", "为了播放时保持流畅，时空图只显示最近的至多 {0} 个事件：后退可查看更早的事件。"),
+    w("ui.charts", "charts ({0})", "图表（{0}）"),
     w("ui.stamps_crowded", "Where crowded, some stamps are left out (the dot's tooltip has them): zoom in (+) to see more.", "拥挤处省略了部分时间戳（悬停在点上可见）：放大（+）可看到更多。"),
     w("ui.diagram_hint", " · numbers are Lamport clocks · click an event: its causal past and future light up", " · 数字为 Lamport 时钟 · 点击事件可点亮它的因果过去与未来"),
     w("ui.causal_past", "causal past", "因果过去"),
