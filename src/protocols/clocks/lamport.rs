@@ -28,27 +28,19 @@
 //! own clock. Invariant: the clock is at least the number of own events.
 
 use super::concurrency::Concurrency;
+use super::driver::{Clock, Clocks};
 use crate::phrase;
-use crate::sim::engine::RunView;
 use crate::sim::protocol::*;
-use crate::sim::topology::{Graph, TopologyKind};
-use crate::sim::view::{Cell, CellRow, NodeView, Overlay, Tone};
-use crate::sim::{NetworkConfig, NodeId, ParamSpec, Time};
+use crate::sim::view::{Cell, CellRow, NodeView, Overlay};
+use crate::sim::NodeId;
 use crate::words::{w, Text, Words};
 
 /// How many of its latest stamps a process shows beside itself.
 const SHOWN: usize = 8;
 
-pub struct LamportClocks {
-    /// The run's topology: spontaneous sends go to a random neighbour in it.
-    graph: Graph,
-    /// Spontaneous actions per process before it stops acting on its own.
-    actions: u32,
-    /// Mean ticks between a process's actions; 0 = only clicks.
-    every: Time,
-    /// Chance (percent) that an action is a send rather than a local event.
-    send_percent: u32,
-}
+/// The scalar clock: one counter per process.
+pub struct Lamport;
+pub type LamportClocks = Clocks<Lamport>;
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Node {
@@ -65,166 +57,75 @@ pub struct Msg {
     pub lamport: u64,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum Timer {
-    Act,
-}
+impl Clock for Lamport {
+    const ID: &'static str = "clocks-lamport";
+    const WORDS: Words = WORDS;
+    const SCENARIOS: &'static [ReadyScenario] = &[
+        ReadyScenario { id: "classic", fragment: "v=1&proto=clocks-lamport&n=3&seed=4&p.actions=4&p.every=250&p.send=60" },
+        ReadyScenario { id: "converse-fails", fragment: "v=1&proto=clocks-lamport&n=3&seed=2&p.actions=5&p.every=150&p.send=30" },
+        ReadyScenario { id: "total-order", fragment: "v=1&proto=clocks-lamport&n=3&seed=7&p.actions=4&p.every=200&p.send=40" },
+    ];
+    const SHOW: Show = Show { diagram_first: true, vectors_up_to: 0 };
+    type State = Node;
+    type Msg = Msg;
 
-const LOCAL: InputSpec = InputSpec::plain("local");
-const SEND: InputSpec = InputSpec::plain("send");
-/// A message drawn by hand on the diagram: from the clicked node to the argument.
-const SEND_TO: InputSpec = InputSpec::with("send_to", ArgKind::Node);
+    fn build(_setup: &Setup) -> Lamport {
+        Lamport
+    }
 
-impl LamportClocks {
+    fn start(&self, actions: u32) -> Node {
+        Node { lamport: 0, events: 0, actions_left: actions, recent: Vec::new() }
+    }
+
     /// The rule for any event of our own: add one.
-    fn tick(&self, s: &mut Node, ctx: &mut Ctx<Self>) {
+    fn tick(&self, _me: NodeId, s: &mut Node) {
         s.lamport += 1;
         s.events += 1;
         if s.recent.len() == SHOWN {
             s.recent.remove(0);
         }
         s.recent.push(s.lamport);
-        ctx.mark_with("clock", s.lamport);
     }
 
-    fn local(&self, s: &mut Node, ctx: &mut Ctx<Self>) {
-        // The engine logs the handler's event (timer or input) as the local event.
-        self.tick(s, ctx);
-        ctx.note(phrase!("note.local", s.lamport));
+    fn lamport(s: &Node) -> u64 {
+        s.lamport
+    }
+    fn events(s: &Node) -> u32 {
+        s.events
+    }
+    fn actions_left(s: &Node) -> u32 {
+        s.actions_left
+    }
+    fn actions_left_mut(s: &mut Node) -> &mut u32 {
+        &mut s.actions_left
     }
 
-    fn send_to(&self, to: NodeId, s: &mut Node, ctx: &mut Ctx<Self>) {
-        // Deciding to send is not an event of its own: the send is the one event.
-        ctx.silent();
-        self.tick(s, ctx);
-        ctx.send(to, Msg { lamport: s.lamport });
+    fn local_note(&self, s: &Node) -> Text {
+        phrase!("note.local", s.lamport)
     }
 
-    fn act(&self, me: NodeId, s: &mut Node, send: bool, ctx: &mut Ctx<Self>) {
-        let neighbours = self.graph.neighbours(me);
-        // A node without links (possible in an explicit edge list) only acts locally.
-        if send && !neighbours.is_empty() {
-            let to = neighbours[ctx.random_between(0, neighbours.len() as u64 - 1) as usize];
-            self.send_to(to, s, ctx);
-        } else {
-            self.local(s, ctx);
-        }
+    fn message(&self, s: &Node) -> Msg {
+        Msg { lamport: s.lamport }
     }
 
-    fn arm(&self, s: &Node, ctx: &mut Ctx<Self>) {
-        if self.every > 0 && s.actions_left > 0 {
-            let after = ctx.random_between(1, 2 * self.every);
-            ctx.set_timer(after, Timer::Act);
-        }
-    }
-}
-
-impl Protocol for LamportClocks {
-    type State = Node;
-    type Msg = Msg;
-    type Timer = Timer;
-    type Stats = Concurrency;
-
-    fn info() -> ProtocolInfo {
-        ProtocolInfo {
-            id: "clocks-lamport",
-            family: "clocks",
-            nodes: NodeRange { min: 2, max: 12, default: 3 },
-            topologies: &[
-                TopologyKind::Complete,
-                TopologyKind::Ring,
-                TopologyKind::Star,
-                TopologyKind::Tree,
-                TopologyKind::RandomTree,
-                TopologyKind::Grid,
-                TopologyKind::Edges,
-            ],
-            network: NetworkConfig { delay_min: 60, delay_max: 160, fifo: false, ..NetworkConfig::default() },
-            params: vec![ParamSpec::int("actions", 0, 1_000, 4), ParamSpec::int("every", 0, 100_000, 120), ParamSpec::int("send", 0, 100, 60)],
-            inputs: &[LOCAL, SEND, SEND_TO],
-            workload: None,
-            scenarios: &[
-                ReadyScenario { id: "classic", fragment: "v=1&proto=clocks-lamport&n=3&seed=4&p.actions=4&p.every=250&p.send=60" },
-                ReadyScenario { id: "converse-fails", fragment: "v=1&proto=clocks-lamport&n=3&seed=2&p.actions=5&p.every=150&p.send=30" },
-                ReadyScenario { id: "total-order", fragment: "v=1&proto=clocks-lamport&n=3&seed=7&p.actions=4&p.every=200&p.send=40" },
-            ],
-            show: Show { diagram_first: true, vectors_up_to: 0 },
-            words: WORDS,
-        }
-    }
-
-    fn build(setup: &Setup) -> Result<Self, String> {
-        Ok(LamportClocks {
-            graph: setup.graph.clone(),
-            actions: setup.params.int("actions") as u32,
-            every: setup.params.int("every") as Time,
-            send_percent: setup.params.int("send") as u32,
-        })
-    }
-
-    fn init(&self, _me: NodeId, ctx: &mut Ctx<Self>) -> Node {
-        // The engine counts the start as each process's first event.
-        let mut s = Node { lamport: 0, events: 0, actions_left: self.actions, recent: Vec::new() };
-        self.tick(&mut s, ctx);
-        self.arm(&s, ctx);
-        s
-    }
-
-    fn on_message(&self, _me: NodeId, s: &mut Node, _from: NodeId, m: Msg, ctx: &mut Ctx<Self>) {
+    fn receive(&self, me: NodeId, s: &mut Node, m: &Msg) -> Text {
         let before = s.lamport;
         s.lamport = s.lamport.max(m.lamport);
-        self.tick(s, ctx);
-        ctx.note(phrase!("note.receive", m.lamport, before, s.lamport));
+        self.tick(me, s);
+        phrase!("note.receive", m.lamport, before, s.lamport)
     }
 
-    fn on_timer(&self, me: NodeId, s: &mut Node, _t: Timer, ctx: &mut Ctx<Self>) {
-        if s.actions_left == 0 {
-            return self.local(s, ctx);
-        }
-        s.actions_left -= 1;
-        let send = ctx.random_chance(self.send_percent * 10_000);
-        self.act(me, s, send, ctx);
-        self.arm(s, ctx);
+    fn label(&self, m: &Msg) -> String {
+        format!("L={}", m.lamport)
     }
 
-    fn on_input(&self, me: NodeId, s: &mut Node, i: &Input, ctx: &mut Ctx<Self>) {
-        match (i.id, i.arg_node()) {
-            ("send_to", Some(to)) if to != me => self.send_to(to, s, ctx),
-            (id, _) => self.act(me, s, id == SEND.id, ctx),
-        }
-    }
-
-    /// The clock is kept on stable storage: a process that comes back continues counting
-    /// (its recovery is one more event).
-    fn on_recover(&self, _me: NodeId, old: &Node, ctx: &mut Ctx<Self>) -> Node {
-        let mut s = old.clone();
-        s.actions_left = 0;
-        self.tick(&mut s, ctx);
-        s
-    }
-
-    fn label(&self, m: &Msg) -> MsgLabel {
-        MsgLabel::new("msg", format!("L={}", m.lamport))
-    }
-
-    fn timer_name(&self, _t: &Timer) -> &'static str {
-        "act"
-    }
-
-    fn view(&self, me: NodeId, s: &Node) -> NodeView {
-        let acting = s.actions_left > 0 && self.every > 0;
-        let (role, tone) = if acting { ("acting", Tone::Waiting) } else { ("resting", Tone::Idle) };
+    fn view(&self, me: NodeId, s: &Node, view: NodeView) -> NodeView {
         // Stamps as the total order reads them, (L, process); equal L share a colour.
         let cells = s.recent.iter().map(|&l| Cell { text: format!("({l},{me})"), shade: l as u32 }).collect();
-        NodeView::new(role, tone)
-            .badge(format!("L={}", s.lamport))
-            .row(CellRow { label: "stamps", cells, marked_upto: None })
-            .detail("lamport", s.lamport)
-            .detail("events", s.events)
-            .detail("actions_left", s.actions_left)
+        view.badge(format!("L={}", s.lamport)).row(CellRow { label: "stamps", cells, marked_upto: None }).detail("lamport", s.lamport)
     }
 
-    fn invariants(&self) -> Vec<Invariant<Self>> {
+    fn invariants() -> Vec<Invariant<LamportClocks>> {
         vec![Invariant {
             id: "lamport_count",
             check: |_, snap| {
@@ -234,25 +135,14 @@ impl Protocol for LamportClocks {
         }]
     }
 
-    fn monitors(&self) -> Vec<Box<dyn crate::sim::monitor::Monitor>> {
-        vec![Box::new(crate::sim::monitor::ClockCondition::default())]
-    }
-
-    fn metrics(&self, stats: &Concurrency, run: &RunView<Self>) -> Vec<Metric> {
-        let counted = || Text::key("formula.counted");
-        vec![
-            Metric { id: "events", measured: Some(stats.events() as f64), textbook: Textbook::Unbounded, formula: counted() },
-            Metric { id: "messages", measured: Some(run.counters.sent as f64), textbook: Textbook::Unbounded, formula: counted() },
-            Metric { id: "concurrent", measured: Some(stats.concurrent() as f64), textbook: Textbook::Unbounded, formula: Text::key("formula.concurrent") },
-            Metric { id: "ordered", measured: Some(stats.ordered() as f64), textbook: Textbook::Unbounded, formula: Text::key("formula.ordered") },
-            Metric { id: "ties", measured: Some(stats.ties() as f64), textbook: Textbook::Unbounded, formula: Text::key("formula.ties") },
-        ]
+    fn more_metrics(stats: &Concurrency) -> Vec<Metric> {
+        vec![Metric { id: "ties", measured: Some(stats.ties() as f64), textbook: Textbook::Unbounded, formula: Text::key("formula.ties") }]
     }
 
     /// One pair of concurrent events whose stamps look ordered, ringed and joined by a
     /// dashed line: neither knows of the other.
-    fn overlays(&self, run: &RunView<Self>, _selected: Option<NodeId>) -> Vec<Overlay> {
-        let Some(wit) = run.stats.witness() else { return Vec::new() };
+    fn overlays(stats: &Concurrency) -> Vec<Overlay> {
+        let Some(wit) = stats.witness() else { return Vec::new() };
         let label = phrase!("overlay.converse", wit.low.0, wit.low.2, wit.high.0, wit.high.2);
         vec![Overlay::Events { label, events: vec![wit.low.0, wit.high.0], alarm: false }]
     }
@@ -320,7 +210,7 @@ mod tests {
     use crate::sim::engine::Engine;
     use crate::sim::scenario::Scenario;
     use crate::sim::trace::EventKind;
-    use crate::sim::{Params, Topology};
+    use crate::sim::{NetworkConfig, Params, Topology};
 
     fn engine(n: usize, seed: u64, network: NetworkConfig) -> Engine<LamportClocks> {
         let topology = [Topology::Complete, Topology::Ring, Topology::Tree(2)][n % 3].clone();

@@ -25,27 +25,19 @@
 //! Invariants: own entry counts own events; nobody knows more of j than j has done;
 //! Lamport ≥ own vector entry.
 
-use super::concurrency::Concurrency;
+use super::driver::{Clock, Clocks};
 use crate::phrase;
-use crate::sim::engine::RunView;
 use crate::sim::protocol::*;
-use crate::sim::topology::{Graph, TopologyKind};
 use crate::sim::trace::Trace;
-use crate::sim::view::{NodeView, Tone};
-use crate::sim::{NetworkConfig, NodeId, ParamSpec, Time};
+use crate::sim::view::NodeView;
+use crate::sim::NodeId;
 use crate::words::{vector as vector_text, w, Text, Words};
 
-pub struct VectorClocks {
+/// Lamport's counter and a vector with one entry per process.
+pub struct Vector {
     n: usize,
-    /// The run's topology: spontaneous sends go to a random neighbour in it.
-    graph: Graph,
-    /// Spontaneous actions per process before it stops acting on its own.
-    actions: u32,
-    /// Mean ticks between a process's actions; 0 = only clicks.
-    every: Time,
-    /// Chance (percent) that an action is a send rather than a local event.
-    send_percent: u32,
 }
+pub type VectorClocks = Clocks<Vector>;
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Node {
@@ -62,17 +54,26 @@ pub struct Msg {
     pub vector: Vec<u32>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum Timer {
-    Act,
-}
+impl Clock for Vector {
+    const ID: &'static str = "clocks-vector";
+    const WORDS: Words = WORDS;
+    const SCENARIOS: &'static [ReadyScenario] = &[
+        ReadyScenario { id: "classic", fragment: "v=1&proto=clocks-vector&n=3&seed=4&p.actions=4&p.every=250&p.send=60" },
+        ReadyScenario { id: "lamport-orders", fragment: "v=1&proto=clocks-vector&n=4&seed=2&p.actions=5&p.every=150&p.send=30" },
+        ReadyScenario { id: "duplicates", fragment: "v=1&proto=clocks-vector&n=3&seed=11&dup=25&p.actions=4&p.every=120&p.send=80" },
+    ];
+    const SHOW: Show = Show { diagram_first: true, vectors_up_to: 6 };
+    type State = Node;
+    type Msg = Msg;
 
-const LOCAL: InputSpec = InputSpec::plain("local");
-const SEND: InputSpec = InputSpec::plain("send");
-/// A message drawn by hand on the diagram: from the clicked node to the argument.
-const SEND_TO: InputSpec = InputSpec::with("send_to", ArgKind::Node);
+    fn build(setup: &Setup) -> Vector {
+        Vector { n: setup.n }
+    }
 
-impl VectorClocks {
+    fn start(&self, actions: u32) -> Node {
+        Node { lamport: 0, vector: vec![0; self.n], events: 0, actions_left: actions }
+    }
+
     /// The clock rule for any event of our own: tick both clocks.
     fn tick(&self, me: NodeId, s: &mut Node) {
         s.lamport += 1;
@@ -80,184 +81,52 @@ impl VectorClocks {
         s.events += 1;
     }
 
-    fn local(&self, me: NodeId, s: &mut Node, ctx: &mut Ctx<Self>) {
-        // The engine logs the handler's event (timer or input) as the local event.
-        self.tick(me, s);
-        ctx.mark_with("clock", s.lamport);
-        ctx.note(phrase!("note.local", s.lamport, vector_text(&s.vector)));
+    fn lamport(s: &Node) -> u64 {
+        s.lamport
+    }
+    fn events(s: &Node) -> u32 {
+        s.events
+    }
+    fn actions_left(s: &Node) -> u32 {
+        s.actions_left
+    }
+    fn actions_left_mut(s: &mut Node) -> &mut u32 {
+        &mut s.actions_left
     }
 
-    fn send_random(&self, me: NodeId, s: &mut Node, ctx: &mut Ctx<Self>) {
-        let neighbours = self.graph.neighbours(me);
-        let to = neighbours[ctx.random_between(0, neighbours.len() as u64 - 1) as usize];
-        self.send_to(me, to, s, ctx);
+    fn local_note(&self, s: &Node) -> Text {
+        phrase!("note.local", s.lamport, vector_text(&s.vector))
     }
 
-    fn send_to(&self, me: NodeId, to: NodeId, s: &mut Node, ctx: &mut Ctx<Self>) {
-        // Deciding to send is not an event of its own: the send is the one event.
-        ctx.silent();
-        self.tick(me, s);
-        ctx.mark_with("clock", s.lamport);
-        ctx.send(to, Msg { lamport: s.lamport, vector: s.vector.clone() });
+    fn message(&self, s: &Node) -> Msg {
+        Msg { lamport: s.lamport, vector: s.vector.clone() }
     }
 
-    fn act(&self, me: NodeId, s: &mut Node, send: bool, ctx: &mut Ctx<Self>) {
-        // A node without links (possible in an explicit edge list) only acts locally.
-        if send && !self.graph.neighbours(me).is_empty() {
-            self.send_random(me, s, ctx);
-        } else {
-            self.local(me, s, ctx);
-        }
-    }
-
-    fn arm(&self, s: &Node, ctx: &mut Ctx<Self>) {
-        if self.every > 0 && s.actions_left > 0 {
-            let after = ctx.random_between(1, 2 * self.every);
-            ctx.set_timer(after, Timer::Act);
-        }
-    }
-}
-
-/// Every pair of events on node lines, checked against both clock conditions:
-/// a→b ⇔ V(a) < V(b), and a→b ⇒ L(a) < L(b). Returns the first pair that fails.
-/// Happened-before is computed from the log (lines and messages), not from the stamps.
-pub fn clock_conditions_hold(trace: &Trace) -> Result<(), String> {
-    let events: Vec<_> = trace.events().iter().filter(|e| e.ticks() && trace.vector(e.id).is_some()).collect();
-    for a in &events {
-        let future = crate::sim::trace::causal_future(trace, a.id);
-        let va = trace.vector(a.id).expect("filtered");
-        for b in &events {
-            if a.id == b.id {
-                continue;
-            }
-            let vb = trace.vector(b.id).expect("filtered");
-            let before = future.contains(&b.id);
-            let vector_less = va != vb && va.iter().zip(vb).all(|(x, y)| x <= y);
-            if before != vector_less {
-                return Err(format!("events {} and {}: happened-before is {before} but V {:?} < V {:?} is {vector_less}", a.id, b.id, va, vb));
-            }
-            if before && a.lamport >= b.lamport {
-                return Err(format!("events {} → {} but L {} ≥ L {}", a.id, b.id, a.lamport, b.lamport));
-            }
-        }
-    }
-    Ok(())
-}
-
-impl Protocol for VectorClocks {
-    type State = Node;
-    type Msg = Msg;
-    type Timer = Timer;
-    type Stats = Concurrency;
-
-    fn info() -> ProtocolInfo {
-        ProtocolInfo {
-            id: "clocks-vector",
-            family: "clocks",
-            nodes: NodeRange { min: 2, max: 12, default: 3 },
-            topologies: &[
-                TopologyKind::Complete,
-                TopologyKind::Ring,
-                TopologyKind::Star,
-                TopologyKind::Tree,
-                TopologyKind::RandomTree,
-                TopologyKind::Grid,
-                TopologyKind::Edges,
-            ],
-            network: NetworkConfig { delay_min: 60, delay_max: 160, fifo: false, ..NetworkConfig::default() },
-            params: vec![ParamSpec::int("actions", 0, 1_000, 4), ParamSpec::int("every", 0, 100_000, 120), ParamSpec::int("send", 0, 100, 60)],
-            inputs: &[LOCAL, SEND, SEND_TO],
-            workload: None,
-            scenarios: &[
-                ReadyScenario { id: "classic", fragment: "v=1&proto=clocks-vector&n=3&seed=4&p.actions=4&p.every=250&p.send=60" },
-                ReadyScenario { id: "lamport-orders", fragment: "v=1&proto=clocks-vector&n=4&seed=2&p.actions=5&p.every=150&p.send=30" },
-                ReadyScenario { id: "duplicates", fragment: "v=1&proto=clocks-vector&n=3&seed=11&dup=25&p.actions=4&p.every=120&p.send=80" },
-            ],
-            show: Show { diagram_first: true, vectors_up_to: 6 },
-            words: WORDS,
-        }
-    }
-
-    fn build(setup: &Setup) -> Result<Self, String> {
-        Ok(VectorClocks {
-            n: setup.n,
-            graph: setup.graph.clone(),
-            actions: setup.params.int("actions") as u32,
-            every: setup.params.int("every") as Time,
-            send_percent: setup.params.int("send") as u32,
-        })
-    }
-
-    fn init(&self, me: NodeId, ctx: &mut Ctx<Self>) -> Node {
-        // The engine counts the start as each process's first event.
-        let mut s = Node { lamport: 0, vector: vec![0; self.n], events: 0, actions_left: self.actions };
-        self.tick(me, &mut s);
-        ctx.mark_with("clock", s.lamport);
-        self.arm(&s, ctx);
-        s
-    }
-
-    fn on_message(&self, me: NodeId, s: &mut Node, _from: NodeId, m: Msg, ctx: &mut Ctx<Self>) {
+    fn receive(&self, me: NodeId, s: &mut Node, m: &Msg) -> Text {
         s.lamport = s.lamport.max(m.lamport);
         for (mine, theirs) in s.vector.iter_mut().zip(&m.vector) {
             *mine = (*mine).max(*theirs);
         }
         self.tick(me, s);
-        ctx.mark_with("clock", s.lamport);
-        ctx.note(phrase!("note.now", s.lamport, vector_text(&s.vector)));
+        phrase!("note.now", s.lamport, vector_text(&s.vector))
     }
 
-    fn on_timer(&self, me: NodeId, s: &mut Node, _t: Timer, ctx: &mut Ctx<Self>) {
-        if s.actions_left == 0 {
-            return self.local(me, s, ctx);
-        }
-        s.actions_left -= 1;
-        let send = ctx.random_chance(self.send_percent * 10_000);
-        self.act(me, s, send, ctx);
-        self.arm(s, ctx);
-    }
-
-    fn on_input(&self, me: NodeId, s: &mut Node, i: &Input, ctx: &mut Ctx<Self>) {
-        match (i.id, i.arg_node()) {
-            ("send_to", Some(to)) if to != me => self.send_to(me, to, s, ctx),
-            (id, _) => self.act(me, s, id == SEND.id, ctx),
-        }
-    }
-
-    /// Clocks are kept on stable storage: a process that comes back continues counting
-    /// (its recovery is one more event).
-    fn on_recover(&self, me: NodeId, old: &Node, ctx: &mut Ctx<Self>) -> Node {
-        let mut s = old.clone();
-        s.actions_left = 0;
-        self.tick(me, &mut s);
-        ctx.mark_with("clock", s.lamport);
-        s
-    }
-
-    fn label(&self, m: &Msg) -> MsgLabel {
+    fn label(&self, m: &Msg) -> String {
         // Past five processes the vector no longer fits beside a moving arrow.
-        let text = if self.n <= 5 { vector_text(&m.vector) } else { format!("L={}", m.lamport) };
-        MsgLabel::new("msg", text)
+        if self.n <= 5 {
+            vector_text(&m.vector)
+        } else {
+            format!("L={}", m.lamport)
+        }
     }
 
-    fn timer_name(&self, _t: &Timer) -> &'static str {
-        "act"
-    }
-
-    fn view(&self, _me: NodeId, s: &Node) -> NodeView {
-        let acting = s.actions_left > 0 && self.every > 0;
-        let (role, tone) = if acting { ("acting", Tone::Waiting) } else { ("resting", Tone::Idle) };
+    fn view(&self, _me: NodeId, s: &Node, view: NodeView) -> NodeView {
         // A long vector would run into the neighbours' labels; the inspector has it.
         let badge = if self.n <= 5 { format!("{} L={}", vector_text(&s.vector), s.lamport) } else { format!("L={}", s.lamport) };
-        NodeView::new(role, tone)
-            .badge(badge)
-            .detail("vector", vector_text(&s.vector))
-            .detail("lamport", s.lamport)
-            .detail("events", s.events)
-            .detail("actions_left", s.actions_left)
+        view.badge(badge).detail("vector", vector_text(&s.vector)).detail("lamport", s.lamport)
     }
 
-    fn invariants(&self) -> Vec<Invariant<Self>> {
+    fn invariants() -> Vec<Invariant<VectorClocks>> {
         vec![
             Invariant {
                 id: "own_entry",
@@ -288,20 +157,32 @@ impl Protocol for VectorClocks {
             },
         ]
     }
+}
 
-    fn monitors(&self) -> Vec<Box<dyn crate::sim::monitor::Monitor>> {
-        vec![Box::new(crate::sim::monitor::ClockCondition::default())]
+/// Every pair of events on node lines, checked against both clock conditions:
+/// a→b ⇔ V(a) < V(b), and a→b ⇒ L(a) < L(b). Returns the first pair that fails.
+/// Happened-before is computed from the log (lines and messages), not from the stamps.
+pub fn clock_conditions_hold(trace: &Trace) -> Result<(), String> {
+    let events: Vec<_> = trace.events().iter().filter(|e| e.ticks() && trace.vector(e.id).is_some()).collect();
+    for a in &events {
+        let future = crate::sim::trace::causal_future(trace, a.id);
+        let va = trace.vector(a.id).expect("filtered");
+        for b in &events {
+            if a.id == b.id {
+                continue;
+            }
+            let vb = trace.vector(b.id).expect("filtered");
+            let before = future.contains(&b.id);
+            let vector_less = va != vb && va.iter().zip(vb).all(|(x, y)| x <= y);
+            if before != vector_less {
+                return Err(format!("events {} and {}: happened-before is {before} but V {:?} < V {:?} is {vector_less}", a.id, b.id, va, vb));
+            }
+            if before && a.lamport >= b.lamport {
+                return Err(format!("events {} → {} but L {} ≥ L {}", a.id, b.id, a.lamport, b.lamport));
+            }
+        }
     }
-
-    fn metrics(&self, stats: &Concurrency, run: &RunView<Self>) -> Vec<Metric> {
-        let counted = || Text::key("formula.counted");
-        vec![
-            Metric { id: "events", measured: Some(stats.events() as f64), textbook: Textbook::Unbounded, formula: counted() },
-            Metric { id: "messages", measured: Some(run.counters.sent as f64), textbook: Textbook::Unbounded, formula: counted() },
-            Metric { id: "concurrent", measured: Some(stats.concurrent() as f64), textbook: Textbook::Unbounded, formula: Text::key("formula.concurrent") },
-            Metric { id: "ordered", measured: Some(stats.ordered() as f64), textbook: Textbook::Unbounded, formula: Text::key("formula.ordered") },
-        ]
-    }
+    Ok(())
 }
 
 const WORDS: Words = &[
@@ -368,7 +249,7 @@ mod tests {
     use crate::sim::engine::Engine;
     use crate::sim::scenario::Scenario;
     use crate::sim::trace::EventKind;
-    use crate::sim::{Params, Topology};
+    use crate::sim::{NetworkConfig, Params, Topology};
 
     fn engine(n: usize, seed: u64, network: NetworkConfig) -> Engine<VectorClocks> {
         let topology = [Topology::Complete, Topology::Ring, Topology::Tree(2)][n % 3].clone();
