@@ -246,3 +246,30 @@ impl<K: Clock> Protocol for Clocks<K> {
         K::overlays(run.stats)
     }
 }
+
+/// What the two lessons' tests build their runs with.
+#[cfg(test)]
+pub mod testing {
+    use super::{Clock, Clocks};
+    use crate::sim::engine::Engine;
+    use crate::sim::protocol::{Protocol, Setup};
+    use crate::sim::scenario::Scenario;
+    use crate::sim::{NetworkConfig, Params, Topology};
+
+    /// `n` processes on a complete graph, a ring or a binary tree (by `n`), default params.
+    pub fn engine<K: Clock>(n: usize, seed: u64, network: NetworkConfig) -> Engine<Clocks<K>> {
+        let topology = [Topology::Complete, Topology::Ring, Topology::Tree(2)][n % 3].clone();
+        let setup = Setup::new(n, topology, Params::defaults(&Clocks::<K>::info().params), seed).unwrap();
+        Engine::new(Clocks::<K>::build(&setup).unwrap(), setup, network, seed)
+    }
+
+    pub fn engine_for<K: Clock>(s: &Scenario) -> Engine<Clocks<K>> {
+        let setup = s.setup().unwrap();
+        Engine::new(Clocks::<K>::build(&setup).unwrap(), setup, s.network.clone(), s.seed)
+    }
+
+    /// Links that delay anything from 1 to 300 ticks, reorder and duplicate a tenth.
+    pub fn wild() -> NetworkConfig {
+        NetworkConfig { delay_min: 1, delay_max: 300, fifo: false, duplicate: 100_000, ..NetworkConfig::default() }
+    }
+}

@@ -207,37 +207,23 @@ const WORDS: Words = &[
 mod tests {
     use super::*;
     use crate::protocols::clocks::concurrency::{brute_force, cut_is_consistent};
+    use crate::protocols::clocks::driver::testing::{engine, engine_for, wild};
     use crate::sim::engine::Engine;
     use crate::sim::scenario::Scenario;
     use crate::sim::trace::EventKind;
-    use crate::sim::{NetworkConfig, Params, Topology};
-
-    fn engine(n: usize, seed: u64, network: NetworkConfig) -> Engine<LamportClocks> {
-        let topology = [Topology::Complete, Topology::Ring, Topology::Tree(2)][n % 3].clone();
-        let setup = Setup::new(n, topology, Params::defaults(&LamportClocks::info().params), seed).unwrap();
-        Engine::new(LamportClocks::build(&setup).unwrap(), setup, network, seed)
-    }
-
-    fn engine_for(s: &Scenario) -> Engine<LamportClocks> {
-        let setup = s.setup().unwrap();
-        Engine::new(LamportClocks::build(&setup).unwrap(), setup, s.network.clone(), s.seed)
-    }
+    use crate::sim::NetworkConfig;
 
     fn ready(id: &str) -> Engine<LamportClocks> {
         let r = LamportClocks::info().scenarios.iter().find(|r| r.id == id).unwrap();
-        let mut e = engine_for(&Scenario::parse_strict(r.fragment, crate::protocols::REGISTRY).unwrap());
+        let mut e = engine_for::<Lamport>(&Scenario::parse_strict(r.fragment, crate::protocols::REGISTRY).unwrap());
         while e.step() {}
         e
-    }
-
-    fn wild() -> NetworkConfig {
-        NetworkConfig { delay_min: 1, delay_max: 300, fifo: false, duplicate: 100_000, ..NetworkConfig::default() }
     }
 
     #[test]
     fn the_processes_clocks_match_the_engines_stamps() {
         for seed in 0..100 {
-            let mut e = engine(3 + (seed % 3) as usize, seed, wild());
+            let mut e = engine::<Lamport>(3 + (seed % 3) as usize, seed, wild());
             while e.step() {
                 for (i, s) in e.world.states.iter().enumerate() {
                     let last = e.trace.node_events(i).last().unwrap();
@@ -253,7 +239,7 @@ mod tests {
     fn the_counts_and_the_witness_agree_with_brute_force() {
         let mut found = 0;
         for seed in 0..200 {
-            let mut e = engine(2 + (seed % 4) as usize, seed, wild());
+            let mut e = engine::<Lamport>(2 + (seed % 4) as usize, seed, wild());
             while e.step() {}
             let (concurrent, ordered) = brute_force(&e.trace);
             let stats = &e.world.stats;
@@ -272,7 +258,7 @@ mod tests {
 
     #[test]
     fn a_clock_that_skips_the_max_breaks_the_clock_condition() {
-        let mut e = engine(3, 1, NetworkConfig::default());
+        let mut e = engine::<Lamport>(3, 1, NetworkConfig::default());
         while !e.trace.events().iter().any(|ev| matches!(ev.kind, EventKind::Receive { .. })) {
             assert!(e.step());
         }

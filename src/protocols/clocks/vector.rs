@@ -246,21 +246,10 @@ const WORDS: Words = &[
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::engine::Engine;
+    use crate::protocols::clocks::driver::testing::{engine, engine_for, wild};
     use crate::sim::scenario::Scenario;
     use crate::sim::trace::EventKind;
-    use crate::sim::{NetworkConfig, Params, Topology};
-
-    fn engine(n: usize, seed: u64, network: NetworkConfig) -> Engine<VectorClocks> {
-        let topology = [Topology::Complete, Topology::Ring, Topology::Tree(2)][n % 3].clone();
-        let setup = Setup::new(n, topology, Params::defaults(&VectorClocks::info().params), seed).unwrap();
-        Engine::new(VectorClocks::build(&setup).unwrap(), setup, network, seed)
-    }
-
-    fn engine_for(s: &Scenario) -> Engine<VectorClocks> {
-        let setup = s.setup().unwrap();
-        Engine::new(VectorClocks::build(&setup).unwrap(), setup, s.network.clone(), s.seed)
-    }
+    use crate::sim::NetworkConfig;
 
     #[test]
     fn sends_follow_the_new_topologies() {
@@ -268,7 +257,7 @@ mod tests {
             for seed in 0..30 {
                 let text = format!("v=1&proto=clocks-vector&n=5&seed={seed}&topo={topo}&p.send=90");
                 let s = Scenario::parse_strict(&text, crate::protocols::REGISTRY).unwrap();
-                let mut e = engine_for(&s);
+                let mut e = engine_for::<Vector>(&s);
                 while e.step() {}
                 assert!(e.trace.violations().is_empty(), "{text}: {:?}", e.trace.violations());
                 clock_conditions_hold(&e.trace).unwrap_or_else(|why| panic!("{text}: {why}"));
@@ -280,14 +269,10 @@ mod tests {
         }
     }
 
-    fn wild() -> NetworkConfig {
-        NetworkConfig { delay_min: 1, delay_max: 300, fifo: false, duplicate: 100_000, ..NetworkConfig::default() }
-    }
-
     #[test]
     fn the_processes_clocks_match_the_engines_stamps() {
         for seed in 0..100 {
-            let mut e = engine(4, seed, wild());
+            let mut e = engine::<Vector>(4, seed, wild());
             while e.step() {
                 // After every step, each process's clocks equal the engine's stamps on its
                 // latest event: both follow the same rules, event for event.
@@ -307,7 +292,7 @@ mod tests {
     #[test]
     fn strong_clock_condition_over_a_thousand_seeds() {
         for seed in 0..1_000 {
-            let mut e = engine(3 + (seed % 3) as usize, seed, wild());
+            let mut e = engine::<Vector>(3 + (seed % 3) as usize, seed, wild());
             while e.step() {}
             assert!(e.trace.violations().is_empty(), "seed {seed}: {:?}", e.trace.violations());
             clock_conditions_hold(&e.trace).unwrap_or_else(|why| panic!("seed {seed}: {why}"));
@@ -319,7 +304,7 @@ mod tests {
     fn lamport_orders_some_concurrent_pairs() {
         let ready = VectorClocks::info().scenarios[1];
         let s = Scenario::parse_strict(ready.fragment, crate::protocols::REGISTRY).unwrap();
-        let mut e = engine_for(&s);
+        let mut e = engine_for::<Vector>(&s);
         while e.step() {}
         let (concurrent, ordered) = super::super::concurrency::brute_force(&e.trace);
         assert!(concurrent > 0 && ordered > 0, "{concurrent} concurrent, {ordered} ordered by Lamport");
@@ -327,7 +312,7 @@ mod tests {
 
     #[test]
     fn a_miscounting_clock_would_be_caught() {
-        let mut e = engine(3, 1, NetworkConfig::default());
+        let mut e = engine::<Vector>(3, 1, NetworkConfig::default());
         while !e.trace.events().iter().any(|ev| matches!(ev.kind, EventKind::Send { .. })) {
             assert!(e.step());
         }
@@ -344,7 +329,7 @@ mod tests {
     fn ready_scenarios_come_to_rest_clean_and_replay_from_checkpoints() {
         for ready in VectorClocks::info().scenarios {
             let s = Scenario::parse_strict(ready.fragment, crate::protocols::REGISTRY).unwrap();
-            let mut e = engine_for(&s);
+            let mut e = engine_for::<Vector>(&s);
             let start = e.checkpoint();
             let mut middle = None;
             while e.step() {
