@@ -46,6 +46,7 @@ pub trait Clock: Sized + Send + Sync + 'static {
     fn events(s: &Self::State) -> u32;
     fn actions_left(s: &Self::State) -> u32;
     fn actions_left_mut(s: &mut Self::State) -> &mut u32;
+    // (`process_fields!(State)` writes these four for a state with those fields.)
     /// The note on a local event, after its tick.
     fn local_note(&self, s: &Self::State) -> Text;
     /// What a send carries, after its tick.
@@ -65,6 +66,26 @@ pub trait Clock: Sized + Send + Sync + 'static {
         Vec::new()
     }
 }
+
+/// Inside `impl Clock`: the accessors of a state `$state` with the fields `lamport`,
+/// `events` and `actions_left`.
+macro_rules! process_fields {
+    ($state:ty) => {
+        fn lamport(s: &$state) -> u64 {
+            s.lamport
+        }
+        fn events(s: &$state) -> u32 {
+            s.events
+        }
+        fn actions_left(s: &$state) -> u32 {
+            s.actions_left
+        }
+        fn actions_left_mut(s: &mut $state) -> &mut u32 {
+            &mut s.actions_left
+        }
+    };
+}
+pub(crate) use process_fields;
 
 /// Processes that act at random or on a click, keeping the clock `K`.
 pub struct Clocks<K: Clock> {

@@ -28,7 +28,7 @@
 //! own clock. Invariant: the clock is at least the number of own events.
 
 use super::concurrency::Concurrency;
-use super::driver::{Clock, Clocks};
+use super::driver::{process_fields, Clock, Clocks};
 use crate::phrase;
 use crate::sim::protocol::*;
 use crate::sim::view::{Cell, CellRow, NodeView, Overlay};
@@ -87,18 +87,7 @@ impl Clock for Lamport {
         s.recent.push(s.lamport);
     }
 
-    fn lamport(s: &Node) -> u64 {
-        s.lamport
-    }
-    fn events(s: &Node) -> u32 {
-        s.events
-    }
-    fn actions_left(s: &Node) -> u32 {
-        s.actions_left
-    }
-    fn actions_left_mut(s: &mut Node) -> &mut u32 {
-        &mut s.actions_left
-    }
+    process_fields!(Node);
 
     fn local_note(&self, s: &Node) -> Text {
         phrase!("note.local", s.lamport)

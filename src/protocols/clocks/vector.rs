@@ -25,7 +25,7 @@
 //! Invariants: own entry counts own events; nobody knows more of j than j has done;
 //! Lamport ≥ own vector entry.
 
-use super::driver::{Clock, Clocks};
+use super::driver::{process_fields, Clock, Clocks};
 use crate::phrase;
 use crate::sim::protocol::*;
 use crate::sim::trace::Trace;
@@ -81,18 +81,7 @@ impl Clock for Vector {
         s.events += 1;
     }
 
-    fn lamport(s: &Node) -> u64 {
-        s.lamport
-    }
-    fn events(s: &Node) -> u32 {
-        s.events
-    }
-    fn actions_left(s: &Node) -> u32 {
-        s.actions_left
-    }
-    fn actions_left_mut(s: &mut Node) -> &mut u32 {
-        &mut s.actions_left
-    }
+    process_fields!(Node);
 
     fn local_note(&self, s: &Node) -> Text {
         phrase!("note.local", s.lamport, vector_text(&s.vector))
