@@ -19,7 +19,7 @@ use crate::sim::protocol::*;
 use crate::sim::topology::{Graph, TopologyKind};
 use crate::sim::view::{NodeView, Overlay, Tone};
 use crate::sim::{NetworkConfig, NodeId, ParamSpec, Time};
-use crate::words::{Text, Words};
+use crate::words::{w, Text, Word, Words};
 
 /// One clock: what a process keeps and does at each of its events.
 pub trait Clock: Sized + Send + Sync + 'static {
@@ -266,6 +266,39 @@ impl<K: Clock> Protocol for Clocks<K> {
     fn overlays(&self, run: &RunView<Self>, _selected: Option<NodeId>) -> Vec<Overlay> {
         K::overlays(run.stats)
     }
+}
+
+/// The words of what the driver itself shows: its params, inputs, roles, timer, message
+/// and the metrics every clock counts.
+pub const DRIVER_WORDS: Words = &[
+    w("param.actions", "Spontaneous actions per process before it rests", "每个进程在停下之前自发执行的动作数"),
+    w("param.every", "Mean ticks between a process's actions (0: only clicks act)", "进程两次动作之间的平均间隔（0：仅由点击触发）"),
+    w("param.send", "Percent of actions that send a message (the rest are local events)", "动作中发送消息所占的百分比（其余为本地事件）"),
+    w("input.local", "Local event", "本地事件"),
+    w("input.send", "Send to a random neighbour", "发送给随机邻居"),
+    w("input.send_to", "Send to node…", "发送给节点…"),
+    w("role.acting", "acting", "活动中"),
+    w("role.resting", "resting", "已停止"),
+    w("detail.events", "own events", "自身事件数"),
+    w("detail.actions_left", "actions left", "剩余动作"),
+    w("msg.msg", "msg", "消息"),
+    w("timer.act", "act", "动作"),
+    w("metric.events", "events", "事件数"),
+    w("metric.messages", "messages", "消息数"),
+    w("metric.concurrent", "concurrent pairs", "并发事件对"),
+];
+
+/// A clock's own words followed by [`DRIVER_WORDS`], as one table (`N` is the sum of
+/// the two lengths).
+pub const fn with_driver_words<const N: usize>(own: Words) -> [Word; N] {
+    assert!(N == own.len() + DRIVER_WORDS.len(), "N is the two tables' lengths");
+    let mut table = [Word { key: "", en: "", zh: "" }; N];
+    let mut i = 0;
+    while i < N {
+        table[i] = if i < own.len() { own[i] } else { DRIVER_WORDS[i - own.len()] };
+        i += 1;
+    }
+    table
 }
 
 /// What the two lessons' tests build their runs with.

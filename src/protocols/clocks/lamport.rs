@@ -28,7 +28,7 @@
 //! own clock. Invariant: the clock is at least the number of own events.
 
 use super::concurrency::Concurrency;
-use super::driver::{process_fields, Clock, Clocks};
+use super::driver::{process_fields, with_driver_words, Clock, Clocks, DRIVER_WORDS};
 use crate::phrase;
 use crate::sim::protocol::*;
 use crate::sim::view::{Cell, CellRow, NodeView, Overlay};
@@ -59,7 +59,7 @@ pub struct Msg {
 
 impl Clock for Lamport {
     const ID: &'static str = "clocks-lamport";
-    const WORDS: Words = WORDS;
+    const WORDS: Words = &with_driver_words::<{ OWN.len() + DRIVER_WORDS.len() }>(OWN);
     const SCENARIOS: &'static [ReadyScenario] = &[
         ReadyScenario { id: "classic", fragment: "v=1&proto=clocks-lamport&n=3&seed=4&p.actions=4&p.every=250&p.send=60" },
         ReadyScenario { id: "converse-fails", fragment: "v=1&proto=clocks-lamport&n=3&seed=2&p.actions=5&p.every=150&p.send=30" },
@@ -137,19 +137,14 @@ impl Clock for Lamport {
     }
 }
 
-const WORDS: Words = &[
+/// Its own words; the driver adds those of its params, inputs, roles and shared metrics.
+const OWN: Words = &[
     w("name", "Lamport clocks", "Lamport 逻辑时钟"),
     w(
         "summary",
         "Processes act locally and send messages at random, each keeping one counter: add one before every event, and on a receive first jump to the message's stamp if it is larger. If a happened before b, then L(a) < L(b); the two ringed events joined by a dashed line have stamps that look ordered although neither happened before the other.",
         "进程随机地执行本地事件和发送消息，每个进程维护一个计数器：每个事件之前加一；接收消息时，若消息的时间戳更大，先跳到它再加一。若 a 发生在 b 之前，则 L(a) < L(b)；用虚线相连、圈出的两个事件，时间戳看似有先后，但谁也不在谁之前发生。",
     ),
-    w("param.actions", "Spontaneous actions per process before it rests", "每个进程在停下之前自发执行的动作数"),
-    w("param.every", "Mean ticks between a process's actions (0: only clicks act)", "进程两次动作之间的平均间隔（0：仅由点击触发）"),
-    w("param.send", "Percent of actions that send a message (the rest are local events)", "动作中发送消息所占的百分比（其余为本地事件）"),
-    w("input.local", "Local event", "本地事件"),
-    w("input.send", "Send to a random neighbour", "发送给随机邻居"),
-    w("input.send_to", "Send to node…", "发送给节点…"),
     w("scenario.classic", "Three processes, the classic picture", "三个进程：经典的图"),
     w(
         "scenario.classic.about",
@@ -168,23 +163,14 @@ const WORDS: Words = &[
         "20 events, 5 messages. Beside each process are its latest stamps written (L, process). Read all of them in order of L, and among equal L in order of process id: that is a total order every process can compute alone, and it respects happened-before, because related events never share a stamp. Here 14 pairs of events share a stamp (cells of one colour); the process id decides between them. Lamport's mutual exclusion and totally ordered multicast use exactly this order.",
         "共 20 个事件、5 条消息。每个进程旁列出它最近的时间戳，写作 (L, 进程号)。按 L 排序、L 相同时按进程号排序，就得到一个每个进程都能独立算出的全序；它遵守发生在先关系，因为有因果关系的事件时间戳绝不相等。本次有 14 对事件时间戳相同（颜色相同的格子），由进程号决定先后。Lamport 互斥算法和全序组播用的正是这个顺序。",
     ),
-    w("role.acting", "acting", "活动中"),
-    w("role.resting", "resting", "已停止"),
     w("detail.lamport", "Lamport clock", "Lamport 时钟"),
-    w("detail.events", "own events", "自身事件数"),
-    w("detail.actions_left", "actions left", "剩余动作"),
     w("detail.stamps", "latest stamps (L, process)", "最近的时间戳 (L, 进程号)"),
-    w("msg.msg", "msg", "消息"),
-    w("timer.act", "act", "动作"),
     w("note.local", "local event, now L={0}", "本地事件，现在 L={0}"),
     w("note.receive", "receives L={0}: max({1}, {0}) + 1 = {2}", "收到 L={0}：max({1}, {0}) + 1 = {2}"),
     w("overlay.converse", "event {0} (L={1}) ∥ event {2} (L={3})", "事件 {0}（L={1}）∥ 事件 {2}（L={3}）"),
     w("inv.lamport_count", "clock ≥ own events", "时钟 ≥ 自身事件数"),
     w("inv.lamport_count.about", "L_i is at least the number of events process i has had: every event adds one.", "L_i 不小于进程 i 已发生的事件数：每个事件都加一。"),
     w("breach.lamport_count", "processes {0} have a clock below their own event count", "进程 {0} 的时钟小于自身事件数"),
-    w("metric.events", "events", "事件数"),
-    w("metric.messages", "messages", "消息数"),
-    w("metric.concurrent", "concurrent pairs", "并发事件对"),
     w("metric.ordered", "concurrent pairs with ordered stamps", "时间戳有先后的并发事件对"),
     w("metric.ties", "pairs with equal stamps (broken by process id)", "时间戳相等的事件对（按进程号排序）"),
     w("formula.concurrent", "neither a → b nor b → a", "既非 a → b，也非 b → a"),

@@ -25,7 +25,7 @@
 //! Invariants: own entry counts own events; nobody knows more of j than j has done;
 //! Lamport ≥ own vector entry.
 
-use super::driver::{process_fields, Clock, Clocks};
+use super::driver::{process_fields, with_driver_words, Clock, Clocks, DRIVER_WORDS};
 use crate::phrase;
 use crate::sim::protocol::*;
 use crate::sim::trace::Trace;
@@ -56,7 +56,7 @@ pub struct Msg {
 
 impl Clock for Vector {
     const ID: &'static str = "clocks-vector";
-    const WORDS: Words = WORDS;
+    const WORDS: Words = &with_driver_words::<{ OWN.len() + DRIVER_WORDS.len() }>(OWN);
     const SCENARIOS: &'static [ReadyScenario] = &[
         ReadyScenario { id: "classic", fragment: "v=1&proto=clocks-vector&n=3&seed=4&p.actions=4&p.every=250&p.send=60" },
         ReadyScenario { id: "lamport-orders", fragment: "v=1&proto=clocks-vector&n=4&seed=2&p.actions=5&p.every=150&p.send=30" },
@@ -174,19 +174,14 @@ pub fn clock_conditions_hold(trace: &Trace) -> Result<(), String> {
     Ok(())
 }
 
-const WORDS: Words = &[
+/// Its own words; the driver adds those of its params, inputs, roles and shared metrics.
+const OWN: Words = &[
     w("name", "Vector clocks", "向量时钟"),
     w(
         "summary",
         "Processes act locally and send messages at random. Every event carries a Lamport stamp and a vector stamp: click one on the time-space diagram to light its causal past and future. Events left plain are concurrent, even when their Lamport stamps look ordered.",
         "进程随机地执行本地事件和发送消息。每个事件都带有 Lamport 时间戳和向量时间戳：在时空图上点击一个事件，它的因果过去和因果未来会被点亮。保持原样的事件与它并发，即使它们的 Lamport 时间戳看起来有先后。",
     ),
-    w("param.actions", "Spontaneous actions per process before it rests", "每个进程在停下之前自发执行的动作数"),
-    w("param.every", "Mean ticks between a process's actions (0: only clicks act)", "进程两次动作之间的平均间隔（0：仅由点击触发）"),
-    w("param.send", "Percent of actions that send a message (the rest are local events)", "动作中发送消息所占的百分比（其余为本地事件）"),
-    w("input.local", "Local event", "本地事件"),
-    w("input.send", "Send to a random neighbour", "发送给随机邻居"),
-    w("input.send_to", "Send to node…", "发送给节点…"),
     w("scenario.classic", "Three processes, the classic picture", "三个进程：经典的图"),
     w(
         "scenario.classic.about",
@@ -205,14 +200,8 @@ const WORDS: Words = &[
         "The network duplicates a quarter of the messages. A duplicate is received twice and counted twice, but it carries the same vector, so the second copy adds nothing to what the receiver knows.",
         "网络复制了四分之一的消息。重复的消息被接收两次、计数两次，但它带着同样的向量，所以第二份副本不会让接收者知道更多。",
     ),
-    w("role.acting", "acting", "活动中"),
-    w("role.resting", "resting", "已停止"),
     w("detail.vector", "vector clock", "向量时钟"),
     w("detail.lamport", "Lamport clock", "Lamport 时钟"),
-    w("detail.events", "own events", "自身事件数"),
-    w("detail.actions_left", "actions left", "剩余动作"),
-    w("msg.msg", "msg", "消息"),
-    w("timer.act", "act", "动作"),
     w("note.local", "local event, now L={0} V={1}", "本地事件，现在 L={0} V={1}"),
     w("note.now", "now L={0} V={1}", "现在 L={0} V={1}"),
     w("inv.own_entry", "own entry counts own events", "自身分量计数自身事件"),
@@ -224,9 +213,6 @@ const WORDS: Words = &[
     w("breach.own_entry", "processes {0} miscount their own events", "进程 {0} 自身事件计数错误"),
     w("breach.no_future", "process {0} knows {1} events of {2}, which has had {3}", "进程 {0} 知道 {2} 的 {1} 个事件，而 {2} 只发生了 {3} 个"),
     w("breach.lamport_count", "processes {0} have a Lamport clock below their own event count", "进程 {0} 的 Lamport 时钟小于自身事件数"),
-    w("metric.events", "events", "事件数"),
-    w("metric.messages", "messages", "消息数"),
-    w("metric.concurrent", "concurrent pairs", "并发事件对"),
     w("metric.ordered", "concurrent pairs with ordered Lamport stamps", "Lamport 时间戳有先后的并发事件对"),
     w("formula.concurrent", "neither V(a) ≤ V(b) nor V(b) ≤ V(a)", "既非 V(a) ≤ V(b)，也非 V(b) ≤ V(a)"),
     w("formula.ordered", "L(a) < L(b) does not imply a → b", "L(a) < L(b) 并不意味着 a → b"),
