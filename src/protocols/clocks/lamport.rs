@@ -28,27 +28,19 @@
 //! own clock. Invariant: the clock is at least the number of own events.
 
 use super::concurrency::Concurrency;
+use super::driver::{process_fields, with_driver_words, Clock, Clocks, DRIVER_WORDS};
 use crate::phrase;
-use crate::sim::engine::RunView;
 use crate::sim::protocol::*;
-use crate::sim::topology::{Graph, TopologyKind};
-use crate::sim::view::{Cell, CellRow, NodeView, Overlay, Tone};
-use crate::sim::{NetworkConfig, NodeId, ParamSpec, Time};
+use crate::sim::view::{Cell, CellRow, NodeView, Overlay};
+use crate::sim::NodeId;
 use crate::words::{w, Text, Words};
 
 /// How many of its latest stamps a process shows beside itself.
 const SHOWN: usize = 8;
 
-pub struct LamportClocks {
-    /// The run's topology: spontaneous sends go to a random neighbour in it.
-    graph: Graph,
-    /// Spontaneous actions per process before it stops acting on its own.
-    actions: u32,
-    /// Mean ticks between a process's actions; 0 = only clicks.
-    every: Time,
-    /// Chance (percent) that an action is a send rather than a local event.
-    send_percent: u32,
-}
+/// The scalar clock: one counter per process.
+pub struct Lamport;
+pub type LamportClocks = Clocks<Lamport>;
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Node {
@@ -65,166 +57,64 @@ pub struct Msg {
     pub lamport: u64,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum Timer {
-    Act,
-}
+impl Clock for Lamport {
+    const ID: &'static str = "clocks-lamport";
+    const WORDS: Words = &with_driver_words::<{ OWN.len() + DRIVER_WORDS.len() }>(OWN);
+    const SCENARIOS: &'static [ReadyScenario] = &[
+        ReadyScenario { id: "classic", fragment: "v=1&proto=clocks-lamport&n=3&seed=4&p.actions=4&p.every=250&p.send=60" },
+        ReadyScenario { id: "converse-fails", fragment: "v=1&proto=clocks-lamport&n=3&seed=2&p.actions=5&p.every=150&p.send=30" },
+        ReadyScenario { id: "total-order", fragment: "v=1&proto=clocks-lamport&n=3&seed=7&p.actions=4&p.every=200&p.send=40" },
+    ];
+    const SHOW: Show = Show { diagram_first: true, vectors_up_to: 0 };
+    type State = Node;
+    type Msg = Msg;
 
-const LOCAL: InputSpec = InputSpec::plain("local");
-const SEND: InputSpec = InputSpec::plain("send");
-/// A message drawn by hand on the diagram: from the clicked node to the argument.
-const SEND_TO: InputSpec = InputSpec::with("send_to", ArgKind::Node);
+    fn build(_setup: &Setup) -> Lamport {
+        Lamport
+    }
 
-impl LamportClocks {
+    fn start(&self, actions: u32) -> Node {
+        Node { lamport: 0, events: 0, actions_left: actions, recent: Vec::new() }
+    }
+
     /// The rule for any event of our own: add one.
-    fn tick(&self, s: &mut Node, ctx: &mut Ctx<Self>) {
+    fn tick(&self, _me: NodeId, s: &mut Node) {
         s.lamport += 1;
         s.events += 1;
         if s.recent.len() == SHOWN {
             s.recent.remove(0);
         }
         s.recent.push(s.lamport);
-        ctx.mark_with("clock", s.lamport);
     }
 
-    fn local(&self, s: &mut Node, ctx: &mut Ctx<Self>) {
-        // The engine logs the handler's event (timer or input) as the local event.
-        self.tick(s, ctx);
-        ctx.note(phrase!("note.local", s.lamport));
+    process_fields!(Node);
+
+    fn local_note(&self, s: &Node) -> Text {
+        phrase!("note.local", s.lamport)
     }
 
-    fn send_to(&self, to: NodeId, s: &mut Node, ctx: &mut Ctx<Self>) {
-        // Deciding to send is not an event of its own: the send is the one event.
-        ctx.silent();
-        self.tick(s, ctx);
-        ctx.send(to, Msg { lamport: s.lamport });
+    fn message(&self, s: &Node) -> Msg {
+        Msg { lamport: s.lamport }
     }
 
-    fn act(&self, me: NodeId, s: &mut Node, send: bool, ctx: &mut Ctx<Self>) {
-        let neighbours = self.graph.neighbours(me);
-        // A node without links (possible in an explicit edge list) only acts locally.
-        if send && !neighbours.is_empty() {
-            let to = neighbours[ctx.random_between(0, neighbours.len() as u64 - 1) as usize];
-            self.send_to(to, s, ctx);
-        } else {
-            self.local(s, ctx);
-        }
-    }
-
-    fn arm(&self, s: &Node, ctx: &mut Ctx<Self>) {
-        if self.every > 0 && s.actions_left > 0 {
-            let after = ctx.random_between(1, 2 * self.every);
-            ctx.set_timer(after, Timer::Act);
-        }
-    }
-}
-
-impl Protocol for LamportClocks {
-    type State = Node;
-    type Msg = Msg;
-    type Timer = Timer;
-    type Stats = Concurrency;
-
-    fn info() -> ProtocolInfo {
-        ProtocolInfo {
-            id: "clocks-lamport",
-            family: "clocks",
-            nodes: NodeRange { min: 2, max: 12, default: 3 },
-            topologies: &[
-                TopologyKind::Complete,
-                TopologyKind::Ring,
-                TopologyKind::Star,
-                TopologyKind::Tree,
-                TopologyKind::RandomTree,
-                TopologyKind::Grid,
-                TopologyKind::Edges,
-            ],
-            network: NetworkConfig { delay_min: 60, delay_max: 160, fifo: false, ..NetworkConfig::default() },
-            params: vec![ParamSpec::int("actions", 0, 1_000, 4), ParamSpec::int("every", 0, 100_000, 120), ParamSpec::int("send", 0, 100, 60)],
-            inputs: &[LOCAL, SEND, SEND_TO],
-            workload: None,
-            scenarios: &[
-                ReadyScenario { id: "classic", fragment: "v=1&proto=clocks-lamport&n=3&seed=4&p.actions=4&p.every=250&p.send=60" },
-                ReadyScenario { id: "converse-fails", fragment: "v=1&proto=clocks-lamport&n=3&seed=2&p.actions=5&p.every=150&p.send=30" },
-                ReadyScenario { id: "total-order", fragment: "v=1&proto=clocks-lamport&n=3&seed=7&p.actions=4&p.every=200&p.send=40" },
-            ],
-            show: Show { diagram_first: true, vectors_up_to: 0 },
-            words: WORDS,
-        }
-    }
-
-    fn build(setup: &Setup) -> Result<Self, String> {
-        Ok(LamportClocks {
-            graph: setup.graph.clone(),
-            actions: setup.params.int("actions") as u32,
-            every: setup.params.int("every") as Time,
-            send_percent: setup.params.int("send") as u32,
-        })
-    }
-
-    fn init(&self, _me: NodeId, ctx: &mut Ctx<Self>) -> Node {
-        // The engine counts the start as each process's first event.
-        let mut s = Node { lamport: 0, events: 0, actions_left: self.actions, recent: Vec::new() };
-        self.tick(&mut s, ctx);
-        self.arm(&s, ctx);
-        s
-    }
-
-    fn on_message(&self, _me: NodeId, s: &mut Node, _from: NodeId, m: Msg, ctx: &mut Ctx<Self>) {
+    fn receive(&self, me: NodeId, s: &mut Node, m: &Msg) -> Text {
         let before = s.lamport;
         s.lamport = s.lamport.max(m.lamport);
-        self.tick(s, ctx);
-        ctx.note(phrase!("note.receive", m.lamport, before, s.lamport));
+        self.tick(me, s);
+        phrase!("note.receive", m.lamport, before, s.lamport)
     }
 
-    fn on_timer(&self, me: NodeId, s: &mut Node, _t: Timer, ctx: &mut Ctx<Self>) {
-        if s.actions_left == 0 {
-            return self.local(s, ctx);
-        }
-        s.actions_left -= 1;
-        let send = ctx.random_chance(self.send_percent * 10_000);
-        self.act(me, s, send, ctx);
-        self.arm(s, ctx);
+    fn label(&self, m: &Msg) -> String {
+        format!("L={}", m.lamport)
     }
 
-    fn on_input(&self, me: NodeId, s: &mut Node, i: &Input, ctx: &mut Ctx<Self>) {
-        match (i.id, i.arg_node()) {
-            ("send_to", Some(to)) if to != me => self.send_to(to, s, ctx),
-            (id, _) => self.act(me, s, id == SEND.id, ctx),
-        }
-    }
-
-    /// The clock is kept on stable storage: a process that comes back continues counting
-    /// (its recovery is one more event).
-    fn on_recover(&self, _me: NodeId, old: &Node, ctx: &mut Ctx<Self>) -> Node {
-        let mut s = old.clone();
-        s.actions_left = 0;
-        self.tick(&mut s, ctx);
-        s
-    }
-
-    fn label(&self, m: &Msg) -> MsgLabel {
-        MsgLabel::new("msg", format!("L={}", m.lamport))
-    }
-
-    fn timer_name(&self, _t: &Timer) -> &'static str {
-        "act"
-    }
-
-    fn view(&self, me: NodeId, s: &Node) -> NodeView {
-        let acting = s.actions_left > 0 && self.every > 0;
-        let (role, tone) = if acting { ("acting", Tone::Waiting) } else { ("resting", Tone::Idle) };
+    fn view(&self, me: NodeId, s: &Node, view: NodeView) -> NodeView {
         // Stamps as the total order reads them, (L, process); equal L share a colour.
         let cells = s.recent.iter().map(|&l| Cell { text: format!("({l},{me})"), shade: l as u32 }).collect();
-        NodeView::new(role, tone)
-            .badge(format!("L={}", s.lamport))
-            .row(CellRow { label: "stamps", cells, marked_upto: None })
-            .detail("lamport", s.lamport)
-            .detail("events", s.events)
-            .detail("actions_left", s.actions_left)
+        view.badge(format!("L={}", s.lamport)).row(CellRow { label: "stamps", cells, marked_upto: None }).detail("lamport", s.lamport)
     }
 
-    fn invariants(&self) -> Vec<Invariant<Self>> {
+    fn invariants() -> Vec<Invariant<LamportClocks>> {
         vec![Invariant {
             id: "lamport_count",
             check: |_, snap| {
@@ -234,43 +124,27 @@ impl Protocol for LamportClocks {
         }]
     }
 
-    fn monitors(&self) -> Vec<Box<dyn crate::sim::monitor::Monitor>> {
-        vec![Box::new(crate::sim::monitor::ClockCondition::default())]
-    }
-
-    fn metrics(&self, stats: &Concurrency, run: &RunView<Self>) -> Vec<Metric> {
-        let counted = || Text::key("formula.counted");
-        vec![
-            Metric { id: "events", measured: Some(stats.events() as f64), textbook: Textbook::Unbounded, formula: counted() },
-            Metric { id: "messages", measured: Some(run.counters.sent as f64), textbook: Textbook::Unbounded, formula: counted() },
-            Metric { id: "concurrent", measured: Some(stats.concurrent() as f64), textbook: Textbook::Unbounded, formula: Text::key("formula.concurrent") },
-            Metric { id: "ordered", measured: Some(stats.ordered() as f64), textbook: Textbook::Unbounded, formula: Text::key("formula.ordered") },
-            Metric { id: "ties", measured: Some(stats.ties() as f64), textbook: Textbook::Unbounded, formula: Text::key("formula.ties") },
-        ]
+    fn more_metrics(stats: &Concurrency) -> Vec<Metric> {
+        vec![Metric { id: "ties", measured: Some(stats.ties() as f64), textbook: Textbook::Unbounded, formula: Text::key("formula.ties") }]
     }
 
     /// One pair of concurrent events whose stamps look ordered, ringed and joined by a
     /// dashed line: neither knows of the other.
-    fn overlays(&self, run: &RunView<Self>, _selected: Option<NodeId>) -> Vec<Overlay> {
-        let Some(wit) = run.stats.witness() else { return Vec::new() };
+    fn overlays(stats: &Concurrency) -> Vec<Overlay> {
+        let Some(wit) = stats.witness() else { return Vec::new() };
         let label = phrase!("overlay.converse", wit.low.0, wit.low.2, wit.high.0, wit.high.2);
         vec![Overlay::Events { label, events: vec![wit.low.0, wit.high.0], alarm: false }]
     }
 }
 
-const WORDS: Words = &[
+/// Its own words; the driver adds those of its params, inputs, roles and shared metrics.
+const OWN: Words = &[
     w("name", "Lamport clocks", "Lamport 逻辑时钟"),
     w(
         "summary",
         "Processes act locally and send messages at random, each keeping one counter: add one before every event, and on a receive first jump to the message's stamp if it is larger. If a happened before b, then L(a) < L(b); the two ringed events joined by a dashed line have stamps that look ordered although neither happened before the other.",
         "进程随机地执行本地事件和发送消息，每个进程维护一个计数器：每个事件之前加一；接收消息时，若消息的时间戳更大，先跳到它再加一。若 a 发生在 b 之前，则 L(a) < L(b)；用虚线相连、圈出的两个事件，时间戳看似有先后，但谁也不在谁之前发生。",
     ),
-    w("param.actions", "Spontaneous actions per process before it rests", "每个进程在停下之前自发执行的动作数"),
-    w("param.every", "Mean ticks between a process's actions (0: only clicks act)", "进程两次动作之间的平均间隔（0：仅由点击触发）"),
-    w("param.send", "Percent of actions that send a message (the rest are local events)", "动作中发送消息所占的百分比（其余为本地事件）"),
-    w("input.local", "Local event", "本地事件"),
-    w("input.send", "Send to a random neighbour", "发送给随机邻居"),
-    w("input.send_to", "Send to node…", "发送给节点…"),
     w("scenario.classic", "Three processes, the classic picture", "三个进程：经典的图"),
     w(
         "scenario.classic.about",
@@ -289,23 +163,14 @@ const WORDS: Words = &[
         "20 events, 5 messages. Beside each process are its latest stamps written (L, process). Read all of them in order of L, and among equal L in order of process id: that is a total order every process can compute alone, and it respects happened-before, because related events never share a stamp. Here 14 pairs of events share a stamp (cells of one colour); the process id decides between them. Lamport's mutual exclusion and totally ordered multicast use exactly this order.",
         "共 20 个事件、5 条消息。每个进程旁列出它最近的时间戳，写作 (L, 进程号)。按 L 排序、L 相同时按进程号排序，就得到一个每个进程都能独立算出的全序；它遵守发生在先关系，因为有因果关系的事件时间戳绝不相等。本次有 14 对事件时间戳相同（颜色相同的格子），由进程号决定先后。Lamport 互斥算法和全序组播用的正是这个顺序。",
     ),
-    w("role.acting", "acting", "活动中"),
-    w("role.resting", "resting", "已停止"),
     w("detail.lamport", "Lamport clock", "Lamport 时钟"),
-    w("detail.events", "own events", "自身事件数"),
-    w("detail.actions_left", "actions left", "剩余动作"),
     w("detail.stamps", "latest stamps (L, process)", "最近的时间戳 (L, 进程号)"),
-    w("msg.msg", "msg", "消息"),
-    w("timer.act", "act", "动作"),
     w("note.local", "local event, now L={0}", "本地事件，现在 L={0}"),
     w("note.receive", "receives L={0}: max({1}, {0}) + 1 = {2}", "收到 L={0}：max({1}, {0}) + 1 = {2}"),
     w("overlay.converse", "event {0} (L={1}) ∥ event {2} (L={3})", "事件 {0}（L={1}）∥ 事件 {2}（L={3}）"),
     w("inv.lamport_count", "clock ≥ own events", "时钟 ≥ 自身事件数"),
     w("inv.lamport_count.about", "L_i is at least the number of events process i has had: every event adds one.", "L_i 不小于进程 i 已发生的事件数：每个事件都加一。"),
     w("breach.lamport_count", "processes {0} have a clock below their own event count", "进程 {0} 的时钟小于自身事件数"),
-    w("metric.events", "events", "事件数"),
-    w("metric.messages", "messages", "消息数"),
-    w("metric.concurrent", "concurrent pairs", "并发事件对"),
     w("metric.ordered", "concurrent pairs with ordered stamps", "时间戳有先后的并发事件对"),
     w("metric.ties", "pairs with equal stamps (broken by process id)", "时间戳相等的事件对（按进程号排序）"),
     w("formula.concurrent", "neither a → b nor b → a", "既非 a → b，也非 b → a"),
@@ -317,37 +182,23 @@ const WORDS: Words = &[
 mod tests {
     use super::*;
     use crate::protocols::clocks::concurrency::{brute_force, cut_is_consistent};
+    use crate::protocols::clocks::driver::testing::{engine, engine_for, wild};
     use crate::sim::engine::Engine;
     use crate::sim::scenario::Scenario;
     use crate::sim::trace::EventKind;
-    use crate::sim::{Params, Topology};
-
-    fn engine(n: usize, seed: u64, network: NetworkConfig) -> Engine<LamportClocks> {
-        let topology = [Topology::Complete, Topology::Ring, Topology::Tree(2)][n % 3].clone();
-        let setup = Setup::new(n, topology, Params::defaults(&LamportClocks::info().params), seed).unwrap();
-        Engine::new(LamportClocks::build(&setup).unwrap(), setup, network, seed)
-    }
-
-    fn engine_for(s: &Scenario) -> Engine<LamportClocks> {
-        let setup = s.setup().unwrap();
-        Engine::new(LamportClocks::build(&setup).unwrap(), setup, s.network.clone(), s.seed)
-    }
+    use crate::sim::NetworkConfig;
 
     fn ready(id: &str) -> Engine<LamportClocks> {
         let r = LamportClocks::info().scenarios.iter().find(|r| r.id == id).unwrap();
-        let mut e = engine_for(&Scenario::parse_strict(r.fragment, crate::protocols::REGISTRY).unwrap());
+        let mut e = engine_for::<Lamport>(&Scenario::parse_strict(r.fragment, crate::protocols::REGISTRY).unwrap());
         while e.step() {}
         e
-    }
-
-    fn wild() -> NetworkConfig {
-        NetworkConfig { delay_min: 1, delay_max: 300, fifo: false, duplicate: 100_000, ..NetworkConfig::default() }
     }
 
     #[test]
     fn the_processes_clocks_match_the_engines_stamps() {
         for seed in 0..100 {
-            let mut e = engine(3 + (seed % 3) as usize, seed, wild());
+            let mut e = engine::<Lamport>(3 + (seed % 3) as usize, seed, wild());
             while e.step() {
                 for (i, s) in e.world.states.iter().enumerate() {
                     let last = e.trace.node_events(i).last().unwrap();
@@ -363,7 +214,7 @@ mod tests {
     fn the_counts_and_the_witness_agree_with_brute_force() {
         let mut found = 0;
         for seed in 0..200 {
-            let mut e = engine(2 + (seed % 4) as usize, seed, wild());
+            let mut e = engine::<Lamport>(2 + (seed % 4) as usize, seed, wild());
             while e.step() {}
             let (concurrent, ordered) = brute_force(&e.trace);
             let stats = &e.world.stats;
@@ -382,7 +233,7 @@ mod tests {
 
     #[test]
     fn a_clock_that_skips_the_max_breaks_the_clock_condition() {
-        let mut e = engine(3, 1, NetworkConfig::default());
+        let mut e = engine::<Lamport>(3, 1, NetworkConfig::default());
         while !e.trace.events().iter().any(|ev| matches!(ev.kind, EventKind::Receive { .. })) {
             assert!(e.step());
         }

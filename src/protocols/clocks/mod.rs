@@ -2,6 +2,8 @@
 
 /// Concurrent pairs counted as the run goes, shared by the two clock lessons.
 pub mod concurrency;
+/// The driving both clock lessons share; each is a `Clock`.
+pub mod driver;
 pub mod lamport;
 pub mod vector;
 pub mod snapshot;

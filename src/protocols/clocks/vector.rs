@@ -25,27 +25,19 @@
 //! Invariants: own entry counts own events; nobody knows more of j than j has done;
 //! Lamport ≥ own vector entry.
 
-use super::concurrency::Concurrency;
+use super::driver::{process_fields, with_driver_words, Clock, Clocks, DRIVER_WORDS};
 use crate::phrase;
-use crate::sim::engine::RunView;
 use crate::sim::protocol::*;
-use crate::sim::topology::{Graph, TopologyKind};
 use crate::sim::trace::Trace;
-use crate::sim::view::{NodeView, Tone};
-use crate::sim::{NetworkConfig, NodeId, ParamSpec, Time};
+use crate::sim::view::NodeView;
+use crate::sim::NodeId;
 use crate::words::{vector as vector_text, w, Text, Words};
 
-pub struct VectorClocks {
+/// Lamport's counter and a vector with one entry per process.
+pub struct Vector {
     n: usize,
-    /// The run's topology: spontaneous sends go to a random neighbour in it.
-    graph: Graph,
-    /// Spontaneous actions per process before it stops acting on its own.
-    actions: u32,
-    /// Mean ticks between a process's actions; 0 = only clicks.
-    every: Time,
-    /// Chance (percent) that an action is a send rather than a local event.
-    send_percent: u32,
 }
+pub type VectorClocks = Clocks<Vector>;
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Node {
@@ -62,17 +54,26 @@ pub struct Msg {
     pub vector: Vec<u32>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum Timer {
-    Act,
-}
+impl Clock for Vector {
+    const ID: &'static str = "clocks-vector";
+    const WORDS: Words = &with_driver_words::<{ OWN.len() + DRIVER_WORDS.len() }>(OWN);
+    const SCENARIOS: &'static [ReadyScenario] = &[
+        ReadyScenario { id: "classic", fragment: "v=1&proto=clocks-vector&n=3&seed=4&p.actions=4&p.every=250&p.send=60" },
+        ReadyScenario { id: "lamport-orders", fragment: "v=1&proto=clocks-vector&n=4&seed=2&p.actions=5&p.every=150&p.send=30" },
+        ReadyScenario { id: "duplicates", fragment: "v=1&proto=clocks-vector&n=3&seed=11&dup=25&p.actions=4&p.every=120&p.send=80" },
+    ];
+    const SHOW: Show = Show { diagram_first: true, vectors_up_to: 6 };
+    type State = Node;
+    type Msg = Msg;
 
-const LOCAL: InputSpec = InputSpec::plain("local");
-const SEND: InputSpec = InputSpec::plain("send");
-/// A message drawn by hand on the diagram: from the clicked node to the argument.
-const SEND_TO: InputSpec = InputSpec::with("send_to", ArgKind::Node);
+    fn build(setup: &Setup) -> Vector {
+        Vector { n: setup.n }
+    }
 
-impl VectorClocks {
+    fn start(&self, actions: u32) -> Node {
+        Node { lamport: 0, vector: vec![0; self.n], events: 0, actions_left: actions }
+    }
+
     /// The clock rule for any event of our own: tick both clocks.
     fn tick(&self, me: NodeId, s: &mut Node) {
         s.lamport += 1;
@@ -80,184 +81,41 @@ impl VectorClocks {
         s.events += 1;
     }
 
-    fn local(&self, me: NodeId, s: &mut Node, ctx: &mut Ctx<Self>) {
-        // The engine logs the handler's event (timer or input) as the local event.
-        self.tick(me, s);
-        ctx.mark_with("clock", s.lamport);
-        ctx.note(phrase!("note.local", s.lamport, vector_text(&s.vector)));
+    process_fields!(Node);
+
+    fn local_note(&self, s: &Node) -> Text {
+        phrase!("note.local", s.lamport, vector_text(&s.vector))
     }
 
-    fn send_random(&self, me: NodeId, s: &mut Node, ctx: &mut Ctx<Self>) {
-        let neighbours = self.graph.neighbours(me);
-        let to = neighbours[ctx.random_between(0, neighbours.len() as u64 - 1) as usize];
-        self.send_to(me, to, s, ctx);
+    fn message(&self, s: &Node) -> Msg {
+        Msg { lamport: s.lamport, vector: s.vector.clone() }
     }
 
-    fn send_to(&self, me: NodeId, to: NodeId, s: &mut Node, ctx: &mut Ctx<Self>) {
-        // Deciding to send is not an event of its own: the send is the one event.
-        ctx.silent();
-        self.tick(me, s);
-        ctx.mark_with("clock", s.lamport);
-        ctx.send(to, Msg { lamport: s.lamport, vector: s.vector.clone() });
-    }
-
-    fn act(&self, me: NodeId, s: &mut Node, send: bool, ctx: &mut Ctx<Self>) {
-        // A node without links (possible in an explicit edge list) only acts locally.
-        if send && !self.graph.neighbours(me).is_empty() {
-            self.send_random(me, s, ctx);
-        } else {
-            self.local(me, s, ctx);
-        }
-    }
-
-    fn arm(&self, s: &Node, ctx: &mut Ctx<Self>) {
-        if self.every > 0 && s.actions_left > 0 {
-            let after = ctx.random_between(1, 2 * self.every);
-            ctx.set_timer(after, Timer::Act);
-        }
-    }
-}
-
-/// Every pair of events on node lines, checked against both clock conditions:
-/// a→b ⇔ V(a) < V(b), and a→b ⇒ L(a) < L(b). Returns the first pair that fails.
-/// Happened-before is computed from the log (lines and messages), not from the stamps.
-pub fn clock_conditions_hold(trace: &Trace) -> Result<(), String> {
-    let events: Vec<_> = trace.events().iter().filter(|e| e.ticks() && trace.vector(e.id).is_some()).collect();
-    for a in &events {
-        let future = crate::sim::trace::causal_future(trace, a.id);
-        let va = trace.vector(a.id).expect("filtered");
-        for b in &events {
-            if a.id == b.id {
-                continue;
-            }
-            let vb = trace.vector(b.id).expect("filtered");
-            let before = future.contains(&b.id);
-            let vector_less = va != vb && va.iter().zip(vb).all(|(x, y)| x <= y);
-            if before != vector_less {
-                return Err(format!("events {} and {}: happened-before is {before} but V {:?} < V {:?} is {vector_less}", a.id, b.id, va, vb));
-            }
-            if before && a.lamport >= b.lamport {
-                return Err(format!("events {} → {} but L {} ≥ L {}", a.id, b.id, a.lamport, b.lamport));
-            }
-        }
-    }
-    Ok(())
-}
-
-impl Protocol for VectorClocks {
-    type State = Node;
-    type Msg = Msg;
-    type Timer = Timer;
-    type Stats = Concurrency;
-
-    fn info() -> ProtocolInfo {
-        ProtocolInfo {
-            id: "clocks-vector",
-            family: "clocks",
-            nodes: NodeRange { min: 2, max: 12, default: 3 },
-            topologies: &[
-                TopologyKind::Complete,
-                TopologyKind::Ring,
-                TopologyKind::Star,
-                TopologyKind::Tree,
-                TopologyKind::RandomTree,
-                TopologyKind::Grid,
-                TopologyKind::Edges,
-            ],
-            network: NetworkConfig { delay_min: 60, delay_max: 160, fifo: false, ..NetworkConfig::default() },
-            params: vec![ParamSpec::int("actions", 0, 1_000, 4), ParamSpec::int("every", 0, 100_000, 120), ParamSpec::int("send", 0, 100, 60)],
-            inputs: &[LOCAL, SEND, SEND_TO],
-            workload: None,
-            scenarios: &[
-                ReadyScenario { id: "classic", fragment: "v=1&proto=clocks-vector&n=3&seed=4&p.actions=4&p.every=250&p.send=60" },
-                ReadyScenario { id: "lamport-orders", fragment: "v=1&proto=clocks-vector&n=4&seed=2&p.actions=5&p.every=150&p.send=30" },
-                ReadyScenario { id: "duplicates", fragment: "v=1&proto=clocks-vector&n=3&seed=11&dup=25&p.actions=4&p.every=120&p.send=80" },
-            ],
-            show: Show { diagram_first: true, vectors_up_to: 6 },
-            words: WORDS,
-        }
-    }
-
-    fn build(setup: &Setup) -> Result<Self, String> {
-        Ok(VectorClocks {
-            n: setup.n,
-            graph: setup.graph.clone(),
-            actions: setup.params.int("actions") as u32,
-            every: setup.params.int("every") as Time,
-            send_percent: setup.params.int("send") as u32,
-        })
-    }
-
-    fn init(&self, me: NodeId, ctx: &mut Ctx<Self>) -> Node {
-        // The engine counts the start as each process's first event.
-        let mut s = Node { lamport: 0, vector: vec![0; self.n], events: 0, actions_left: self.actions };
-        self.tick(me, &mut s);
-        ctx.mark_with("clock", s.lamport);
-        self.arm(&s, ctx);
-        s
-    }
-
-    fn on_message(&self, me: NodeId, s: &mut Node, _from: NodeId, m: Msg, ctx: &mut Ctx<Self>) {
+    fn receive(&self, me: NodeId, s: &mut Node, m: &Msg) -> Text {
         s.lamport = s.lamport.max(m.lamport);
         for (mine, theirs) in s.vector.iter_mut().zip(&m.vector) {
             *mine = (*mine).max(*theirs);
         }
         self.tick(me, s);
-        ctx.mark_with("clock", s.lamport);
-        ctx.note(phrase!("note.now", s.lamport, vector_text(&s.vector)));
+        phrase!("note.now", s.lamport, vector_text(&s.vector))
     }
 
-    fn on_timer(&self, me: NodeId, s: &mut Node, _t: Timer, ctx: &mut Ctx<Self>) {
-        if s.actions_left == 0 {
-            return self.local(me, s, ctx);
-        }
-        s.actions_left -= 1;
-        let send = ctx.random_chance(self.send_percent * 10_000);
-        self.act(me, s, send, ctx);
-        self.arm(s, ctx);
-    }
-
-    fn on_input(&self, me: NodeId, s: &mut Node, i: &Input, ctx: &mut Ctx<Self>) {
-        match (i.id, i.arg_node()) {
-            ("send_to", Some(to)) if to != me => self.send_to(me, to, s, ctx),
-            (id, _) => self.act(me, s, id == SEND.id, ctx),
-        }
-    }
-
-    /// Clocks are kept on stable storage: a process that comes back continues counting
-    /// (its recovery is one more event).
-    fn on_recover(&self, me: NodeId, old: &Node, ctx: &mut Ctx<Self>) -> Node {
-        let mut s = old.clone();
-        s.actions_left = 0;
-        self.tick(me, &mut s);
-        ctx.mark_with("clock", s.lamport);
-        s
-    }
-
-    fn label(&self, m: &Msg) -> MsgLabel {
+    fn label(&self, m: &Msg) -> String {
         // Past five processes the vector no longer fits beside a moving arrow.
-        let text = if self.n <= 5 { vector_text(&m.vector) } else { format!("L={}", m.lamport) };
-        MsgLabel::new("msg", text)
+        if self.n <= 5 {
+            vector_text(&m.vector)
+        } else {
+            format!("L={}", m.lamport)
+        }
     }
 
-    fn timer_name(&self, _t: &Timer) -> &'static str {
-        "act"
-    }
-
-    fn view(&self, _me: NodeId, s: &Node) -> NodeView {
-        let acting = s.actions_left > 0 && self.every > 0;
-        let (role, tone) = if acting { ("acting", Tone::Waiting) } else { ("resting", Tone::Idle) };
+    fn view(&self, _me: NodeId, s: &Node, view: NodeView) -> NodeView {
         // A long vector would run into the neighbours' labels; the inspector has it.
         let badge = if self.n <= 5 { format!("{} L={}", vector_text(&s.vector), s.lamport) } else { format!("L={}", s.lamport) };
-        NodeView::new(role, tone)
-            .badge(badge)
-            .detail("vector", vector_text(&s.vector))
-            .detail("lamport", s.lamport)
-            .detail("events", s.events)
-            .detail("actions_left", s.actions_left)
+        view.badge(badge).detail("vector", vector_text(&s.vector)).detail("lamport", s.lamport)
     }
 
-    fn invariants(&self) -> Vec<Invariant<Self>> {
+    fn invariants() -> Vec<Invariant<VectorClocks>> {
         vec![
             Invariant {
                 id: "own_entry",
@@ -288,35 +146,42 @@ impl Protocol for VectorClocks {
             },
         ]
     }
-
-    fn monitors(&self) -> Vec<Box<dyn crate::sim::monitor::Monitor>> {
-        vec![Box::new(crate::sim::monitor::ClockCondition::default())]
-    }
-
-    fn metrics(&self, stats: &Concurrency, run: &RunView<Self>) -> Vec<Metric> {
-        let counted = || Text::key("formula.counted");
-        vec![
-            Metric { id: "events", measured: Some(stats.events() as f64), textbook: Textbook::Unbounded, formula: counted() },
-            Metric { id: "messages", measured: Some(run.counters.sent as f64), textbook: Textbook::Unbounded, formula: counted() },
-            Metric { id: "concurrent", measured: Some(stats.concurrent() as f64), textbook: Textbook::Unbounded, formula: Text::key("formula.concurrent") },
-            Metric { id: "ordered", measured: Some(stats.ordered() as f64), textbook: Textbook::Unbounded, formula: Text::key("formula.ordered") },
-        ]
-    }
 }
 
-const WORDS: Words = &[
+/// Every pair of events on node lines, checked against both clock conditions:
+/// a→b ⇔ V(a) < V(b), and a→b ⇒ L(a) < L(b). Returns the first pair that fails.
+/// Happened-before is computed from the log (lines and messages), not from the stamps.
+pub fn clock_conditions_hold(trace: &Trace) -> Result<(), String> {
+    let events: Vec<_> = trace.events().iter().filter(|e| e.ticks() && trace.vector(e.id).is_some()).collect();
+    for a in &events {
+        let future = crate::sim::trace::causal_future(trace, a.id);
+        let va = trace.vector(a.id).expect("filtered");
+        for b in &events {
+            if a.id == b.id {
+                continue;
+            }
+            let vb = trace.vector(b.id).expect("filtered");
+            let before = future.contains(&b.id);
+            let vector_less = va != vb && va.iter().zip(vb).all(|(x, y)| x <= y);
+            if before != vector_less {
+                return Err(format!("events {} and {}: happened-before is {before} but V {:?} < V {:?} is {vector_less}", a.id, b.id, va, vb));
+            }
+            if before && a.lamport >= b.lamport {
+                return Err(format!("events {} → {} but L {} ≥ L {}", a.id, b.id, a.lamport, b.lamport));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Its own words; the driver adds those of its params, inputs, roles and shared metrics.
+const OWN: Words = &[
     w("name", "Vector clocks", "向量时钟"),
     w(
         "summary",
         "Processes act locally and send messages at random. Every event carries a Lamport stamp and a vector stamp: click one on the time-space diagram to light its causal past and future. Events left plain are concurrent, even when their Lamport stamps look ordered.",
         "进程随机地执行本地事件和发送消息。每个事件都带有 Lamport 时间戳和向量时间戳：在时空图上点击一个事件，它的因果过去和因果未来会被点亮。保持原样的事件与它并发，即使它们的 Lamport 时间戳看起来有先后。",
     ),
-    w("param.actions", "Spontaneous actions per process before it rests", "每个进程在停下之前自发执行的动作数"),
-    w("param.every", "Mean ticks between a process's actions (0: only clicks act)", "进程两次动作之间的平均间隔（0：仅由点击触发）"),
-    w("param.send", "Percent of actions that send a message (the rest are local events)", "动作中发送消息所占的百分比（其余为本地事件）"),
-    w("input.local", "Local event", "本地事件"),
-    w("input.send", "Send to a random neighbour", "发送给随机邻居"),
-    w("input.send_to", "Send to node…", "发送给节点…"),
     w("scenario.classic", "Three processes, the classic picture", "三个进程：经典的图"),
     w(
         "scenario.classic.about",
@@ -335,14 +200,8 @@ const WORDS: Words = &[
         "The network duplicates a quarter of the messages. A duplicate is received twice and counted twice, but it carries the same vector, so the second copy adds nothing to what the receiver knows.",
         "网络复制了四分之一的消息。重复的消息被接收两次、计数两次，但它带着同样的向量，所以第二份副本不会让接收者知道更多。",
     ),
-    w("role.acting", "acting", "活动中"),
-    w("role.resting", "resting", "已停止"),
     w("detail.vector", "vector clock", "向量时钟"),
     w("detail.lamport", "Lamport clock", "Lamport 时钟"),
-    w("detail.events", "own events", "自身事件数"),
-    w("detail.actions_left", "actions left", "剩余动作"),
-    w("msg.msg", "msg", "消息"),
-    w("timer.act", "act", "动作"),
     w("note.local", "local event, now L={0} V={1}", "本地事件，现在 L={0} V={1}"),
     w("note.now", "now L={0} V={1}", "现在 L={0} V={1}"),
     w("inv.own_entry", "own entry counts own events", "自身分量计数自身事件"),
@@ -354,9 +213,6 @@ const WORDS: Words = &[
     w("breach.own_entry", "processes {0} miscount their own events", "进程 {0} 自身事件计数错误"),
     w("breach.no_future", "process {0} knows {1} events of {2}, which has had {3}", "进程 {0} 知道 {2} 的 {1} 个事件，而 {2} 只发生了 {3} 个"),
     w("breach.lamport_count", "processes {0} have a Lamport clock below their own event count", "进程 {0} 的 Lamport 时钟小于自身事件数"),
-    w("metric.events", "events", "事件数"),
-    w("metric.messages", "messages", "消息数"),
-    w("metric.concurrent", "concurrent pairs", "并发事件对"),
     w("metric.ordered", "concurrent pairs with ordered Lamport stamps", "Lamport 时间戳有先后的并发事件对"),
     w("formula.concurrent", "neither V(a) ≤ V(b) nor V(b) ≤ V(a)", "既非 V(a) ≤ V(b)，也非 V(b) ≤ V(a)"),
     w("formula.ordered", "L(a) < L(b) does not imply a → b", "L(a) < L(b) 并不意味着 a → b"),
@@ -365,21 +221,10 @@ const WORDS: Words = &[
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::engine::Engine;
+    use crate::protocols::clocks::driver::testing::{engine, engine_for, wild};
     use crate::sim::scenario::Scenario;
     use crate::sim::trace::EventKind;
-    use crate::sim::{Params, Topology};
-
-    fn engine(n: usize, seed: u64, network: NetworkConfig) -> Engine<VectorClocks> {
-        let topology = [Topology::Complete, Topology::Ring, Topology::Tree(2)][n % 3].clone();
-        let setup = Setup::new(n, topology, Params::defaults(&VectorClocks::info().params), seed).unwrap();
-        Engine::new(VectorClocks::build(&setup).unwrap(), setup, network, seed)
-    }
-
-    fn engine_for(s: &Scenario) -> Engine<VectorClocks> {
-        let setup = s.setup().unwrap();
-        Engine::new(VectorClocks::build(&setup).unwrap(), setup, s.network.clone(), s.seed)
-    }
+    use crate::sim::NetworkConfig;
 
     #[test]
     fn sends_follow_the_new_topologies() {
@@ -387,7 +232,7 @@ mod tests {
             for seed in 0..30 {
                 let text = format!("v=1&proto=clocks-vector&n=5&seed={seed}&topo={topo}&p.send=90");
                 let s = Scenario::parse_strict(&text, crate::protocols::REGISTRY).unwrap();
-                let mut e = engine_for(&s);
+                let mut e = engine_for::<Vector>(&s);
                 while e.step() {}
                 assert!(e.trace.violations().is_empty(), "{text}: {:?}", e.trace.violations());
                 clock_conditions_hold(&e.trace).unwrap_or_else(|why| panic!("{text}: {why}"));
@@ -399,14 +244,10 @@ mod tests {
         }
     }
 
-    fn wild() -> NetworkConfig {
-        NetworkConfig { delay_min: 1, delay_max: 300, fifo: false, duplicate: 100_000, ..NetworkConfig::default() }
-    }
-
     #[test]
     fn the_processes_clocks_match_the_engines_stamps() {
         for seed in 0..100 {
-            let mut e = engine(4, seed, wild());
+            let mut e = engine::<Vector>(4, seed, wild());
             while e.step() {
                 // After every step, each process's clocks equal the engine's stamps on its
                 // latest event: both follow the same rules, event for event.
@@ -426,7 +267,7 @@ mod tests {
     #[test]
     fn strong_clock_condition_over_a_thousand_seeds() {
         for seed in 0..1_000 {
-            let mut e = engine(3 + (seed % 3) as usize, seed, wild());
+            let mut e = engine::<Vector>(3 + (seed % 3) as usize, seed, wild());
             while e.step() {}
             assert!(e.trace.violations().is_empty(), "seed {seed}: {:?}", e.trace.violations());
             clock_conditions_hold(&e.trace).unwrap_or_else(|why| panic!("seed {seed}: {why}"));
@@ -438,7 +279,7 @@ mod tests {
     fn lamport_orders_some_concurrent_pairs() {
         let ready = VectorClocks::info().scenarios[1];
         let s = Scenario::parse_strict(ready.fragment, crate::protocols::REGISTRY).unwrap();
-        let mut e = engine_for(&s);
+        let mut e = engine_for::<Vector>(&s);
         while e.step() {}
         let (concurrent, ordered) = super::super::concurrency::brute_force(&e.trace);
         assert!(concurrent > 0 && ordered > 0, "{concurrent} concurrent, {ordered} ordered by Lamport");
@@ -446,7 +287,7 @@ mod tests {
 
     #[test]
     fn a_miscounting_clock_would_be_caught() {
-        let mut e = engine(3, 1, NetworkConfig::default());
+        let mut e = engine::<Vector>(3, 1, NetworkConfig::default());
         while !e.trace.events().iter().any(|ev| matches!(ev.kind, EventKind::Send { .. })) {
             assert!(e.step());
         }
@@ -463,7 +304,7 @@ mod tests {
     fn ready_scenarios_come_to_rest_clean_and_replay_from_checkpoints() {
         for ready in VectorClocks::info().scenarios {
             let s = Scenario::parse_strict(ready.fragment, crate::protocols::REGISTRY).unwrap();
-            let mut e = engine_for(&s);
+            let mut e = engine_for::<Vector>(&s);
             let start = e.checkpoint();
             let mut middle = None;
             while e.step() {
