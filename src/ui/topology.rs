@@ -800,10 +800,13 @@ fn popup(state: &AppHandle, d: &Dictionary, pos: &[Point], r: f64, size: Size) -
         Selection::Node(i) if i < pos.len() => sim.inputs_for(i).len(),
         _ => 0,
     };
-    let est = Size::new(POPUP_W, 112.0 + 46.0 * rows as f64);
+    // A message's or a link's popover holds three buttons: narrow, in two rows, it finds
+    // a free corner even in a small picture.
+    let compact = matches!(state.selected, Selection::Message(_) | Selection::Link(..));
+    let est = if compact { Size::new(POPUP_W_COMPACT, 150.0) } else { Size::new(POPUP_W, 112.0 + 46.0 * rows as f64) };
     let corner = popup_corner(target, reach, pos, r, size, est);
     html! {
-        <div class="popup" style={place(corner)} onclick={Callback::from(|e: MouseEvent| e.stop_propagation())} data-testid="popup">
+        <div class={classes!("popup", compact.then_some("compact"))} style={place(corner)} onclick={Callback::from(|e: MouseEvent| e.stop_propagation())} data-testid="popup">
             <div class="popup-title">{title}<button class="close" onclick={close} aria-label={d.word("ui.close")}>{"×"}</button></div>
             <div class="popup-buttons">{buttons}</div>
         </div>
@@ -812,6 +815,8 @@ fn popup(state: &AppHandle, d: &Dictionary, pos: &[Point], r: f64, size: Size) -
 
 /// Estimated width of the popover (its CSS max-width).
 const POPUP_W: f64 = 360.0;
+/// The same for a message's or a link's popover (`.popup.compact`).
+const POPUP_W_COMPACT: f64 = 250.0;
 
 /// Top-left corner for a popover of size `est` beside `target` (a disc of radius `reach`)
 /// that covers neither it nor any node, inside `size`: the free spot nearest the target
