@@ -61,12 +61,14 @@ pub fn banner() -> Html {
             if present {
                 <div class="lesson-slot">
                     <div class={classes!("banner", "lesson", "one-line", expanded.then_some("expanded"))} data-testid="lesson" onclick={toggle} title={d.word("ui.expand_help")} aria-expanded={expanded.to_string()}>
-                        {about}
+                        <div class="about">{about.clone()}</div>
                     </div>
                 </div>
             } else {
-                <div class="banner lesson" data-testid="lesson">
-                    {about}
+                // On a short screen (1280x720) two lines, the rest a click away: the
+                // picture gets the height.
+                <div class={classes!("banner", "lesson", "clamp", expanded.then_some("expanded"))} data-testid="lesson" onclick={toggle} title={d.word("ui.expand_help")} aria-expanded={expanded.to_string()}>
+                    <div class="about">{about.clone()}</div>
                 </div>
             }
         </>

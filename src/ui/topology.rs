@@ -245,6 +245,9 @@ pub fn topology_view() -> Html {
         let (label, side) = layout::label_spot(area, graph, p, r);
         let mut out = vec![(label, side)];
         out.push((Point::new(p.x, p.y + r + role_font + 2.0), layout::Anchor::Middle));
+        // A second line down, so close neighbours in a row (a tree's leaves) can take
+        // turns: one state under its node, the next one line lower.
+        out.push((Point::new(p.x, p.y + r + 2.0 * role_font + 6.0), layout::Anchor::Middle));
         out.push((Point::new(p.x, p.y - r - line - 10.0), layout::Anchor::Middle));
         out.push((Point::new(p.x + r + 8.0, p.y + 6.0), layout::Anchor::Start));
         out.push((Point::new(p.x - r - 8.0, p.y + 6.0), layout::Anchor::End));
