@@ -314,7 +314,9 @@ pub fn topology_view() -> Html {
                 if at[i].is_some() {
                     continue;
                 }
-                let cands: Vec<(Point, layout::Anchor)> = spots(i).into_iter().map(|(p, a)| (Point::new(p.x, p.y + line), a)).collect();
+                // One line under each spot a state could take, then one line over it.
+                let around = spots(i);
+                let cands: Vec<(Point, layout::Anchor)> = around.iter().map(|&(p, a)| (Point::new(p.x, p.y + line), a)).chain(around.iter().map(|&(p, a)| (Point::new(p.x, p.y - line), a))).collect();
                 if let Some(k) = trial.place(cands.iter().map(|&(p, a)| layout::text_box(&badges[i], f, p, a))) {
                     at[i] = Some(cands[k]);
                 }

@@ -810,9 +810,11 @@ async function defaultAt1280() {
     await page.waitForSelector("#topology [data-node]");
     await page.waitForTimeout(200);
     const badges = await page.locator("#topology .node-badge").evaluateAll((ts) => ts.map((t) => parseFloat(getComputedStyle(t).fontSize)));
-    check(badges.length >= 5 && badges.every((f) => f >= 16), `1280 ${lang}: the ring at N=8 writes ${badges.length} of 8 badges, none under 16 px (${[...new Set(badges)].join("/")} px)`);
-    // Known and open: at 16 px the 1280 ring still has no room for every badge.
-    if (badges.length < 8) console.log(`open 1280 ${lang}: the ring at N=8 shows ${badges.length} of 8 badges (issue 11)`);
+    // English finds room for all eight; Chinese badges are wider, and one is still left to
+    // the inspector (known and open, listed).
+    const least = lang === "en" ? 8 : 7;
+    check(badges.length >= least && badges.every((f) => f >= 16), `1280 ${lang}: the ring at N=8 writes ${badges.length} of 8 badges, none under 16 px (${[...new Set(badges)].join("/")} px)`);
+    if (badges.length < 8) console.log(`open 1280 ${lang}: the ring at N=8 shows ${badges.length} of 8 badges`);
   }
   await page.close();
   await ctx.close();
