@@ -40,11 +40,16 @@ thread_local! {
     static MOUNTED: std::cell::RefCell<Vec<yew::AppHandle<dsviz::ui::App>>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
-/// Start the app on `root`, ending every app started before.
-fn start_app(root: &web_sys::Element) {
+/// End every app started so far.
+fn end_apps() {
     for app in MOUNTED.with(|m| m.borrow_mut().drain(..).collect::<Vec<_>>()) {
         app.destroy();
     }
+}
+
+/// Start the app on `root`, ending every app started before.
+fn start_app(root: &web_sys::Element) {
+    end_apps();
     let app = yew::Renderer::<dsviz::ui::App>::with_root(root.clone()).render();
     MOUNTED.with(|m| m.borrow_mut().push(app));
 }
@@ -53,6 +58,10 @@ fn start_app(root: &web_sys::Element) {
 /// interleaved and every app follows the one address bar, so a test reads its own app's
 /// link (`share_link`), never `location.hash`, after it has mounted.
 async fn mount(fragment: &str) -> web_sys::Element {
+    // The earlier apps end before the address changes: one with a render still queued
+    // would otherwise write its own run back into the address bar as it goes.
+    end_apps();
+    settle().await;
     web_sys::window().unwrap().location().set_hash(fragment).unwrap();
     let root = document().create_element("div").unwrap();
     root.set_attribute("style", "width:1280px;height:720px").unwrap();

@@ -96,6 +96,9 @@ fn toggle_fullscreen() {
     }
 }
 
+/// How long the address bar waits for the run to stop changing before it follows.
+const URL_SETTLE_MS: u32 = 200;
+
 #[function_component(App)]
 pub fn app() -> Html {
     let state = use_reducer(|| AppState::load(&current_hash(), stored_theme(), preferred_lang()));
@@ -126,29 +129,47 @@ pub fn app() -> Html {
     // A new run (other settings, a ready-made scenario, a reset) gets a new entry in the
     // browser's history, so Back returns to the run before it; everything else within a
     // run replaces the entry.
+    // Within a run the entry is rewritten at most every URL_SETTLE_MS: browsers ignore
+    // history writes past a rate (Chrome: 200 in 10 s), and a student holding → steps
+    // faster than that; an ignored write would also swallow the next link pasted in.
     let run_id = Rc::as_ptr(&state.history) as usize;
     let last_run = use_mut_ref(|| run_id);
     let from_address_bar = use_mut_ref(|| false);
+    let pending_write = use_mut_ref(|| None::<(Timeout, String)>);
     {
         let fragment = if state.playing { None } else { Some(state.fragment()) };
         let last_run = last_run.clone();
         let from_address_bar = from_address_bar.clone();
+        let pending_write = pending_write.clone();
         use_effect_with((fragment, run_id), move |(fragment, run_id)| {
             if let Some(f) = fragment {
                 let new_run = *last_run.borrow() != *run_id && !from_address_bar.replace(false);
                 *last_run.borrow_mut() = *run_id;
-                if current_hash() != *f {
-                    let url = format!("#{f}");
-                    let _ = window().history().and_then(|h| {
-                        if new_run {
-                            h.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url))
-                        } else {
-                            h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url))
+                let url = format!("#{f}");
+                if new_run {
+                    // The run being left keeps its last state in its own entry.
+                    if let Some((_, left)) = pending_write.borrow_mut().take() {
+                        let _ = window().history().and_then(|h| h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&left)));
+                    }
+                    if current_hash() != *f {
+                        let _ = window().history().and_then(|h| h.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url)));
+                    }
+                } else {
+                    let (f, written) = (f.clone(), url.clone());
+                    let timeout = Timeout::new(URL_SETTLE_MS, move || {
+                        if current_hash() != f {
+                            let _ = window().history().and_then(|h| h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&written)));
                         }
                     });
+                    *pending_write.borrow_mut() = Some((timeout, url));
                 }
             }
         });
+    }
+    // An ended app leaves the address bar alone.
+    {
+        let pending_write = pending_write.clone();
+        use_effect_with((), move |_| move || drop(pending_write.borrow_mut().take()));
     }
 
     // A link pasted into this tab's address bar (or Back and Forward) loads that run.
