@@ -7,6 +7,8 @@ import { mkdir } from "node:fs/promises";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { serve } from "./serve.mjs";
+// The page writes its address bar once the run has been still this long (src/ui/app.rs URL_SETTLE_MS), plus margin.
+const URL_SETTLE = 450;
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..", "..");
@@ -60,7 +62,7 @@ try {
   await page.screenshot({ path: join(shots, "played-1920x1080.png") });
 
   await page.click("[data-action=copy-link]");
-  await page.waitForTimeout(200);
+  await page.waitForTimeout(URL_SETTLE);
   const shared = await page.locator("[data-testid=share-url]").inputValue();
   let copied = "";
   try { copied = await page.evaluate(() => navigator.clipboard.readText()); } catch { /* clipboard unavailable */ }
@@ -114,10 +116,11 @@ try {
   const c = await open(`${base}#v=1&proto=mutex-token-ring&n=5&seed=3&p.requests=0`);
   const cp = c.page;
   const cursor = async () => Number(await text(cp, "[data-testid=cursor]"));
-  const hash = () => decodeURIComponent(new URL(cp.url()).hash);
+  // The address bar follows the run once it has been still for 200 ms.
+  const hash = async () => { await cp.waitForTimeout(URL_SETTLE); return decodeURIComponent(new URL(cp.url()).hash); };
   await cp.locator("#topology [data-node='3'] .node-body").click();
   await cp.locator("[data-testid=popup] [data-input=request]").click();
-  check(hash().includes("0:input:3:request"), "a node's input lands in the link");
+  check((await hash()).includes("0:input:3:request"), "a node's input lands in the link");
   await cp.locator("#topology [data-node='4'] .node-body").click();
   await cp.locator("[data-testid=popup] [data-act=crash]").click();
   check((await cp.locator("#topology [data-node='4'].down").count()) === 1, "crash: the node is drawn down");
@@ -135,14 +138,14 @@ try {
   check((await cp.locator("#topology [data-msg]").count()) === 2, "duplicate: two copies fly");
   await cp.locator("#topology [data-msg] .msg-hit").first().click({ force: true });
   await cp.locator("[data-testid=popup] [data-act=delay]").click();
-  check(hash().includes(":delay:"), "delay lands in the link");
+  check((await hash()).includes(":delay:"), "delay lands in the link");
   await cp.fill("[data-testid=network] [name=drop]", "5");
   await cp.click("[data-testid=network] button[type=submit]");
-  check(hash().includes(":net:40-80/5/0/fifo"), "network settings land in the link");
+  check((await hash()).includes(":net:40-80/5/0/fifo"), "network settings land in the link");
   await cp.click("[data-testid=network] .danger");
-  check(hash().includes(":partition:0.1/2.3.4"), "split lands in the link");
+  check((await hash()).includes(":partition:0.1/2.3.4"), "split lands in the link");
   await cp.click("[data-testid=network] button:has-text('Heal')");
-  check(hash().includes(":heal"), "heal lands in the link");
+  check((await hash()).includes(":heal"), "heal lands in the link");
   for (let i = 0; i < 12; i++) await cp.click("[data-action=step-forward]");
   const stepped = await cursor();
   await cp.locator("[data-testid=scrubber]").fill("3");
@@ -150,12 +153,12 @@ try {
   await cp.locator("#timeline [data-event] .dot").first().click();
   check((await cp.locator("#timeline .tl-event.selected").count()) === 1, "an event can be selected on the diagram");
   await cp.screenshot({ path: join(shots, "controls-1920x1080.png") });
-  const ringLink = hash();
+  const ringLink = await hash();
   await cp.selectOption("[data-testid=protocol]", "election-ring");
   check((await cp.locator("#topology [data-node]").count()) === 8, "switching protocol restarts with its defaults");
   await cp.goBack();
   await cp.waitForTimeout(300);
-  check(hash() === ringLink && (await cp.locator("#topology [data-node]").count()) === 5, "Back returns to the run before, interventions and all");
+  check((await hash()) === ringLink && (await cp.locator("#topology [data-node]").count()) === 5, "Back returns to the run before, interventions and all");
   await cp.goForward();
   await cp.waitForTimeout(300);
   check((await cp.locator("#topology [data-node]").count()) === 8, "Forward returns to the new run");
@@ -467,6 +470,7 @@ async function issue12Framing() {
     await page.waitForTimeout(150);
     const after = await sizes();
     check(after.every((x, i) => x >= before[i] * 1.45), `text size 150%: every size grows together (${before.join(",")} → ${after.join(",")})`);
+    await page.waitForTimeout(URL_SETTLE);
     check(decodeURIComponent(page.url()).includes("text=150"), "and the link carries it");
     for (const svg of ["#topology", "#timeline"]) {
       const t = await textBoxes(page, svg);
@@ -496,6 +500,7 @@ async function issue12Framing() {
       cursor: document.querySelector("[data-testid=cursor]").textContent,
     }));
     const was = await look(page);
+    await page.waitForTimeout(URL_SETTLE);
     const link = page.url();
     const fresh = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
     const again = await fresh.newPage();
@@ -520,7 +525,7 @@ async function issue12Framing() {
     const seen = {};
     for (const mode of ["lamport", "vonly", "vector", "none"]) {
       await page.selectOption("[data-testid=stamps]", { value: mode });
-      await page.waitForTimeout(80);
+      await page.waitForTimeout(URL_SETTLE);
       seen[mode] = { ...(await count()), link: new URL(page.url()).hash.match(/stamps=(\w+)/)?.[1] ?? "default" };
     }
     check(seen.lamport.lamport > 10 && seen.lamport.vector === 0, `Lamport only: ${JSON.stringify(seen.lamport)}`);
@@ -583,6 +588,7 @@ async function issue11Lessons() {
     seen.push(await cursor());
   }
   check(seen.join(",") === expected.join(","), `next moves the run to each step's point (${seen.join(", ")})`);
+  await page.waitForTimeout(URL_SETTLE);
   check((await page.evaluate(() => location.hash)).includes("lesson=election-ring&lstep=4"), "the link keeps the lesson and its step");
   await page.keyboard.press("p");
   await page.waitForTimeout(150);
@@ -716,6 +722,7 @@ async function exportsAndShiviz() {
   const fits = await small.evaluate(() => document.documentElement.scrollHeight <= innerHeight + 1 && document.documentElement.scrollWidth <= innerWidth + 1);
   check(chrome === 0 && fits, `embed=1 shows the simulation alone, fitting an 800×450 frame (chrome ${chrome}, fits ${fits})`);
   await small.click("[data-action=step-forward]");
+  await small.waitForTimeout(URL_SETTLE);
   check((await text(small, "[data-testid=cursor]")) === "13" && new URL(small.url()).hash.includes("embed=1"), "its controls step the run and the link stays embedded");
   await small.screenshot({ path: join(shots, "embed-800x450.png") });
   await ctx.close();
