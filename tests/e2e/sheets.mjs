@@ -1,4 +1,5 @@
-// Contact sheets: for each protocol, its default at step 25 at 1920 and 1280, light and dark, on one page.
+// Contact sheets for looking at every protocol: its default at step 25 at 1920 and 1280, light and dark, on one page each.
+// node tests/e2e/sheets.mjs <base-url> <out-dir>   (serve dist/ first, e.g. python3 -m http.server -d dist 8099)
 import { chromium } from "playwright-core";
 import { writeFileSync } from "node:fs";
 const base = process.argv[2], out = process.argv[3];
