@@ -116,7 +116,7 @@ pub fn topology_view() -> Html {
     }
     // The legend's height is the protocol's and steady: the picture always keeps clear of
     // it. The caption changes with every step; outside presenter mode the nodes keep their
-    // places and only the words keep out from under it.
+    // places under its usual band.
     let legend_band = LEGEND_BAND.max(measured.1 + 4.0);
     let caption_band = if state.presenting() { CAPTION_BAND.max(measured.0 + 6.0) } else { CAPTION_BAND };
     let h = state.history.borrow();
@@ -182,7 +182,7 @@ pub fn topology_view() -> Html {
     // then what messages are): a label that would touch one already placed, a node, or
     // the picture's edge moves to its next spot or is left out.
     let picture_w = size_for_nodes.w;
-    let top = if state.presenting() { caption_band } else { (measured.0 + 4.0).max(2.0) };
+    let top = if state.presenting() { caption_band } else { 2.0 };
     let mut placer = layout::Placer::new(layout::Rect::new(2.0, top, picture_w - 2.0, size.h - legend_band));
     for p in &pos {
         placer.block(layout::Rect::disc(*p, r + 2.0));
