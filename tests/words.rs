@@ -81,6 +81,8 @@ fn every_protocol_speaks_both_languages() {
             id(&d, "family", info.family, &mut missing);
             for p in &info.params {
                 id(&d, "param", p.name, &mut missing);
+                // The header's short label too (a Chinese page shows no URL key).
+                id(&d, "plabel", p.name, &mut missing);
             }
             for i in info.inputs {
                 id(&d, "input", i.id, &mut missing);

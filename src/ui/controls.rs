@@ -123,7 +123,10 @@ pub fn header() -> Html {
                 <input type="text" class="narrow" size="8" placeholder="5.3.9.1" value={value.clone()} {onchange} data-param={name} />
             },
         };
-        html! { <label class="field" title={w.id("param", name)}><span>{name}</span>{control}</label> }
+        // The header's label: a short word in the page's language (a protocol's own new
+        // parameter shows its URL key until it has one).
+        let label = w.try_word(&format!("plabel.{name}")).unwrap_or(name);
+        html! { <label class="field" title={w.id("param", name)} data-label={name}><span>{label}</span>{control}</label> }
     });
 
     let present = state.presenting();
