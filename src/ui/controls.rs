@@ -164,18 +164,21 @@ pub fn header() -> Html {
     };
     let params = html! { <>{ for params }</> };
     // The header keeps to one row: where the parameters would wrap it (many of them, a
-    // narrow screen), they fold into the menu. Measured after each render; a new protocol,
-    // language or width measures afresh.
+    // narrow screen), they fold into the menu. A new protocol, language or width unfolds
+    // and measures afresh; so do new settings (a longer number widens its field). Not
+    // measured on the renders in between (every frame while playing).
     let header_ref = use_node_ref();
     let fold = use_state_eq(|| false);
     let header_size = super::hooks::use_box_size(header_ref.clone());
+    let context = (info.id, state.lang, present, header_size.w as i64);
+    let settings = format!("{} {} {:?}", s.n, s.seed, s.params.0);
     {
         let fold = fold.clone();
-        use_effect_with((info.id, state.lang, present, header_size.w as i64), move |_| fold.set(false));
+        use_effect_with(context, move |_| fold.set(false));
     }
     {
         let (fold, header_ref) = (fold.clone(), header_ref.clone());
-        use_effect(move || {
+        use_effect_with((context, settings, *fold), move |_| {
             let Some(h) = header_ref.cast::<web_sys::Element>() else { return };
             if *fold {
                 return;
