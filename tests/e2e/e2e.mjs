@@ -278,8 +278,11 @@ async function issue12() {
   for (const [ctx, label] of [[context, "1920"], [ctx720, "1280"]]) {
     const { page } = await pageAt(ctx, `${base}#v=1&proto=mutex-token-ring&n=6&seed=7&p.cs=120&p.requests=400`);
     await page.click("[data-action=play]");
-    await page.waitForSelector("#topology [data-msg]:not(.token-msg), #topology .token-msg", { timeout: 5000 });
-    await page.locator("#topology [data-msg] .msg-hit").first().click({ force: true });
+    // A message may land between finding it and the click: try the next one in flight.
+    for (let tries = 0; tries < 5 && (await page.locator("[data-testid=popup]").count()) === 0; tries++) {
+      await page.waitForSelector("#topology [data-msg]:not(.token-msg), #topology .token-msg", { timeout: 5000 });
+      await page.locator("#topology [data-msg] .msg-hit").first().click({ force: true, timeout: 2000 }).catch(() => {});
+    }
     const paused = (await page.locator("[data-action=play]").count()) === 1;
     const notice = (await page.locator("[data-testid=notice]").count()) === 1;
     check(paused && notice, `${label}: selecting a message pauses the run and says so`);
