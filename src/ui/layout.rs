@@ -567,6 +567,12 @@ impl Placer {
         self.taken.push(r);
         Some(k)
     }
+    /// The first free candidate that `also` accepts (e.g. crossed by no line), taken.
+    pub fn place_if(&mut self, candidates: impl IntoIterator<Item = Rect>, also: impl Fn(&Rect) -> bool) -> Option<usize> {
+        let (k, r) = candidates.into_iter().enumerate().find(|(_, r)| self.free(r) && also(r))?;
+        self.taken.push(r);
+        Some(k)
+    }
     /// Take a box whatever it touches (what must be written: a node's id).
     pub fn force(&mut self, r: Rect) {
         self.taken.push(r);

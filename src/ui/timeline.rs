@@ -337,8 +337,7 @@ pub fn timeline() -> Html {
     let to = all.partition_point(|m| m.sent_at <= frame.t1);
     let mut shown: Vec<usize> = (from..to).collect();
     shown.extend(flights.iter().map(|f| f.id).filter(|&id| id < from));
-    #[allow(clippy::type_complexity)]
-    let geometry: Vec<(&crate::sim::trace::MessageRecord, &Event, f64, f64, f64, f64, &'static str, bool)> = shown.into_iter().map(|id| &all[id]).filter(|m| m.from != m.to).filter_map(|m| {
+    let geometry: Vec<MessageLine> = shown.into_iter().map(|id| &all[id]).filter(|m| m.from != m.to).filter_map(|m| {
         let send = &events[m.send_event];
         let ended = trace.known_end_of(m.id).map(|e| &events[e]).filter(|e| !ahead(e) || ahead(send));
         let end_time = ended.map_or(t, |e| e.time);
@@ -359,11 +358,11 @@ pub fn timeline() -> Html {
                 (frame.x(t), frame.y(layout::row_between(m.from, m.to, k)), "msg-flying", false)
             }
         };
-        Some((m, send, x1, y1, x2, y2, class, cross))
+        Some(MessageLine { m, send, from: Point::new(x1, y1), to: Point::new(x2, y2), class, cross })
     }).collect();
     // Stamps keep off the message lines: each line is filed under the columns of the
     // picture it spans, so a stamp is checked against the few lines near it.
-    let lines = Lines::new(geometry.iter().map(|g| (g.2, g.3, g.4, g.5)), size.w);
+    let lines = Lines::new(geometry.iter().map(|g| (g.from.x, g.from.y, g.to.x, g.to.y)), size.w);
     // Lamport stamps (the selected event's first), then milestones, then vectors.
     let mut stamp_at: std::collections::BTreeMap<usize, (Point, Anchor)> = std::collections::BTreeMap::new();
     let mut mark_at: std::collections::BTreeMap<usize, (Point, Anchor)> = std::collections::BTreeMap::new();
@@ -383,8 +382,7 @@ pub fn timeline() -> Html {
             cands.extend([(Point::new(x, y + 10.0 + fs), Anchor::Middle), (Point::new(x - 5.0, y + 6.0 + fs), Anchor::End), (Point::new(x + 5.0, y + 6.0 + fs), Anchor::Start)]);
         }
         wanted += 1;
-        let boxes: Vec<layout::Rect> = cands.iter().map(|&(p, a)| layout::text_box(&text, fs, p, a)).collect();
-        if let Some(k) = placer.place(boxes.iter().map(|r| if lines.cross(r) { layout::Rect::new(-1.0, -1.0, -1.0, -1.0) } else { *r })) {
+        if let Some(k) = placer.place_if(cands.iter().map(|&(p, a)| layout::text_box(&text, fs, p, a)), |r| !lines.cross(r)) {
             stamp_at.insert(e.id, cands[k]);
         }
     }
@@ -423,8 +421,7 @@ pub fn timeline() -> Html {
         ];
         // Monospace digits are narrower than the estimate's bold letters.
         wanted += 1;
-        let boxes: Vec<layout::Rect> = cands.iter().map(|&(p, a)| layout::text_box(&text, fs * 0.92, p, a)).collect();
-        if let Some(k) = placer.place(boxes.iter().map(|r| if lines.cross(r) { layout::Rect::new(-1.0, -1.0, -1.0, -1.0) } else { *r })) {
+        if let Some(k) = placer.place_if(cands.iter().map(|&(p, a)| layout::text_box(&text, fs * 0.92, p, a)), |r| !lines.cross(r)) {
             vector_at.insert(e.id, cands[k]);
         }
     }
@@ -483,7 +480,8 @@ pub fn timeline() -> Html {
         if shown { <text x={frame.x(x).to_string()} y={tick_y.to_string()}>{x}</text> }</g>
     });
 
-    let messages = geometry.into_iter().map(|(m, send, x1, y1, x2, y2, class, cross)| {
+    let messages = geometry.into_iter().map(|MessageLine { m, send, from, to, class, cross }| {
+        let (x1, y1, x2, y2) = (from.x, from.y, to.x, to.y);
         let lit = match (relation(send.id), trace.known_end_of(m.id).and_then(relation)) {
             (Some("past" | "focus"), Some("past" | "focus")) => Some("past"),
             (Some("future" | "focus"), Some("future" | "focus")) => Some("future"),
@@ -849,6 +847,17 @@ pub fn timeline() -> Html {
             {hint_line}
         </div>
     }
+}
+
+/// One message drawn on the diagram: from its send to its end, or to where it is now.
+struct MessageLine<'a> {
+    m: &'a crate::sim::trace::MessageRecord,
+    send: &'a Event,
+    from: Point,
+    to: Point,
+    /// Done, lost (ends in a ✕ between the lines) or flying.
+    class: &'static str,
+    cross: bool,
 }
 
 /// Message lines on the diagram, filed by the columns of the picture they span, so a word
