@@ -134,7 +134,7 @@ fn throughput() {
     println!("## Throughput: {STEPS} steps per row (restarting under the next seed when a run comes to rest)");
     println!("{:<36} {:>9} {:>9} {:>12} {:>12} {:>7}", "scenario", "steps", "events", "events/s", "steps/s", "runs");
     for entry in REGISTRY {
-        let info = (entry.info)();
+        let info = entry.info();
         for n in [info.nodes.default, info.nodes.max] {
             let mut s = scenario(&format!("v=1&proto={}&n={n}", info.id));
             // Some protocols fix N by their parameters (Paxos: proposers + acceptors +

@@ -179,18 +179,10 @@ impl Fault {
     }
 }
 
-/// The fault model a protocol declares (its `FAULTS`, written beside the algorithm it
-/// describes). Looked up here by id: the registry's entries carry only what every
-/// protocol has, and a protocol without a declaration cannot be put through a campaign.
+/// The fault model a protocol declares in its description (its `FAULTS`, written beside
+/// the algorithm it describes); a protocol without one cannot be put through a campaign.
 pub fn fault_model(protocol: &str) -> Option<FaultModel> {
-    use crate::protocols::consensus::{paxos, raft, three_phase, two_phase};
-    match protocol {
-        "commit-2pc" => Some(two_phase::FAULTS),
-        "commit-3pc" => Some(three_phase::FAULTS),
-        "paxos" => Some(paxos::FAULTS),
-        "raft" => Some(raft::FAULTS),
-        _ => None,
-    }
+    crate::protocols::find(protocol).and_then(|e| e.info().faults)
 }
 
 /// One seed's faults: the network it runs on and the interventions, each at a time.
@@ -288,7 +280,8 @@ fn run_under(scenario: &Scenario, model: &FaultModel, faults: &[Fault], max_even
 pub fn check_report_with_faults(scenario: &Scenario, seeds: u64, max_events: usize, faults: &[Fault]) -> Result<Value, ScenarioError> {
     let model = if faults.is_empty() { None } else { fault_model(scenario.protocol) };
     if !faults.is_empty() && model.is_none() {
-        return Err(ScenarioError { key: "faults".into(), message: Text::plain(format!("{} declares no fault model; campaigns run for: commit-2pc, commit-3pc, paxos, raft", scenario.protocol)) });
+        let declared: Vec<&str> = REGISTRY.iter().map(|e| e.info()).filter(|i| i.faults.is_some()).map(|i| i.id).collect();
+        return Err(ScenarioError { key: "faults".into(), message: Text::plain(format!("{} declares no fault model; campaigns run for: {}", scenario.protocol, declared.join(", "))) });
     }
     campaign(scenario, seeds, max_events, model, faults)
 }
@@ -368,7 +361,7 @@ fn campaign(scenario: &Scenario, seeds: u64, max_events: usize, model: Option<Fa
 
 /// The command line speaks English; ids stay ids.
 fn english(info: &crate::sim::ProtocolInfo) -> Dictionary {
-    Dictionary::new(Lang::En, info.words, crate::ui::words::UI)
+    Dictionary::for_protocol(Lang::En, info, crate::ui::words::UI)
 }
 
 fn param_json(d: &Dictionary, spec: &crate::sim::ParamSpec) -> Value {
@@ -407,12 +400,12 @@ pub fn list_report() -> Value {
     let protocols: Vec<Value> = REGISTRY
         .iter()
         .map(|e| {
-            let info = (e.info)();
+            let info = e.info();
             let d = english(&info);
             json!({
                 "id": info.id,
                 "name": d.word("name"),
-                "family": info.family,
+                "family": info.family.id,
                 "summary": d.word("summary"),
                 "nodes": { "min": info.nodes.min, "max": info.nodes.max, "default": info.nodes.default },
                 "topologies": info.topologies.iter().map(|t| t.name()).collect::<Vec<_>>(),
@@ -438,23 +431,34 @@ pub struct CompareRow {
     pub protocol: &'static str,
     /// A switch turned on for this row (`p.NAME=on`), when the protocol has one.
     pub variant: Option<&'static str>,
-    pub entries: Option<f64>,
-    /// One per [`COMPARED`] id, None where the protocol does not measure it.
+    /// One per id of the family's `compare` list, None where the protocol does not
+    /// measure it.
     pub metrics: Vec<Option<crate::sim::Metric>>,
     pub violations: usize,
 }
 
-/// The ids of the metrics a family is compared by, in column order.
-pub const COMPARED: &[&str] = &["messages_per_entry", "enter_mean", "sync_mean", "throughput"];
+/// The families whose protocols can be compared under one workload, by id.
+pub fn compared_families() -> Vec<&'static str> {
+    let mut ids: Vec<&'static str> = REGISTRY.iter().map(|e| e.info()).filter(|i| i.compared()).map(|i| i.family.id).collect();
+    ids.dedup();
+    ids
+}
+
+/// The metric ids `family` is compared by, in column order (empty for a family that
+/// compares nothing or does not exist).
+pub fn compared_metrics(family: &str) -> &'static [&'static str] {
+    REGISTRY.iter().map(|e| e.info()).find(|i| i.family.id == family).map_or(&[], |i| i.family.compare)
+}
 
 /// The same workload through every protocol of `family` that has one: the same N (within
-/// each protocol's range), seed, request rate and stay in the CS, each run to `max_events`
-/// events. A lecture's summary slide, counted from the runs.
+/// each protocol's range), seed, request rate and hold time, each run to `max_events`
+/// events, measured by the metrics the family compares. A lecture's summary slide,
+/// counted from the runs.
 pub fn compare(family: &str, n: usize, seed: u64, every: i64, hold: i64, max_events: usize) -> Vec<CompareRow> {
     let mut rows = Vec::new();
     for entry in REGISTRY {
-        let info = (entry.info)();
-        let Some(w) = info.workload.filter(|_| info.family == family) else { continue };
+        let info = entry.info();
+        let Some(w) = info.workload.filter(|_| info.family.id == family && info.compared()) else { continue };
         let mut s = Scenario::defaults(&info);
         s.n = n.clamp(info.nodes.min, info.nodes.max);
         s.seed = seed;
@@ -475,9 +479,8 @@ pub fn compare(family: &str, n: usize, seed: u64, every: i64, hold: i64, max_eve
             let Ok(history) = run(&s, max_events) else { continue };
             let sim = history.sim();
             let metrics: Vec<crate::sim::Metric> = sim.metrics();
-            let entries = metrics.iter().find(|m| m.id == "entries").and_then(|m| m.measured);
-            let metrics = COMPARED.iter().map(|id| metrics.iter().find(|m| m.id == *id).cloned()).collect();
-            rows.push(CompareRow { protocol: info.id, variant, entries, metrics, violations: sim.trace().violations().len() });
+            let metrics = info.family.compare.iter().map(|id| metrics.iter().find(|m| m.id == *id).cloned()).collect();
+            rows.push(CompareRow { protocol: info.id, variant, metrics, violations: sim.trace().violations().len() });
         }
     }
     rows
@@ -513,7 +516,8 @@ mod tests {
         assert!(rows.iter().any(|r| r.protocol == "mutex-token-ring"), "{rows:?}");
         assert!(rows.iter().any(|r| r.protocol == "mutex-maekawa" && r.variant == Some("fix")), "the fix gets its own row");
         for r in &rows {
-            assert!(r.entries.is_some_and(|e| e > 0.0) || r.variant.is_none() && r.violations > 0, "{}: someone entered", r.protocol);
+            let entries = r.metrics[0].as_ref().and_then(|m| m.measured);
+            assert!(entries.is_some_and(|e| e > 0.0) || r.variant.is_none() && r.violations > 0, "{}: someone entered", r.protocol);
             // Maekawa's basic algorithm deadlocks under load: that is its lesson.
             if r.protocol == "mutex-maekawa" && r.variant.is_none() {
                 continue;
@@ -522,5 +526,18 @@ mod tests {
             assert!(r.metrics.iter().all(|m| m.as_ref().is_some_and(|m| m.measured.is_some())), "{}: {:?}", r.protocol, r.metrics);
         }
         assert!(compare("no-such-family", 5, 3, 300, 100, 1_000).is_empty());
+    }
+
+    /// Raft and the multicasts take a workload but their families compare nothing: no
+    /// table of empty columns, on the page or on the command line.
+    #[test]
+    fn only_families_that_compare_something_offer_a_comparison() {
+        assert_eq!(compared_families(), vec!["mutex"]);
+        assert_eq!(compared_metrics("mutex")[0], "entries");
+        for id in ["raft", "multicast-causal"] {
+            let info = crate::protocols::find(id).unwrap().info();
+            assert!(info.workload.is_some() && !info.compared(), "{id}");
+            assert!(compare(info.family.id, 5, 3, 300, 100, 1_000).is_empty(), "{id}");
+        }
     }
 }

@@ -164,11 +164,12 @@ impl Word {
     }
 }
 
-/// The words one view can use: the current protocol's table, then the shared ones.
+/// The words one view can use: the current protocol's table, its family's, then the
+/// shared ones.
 #[derive(Clone, Copy)]
 pub struct Dictionary {
     pub lang: Lang,
-    pub tables: [Words; 3],
+    pub tables: [Words; 4],
 }
 
 impl fmt::Debug for Dictionary {
@@ -180,7 +181,12 @@ impl fmt::Debug for Dictionary {
 impl Dictionary {
     /// `protocol` first, then the core's words, then `extra` (the page's).
     pub fn new(lang: Lang, protocol: Words, extra: Words) -> Dictionary {
-        Dictionary { lang, tables: [protocol, CORE, extra] }
+        Dictionary { lang, tables: [protocol, &[], CORE, extra] }
+    }
+
+    /// A protocol's words in layers: its own, its family's, the core's, then `extra`.
+    pub fn for_protocol(lang: Lang, info: &crate::sim::ProtocolInfo, extra: Words) -> Dictionary {
+        Dictionary { lang, tables: [info.words, info.family.words, CORE, extra] }
     }
 
     pub fn find(&self, key: &str) -> Option<&'static Word> {
@@ -269,13 +275,6 @@ pub const CORE: Words = &[
     w("shiviz.unknown_event", "the clock knows {0}'s event {1}, but {0} logs only {2} events", "时钟知道 {0} 的第 {1} 个事件，但日志里 {0} 只有 {2} 个事件"),
     w("shiviz.forgets", "the clock knows {0}'s event {1} (line {2}) but not everything that event knew; expected each entry to be at least that event's", "时钟知道 {0} 的第 {1} 个事件（第 {2} 行），却不知道那个事件已知的全部；每个条目都应不小于那个事件的对应条目"),
     // Families, as the catalogue's sections.
-    w("family.mutex", "Mutual exclusion", "分布式互斥"),
-    w("family.election", "Leader election", "选举"),
-    w("family.clocks", "Clocks, cuts and ordered multicast", "时钟、割与排序组播"),
-    w("family.consensus", "Commit and consensus", "提交与共识"),
-    w("family.communication", "Communication", "通信"),
-    w("family.fault", "Fault tolerance and placement", "容错与放置"),
-    w("family.test", "Test", "测试"),
     // Topologies.
     w("topo.ring", "ring", "环"),
     w("topo.complete", "complete graph", "全连接图"),

@@ -213,8 +213,8 @@ async fn the_language_switch_changes_every_word_on_the_page() {
     let chinese = page_text(&root);
     assert!(chinese.contains("复制链接") && chinese.contains("不变式") && chinese.contains("令牌环"), "{chinese}");
     // No phrase of two or more English words from any table is left on the page.
-    let info = (dsviz::protocols::find("mutex-token-ring").unwrap().info)();
-    let tables = [info.words, CORE, dsviz::ui::words::UI];
+    let info = dsviz::protocols::find("mutex-token-ring").unwrap().info();
+    let tables = [info.words, info.family.words, CORE, dsviz::ui::words::UI];
     let mut left = Vec::new();
     for w in tables.iter().flat_map(|t| t.iter()) {
         let fixed: String = w.en.split('{').next().unwrap_or("").trim().to_string();
@@ -368,8 +368,8 @@ async fn tour(families: &[&str]) {
     let root = mount("v=1&proto=mutex-token-ring&lang=zh").await;
     let quick = || TimeoutFuture::new(20);
     for entry in dsviz::protocols::REGISTRY {
-        let info = (entry.info)();
-        if !families.contains(&info.family) {
+        let info = entry.info();
+        if !families.contains(&info.family.id) {
             continue;
         }
         change(&one(&root, "[data-testid=protocol]"), info.id);
@@ -441,8 +441,8 @@ async fn every_commit_and_consensus_scenario_loads_from_the_picker_and_travels_i
 #[wasm_bindgen_test]
 fn every_family_has_a_tour() {
     for entry in dsviz::protocols::REGISTRY {
-        let info = (entry.info)();
-        assert!(TOURED.contains(&info.family), "{} is in family {}, which no tour visits", info.id, info.family);
+        let info = entry.info();
+        assert!(TOURED.contains(&info.family.id), "{} is in family {}, which no tour visits", info.id, info.family.id);
     }
 }
 

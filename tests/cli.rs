@@ -104,7 +104,7 @@ fn check_finds_the_broken_runs_and_links_the_first() {
 #[test]
 fn every_protocol_holds_its_invariants_over_1000_seeds() {
     for entry in dsviz::protocols::REGISTRY {
-        let info = (entry.info)();
+        let info = entry.info();
         let mut scenarios = vec![dsviz::sim::Scenario::defaults(&info)];
         // Ready scenarios without interventions or faults also stay inside the assumptions,
         // except those that leave them through a parameter to show what goes wrong.

@@ -10,7 +10,7 @@ use dsviz::sim::{Act, History, Scenario};
 fn every_scenario() -> Vec<Scenario> {
     let mut all = Vec::new();
     for entry in REGISTRY {
-        let info = (entry.info)();
+        let info = entry.info();
         all.push(Scenario::defaults(&info));
         for ready in info.scenarios {
             all.push(Scenario::parse_strict(ready.fragment, REGISTRY).unwrap_or_else(|e| panic!("{}: {e:?}", ready.fragment)));

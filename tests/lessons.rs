@@ -136,6 +136,6 @@ fn bad_lessons_say_where_and_what_is_accepted() {
 #[test]
 fn every_protocol_has_a_lesson() {
     let taught: Vec<&str> = lesson::all_shipped().iter().map(|l| l.protocol()).collect::<Vec<_>>();
-    let missing: Vec<&str> = REGISTRY.iter().map(|p| (p.info)().id).filter(|id| !taught.contains(id)).collect();
+    let missing: Vec<&str> = REGISTRY.iter().map(|p| p.info().id).filter(|id| !taught.contains(id)).collect();
     assert!(missing.is_empty(), "protocols without a lesson: {missing:?}");
 }

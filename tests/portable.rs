@@ -128,7 +128,7 @@ const DIGESTS: &[u64] = &[
 fn runs() -> Vec<(String, u64)> {
     let mut out: Vec<(String, u64)> = Vec::new();
     for entry in REGISTRY {
-        let info = (entry.info)();
+        let info = entry.info();
         out.push((format!("v=1&proto={}", info.id), STEPS));
         for ready in info.scenarios {
             out.push((ready.fragment.to_string(), STEPS));

@@ -12,7 +12,7 @@ fn errors(text: &str) -> (Scenario, Vec<String>) {
 #[test]
 fn every_scenario_round_trips() {
     for entry in REGISTRY {
-        let info = (entry.info)();
+        let info = entry.info();
         let mut all = vec![Scenario::defaults(&info)];
         for ready in info.scenarios {
             all.push(Scenario::parse_strict(ready.fragment, REGISTRY).unwrap());
@@ -36,7 +36,7 @@ fn full_urls_bare_ids_and_escapes_are_read() {
     assert_eq!((s.protocol, s.n), ("election-ring", 5));
     let (s, e) = errors("election-ring");
     assert!(e.is_empty());
-    assert_eq!(s, Scenario::defaults(&(dsviz::protocols::find("election-ring").unwrap().info)()));
+    assert_eq!(s, Scenario::defaults(&dsviz::protocols::find("election-ring").unwrap().info()));
     let (s, e) = errors("#v=1&proto=mutex-token-ring&act=0%3Ainput%3A3%3Arequest%2C2%3Acrash%3A1");
     assert!(e.is_empty(), "{e:?}");
     assert_eq!(s.acts.len(), 2);
@@ -80,7 +80,7 @@ fn bad_values_name_the_key_and_what_is_accepted_and_fall_back() {
         assert!(Scenario::parse_strict(text, REGISTRY).is_err());
     }
     // An unknown protocol falls back to the default protocol.
-    assert_eq!(errors("proto=nope").0.protocol, (REGISTRY[0].info)().id);
+    assert_eq!(errors("proto=nope").0.protocol, REGISTRY[0].info().id);
     // A bad key keeps its default while the good keys are kept.
     let (s, _) = errors("v=1&proto=mutex-token-ring&n=99&seed=5");
     assert_eq!((s.n, s.seed), (6, 5));

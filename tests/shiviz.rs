@@ -99,7 +99,7 @@ fn the_products_logs_round_trip() {
     let mut checked = 0;
     let mut messages_checked = 0;
     for entry in REGISTRY {
-        let info = (entry.info)();
+        let info = entry.info();
         let mut scenarios = vec![Scenario::defaults(&info)];
         for r in info.scenarios {
             scenarios.push(Scenario::parse_strict(r.fragment, REGISTRY).unwrap());

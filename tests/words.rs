@@ -72,13 +72,13 @@ fn texts_now(sim: &dyn Simulation) -> Vec<(String, Text)> {
 fn every_protocol_speaks_both_languages() {
     let mut missing = Vec::new();
     for entry in REGISTRY {
-        let info = (entry.info)();
+        let info = entry.info();
         for &lang in LANGS {
-            let d = Dictionary::new(lang, info.words, dsviz::ui::words::UI);
+            let d = Dictionary::for_protocol(lang, &info, dsviz::ui::words::UI);
             for key in ["name", "summary"] {
                 check(&d, key, &Text::key(key), &mut missing);
             }
-            id(&d, "family", info.family, &mut missing);
+            id(&d, "family", info.family.id, &mut missing);
             for p in &info.params {
                 id(&d, "param", p.name, &mut missing);
                 // The header's short label too (a Chinese page shows no URL key).
@@ -122,7 +122,7 @@ fn every_protocol_speaks_both_languages() {
             }
             texts.extend(h.problems().iter().map(|p| ("problem".to_string(), p.clone())));
             for &lang in LANGS {
-                let d = Dictionary::new(lang, info.words, dsviz::ui::words::UI);
+                let d = Dictionary::for_protocol(lang, &info, dsviz::ui::words::UI);
                 for (what, t) in &texts {
                     check(&d, &format!("{fragment}: {what}"), t, &mut missing);
                 }
@@ -137,13 +137,14 @@ fn every_protocol_speaks_both_languages() {
 #[test]
 fn every_words_table_is_whole() {
     for entry in REGISTRY {
-        let info = (entry.info)();
-        let mut keys: Vec<&str> = info.words.iter().map(|w| w.key).collect();
+        let info = entry.info();
+        for table in [info.words, info.family.words] {
+        let mut keys: Vec<&str> = table.iter().map(|w| w.key).collect();
         keys.sort_unstable();
         let all = keys.len();
         keys.dedup();
         assert_eq!(all, keys.len(), "{}: a key is defined twice", info.id);
-        for w in info.words {
+        for w in table {
             assert!(!w.en.trim().is_empty() && !w.zh.trim().is_empty(), "{}: {} lacks a language", info.id, w.key);
             for i in 0..8 {
                 let p = format!("{{{i}}}");
@@ -156,6 +157,7 @@ fn every_words_table_is_whole() {
             if w.en.chars().filter(|c| c.is_ascii_alphabetic()).count() > 12 {
                 assert!(w.zh.chars().any(|c| (c as u32) >= 0x4e00), "{}: {} is not translated: {}", info.id, w.key, w.zh);
             }
+        }
         }
     }
     let _ = Lang::default();

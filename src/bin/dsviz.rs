@@ -190,37 +190,48 @@ fn check(args: &Args) -> Result<(), String> {
 }
 
 fn compare(args: &Args) -> Result<(), String> {
-    let family = args.scenario.clone().ok_or("compare needs a family, e.g. mutex")?;
+    let families = report::compared_families().join(", ");
+    let family = args.scenario.clone().ok_or_else(|| format!("compare needs a family; families that compare: {families}"))?;
     let o = &args.compare;
     let rows = report::compare(&family, o.n, o.seed, o.every, o.hold, args.max_events.min(200_000));
     if rows.is_empty() {
-        return Err(format!("no protocol of family '{family}' takes a workload"));
+        return Err(format!("family '{family}' has no comparison; families that compare: {families}"));
     }
-    let d = |id: &str| dsviz::words::Dictionary::new(dsviz::words::Lang::En, (dsviz::protocols::find(id).expect("listed").info)().words, dsviz::ui::words::UI);
+    let d = |id: &str| {
+        let info = dsviz::protocols::find(id).expect("listed").info();
+        dsviz::words::Dictionary::for_protocol(dsviz::words::Lang::En, &info, dsviz::ui::words::UI)
+    };
+    let columns = report::compared_metrics(&family);
     if args.json {
         let rows: Vec<serde_json::Value> = rows
             .iter()
             .map(|r| {
                 let metrics: serde_json::Map<String, serde_json::Value> =
                     r.metrics.iter().flatten().map(|m| (m.id.to_string(), serde_json::json!({ "measured": m.measured, "formula": d(r.protocol).render(&m.formula) }))).collect();
-                serde_json::json!({ "protocol": r.protocol, "variant": r.variant, "entries": r.entries, "violations": r.violations, "metrics": metrics })
+                serde_json::json!({ "protocol": r.protocol, "variant": r.variant, "violations": r.violations, "metrics": metrics })
             })
             .collect();
-        print_json(&serde_json::json!({ "family": family, "n": o.n, "seed": o.seed, "every": o.every, "hold": o.hold, "rows": rows }));
+        print_json(&serde_json::json!({ "family": family, "n": o.n, "seed": o.seed, "every": o.every, "hold": o.hold, "columns": columns, "rows": rows }));
         return Ok(());
     }
-    println!("{:<24} {:>8} {:>22} {:>18} {:>18} {:>12}", "protocol", "entries", "messages per entry", "enter (transits)", "sync (transits)", "per 1000 t");
+    // Column heads in the family's words, each as wide as its longest cell.
+    let head = d(rows[0].protocol);
+    let mut table: Vec<Vec<String>> = vec![std::iter::once("protocol".to_string()).chain(columns.iter().map(|id| head.id("metric", id))).chain(std::iter::once("violations".into())).collect()];
     for r in &rows {
-        let cell = |i: usize| match &r.metrics[i] {
-            Some(m) => format!("{} ({})", m.measured.map_or("-".into(), dsviz::ui::text::figure), dsviz::ui::text::textbook(&d(r.protocol), m)),
-            None => "-".into(),
-        };
-        let rate = r.metrics[3].as_ref().and_then(|m| m.measured).map_or("-".into(), dsviz::ui::text::figure);
         let name = match r.variant {
             Some(v) => format!("{} +{v}", r.protocol),
             None => r.protocol.to_string(),
         };
-        println!("{:<24} {:>8} {:>22} {:>18} {:>18} {:>12}", name, r.entries.map_or("-".into(), dsviz::ui::text::figure), cell(0), cell(1), cell(2), rate);
+        let cells = r.metrics.iter().map(|m| match m {
+            Some(m) => format!("{} ({})", m.measured.map_or("-".into(), dsviz::ui::text::figure), dsviz::ui::text::textbook(&d(r.protocol), m)),
+            None => "-".into(),
+        });
+        table.push(std::iter::once(name).chain(cells).chain(std::iter::once(r.violations.to_string())).collect());
+    }
+    let widths: Vec<usize> = (0..table[0].len()).map(|c| table.iter().map(|row| row[c].chars().count()).max().unwrap_or(0)).collect();
+    for row in &table {
+        let line: Vec<String> = row.iter().zip(&widths).enumerate().map(|(c, (cell, w))| if c == 0 { format!("{cell:<w$}") } else { format!("{cell:>w$}") }).collect();
+        println!("{}", line.join("  "));
     }
     Ok(())
 }
@@ -229,7 +240,7 @@ fn soak(args: &Args) -> Result<(), String> {
     let seeds = args.seeds.unwrap_or(2_000);
     let mut rows = Vec::new();
     for entry in REGISTRY {
-        let info = (entry.info)();
+        let info = entry.info();
         let mut scenarios = vec![(format!("{} (defaults)", info.id), Scenario::defaults(&info))];
         for ready in info.scenarios {
             let s = Scenario::parse_strict(ready.fragment, REGISTRY).map_err(|e| format!("{}: {e:?}", ready.fragment))?;

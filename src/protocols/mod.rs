@@ -40,5 +40,5 @@ pub const REGISTRY: &[ProtocolEntry] = &[
 
 /// The registry entry with this id.
 pub fn find(id: &str) -> Option<&'static ProtocolEntry> {
-    REGISTRY.iter().find(|e| (e.info)().id == id)
+    REGISTRY.iter().find(|e| e.info().id == id)
 }

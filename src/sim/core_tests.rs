@@ -561,7 +561,7 @@ fn the_showcase_says_everything_in_both_languages() {
     let mut keys: Vec<String> = ["name", "summary"].iter().map(|k| k.to_string()).collect();
     keys.extend(info.params.iter().map(|p| format!("param.{}", p.name)));
     keys.extend(info.inputs.iter().map(|i| format!("input.{}", i.id)));
-    keys.push(format!("family.{}", info.family));
+    keys.push(format!("family.{}", info.family.id));
     for g in e.groups() {
         keys.push(format!("group.{}", g.id));
     }
@@ -611,7 +611,7 @@ fn the_showcase_says_everything_in_both_languages() {
     keys.sort();
     keys.dedup();
     for lang in [Lang::En, Lang::Zh] {
-        let d = Dictionary::new(lang, SHOW_WORDS, &[]);
+        let d = Dictionary::for_protocol(lang, &Showcase::info(), &[]);
         for k in &keys {
             let w = d.find(k).unwrap_or_else(|| panic!("no words for '{k}'"));
             assert!(!w.en.is_empty() && !w.zh.is_empty(), "{k}");

@@ -19,6 +19,7 @@ pub mod rng;
 pub mod scenario;
 pub mod search;
 pub mod simulation;
+pub mod symbols;
 pub mod topology;
 pub mod trace;
 pub mod waves;

@@ -19,15 +19,20 @@ use super::view::{Chart, Group, NodeView, Overlay, Placement};
 use super::{NodeId, Time};
 use crate::words::{Text, Words};
 
-/// Everything the engine needs to know about one algorithm, independent of any run. The
+/// Everything the engine, the page and the command line know about one algorithm,
+/// independent of any run: nothing outside the protocol's file knows it by its id. The
 /// display words come from `words` by convention (`name`, `summary`, `param.NAME`,
-/// `input.ID`, `scenario.ID`...; see [`crate::words`]).
+/// `input.ID`, `scenario.ID`...; see [`crate::words`]), then from the family's words.
+///
+/// Build one with [`ProtocolInfo::new`] and the setters below; everything not set has the
+/// default most protocols want. A description made at runtime (from a file, a script)
+/// is built the same way from owned text, see [`super::symbols`].
 #[derive(Clone, Debug)]
 pub struct ProtocolInfo {
     /// Stable name used in URLs and on the command line.
     pub id: &'static str,
-    /// Catalogue family id (`family.ID` in the core words): "mutex", "election"...
-    pub family: &'static str,
+    /// The catalogue section it belongs to: its id, its words, what it compares.
+    pub family: &'static Family,
     pub nodes: NodeRange,
     /// Kinds of topology the algorithm makes sense on (listing `Tree` accepts every
     /// `tree:D`); the first kind's default ([`TopologyKind::default_topology`]) is the
@@ -44,8 +49,83 @@ pub struct ProtocolInfo {
     pub scenarios: &'static [ReadyScenario],
     /// What the page should put first.
     pub show: Show,
+    /// The failures the algorithm is designed to survive, for fault campaigns; None
+    /// keeps the protocol out of them.
+    pub faults: Option<FaultModel>,
     /// Both languages, side by side.
     pub words: Words,
+}
+
+impl ProtocolInfo {
+    /// A protocol of `family` for `min..=max` nodes (`default` to start with), on the
+    /// complete graph, with the default network, no parameters, inputs, workload or
+    /// scenarios, no words, and the picture first.
+    pub fn new(id: &'static str, family: &'static Family, (min, max, default): (usize, usize, usize)) -> ProtocolInfo {
+        ProtocolInfo {
+            id,
+            family,
+            nodes: NodeRange { min, max, default },
+            topologies: &[TopologyKind::Complete],
+            network: super::network::NetworkConfig::default(),
+            params: Vec::new(),
+            inputs: &[],
+            workload: None,
+            scenarios: &[],
+            show: Show::default(),
+            faults: None,
+            words: &[],
+        }
+    }
+    pub fn on(self, topologies: &'static [TopologyKind]) -> Self {
+        ProtocolInfo { topologies, ..self }
+    }
+    pub fn network(self, network: super::network::NetworkConfig) -> Self {
+        ProtocolInfo { network, ..self }
+    }
+    pub fn params(self, params: Vec<ParamSpec>) -> Self {
+        ProtocolInfo { params, ..self }
+    }
+    pub fn inputs(self, inputs: &'static [InputSpec]) -> Self {
+        ProtocolInfo { inputs, ..self }
+    }
+    pub fn workload(self, workload: WorkloadSpec) -> Self {
+        ProtocolInfo { workload: Some(workload), ..self }
+    }
+    pub fn scenarios(self, scenarios: &'static [ReadyScenario]) -> Self {
+        ProtocolInfo { scenarios, ..self }
+    }
+    pub fn show(self, show: Show) -> Self {
+        ProtocolInfo { show, ..self }
+    }
+    /// The time-space diagram is the lesson (see [`Show::diagram_first`]).
+    pub fn diagram_first(self) -> Self {
+        ProtocolInfo { show: Show { diagram_first: true, ..self.show }, ..self }
+    }
+    pub fn faults(self, faults: FaultModel) -> Self {
+        ProtocolInfo { faults: Some(faults), ..self }
+    }
+    pub fn words(self, words: Words) -> Self {
+        ProtocolInfo { words, ..self }
+    }
+
+    /// Whether the page offers to run the family's comparison from this protocol: it
+    /// takes the shared workload and its family compares something.
+    pub fn compared(&self) -> bool {
+        self.workload.is_some() && !self.family.compare.is_empty()
+    }
+}
+
+/// A section of the catalogue: the words its protocols share (its own name under
+/// `family`, the roles and notes several of its protocols use), and the metrics that
+/// `dsviz compare` and the page's comparison put side by side for its protocols.
+#[derive(Debug)]
+pub struct Family {
+    /// Stable id (`family.ID` in `words`).
+    pub id: &'static str,
+    /// Looked up after the protocol's own words, before the core's.
+    pub words: Words,
+    /// Metric ids compared side by side under one workload; empty: no comparison.
+    pub compare: &'static [&'static str],
 }
 
 /// Hints for the page, so it never has to know a protocol by its id.
@@ -55,12 +135,36 @@ pub struct Show {
     pub diagram_first: bool,
     /// Vector stamps are on by default up to this many nodes.
     pub vectors_up_to: usize,
+    /// What the diagram lets a user draw and point out.
+    pub diagram: DiagramTools,
+}
+
+impl Show {
+    /// The picture first, vector stamps up to 4 nodes, no diagram tools.
+    pub const DEFAULT: Show = Show { diagram_first: false, vectors_up_to: 4, diagram: DiagramTools::NONE };
 }
 
 impl Default for Show {
     fn default() -> Self {
-        Show { diagram_first: false, vectors_up_to: 4 }
+        Show::DEFAULT
     }
+}
+
+/// Tools of the time-space diagram that only some protocols offer.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DiagramTools {
+    /// The input a click on a process line gives that node: a local event.
+    pub local_input: Option<&'static str>,
+    /// The input a drag from one process line to another gives the first node, with the
+    /// second as its argument: a message drawn by hand.
+    pub send_input: Option<&'static str>,
+    /// Offer to point out a pair of concurrent events whose Lamport stamps are ordered
+    /// anyway (the converse of the clock condition fails).
+    pub converse_pair: bool,
+}
+
+impl DiagramTools {
+    pub const NONE: DiagramTools = DiagramTools { local_input: None, send_input: None, converse_pair: false };
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

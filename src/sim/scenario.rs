@@ -179,7 +179,7 @@ fn format_speed(x: f64) -> String {
 }
 
 fn find<'a>(registry: &'a [ProtocolEntry], id: &str) -> Option<(&'a ProtocolEntry, ProtocolInfo)> {
-    registry.iter().map(|e| (e, (e.info)())).find(|(_, info)| info.id == id)
+    registry.iter().map(|e| (e, e.info())).find(|(_, info)| info.id == id)
 }
 
 fn err(key: &str, message: Text) -> ScenarioError {
@@ -264,13 +264,13 @@ impl Scenario {
         if let Some(v) = get("v").filter(|v| *v != FORMAT_VERSION) {
             errors.push(err("v", phrase!("url.version", v, FORMAT_VERSION)));
         }
-        let default_info = (registry[0].info)();
+        let default_info = registry[0].info();
         let info = match get("proto") {
             None => default_info,
             Some(id) => match find(registry, id) {
                 Some((_, info)) => info,
                 None => {
-                    let ids: Vec<&str> = registry.iter().map(|e| (e.info)().id).collect();
+                    let ids: Vec<&str> = registry.iter().map(|e| e.info().id).collect();
                     errors.push(err("proto", phrase!("url.proto", id, ids.join(", "), default_info.id)));
                     default_info
                 }
@@ -521,6 +521,6 @@ impl Scenario {
         let (entry, _) = find(registry, self.protocol).ok_or_else(|| err("proto", phrase!("url.no_proto", self.protocol)))?;
         // A protocol refuses a setting only when a parameter's own check missed it (a
         // link's values are checked above), so its sentence stays as the protocol wrote it.
-        (entry.start)(self.setup()?, self.network.clone(), self.seed, self.anchored.clone()).map_err(|m| err("p", Text::plain(m)))
+        entry.start(self.setup()?, self.network.clone(), self.seed, self.anchored.clone()).map_err(|m| err("p", Text::plain(m)))
     }
 }

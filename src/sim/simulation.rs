@@ -3,6 +3,7 @@
 //! one from a protocol id.
 
 use std::any::Any;
+use std::rc::Rc;
 
 use super::act::{Act, AnchoredAct};
 use super::engine::{Counters, Engine, World};
@@ -201,15 +202,54 @@ impl<P: Protocol> Simulation for Engine<P> {
 /// Starts a run of one protocol: settings, network, seed, milestone-anchored interventions.
 pub type Starter = fn(Setup, NetworkConfig, u64, Vec<AnchoredAct>) -> Result<Box<dyn Simulation>, String>;
 
-/// One registry line: how to describe and start a protocol without naming its types.
-#[derive(Clone, Copy)]
+/// How an entry made at runtime starts a run (it may hold the description it was made from).
+pub type RuntimeStarter = dyn Fn(Setup, NetworkConfig, u64, Vec<AnchoredAct>) -> Result<Box<dyn Simulation>, String>;
+
+/// One line of the list the page and the command line read: how to describe and start a
+/// protocol without naming its types. Compiled protocols are `const` lines
+/// ([`entry`]); a protocol described at runtime is an entry like any other
+/// ([`ProtocolEntry::runtime`]), so scenarios, links and reports find it the same way.
+#[derive(Clone)]
 pub struct ProtocolEntry {
-    pub info: fn() -> ProtocolInfo,
-    pub start: Starter,
+    describe: Describe,
+    start: Start,
+}
+
+#[derive(Clone)]
+enum Describe {
+    Compiled(fn() -> ProtocolInfo),
+    Runtime(Rc<ProtocolInfo>),
+}
+
+#[derive(Clone)]
+enum Start {
+    Compiled(Starter),
+    Runtime(Rc<RuntimeStarter>),
+}
+
+impl ProtocolEntry {
+    /// An entry for a description made at runtime and the function that starts its runs.
+    pub fn runtime(info: ProtocolInfo, start: impl Fn(Setup, NetworkConfig, u64, Vec<AnchoredAct>) -> Result<Box<dyn Simulation>, String> + 'static) -> ProtocolEntry {
+        ProtocolEntry { describe: Describe::Runtime(Rc::new(info)), start: Start::Runtime(Rc::new(start)) }
+    }
+
+    pub fn info(&self) -> ProtocolInfo {
+        match &self.describe {
+            Describe::Compiled(info) => info(),
+            Describe::Runtime(info) => ProtocolInfo::clone(info),
+        }
+    }
+
+    pub fn start(&self, setup: Setup, network: NetworkConfig, seed: u64, anchored: Vec<AnchoredAct>) -> Result<Box<dyn Simulation>, String> {
+        match &self.start {
+            Start::Compiled(start) => start(setup, network, seed, anchored),
+            Start::Runtime(start) => start(setup, network, seed, anchored),
+        }
+    }
 }
 
 pub const fn entry<P: Protocol>() -> ProtocolEntry {
-    ProtocolEntry { info: P::info, start: start::<P> }
+    ProtocolEntry { describe: Describe::Compiled(P::info), start: Start::Compiled(start::<P>) }
 }
 
 fn start<P: Protocol>(setup: Setup, network: NetworkConfig, seed: u64, anchored: Vec<AnchoredAct>) -> Result<Box<dyn Simulation>, String> {

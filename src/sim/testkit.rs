@@ -4,10 +4,13 @@ use super::engine::{Engine, RunView};
 use super::network::NetworkConfig;
 use super::params::Params;
 use super::protocol::*;
-use super::topology::{Topology, TopologyKind};
+use super::topology::Topology;
 use super::view::{NodeView, Tone};
 use super::NodeId;
 use crate::words::Text;
+
+/// The family of the core's test protocols.
+pub static TEST_FAMILY: Family = Family { id: "test", words: &[crate::words::w("family.test", "Test", "测试")], compare: &[] };
 
 /// Node 0 pings everyone once; everyone pongs back. Enough to exercise the engine.
 pub struct PingPong;
@@ -24,19 +27,7 @@ impl Protocol for PingPong {
     type Timer = ();
     type Stats = ();
     fn info() -> ProtocolInfo {
-        ProtocolInfo {
-            id: "ping-pong",
-            family: "test",
-            nodes: NodeRange { min: 2, max: 10, default: 3 },
-            topologies: &[TopologyKind::Complete],
-            network: NetworkConfig::default(),
-            params: vec![],
-            inputs: &[],
-            workload: None,
-            scenarios: &[],
-            show: Show::default(),
-            words: &[],
-        }
+        ProtocolInfo::new("ping-pong", &TEST_FAMILY, (2, 10, 3))
     }
     fn build(_: &Setup) -> Result<Self, String> {
         Ok(PingPong)
@@ -166,19 +157,10 @@ impl Protocol for Showcase {
     type Stats = ShowStats;
 
     fn info() -> ProtocolInfo {
-        ProtocolInfo {
-            id: "showcase",
-            family: "test",
-            nodes: NodeRange { min: 3, max: 16, default: 5 },
-            topologies: &[TopologyKind::Complete],
-            network: NetworkConfig::default(),
-            params: vec![ParamSpec::int("hold", 1, 10_000, 100), ParamSpec::int("beat", 0, 10_000, 0)],
-            inputs: &[PUT, PREPARE],
-            workload: None,
-            scenarios: &[],
-            show: Show::default(),
-            words: SHOW_WORDS,
-        }
+        ProtocolInfo::new("showcase", &TEST_FAMILY, (3, 16, 5))
+            .params(vec![ParamSpec::int("hold", 1, 10_000, 100), ParamSpec::int("beat", 0, 10_000, 0)])
+            .inputs(&[PUT, PREPARE])
+            .words(SHOW_WORDS)
     }
 
     fn build(setup: &Setup) -> Result<Self, String> {
@@ -421,19 +403,9 @@ impl Protocol for Multicaster {
     type Stats = ();
 
     fn info() -> ProtocolInfo {
-        ProtocolInfo {
-            id: "multicaster",
-            family: "test",
-            nodes: NodeRange { min: 2, max: 10, default: 3 },
-            topologies: &[TopologyKind::Complete],
-            network: NetworkConfig { fifo: false, ..NetworkConfig::default() },
-            params: vec![],
-            inputs: &[SEND],
-            workload: None,
-            scenarios: &[],
-            show: Show::default(),
-            words: &[],
-        }
+        ProtocolInfo::new("multicaster", &TEST_FAMILY, (2, 10, 3))
+            .network(NetworkConfig { fifo: false, ..NetworkConfig::default() })
+            .inputs(&[SEND])
     }
     fn build(setup: &Setup) -> Result<Self, String> {
         Ok(Multicaster { n: setup.n })

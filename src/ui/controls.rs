@@ -209,9 +209,9 @@ pub fn header() -> Html {
                 <span>{w.word("ui.algorithm")}</span>
                 <select onchange={on_protocol} data-testid="protocol">
                     { for REGISTRY.iter().map(|e| {
-                        let i = (e.info)();
+                        let i = e.info();
                         let their = Dictionary::new(state.lang, i.words, super::words::UI);
-                        html! { <option value={i.id} selected={i.id == info.id}>{format!("{} — {}", their.id("family", i.family), their.word("name"))}</option> }
+                        html! { <option value={i.id} selected={i.id == info.id}>{format!("{} — {}", their.id("family", i.family.id), their.word("name"))}</option> }
                     }) }
                 </select>
             </label>

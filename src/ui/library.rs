@@ -51,11 +51,11 @@ pub fn library() -> Html {
     let w = state.dict();
     let lang = state.lang;
     let lessons = crate::lesson::all_shipped();
-    let infos: Vec<_> = REGISTRY.iter().map(|e| (e.info)()).collect();
+    let infos: Vec<_> = REGISTRY.iter().map(|e| e.info()).collect();
     let mut families: Vec<&str> = Vec::new();
     for i in &infos {
-        if !families.contains(&i.family) {
-            families.push(i.family);
+        if !families.contains(&i.family.id) {
+            families.push(i.family.id);
         }
     }
     let close = {
@@ -83,8 +83,8 @@ pub fn library() -> Html {
                 { for families.iter().map(|fam| html! {
                     <section class="family" data-family={*fam}>
                         <h3>{w.id("family", fam)}</h3>
-                        { for infos.iter().filter(|i| i.family == *fam).map(|info| {
-                            let d = Dictionary::new(lang, info.words, super::words::UI);
+                        { for infos.iter().filter(|i| i.family.id == *fam).map(|info| {
+                            let d = Dictionary::for_protocol(lang, info, super::words::UI);
                             let mine: Vec<_> = lessons.iter().filter(|l| l.protocol() == info.id).collect();
                             let (href, onclick) = link(format!("v=1&proto={}&lang={}", info.id, lang.code()));
                             html! {

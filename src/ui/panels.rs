@@ -340,24 +340,24 @@ pub fn compare() -> Html {
     let state = use_context::<AppHandle>().expect("app context");
     let rows = use_state(|| None::<(String, Vec<crate::report::CompareRow>)>);
     let d = state.dict();
-    let Some(workload) = state.info.workload else { return html! {} };
+    let Some(workload) = state.info.workload.filter(|_| state.info.compared()) else { return html! {} };
     let s = &state.scenario;
     let int = |name: Option<&str>| name.and_then(|n| s.params.0.get(n)).and_then(|v| if let crate::sim::ParamValue::Int(i) = v { Some(*i) } else { None });
     let (every, hold) = (int(Some(workload.every_param)).filter(|&e| e > 0).unwrap_or(400), int(workload.hold_param).unwrap_or(100));
-    let key = format!("{}-{}-{}-{every}-{hold}", state.info.family, s.n, s.seed);
+    let key = format!("{}-{}-{}-{every}-{hold}", state.info.family.id, s.n, s.seed);
     let run = {
         let rows = rows.clone();
-        let (family, n, seed, key) = (state.info.family, s.n, s.seed, key.clone());
+        let (family, n, seed, key) = (state.info.family.id, s.n, s.seed, key.clone());
         Callback::from(move |_: MouseEvent| rows.set(Some((key.clone(), crate::report::compare(family, n, seed, every, hold, 20_000)))))
     };
     let table = match &*rows {
         Some((k, rows)) if *k == key => {
-            let word = |id: &str| crate::words::Dictionary::new(state.lang, (crate::protocols::find(id).expect("listed").info)().words, super::words::UI);
+            let word = |id: &str| crate::words::Dictionary::for_protocol(state.lang, &crate::protocols::find(id).expect("listed").info(), super::words::UI);
             html! {
                 <table class="metrics compare" data-testid="compare-table">
                     <tr>
                         <th>{d.word("ui.algorithm")}</th>
-                        { for crate::report::COMPARED.iter().map(|id| html! { <th>{d.id("metric", id)}</th> }) }
+                        { for state.info.family.compare.iter().map(|id| html! { <th>{d.id("metric", id)}</th> }) }
                         <th>{d.word("ui.invariants")}</th>
                     </tr>
                     { for rows.iter().map(|r| {

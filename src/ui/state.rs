@@ -223,7 +223,7 @@ impl AppState {
             Ok(sim) => (scenario, sim),
             Err(e) => {
                 problems.push(crate::phrase!("ui.problem.defaults", e.text()));
-                let info = crate::protocols::find(scenario.protocol).map(|e| (e.info)()).unwrap_or_else(|| (REGISTRY[0].info)());
+                let info = crate::protocols::find(scenario.protocol).map(|e| e.info()).unwrap_or_else(|| REGISTRY[0].info());
                 let defaults = Scenario::defaults(&info);
                 let sim = defaults.start(REGISTRY).expect("a protocol's defaults always start");
                 (defaults, sim)
@@ -329,7 +329,7 @@ impl AppState {
 
     /// The words of this page: the protocol's, the core's and the page's, in its language.
     pub fn dict(&self) -> Dictionary {
-        Dictionary::new(self.lang, self.info.words, super::words::UI)
+        Dictionary::for_protocol(self.lang, &self.info, super::words::UI)
     }
 
     /// Presenter mode: one screen for a projector, in large type.
@@ -609,7 +609,7 @@ impl Reducible for AppState {
                 let mut scenario = Scenario { acts: Vec::new(), at: None, at_time: None, view: View::default(), ..self.scenario.clone() };
                 match change {
                     Configure::Protocol(id) => match crate::protocols::find(&id) {
-                        Some(entry) => scenario = Scenario::defaults(&(entry.info)()),
+                        Some(entry) => scenario = Scenario::defaults(&entry.info()),
                         None => return self,
                     },
                     Configure::Nodes(n) => scenario.n = n.clamp(self.info.nodes.min, self.info.nodes.max),

@@ -250,7 +250,9 @@ pub fn timeline() -> Html {
     let offered: Vec<(bool, bool)> = (0..n)
         .map(|i| {
             let inputs = sim.inputs_for(i);
-            (inputs.iter().any(|x| x.id == "local"), inputs.iter().any(|x| x.id == "send_to"))
+            let tools = state.info.show.diagram;
+            let offers = |input: Option<&str>| input.is_some_and(|id| inputs.iter().any(|x| x.id == id));
+            (offers(tools.local_input), offers(tools.send_input))
         })
         .collect();
     let cutting = state.cut.is_some();
@@ -696,6 +698,8 @@ pub fn timeline() -> Html {
     let onmouseup = {
         let (d, drag, swallow, pointer, held) = (state.dispatcher(), drag.clone(), swallow.clone(), pointer.clone(), held.clone());
         let offered = offered.clone();
+        let tools = state.info.show.diagram;
+        let (local, send) = (tools.local_input.unwrap_or_default(), tools.send_input.unwrap_or_default());
         Callback::from(move |e: MouseEvent| {
             let Some((from, x0, y0)) = held.borrow_mut().take() else { return };
             drag.set(None);
@@ -704,9 +708,9 @@ pub fn timeline() -> Html {
             let moved = (x - x0).hypot(y - y0) > 6.0;
             *swallow.borrow_mut() = true;
             if to != from && offered[from].1 {
-                d.dispatch(Action::Act(Act::Input(from, "send_to".into(), Some(to.to_string()))));
+                d.dispatch(Action::Act(Act::Input(from, send.into(), Some(to.to_string()))));
             } else if !moved && offered[from].0 {
-                d.dispatch(Action::Act(Act::Input(from, "local".into(), None)));
+                d.dispatch(Action::Act(Act::Input(from, local.into(), None)));
             }
         })
     };
@@ -761,7 +765,7 @@ pub fn timeline() -> Html {
         _ => None,
     };
     let hand = offered.iter().any(|o| o.0 || o.1);
-    let clocks = trace.vector(0).is_some() && state.info.family == "clocks";
+    let clocks = trace.vector(0).is_some() && state.info.show.diagram.converse_pair;
     // Everything drawn has its key: the kinds of dot in view, milestones, crashes, ⚠, cuts.
     let drawn = |class: &str| placed_events.iter().any(|e| event_class(e) == class);
     let any_mark = !mark_at.is_empty() || placed_events.iter().any(|e| !marks_of(e).is_empty());

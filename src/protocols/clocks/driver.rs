@@ -106,6 +106,9 @@ pub enum Timer {
 }
 
 const LOCAL: InputSpec = InputSpec::plain("local");
+/// A click on a process line is a local event, a drag to another line a message, and the
+/// diagram can point out the pair of concurrent events whose stamps are ordered anyway.
+const TOOLS: DiagramTools = DiagramTools { local_input: Some(LOCAL.id), send_input: Some(SEND_TO.id), converse_pair: true };
 const SEND: InputSpec = InputSpec::plain("send");
 /// A message drawn by hand on the diagram: from the clicked node to the argument.
 const SEND_TO: InputSpec = InputSpec::with("send_to", ArgKind::Node);
@@ -156,11 +159,8 @@ impl<K: Clock> Protocol for Clocks<K> {
     type Stats = Concurrency;
 
     fn info() -> ProtocolInfo {
-        ProtocolInfo {
-            id: K::ID,
-            family: "clocks",
-            nodes: NodeRange { min: 2, max: 12, default: 3 },
-            topologies: &[
+        ProtocolInfo::new(K::ID, &super::FAMILY, (2, 12, 3))
+            .on(&[
                 TopologyKind::Complete,
                 TopologyKind::Ring,
                 TopologyKind::Star,
@@ -168,15 +168,13 @@ impl<K: Clock> Protocol for Clocks<K> {
                 TopologyKind::RandomTree,
                 TopologyKind::Grid,
                 TopologyKind::Edges,
-            ],
-            network: NetworkConfig { delay_min: 60, delay_max: 160, fifo: false, ..NetworkConfig::default() },
-            params: vec![ParamSpec::int("actions", 0, 1_000, 4), ParamSpec::int("every", 0, 100_000, 120), ParamSpec::int("send", 0, 100, 60)],
-            inputs: &[LOCAL, SEND, SEND_TO],
-            workload: None,
-            scenarios: K::SCENARIOS,
-            show: K::SHOW,
-            words: K::WORDS,
-        }
+            ])
+            .network(NetworkConfig { delay_min: 60, delay_max: 160, fifo: false, ..NetworkConfig::default() })
+            .params(vec![ParamSpec::int("actions", 0, 1_000, 4), ParamSpec::int("every", 0, 100_000, 120), ParamSpec::int("send", 0, 100, 60)])
+            .inputs(&[LOCAL, SEND, SEND_TO])
+            .scenarios(K::SCENARIOS)
+            .show(Show { diagram: TOOLS, ..K::SHOW })
+            .words(K::WORDS)
     }
 
     fn build(setup: &Setup) -> Result<Self, String> {

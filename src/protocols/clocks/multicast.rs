@@ -30,7 +30,7 @@ use crate::sim::monitor::{multicast_id, multicast_origin, CausalOrder, FifoOrder
 use crate::sim::protocol::*;
 use crate::sim::trace::{Event, EventKind, Trace};
 use crate::sim::view::{Cell, CellRow, NodeView, Tone};
-use crate::sim::{NetworkConfig, NodeId, ParamSpec, Time, TopologyKind};
+use crate::sim::{NetworkConfig, NodeId, ParamSpec, Time};
 use crate::words::{nodes, vector as vector_text, Text, Words};
 
 /// The node that numbers multicasts in the sequenced orderings.
@@ -369,19 +369,14 @@ impl<O: Order> Protocol for Multicast<O> {
     /// Every ordered multicast runs on the same stage: a complete graph whose links
     /// reorder, so that each protocol's hold-back queue has something to do.
     fn info() -> ProtocolInfo {
-        ProtocolInfo {
-            id: O::ID,
-            family: "clocks",
-            nodes: NodeRange { min: 2, max: 12, default: 3 },
-            topologies: &[TopologyKind::Complete],
-            network: NetworkConfig { delay_min: 40, delay_max: 200, fifo: false, ..NetworkConfig::default() },
-            params: params(),
-            inputs: &[MULTICAST],
-            workload: Some(WORKLOAD),
-            scenarios: O::SCENARIOS,
-            show: Show { diagram_first: true, vectors_up_to: 6 },
-            words: O::WORDS,
-        }
+        ProtocolInfo::new(O::ID, &super::FAMILY, (2, 12, 3))
+            .network(NetworkConfig { delay_min: 40, delay_max: 200, fifo: false, ..NetworkConfig::default() })
+            .params(params())
+            .inputs(&[MULTICAST])
+            .workload(WORKLOAD)
+            .scenarios(O::SCENARIOS)
+            .show(Show { diagram_first: true, vectors_up_to: 6, diagram: super::CONVERSE_PAIR })
+            .words(O::WORDS)
     }
 
     fn build(setup: &Setup) -> Result<Self, String> {

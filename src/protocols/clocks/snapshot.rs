@@ -34,7 +34,6 @@ use crate::phrase;
 use crate::sim::engine::RunView;
 use crate::sim::monitor::{Moment, Monitor};
 use crate::sim::protocol::*;
-use crate::sim::topology::TopologyKind;
 use crate::sim::trace::{Event, EventKind, Trace};
 use crate::sim::view::{Cell, CellRow, Glyph, NodeView, Overlay, Table, Tone};
 use crate::sim::{EventId, MsgId, NetworkConfig, NodeId, ParamSpec, Time};
@@ -171,29 +170,23 @@ impl Protocol for ChandyLamport {
     type Stats = Stats;
 
     fn info() -> ProtocolInfo {
-        ProtocolInfo {
-            id: "snapshot",
-            family: "clocks",
-            nodes: NodeRange { min: 2, max: 8, default: 3 },
-            topologies: &[TopologyKind::Complete],
-            network: NetworkConfig { delay_min: 60, delay_max: 200, fifo: true, ..NetworkConfig::default() },
-            params: vec![
+        ProtocolInfo::new("snapshot", &super::FAMILY, (2, 8, 3))
+            .network(NetworkConfig { delay_min: 60, delay_max: 200, fifo: true, ..NetworkConfig::default() })
+            .params(vec![
                 ParamSpec::int("money", 1, 1_000_000, 100),
                 ParamSpec::int("payments", 0, 1_000, 6),
                 ParamSpec::int("every", 0, 100_000, 100),
                 ParamSpec::node("initiator", 0),
                 ParamSpec::int("at", 0, 1_000_000, 250),
-            ],
-            inputs: &[SNAPSHOT, PAY],
-            workload: None,
-            scenarios: &[
+            ])
+            .inputs(&[SNAPSHOT, PAY])
+            .scenarios(&[
                 ReadyScenario { id: "money", fragment: "v=1&proto=snapshot&n=3&seed=1&p.money=100&p.payments=6&p.every=100&p.at=250" },
                 ReadyScenario { id: "two-initiators", fragment: "v=1&proto=snapshot&n=4&seed=2&p.payments=6&p.every=100&p.at=250&act=mark.record.n0:input:3:snapshot" },
                 ReadyScenario { id: "non-fifo", fragment: "v=1&proto=snapshot&n=3&seed=13&delay=20-400&fifo=0&p.payments=10&p.every=40&p.at=200" },
-            ],
-            show: Show { diagram_first: true, vectors_up_to: 0 },
-            words: WORDS,
-        }
+            ])
+            .show(Show { diagram_first: true, vectors_up_to: 0, diagram: super::CONVERSE_PAIR })
+            .words(WORDS)
     }
 
     fn build(setup: &Setup) -> Result<Self, String> {

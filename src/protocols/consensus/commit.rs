@@ -25,10 +25,10 @@
 use std::collections::BTreeMap;
 
 use crate::phrase;
-use crate::sim::protocol::{Breach, Ctx, Invariant, Metric, NodeRange, Observe, Protocol, ProtocolInfo, ReadyScenario, Setup, Show, Snapshot, Textbook};
+use crate::sim::protocol::{Breach, Ctx, Invariant, Metric, Observe, Protocol, ProtocolInfo, ReadyScenario, Setup, Snapshot, Textbook};
 use crate::sim::trace::{Event, EventKind, Trace};
 use crate::sim::view::{Cell, CellRow, Glyph, NodeView, Tone};
-use crate::sim::{NetworkConfig, NodeId, ParamSpec, Time, TopologyKind};
+use crate::sim::{NodeId, ParamSpec, Time, TopologyKind};
 use crate::words::{nodes, Text, Words};
 
 /// The coordinator's node id.
@@ -236,19 +236,12 @@ pub trait Committer: Protocol<State = Node> {
 /// Both commit protocols share their page: a star around the coordinator, the same
 /// parameters (votes, timeout, patience), the diagram first.
 pub fn info(id: &'static str, scenarios: &'static [ReadyScenario], words: Words) -> ProtocolInfo {
-    ProtocolInfo {
-        id,
-        family: "consensus",
-        nodes: NodeRange { min: 3, max: 9, default: 4 },
-        topologies: &[TopologyKind::Star],
-        network: NetworkConfig::default(),
-        params: params(300),
-        inputs: &[],
-        workload: None,
-        scenarios,
-        show: Show { diagram_first: true, ..Show::default() },
-        words,
-    }
+    ProtocolInfo::new(id, &super::FAMILY, (3, 9, 4))
+        .on(&[TopologyKind::Star])
+        .params(params(300))
+        .scenarios(scenarios)
+        .diagram_first()
+        .words(words)
 }
 
 pub fn build<C: Committer>(setup: &Setup) -> Result<C, String> {

@@ -74,7 +74,7 @@ use crate::sim::protocol::*;
 use crate::sim::topology::TopologyKind;
 use crate::sim::trace::{Event, EventKind, Trace};
 use crate::sim::view::{Cell, CellRow, Chart, ChartKind, Glyph, Group, NodeView, Placement, Series, Table, Tone};
-use crate::sim::{NetworkConfig, NodeId, ParamSpec, Time};
+use crate::sim::{NodeId, ParamSpec, Time};
 use crate::words::{nodes, w, Text, Words};
 
 /// The values proposers start with, by proposer index.
@@ -408,13 +408,8 @@ impl Protocol for Paxos {
     type Stats = Stats;
 
     fn info() -> ProtocolInfo {
-        ProtocolInfo {
-            id: "paxos",
-            family: "consensus",
-            nodes: NodeRange { min: 3, max: 19, default: 7 },
-            topologies: &[TopologyKind::Complete],
-            network: NetworkConfig::default(),
-            params: vec![
+        ProtocolInfo::new("paxos", &super::FAMILY, (3, 19, 7))
+            .params(vec![
                 ParamSpec::int("proposers", 1, 5, 2),
                 ParamSpec::int("acceptors", 1, 9, 3),
                 ParamSpec::int("learners", 1, 5, 2),
@@ -427,13 +422,11 @@ impl Protocol for Paxos {
                 ParamSpec::int("jitter", 0, MAX_TIMEOUT, 200),
                 ParamSpec::int("max_rounds", 1, 100, 12),
                 ParamSpec::int("patience", 1, 1_000_000, 3000),
-            ],
-            inputs: &[],
-            workload: None,
-            scenarios: SCENARIOS,
-            show: Show { diagram_first: true, ..Show::default() },
-            words: WORDS,
-        }
+            ])
+            .scenarios(SCENARIOS)
+            .diagram_first()
+            .words(WORDS)
+            .faults(FAULTS)
     }
 
     fn build(setup: &Setup) -> Result<Self, String> {
@@ -1001,7 +994,6 @@ const WORDS: Words = &[
     w("group.learners", "learners", "学习者"),
     w("detail.ballots", "ballots (latest last)", "提案轮次（最新在后）"),
     w("detail.own_value", "own value", "自己的值"),
-    w("detail.phase", "phase", "阶段"),
     w("detail.number", "current number", "当前编号"),
     w("detail.promises", "promises / majority", "承诺数 / 多数派"),
     w("detail.value_from_promises", "value taken", "采用的值"),
@@ -1030,7 +1022,6 @@ const WORDS: Words = &[
     w("badge.gave_up", "gave up after {0} rounds", "{0} 轮后放弃"),
     w("badge.learned", "learned {0}", "已学到 {0}"),
     w("fraction", "{0}/{1}", "{0}/{1}"),
-    w("msg.prepare", "Prepare", "Prepare（准备）"),
     w("msg.promise", "Promise", "Promise（承诺）"),
     w("msg.accept", "Accept", "Accept（接受请求）"),
     w("msg.nack", "Nack", "Nack（拒绝）"),
@@ -1125,6 +1116,7 @@ const WORDS: Words = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sim::NetworkConfig;
     use crate::sim::scenario::Scenario;
     use crate::sim::{Act, Engine, History, Params, Topology};
 

@@ -520,25 +520,20 @@ impl Protocol for Raft {
     type Stats = Stats;
 
     fn info() -> ProtocolInfo {
-        ProtocolInfo {
-            id: "raft",
-            family: "consensus",
-            nodes: NodeRange { min: 3, max: 9, default: 5 },
-            topologies: &[TopologyKind::Complete],
+        ProtocolInfo::new("raft", &super::FAMILY, (3, 9, 5))
             // A round trip (40 to 80) well inside the shortest election timeout (150).
-            network: NETWORK,
-            params: vec![
+            .network(NETWORK)
+            .params(vec![
                 ParamSpec::int("election_min", 1, MAX_TIMEOUT, 150),
                 ParamSpec::int("election_max", 1, MAX_TIMEOUT, 300),
                 ParamSpec::int("heartbeat", 1, MAX_TIMEOUT, 50),
                 ParamSpec::int("every", 0, MAX_TIMEOUT, 1000),
-            ],
-            inputs: &[COMMAND],
-            workload: Some(WORKLOAD),
-            scenarios: SCENARIOS,
-            show: Show::default(),
-            words: WORDS,
-        }
+            ])
+            .inputs(&[COMMAND])
+            .workload(WORKLOAD)
+            .scenarios(SCENARIOS)
+            .words(WORDS)
+            .faults(FAULTS)
     }
 
     fn build(setup: &Setup) -> Result<Self, String> {
@@ -970,7 +965,6 @@ const WORDS: Words = &[
     w("param.every", "Mean ticks between client commands at each server from the workload (0: only clicks)", "工作负载中每个服务器收到客户端命令的平均间隔（0：仅由点击发出）"),
     w("input.command", "A client command arrives here (a follower redirects it to its leader)", "一条客户端命令到达此处（跟随者把它转给自己的领导者）"),
     w("role.follower", "follower", "跟随者"),
-    w("role.candidate", "candidate", "候选者"),
     w("role.leader", "leader", "领导者"),
     w("badge.raft_leader", "T{0} · leader", "T{0} · 领导者"),
     w("badge.raft_candidate", "T{0} · {1}/{2} votes", "T{0} · {1}/{2} 票"),
@@ -989,7 +983,6 @@ const WORDS: Words = &[
     w("detail.next_index", "nextIndex", "nextIndex（下一个要发送的索引）"),
     w("detail.match_index", "matchIndex", "matchIndex（已确认复制的索引）"),
     w("msg.request_vote", "RequestVote", "RequestVote（请求投票）"),
-    w("msg.vote", "vote", "投票"),
     w("msg.append_entries", "AppendEntries", "AppendEntries（追加条目）"),
     w("msg.heartbeat", "heartbeat", "心跳"),
     w("msg.append_reply", "AppendEntries reply", "AppendEntries 应答"),

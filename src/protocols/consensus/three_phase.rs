@@ -235,7 +235,7 @@ impl Protocol for ThreePhaseCommit {
             ReadyScenario { id: "coordinator-crash", fragment: "v=1&proto=commit-3pc&n=4&seed=1&act=send.cancommit.n0.2:crash:0" },
             ReadyScenario { id: "partition", fragment: "v=1&proto=commit-3pc&n=4&seed=1&act=send.precommit.n0.1:partition:0.1/2.3" },
         ];
-        commit::info("commit-3pc", SCENARIOS, WORDS)
+        commit::info("commit-3pc", SCENARIOS, WORDS).faults(FAULTS)
     }
 
     fn build(setup: &Setup) -> Result<Self, String> {
@@ -481,7 +481,6 @@ const WORDS: Words = &[
     w("msg.abort", "Abort", "Abort（中止）"),
     w("msg.statereq", "state request", "状态询问"),
     w("msg.state", "state", "状态"),
-    w("timer.votes", "vote timeout", "投票超时"),
     w("timer.preacks", "PreCommit ack timeout", "PreCommit 确认超时"),
     w("timer.wait", "coordinator timeout", "协调者超时"),
     w("timer.collect", "state collection", "收集状态"),
@@ -519,7 +518,6 @@ const WORDS: Words = &[
         "CanCommit, three yes votes; PreCommit, each participant logs undo, redo and pre and acknowledges; DoCommit, each commits, releases its locks and acknowledges. 18 messages, 6(N-1) for N = 4: 6 in each phase, one round more than 2PC's 12.",
         "CanCommit，三张赞成票；PreCommit，每个参与者写入 undo、redo 与 pre 并确认；DoCommit，每个参与者提交、释放锁并确认。共 18 条消息，即 N = 4 时的 6(N-1)：每个阶段 6 条，比 2PC 的 12 条多一轮。",
     ),
-    w("scenario.one-no", "One no vote aborts everyone", "一张反对票使所有人中止"),
     w(
         "scenario.one-no.about",
         "n2 votes no and aborts at once; the coordinator, on that no, skips PreCommit and sends Abort to all three; n1 and n3 release their locks and everyone acknowledges. 12 messages, 4(N-1): the PreCommit phase never happens.",

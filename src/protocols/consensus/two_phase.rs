@@ -149,7 +149,7 @@ impl Protocol for TwoPhaseCommit {
             ReadyScenario { id: "one-no", fragment: "v=1&proto=commit-2pc&n=4&seed=1&p.no_vote=2" },
             ReadyScenario { id: "coordinator-crash", fragment: "v=1&proto=commit-2pc&n=4&seed=1&act=send.prepare.n0.2:crash:0" },
         ];
-        commit::info("commit-2pc", SCENARIOS, WORDS)
+        commit::info("commit-2pc", SCENARIOS, WORDS).faults(FAULTS)
     }
 
     fn build(setup: &Setup) -> Result<Self, String> {
@@ -285,10 +285,8 @@ const WORDS: Words = &[
         "协调者请所有参与者准备；每个参与者投赞成票（已写好 undo 与 redo 日志并保持锁）或反对票。全部赞成则提交；有反对或缺票则回滚。共 4(N-1) 条消息。投了赞成票的参与者不能自行决定，因此协调者在不恰当的时刻崩溃会使它阻塞，一直持有锁。",
     ),
     w("param.timeout", "Ticks the coordinator waits for the votes before rolling back", "协调者等待投票的时长，超时则回滚"),
-    w("msg.prepare", "Prepare", "Prepare（准备）"),
     w("msg.commit", "Commit", "Commit（提交）"),
     w("msg.rollback", "Rollback", "Rollback（回滚）"),
-    w("timer.votes", "vote timeout", "投票超时"),
     w("note.prepare", "logs begin and asks the {0} participants to prepare", "写入 begin 日志，请 {0} 个参与者准备"),
     w("note.votes_yes", "executes the transaction, logs undo and redo, keeps its locks and votes yes", "执行事务，写入 undo 与 redo 日志，保持锁，投赞成票"),
     w("note.votes_missing", "only {0} of {1} yes votes before the timeout: rolls back", "超时前只收到 {1} 票中的 {0} 张赞成票：回滚"),
@@ -300,7 +298,6 @@ const WORDS: Words = &[
         "The coordinator n0 sends Prepare to the three participants; each logs undo and redo, keeps its locks (the padlock) and votes yes. With three yes votes n0 logs commit and sends Commit; each participant commits, releases its locks and acknowledges. 12 messages, 4(N-1) for N = 4: 6 in the voting phase, 6 in the completion phase.",
         "协调者 n0 向三个参与者发送 Prepare；每个参与者写入 undo 与 redo 日志，保持锁（挂锁图标）并投赞成票。收到三张赞成票后，n0 写入 commit 并发送 Commit；每个参与者提交、释放锁并确认。共 12 条消息，即 N = 4 时的 4(N-1)：投票阶段 6 条，完成阶段 6 条。",
     ),
-    w("scenario.one-no", "One no vote aborts everyone", "一张反对票使所有人中止"),
     w(
         "scenario.one-no.about",
         "n2 cannot commit: it votes no and aborts at once. The first no is enough: the coordinator logs abort and sends Rollback to all three participants; n1 and n3, which had voted yes and kept their locks, undo their changes and release them. Still 12 messages, 4(N-1): the coordinator tells everyone, including n2, and everyone acknowledges.",

@@ -47,9 +47,8 @@ use crate::phrase;
 use crate::sim::engine::RunView;
 use crate::sim::monitor::Monitor;
 use crate::sim::protocol::*;
-use crate::sim::topology::TopologyKind;
 use crate::sim::view::{Glyph, NodeView, Tone};
-use crate::sim::{NetworkConfig, NodeId, ParamSpec};
+use crate::sim::{NodeId, ParamSpec};
 use crate::words::{w, Text, Words};
 
 /// Who starts at time 0.
@@ -156,23 +155,15 @@ impl Protocol for AllToAll {
         let mut params = shared::id_params("ascending");
         params.push(ParamSpec::choice("initiators", INITIATORS, "all"));
         params.push(ParamSpec::node("starter", 0));
-        ProtocolInfo {
-            id: "election-all-to-all",
-            family: "election",
-            nodes: NodeRange { min: 2, max: 32, default: 8 },
-            topologies: &[TopologyKind::Complete],
-            network: NetworkConfig::default(),
-            params,
-            inputs: &[START],
-            workload: None,
-            scenarios: &[
+        ProtocolInfo::new("election-all-to-all", &super::FAMILY, (2, 32, 8))
+            .params(params)
+            .inputs(&[START])
+            .scenarios(&[
                 ReadyScenario { id: "everyone", fragment: "v=1&proto=election-all-to-all&n=8&seed=1&p.initiators=all" },
                 ReadyScenario { id: "one-starter", fragment: "v=1&proto=election-all-to-all&n=8&seed=1&p.initiators=one&p.starter=2" },
                 ReadyScenario { id: "crash", fragment: "v=1&proto=election-all-to-all&n=8&seed=1&p.initiators=one&p.starter=0&act=0:crash:7" },
-            ],
-            show: Show::default(),
-            words: WORDS,
-        }
+            ])
+            .words(WORDS)
     }
 
     fn build(setup: &Setup) -> Result<Self, String> {
@@ -315,14 +306,10 @@ const WORDS: Words = &[
     ),
     w("param.initiators", "Who starts at time 0: every node (all), the starter (one), or nobody (none: click a node)", "时刻 0 由谁发起：所有节点（all）、发起者（one），或无人（none：点击节点发起）"),
     w("param.starter", "The node that starts when initiators=one", "initiators=one 时发起选举的节点"),
-    w("role.candidate", "candidate", "候选者"),
     w("role.beaten", "out of the race", "已出局"),
     w("detail.joined", "sent its id", "已发出标识符"),
     w("detail.candidate", "still a candidate", "仍是候选者"),
-    w("detail.largest", "largest id seen", "见过的最大标识符"),
     w("detail.heard", "ids heard", "已收到的标识符"),
-    w("msg.election", "election", "选举"),
-    w("msg.coordinator", "coordinator", "协调者"),
     w("note.starts", "starts: sends its id {0} to all {1} others", "发起选举：把标识符 {0} 发给其余 {1} 个节点"),
     w("note.joins", "woken by id {0}, smaller than its own: sends its id {1} to all others and stays a candidate", "被较小的标识符 {0} 唤醒：把自己的标识符 {1} 发给所有节点，仍是候选者"),
     w("note.joins_beaten", "woken by the larger id {0}: out of the race, but still sends its id {1} to all so the winner can count it", "被更大的标识符 {0} 唤醒：已出局，但仍把自己的标识符 {1} 发给所有节点，好让胜者点数"),
@@ -330,8 +317,6 @@ const WORDS: Words = &[
     w("note.hears", "hears id {0} ({1} of {2} ids heard)", "收到标识符 {0}（已收到 {2} 个中的 {1} 个）"),
     w("note.won", "has heard all {0} other ids and none beats its {1}: it is the coordinator and tells everyone", "已收到其余全部 {0} 个标识符，没有一个大于自己的 {1}：它就是协调者，并通知所有节点"),
     w("note.records", "records {0} as coordinator", "记下 {0} 为协调者"),
-    w("metric.election_messages", "Election messages", "Election 消息数"),
-    w("metric.coordinator_messages", "Coordinator messages", "Coordinator 消息数"),
     w("formula.one_turnaround", "3 with equal delays (2 if N=2 and the other is larger); chained wake-ups: up to N+1", "延迟相同时为 3（N=2 且另一节点更大时为 2）；唤醒连成链时最多 N+1"),
     w("scenario.everyone", "Everyone starts: N²-1 messages", "所有节点同时发起：N²-1 条消息"),
     w(
@@ -356,6 +341,7 @@ const WORDS: Words = &[
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::sim::NetworkConfig;
     use crate::sim::scenario::Scenario;
     use crate::sim::{Act, Engine, History, Params, Topology};
 

@@ -90,7 +90,7 @@ use crate::sim::protocol::*;
 use crate::sim::topology::TopologyKind;
 use crate::sim::trace::{Event, EventKind, Trace};
 use crate::sim::view::{Glyph, NodeView, Tone};
-use crate::sim::{NetworkConfig, NodeId, ParamSpec, Time};
+use crate::sim::{NodeId, ParamSpec, Time};
 use crate::words::{w, Text, Words};
 
 /// The longest answer timeout accepted, in ticks.
@@ -412,24 +412,17 @@ impl Protocol for Bully {
         let mut params = shared::id_params("ascending");
         params.push(ParamSpec::choice("initially", INITIALLY, "election"));
         params.push(ParamSpec::int("timeout", 1, MAX_TIMEOUT, 200));
-        ProtocolInfo {
-            id: "election-bully",
-            family: "election",
-            nodes: NodeRange { min: 2, max: 32, default: 8 },
-            topologies: &[TopologyKind::Complete],
-            network: NetworkConfig::default(),
-            params,
-            inputs: &[START],
-            workload: None,
-            scenarios: &[
+        ProtocolInfo::new("election-bully", &super::FAMILY, (2, 32, 8))
+            .params(params)
+            .inputs(&[START])
+            .scenarios(&[
                 ReadyScenario { id: "second-detects", fragment: "v=1&proto=election-bully&n=8&seed=1&p.initially=elected&act=0:crash:7,0:input:6:start" },
                 ReadyScenario { id: "lowest-detects", fragment: "v=1&proto=election-bully&n=8&seed=1&p.initially=elected&act=0:crash:7,0:input:0:start" },
                 ReadyScenario { id: "recovered", fragment: "v=1&proto=election-bully&n=8&seed=1&p.initially=elected&act=0:crash:7,0:input:3:start,23:recover:7" },
                 ReadyScenario { id: "short-timeouts", fragment: "v=1&proto=election-bully&n=8&seed=1&p.initially=elected&p.timeout=50&act=0:crash:7,0:input:5:start" },
-            ],
-            show: Show { diagram_first: true, ..Show::default() },
-            words: WORDS,
-        }
+            ])
+            .diagram_first()
+            .words(WORDS)
     }
 
     fn build(setup: &Setup) -> Result<Self, String> {
@@ -610,17 +603,13 @@ const WORDS: Words = &[
     w("param.initially", "At the start: election (nobody knows a coordinator, so every node starts an election at once), elected (every node names the largest id, the outcome of an earlier election: crash it and let a node notice), unknown (nobody knows one; click a node to start)", "开始时：election（谁也不知道协调者，所有节点立即发起选举）、elected（每个节点都认定最大标识符为协调者，即上一次选举的结果：让它崩溃，再让某个节点察觉）、unknown（谁也不知道协调者；点击节点发起）"),
     w("param.timeout", "Ticks a candidate waits for an Answer before declaring itself (twice this for the Coordinator after an Answer); must exceed the longest round trip, or two nodes may both declare", "候选者宣布自己当选前等待 Answer 的时长（收到 Answer 后等待 Coordinator 的时长为其两倍）；必须超过最长往返时间，否则可能有两个节点都宣布当选"),
     w("input.start", "Notice the coordinator is gone: start an election", "发现协调者失效：发起选举"),
-    w("role.candidate", "candidate", "候选者"),
     w("role.waiting", "waiting for coordinator", "等待协调者"),
     w("role.idle", "idle", "空闲"),
     w("detail.in_election", "in an election", "正在选举"),
     w("detail.pending", "timer pending", "等待中的定时器"),
     w("detail.found_dead", "found dead", "已发现失效"),
-    w("detail.started", "elections started here", "在此发起的选举"),
     w("detail.wins", "times declared coordinator", "宣布当选的次数"),
-    w("msg.election", "election", "选举"),
     w("msg.answer", "answer", "应答"),
-    w("msg.coordinator", "coordinator", "协调者"),
     w("timer.answer", "answer timeout", "应答超时"),
     w("timer.coordinator", "coordinator timeout", "协调者超时"),
     w("note.detects", "notices the coordinator {0} is gone and starts an election", "发现协调者 {0} 已失效，发起选举"),
@@ -639,9 +628,7 @@ const WORDS: Words = &[
     w("note.answered", "id {0} answered: a larger node takes over; waits for its Coordinator", "标识 {0} 已应答：更大的节点接管选举；等待它的 Coordinator"),
     w("note.late_answer", "an Answer from id {0} comes when it no longer waits for one", "来自标识 {0} 的 Answer 到达时，它已不再等待"),
     w("note.records", "records {0} as coordinator; its election is over", "记下 {0} 为协调者；它的选举结束"),
-    w("metric.election_messages", "Election messages", "Election 消息数"),
     w("metric.answer_messages", "Answer messages", "Answer 消息数"),
-    w("metric.coordinator_messages", "Coordinator messages", "Coordinator 消息数"),
     w("formula.lowest", "N²-N-1, i.e. O(N²)", "N²-N-1，即 O(N²)"),
     w("formula.general", "d²+2d+N-1 (d: live nodes above the detector)", "d²+2d+N-1（d：发现者之上的存活节点数）"),
     w("formula.chain", "2 .. 2d, with the delays", "2 .. 2d，取决于延迟"),
@@ -676,6 +663,7 @@ const WORDS: Words = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sim::NetworkConfig;
     use crate::sim::scenario::Scenario;
     use crate::sim::{Act, Engine, EventKind, History, Params, Topology};
 

@@ -44,9 +44,9 @@
 use super::shared::{self, Elector, OneCoordinator, Rounds};
 use crate::phrase;
 use crate::sim::protocol::*;
-use crate::sim::{engine::RunView, monitor::Monitor, topology::TopologyKind};
+use crate::sim::{engine::RunView, monitor::Monitor};
 use crate::sim::{view::Glyph, view::NodeView, view::Tone};
-use crate::sim::{NetworkConfig, NodeId, ParamSpec, Time};
+use crate::sim::{NodeId, ParamSpec, Time};
 use crate::words::{w, Text, Words};
 
 pub struct Randomized {
@@ -143,23 +143,14 @@ impl Protocol for Randomized {
         let mut params = shared::id_params("ascending");
         params.push(ParamSpec::int("wait", 1, 100_000, 400));
         params.push(ParamSpec::int("confirm", 1, 1_000_000, 200));
-        ProtocolInfo {
-            id: "election-randomized",
-            family: "election",
-            nodes: NodeRange { min: 2, max: 32, default: 8 },
-            topologies: &[TopologyKind::Complete],
-            network: NetworkConfig::default(),
-            params,
-            inputs: &[],
-            workload: None,
-            scenarios: &[
+        ProtocolInfo::new("election-randomized", &super::FAMILY, (2, 32, 8))
+            .params(params)
+            .scenarios(&[
                 ReadyScenario { id: "calm", fragment: "v=1&proto=election-randomized&n=8&seed=18" },
                 ReadyScenario { id: "collision", fragment: "v=1&proto=election-randomized&n=8&seed=1" },
                 ReadyScenario { id: "short-window", fragment: "v=1&proto=election-randomized&n=8&seed=1&p.confirm=20" },
-            ],
-            show: Show::default(),
-            words: WORDS,
-        }
+            ])
+            .words(WORDS)
     }
 
     fn build(setup: &Setup) -> Result<Self, String> {
@@ -312,7 +303,6 @@ const WORDS: Words = &[
     w("param.confirm", "Confirmation window in ticks: a claimant declares itself only if no larger claim arrives within it; safe from twice the network's largest delay", "确认窗口（时间单位）：宣称者只有在窗口内没有收到更大的宣称时才宣布当选；不小于网络最大延迟的两倍时是安全的"),
     w("role.waiting", "waiting", "等待中"),
     w("role.claimant", "claimant", "宣称者"),
-    w("detail.phase", "phase", "阶段"),
     w("detail.wait", "wait drawn (ticks)", "抽到的等待时间"),
     w("detail.claims_heard", "claims heard", "收到的宣称"),
     w("timer.wait", "random wait", "随机等待"),
@@ -360,6 +350,7 @@ const WORDS: Words = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sim::NetworkConfig;
     use crate::protocols::election::all_to_all::tests::{everyone_names, metric, params_of, run_out, run_scenario, scenario_metric};
     use crate::sim::{Engine, Topology};
 

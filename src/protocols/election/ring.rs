@@ -60,7 +60,7 @@ use crate::sim::rng::SimRng;
 use crate::sim::topology::TopologyKind;
 use crate::sim::monitor::Monitor;
 use crate::sim::view::{Glyph, NodeView, Tone};
-use crate::sim::{NetworkConfig, NodeId, ParamSpec};
+use crate::sim::{NodeId, ParamSpec};
 use crate::words::{w, Text, Words};
 
 /// How identifiers are laid out on the ring, relative to the starter.
@@ -264,30 +264,23 @@ impl Protocol for ChangRoberts {
     type Stats = Rounds;
 
     fn info() -> ProtocolInfo {
-        ProtocolInfo {
-            id: "election-ring",
-            family: "election",
-            nodes: NodeRange { min: 2, max: 64, default: 8 },
-            topologies: &[TopologyKind::Ring],
-            network: NetworkConfig::default(),
-            params: vec![
+        ProtocolInfo::new("election-ring", &super::FAMILY, (2, 64, 8))
+            .on(&[TopologyKind::Ring])
+            .params(vec![
                 ParamSpec::choice("ids", IDS, "worst"),
                 ParamSpec::choice("initiators", INITIATORS, "one"),
                 ParamSpec::node("starter", 0),
                 ParamSpec::id_list("order"),
-            ],
-            inputs: &[START],
-            workload: None,
-            scenarios: &[
+            ])
+            .inputs(&[START])
+            .scenarios(&[
                 ReadyScenario { id: "worst", fragment: "v=1&proto=election-ring&n=8&seed=1&p.ids=worst&p.initiators=one&p.starter=0" },
                 ReadyScenario { id: "best", fragment: "v=1&proto=election-ring&n=8&seed=1&p.ids=best&p.initiators=one&p.starter=0" },
                 ReadyScenario { id: "all-start", fragment: "v=1&proto=election-ring&n=8&seed=1&p.ids=worst&p.initiators=all" },
                 ReadyScenario { id: "two-starters", fragment: "v=1&proto=election-ring&n=8&seed=1&p.ids=ascending&p.initiators=none&act=0:input:1:start,0:input:5:start" },
                 ReadyScenario { id: "crash", fragment: "v=1&proto=election-ring&n=8&seed=1&p.ids=worst&p.initiators=one&p.starter=0&act=0:crash:3" },
-            ],
-            show: Show::default(),
-            words: WORDS,
-        }
+            ])
+            .words(WORDS)
     }
 
     fn build(setup: &Setup) -> Result<Self, String> {
@@ -496,9 +489,7 @@ const WORDS: Words = &[
     w("lap.complete", "complete", "已完成"),
     w("detail.marking", "marking", "标记"),
     w("detail.lap", "Elected lap", "Elected 的一圈"),
-    w("detail.started", "elections started here", "在此发起的选举"),
     w("detail.wins", "times elected", "当选次数"),
-    w("msg.election", "election", "选举"),
     w("mark.done", "done", "结束"),
     w("msg.elected", "elected", "当选"),
     w("note.starts", "starts an election: sends its own id {0}", "发起选举：发出自己的标识符 {0}"),
@@ -508,7 +499,6 @@ const WORDS: Words = &[
     w("note.won", "its own id {0} came all the way round: it is the coordinator", "自己的标识符 {0} 绕了一整圈回来：它就是协调者"),
     w("note.done", "Elected came back: every node knows the coordinator; the election is over", "Elected 回到起点：所有节点都知道了协调者，选举结束"),
     w("note.records", "records {0} as coordinator and passes Elected on", "记下 {0} 为协调者，并转发 Elected"),
-    w("metric.election_messages", "Election messages", "Election 消息数"),
     w("metric.elected_messages", "Elected messages", "Elected 消息数"),
     w("formula.one_d", "2N+d, d = {0} hops from the starter to the largest id", "2N+d，d = {0}：从发起者到最大标识符的跳数"),
     w("formula.one_d_election", "N+d, d = {0}", "N+d，d = {0}"),
@@ -520,6 +510,7 @@ const WORDS: Words = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sim::NetworkConfig;
     use crate::sim::scenario::Scenario;
     use crate::sim::{Act, Engine, EventKind, History, Params, Topology};
 

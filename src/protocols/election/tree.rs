@@ -67,7 +67,7 @@ use crate::sim::monitor::Monitor;
 use crate::sim::protocol::*;
 use crate::sim::topology::TopologyKind;
 use crate::sim::view::{Cell, CellRow, Glyph, NodeView, Tone};
-use crate::sim::{NetworkConfig, NodeId, ParamSpec};
+use crate::sim::{NodeId, ParamSpec};
 use crate::words::{w, Text, Words};
 
 /// Who starts the election.
@@ -239,16 +239,11 @@ impl Protocol for TreeElection {
     fn info() -> ProtocolInfo {
         let mut params = shared::id_params("ascending");
         params.push(ParamSpec::choice("initiators", INITIATORS, "leaves"));
-        ProtocolInfo {
-            id: "election-tree",
-            family: "election",
-            nodes: NODES,
-            topologies: &[TopologyKind::Tree, TopologyKind::RandomTree, TopologyKind::Star, TopologyKind::Edges],
-            network: NetworkConfig::default(),
-            params,
-            inputs: &[START],
-            workload: None,
-            scenarios: &[
+        ProtocolInfo::new("election-tree", &super::FAMILY, (NODES.min, NODES.max, NODES.default))
+            .on(&[TopologyKind::Tree, TopologyKind::RandomTree, TopologyKind::Star, TopologyKind::Edges])
+            .params(params)
+            .inputs(&[START])
+            .scenarios(&[
                 ReadyScenario { id: "balanced-15", fragment: "v=1&proto=election-tree&n=15&seed=1&topo=tree&p.ids=ascending&p.initiators=leaves" },
                 ReadyScenario {
                     id: "deep",
@@ -257,10 +252,8 @@ impl Protocol for TreeElection {
                 ReadyScenario { id: "random-tree", fragment: "v=1&proto=election-tree&n=20&seed=3&topo=random-tree&p.ids=random&p.initiators=leaves" },
                 ReadyScenario { id: "crash", fragment: "v=1&proto=election-tree&n=15&seed=1&topo=tree&p.ids=ascending&p.initiators=leaves&act=0:crash:1" },
                 ReadyScenario { id: "click-root", fragment: "v=1&proto=election-tree&n=15&seed=1&topo=tree&p.ids=ascending&p.initiators=none&act=0:input:0:start" },
-            ],
-            show: Show::default(),
-            words: WORDS,
-        }
+            ])
+            .words(WORDS)
     }
 
     fn build(setup: &Setup) -> Result<Self, String> {
@@ -474,15 +467,12 @@ const WORDS: Words = &[
     w("detail.position", "place in the tree", "在树中的位置"),
     w("detail.parent", "parent", "父节点"),
     w("detail.reports", "reports received", "已收到的报告"),
-    w("detail.largest", "largest id seen", "见过的最大标识符"),
     w("detail.sent_up", "reported to parent", "已向父节点报告"),
     w("sent.no", "no", "否"),
     w("sent.yes", "yes", "是"),
     w("sent.decided", "the root: decided", "根：已决定"),
     w("msg.report", "report", "报告"),
-    w("msg.coordinator", "coordinator", "协调者"),
     w("msg.wake", "wake", "唤醒"),
-    w("mark.decided", "decided", "已决定"),
     w("note.leaf_reports", "a leaf: reports its own id {0} to its parent, node {1}", "叶子：把自己的标识符 {0} 报告给父节点 {1}"),
     w("note.heard", "heard id {0} from child node {1}: {2} of {3} reports in, largest so far {4}", "从孩子节点 {1} 收到标识符 {0}：已收到 {3} 份报告中的 {2} 份，目前最大为 {4}"),
     w("note.forwards", "all {0} children have reported: sends the largest id of its subtree, {1}, up to node {2}", "{0} 个孩子都已报告：把子树中最大的标识符 {1} 发给父节点 {2}"),
@@ -499,7 +489,6 @@ const WORDS: Words = &[
     w("note.start_leaf", "starts an election: as a leaf, it reports straight away", "发起选举：作为叶子，它立即报告"),
     w("note.start_inner", "starts an election: its subtree must be woken before anyone can report", "发起选举：必须先唤醒它的子树，才会有人报告"),
     w("metric.report_messages", "Report messages", "Report 消息数"),
-    w("metric.coordinator_messages", "Coordinator messages", "Coordinator 消息数"),
     w("metric.wake_messages", "Wake messages", "Wake 消息数"),
     w("formula.two_depth", "2×depth (depth {0})", "2×深度（深度 {0}）"),
     w("formula.clicks_messages", "2(N-1), plus one Wake per node woken: at most 3(N-1)", "2(N-1)，外加每个被唤醒节点一条 Wake：至多 3(N-1)"),
@@ -539,6 +528,7 @@ const WORDS: Words = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sim::NetworkConfig;
     use crate::sim::scenario::Scenario;
     use crate::sim::{Act, Engine, History, Params, Topology};
 

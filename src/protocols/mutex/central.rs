@@ -31,7 +31,7 @@ use crate::sim::monitor::{Monitor, Progress};
 use crate::sim::protocol::*;
 use crate::sim::topology::TopologyKind;
 use crate::sim::view::{Cell, CellRow, Glyph, NodeView, Tone};
-use crate::sim::{NetworkConfig, NodeId, Time};
+use crate::sim::{NodeId, Time};
 use crate::words::{w, Text, Words};
 
 /// The node that holds the permission and the queue.
@@ -97,22 +97,16 @@ impl Protocol for Central {
     type Stats = MutexCosts;
 
     fn info() -> ProtocolInfo {
-        ProtocolInfo {
-            id: "mutex-central",
-            family: "mutex",
-            nodes: NodeRange { min: 2, max: 32, default: 6 },
-            topologies: &[TopologyKind::Star],
-            network: NetworkConfig::default(),
-            params: crate::protocols::mutex::costs::workload_params(),
-            inputs: &[REQUEST],
-            workload: Some(crate::protocols::mutex::costs::WORKLOAD),
-            scenarios: &[
+        ProtocolInfo::new("mutex-central", &super::FAMILY, (2, 32, 6))
+            .on(&[TopologyKind::Star])
+            .params(crate::protocols::mutex::costs::workload_params())
+            .inputs(&[REQUEST])
+            .workload(crate::protocols::mutex::costs::WORKLOAD)
+            .scenarios(&[
                 ReadyScenario { id: "central-queue", fragment: "v=1&proto=mutex-central&n=6&seed=7&p.cs=120&p.requests=400" },
                 ReadyScenario { id: "server-crash", fragment: "v=1&proto=mutex-central&n=6&seed=2&p.requests=300&act=0:crash:0" },
-            ],
-            show: Show::default(),
-            words: WORDS,
-        }
+            ])
+            .words(WORDS)
     }
 
     fn build(setup: &Setup) -> Result<Self, String> {
@@ -278,7 +272,6 @@ const WORDS: Words = &[
         "服务器在一开始就崩溃了。每个发出请求的客户端都把请求发往一个不再存在的节点，等待一个永远不会到来的授权；它们一个接一个地阻塞。客户端无法区分崩溃的服务器和缓慢的服务器：只有进展监视器指出发生了什么。",
     ),
     w("role.server", "server", "服务器"),
-    w("badge.entries", "entries {0}", "进入 {0} 次"),
     w("badge.granted_to", "granted to n{0}", "许可给 n{0}"),
     w("badge.free", "permission free", "许可空闲"),
     w("nobody", "nobody", "无"),
@@ -286,18 +279,11 @@ const WORDS: Words = &[
     w("detail.holder", "permission held by", "许可持有者"),
     w("detail.queued", "clients queued", "排队的客户端数"),
     w("detail.grants", "grants given", "已授权次数"),
-    w("detail.wants_since", "wants since", "请求时刻"),
-    w("detail.entries", "CS entries", "进入临界区次数"),
-    w("msg.request", "request", "请求"),
     w("msg.grant", "grant", "授权"),
-    w("msg.release", "release", "释放"),
     w("note.server_ready", "serves the permission to enter the critical section", "负责授予进入临界区的许可"),
     w("note.grants", "grants the permission to node {0}", "把许可授予节点 {0}"),
     w("note.queues", "queues node {0} (queue length {1})", "让节点 {0} 排队（队列长度 {1}）"),
     w("note.free", "the permission is free again", "许可重新空闲"),
-    w("note.wants", "wants the critical section", "请求进入临界区"),
-    w("note.enters", "enters the critical section", "进入临界区"),
-    w("note.leaves", "leaves the critical section", "离开临界区"),
     w("why.server_crashed", "the server has crashed", "服务器已崩溃"),
     w("why.holder_crashed", "node {0} crashed while holding the permission", "节点 {0} 在持有许可时崩溃"),
 ];
@@ -305,6 +291,7 @@ const WORDS: Words = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sim::NetworkConfig;
     use crate::sim::scenario::Scenario;
     use crate::sim::{Act, Engine, History, ParamValue, Params, Topology};
 

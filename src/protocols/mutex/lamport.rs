@@ -28,9 +28,8 @@ use crate::protocols::mutex::costs::{self, exact, MutexCosts, MutexTextbook};
 use crate::sim::engine::RunView;
 use crate::sim::monitor::{Monitor, Progress, RequestOrder};
 use crate::sim::protocol::*;
-use crate::sim::topology::TopologyKind;
 use crate::sim::view::{Cell, CellRow, NodeView, Tone};
-use crate::sim::{NetworkConfig, NodeId, Time};
+use crate::sim::{NodeId, Time};
 use crate::words::{w, Text, Words};
 
 pub struct Lamport {
@@ -119,22 +118,16 @@ impl Protocol for Lamport {
     type Stats = MutexCosts;
 
     fn info() -> ProtocolInfo {
-        ProtocolInfo {
-            id: "mutex-lamport",
-            family: "mutex",
-            nodes: NodeRange { min: 2, max: 16, default: 4 },
-            topologies: &[TopologyKind::Complete],
-            network: NetworkConfig::default(),
-            params: crate::protocols::mutex::costs::workload_params(),
-            inputs: &[REQUEST],
-            workload: Some(crate::protocols::mutex::costs::WORKLOAD),
-            scenarios: &[
+        ProtocolInfo::new("mutex-lamport", &super::FAMILY, (2, 16, 4))
+            .params(crate::protocols::mutex::costs::workload_params())
+            .inputs(&[REQUEST])
+            .workload(crate::protocols::mutex::costs::WORKLOAD)
+            .scenarios(&[
                 ReadyScenario { id: "contention", fragment: "v=1&proto=mutex-lamport&n=3&seed=1&p.requests=0&act=0:input:2:request,0:input:1:request,0:input:0:request" },
                 ReadyScenario { id: "no-fifo", fragment: NO_FIFO },
-            ],
-            show: Show { diagram_first: true, vectors_up_to: 4 },
-            words: WORDS,
-        }
+            ])
+            .show(Show { diagram_first: true, vectors_up_to: 4, ..Show::default() })
+            .words(WORDS)
     }
 
     fn build(setup: &Setup) -> Result<Self, String> {
@@ -295,14 +288,10 @@ const WORDS: Words = &[
         "FIFO is switched off and delays are wide. Nodes 0 and 1 ask at once. Node 0's request to node 1 is slow, and node 0's reply to node 1's request overtakes it: node 1 hears something later from 0 while 0's earlier request is still on its way, so it believes nobody asked before it and enters. Node 0, whose request heads its own queue, enters too. The ME1 monitor names them.",
         "FIFO 被关闭，延迟范围很宽。节点 0 和 1 同时请求。节点 0 发给节点 1 的请求走得很慢，而节点 0 对节点 1 请求的回复超过了它：节点 1 已收到来自 0 的更晚的消息，而 0 更早的请求仍在途中，于是它以为没有更早的请求而进入临界区。节点 0 的请求在自己的队首，它也进入了。ME1 监视器指出这两个节点。",
     ),
-    w("detail.clock", "Lamport clock", "Lamport 时钟"),
     w("detail.asked", "own request's timestamp", "自己请求的时间戳"),
     w("detail.replies", "replies", "已收到的回复"),
-    w("detail.entries", "CS entries", "进入临界区次数"),
     w("detail.queue", "request queue (ts.id)", "请求队列（时间戳.编号）"),
-    w("msg.request", "request", "请求"),
     w("msg.reply", "reply", "回复"),
-    w("msg.release", "release", "释放"),
     w("note.asks", "asks for the critical section at ts={0}", "在 ts={0} 请求进入临界区"),
     w("note.enters", "its request heads the queue and everyone has answered later: enters", "它的请求位于队首，且所有节点都发来了更晚的消息：进入临界区"),
     w("note.leaves", "leaves the critical section and releases", "离开临界区并发送释放消息"),
@@ -313,6 +302,7 @@ const WORDS: Words = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sim::NetworkConfig;
     use crate::sim::scenario::Scenario;
     use crate::sim::trace::EventKind;
     use crate::sim::{Act, Engine, History, Params, Topology};

@@ -44,7 +44,7 @@ use crate::sim::protocol::*;
 use crate::sim::topology::TopologyKind;
 use crate::sim::trace::{Event, Trace};
 use crate::sim::view::{Cell, CellRow, Glyph, NodeView, Overlay, Tone};
-use crate::sim::{NetworkConfig, NodeId, ParamSpec, Time};
+use crate::sim::{NodeId, ParamSpec, Time};
 use crate::words::{nodes, w, Text, Words};
 
 /// A request's Lamport stamp: (clock, node). Earlier stamps win under the fix.
@@ -292,23 +292,17 @@ impl Protocol for Maekawa {
     type Stats = Stats;
 
     fn info() -> ProtocolInfo {
-        ProtocolInfo {
-            id: "mutex-maekawa",
-            family: "mutex",
-            nodes: NodeRange { min: 4, max: 32, default: 9 },
-            topologies: &[TopologyKind::Grid],
-            network: NetworkConfig::default(),
-            params: [crate::protocols::mutex::costs::workload_params(), vec![ParamSpec::flag("fix", false)]].concat(),
-            inputs: &[REQUEST],
-            workload: Some(crate::protocols::mutex::costs::WORKLOAD),
-            scenarios: &[
+        ProtocolInfo::new("mutex-maekawa", &super::FAMILY, (4, 32, 9))
+            .on(&[TopologyKind::Grid])
+            .params([crate::protocols::mutex::costs::workload_params(), vec![ParamSpec::flag("fix", false)]].concat())
+            .inputs(&[REQUEST])
+            .workload(crate::protocols::mutex::costs::WORKLOAD)
+            .scenarios(&[
                 ReadyScenario { id: "voting", fragment: "v=1&proto=mutex-maekawa&n=9&seed=14&p.cs=120&p.requests=3000" },
                 ReadyScenario { id: "deadlock", fragment: DEADLOCK },
                 ReadyScenario { id: "fixed", fragment: FIXED },
-            ],
-            show: Show::default(),
-            words: WORDS,
-        }
+            ])
+            .words(WORDS)
     }
 
     fn build(setup: &Setup) -> Result<Self, String> {
@@ -533,18 +527,10 @@ const WORDS: Words = &[
     w("detail.votes", "votes held", "已获选票"),
     w("detail.voted_for", "voted for", "投票给"),
     w("detail.stamp", "request stamp", "请求时间戳"),
-    w("detail.wants_since", "wants since", "请求时刻"),
-    w("detail.entries", "CS entries", "进入临界区次数"),
     w("detail.queue", "queued requests", "排队的请求"),
-    w("msg.request", "request", "请求"),
-    w("msg.vote", "vote", "投票"),
-    w("msg.release", "release", "释放"),
     w("msg.inquire", "inquire", "询问"),
     w("msg.failed", "failed", "失败"),
     w("msg.yield", "yield", "让出"),
-    w("note.wants", "wants the critical section", "请求进入临界区"),
-    w("note.enters", "enters the critical section", "进入临界区"),
-    w("note.leaves", "leaves the critical section", "离开临界区"),
     w("note.queues", "queues node {0}'s request: its vote is with node {1}", "将节点 {0} 的请求排队：它的选票已投给节点 {1}"),
     w("note.yields", "cannot win; yields node {0}'s vote", "无法获胜；交还节点 {0} 的选票"),
     w("overlay.deadlock", "deadlock: wait-for cycle {0}", "死锁：等待环 {0}"),
@@ -560,6 +546,7 @@ const WORDS: Words = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sim::NetworkConfig;
     use crate::sim::scenario::Scenario;
     use crate::sim::{Engine, History, ParamValue, Params, Topology};
 

@@ -28,9 +28,8 @@ use crate::phrase;
 use crate::sim::engine::RunView;
 use crate::sim::monitor::{Monitor, Progress, RequestOrder};
 use crate::sim::protocol::*;
-use crate::sim::topology::TopologyKind;
 use crate::sim::view::{Cell, CellRow, Glyph, NodeView, Tone};
-use crate::sim::{NetworkConfig, NodeId, Time};
+use crate::sim::{NodeId, Time};
 use crate::words::{w, Text, Words};
 
 pub struct RicartAgrawala {
@@ -98,22 +97,15 @@ impl Protocol for RicartAgrawala {
     type Stats = MutexCosts;
 
     fn info() -> ProtocolInfo {
-        ProtocolInfo {
-            id: "mutex-ricart-agrawala",
-            family: "mutex",
-            nodes: NodeRange { min: 2, max: 16, default: 5 },
-            topologies: &[TopologyKind::Complete],
-            network: NetworkConfig::default(),
-            params: crate::protocols::mutex::costs::workload_params(),
-            inputs: &[REQUEST],
-            workload: Some(crate::protocols::mutex::costs::WORKLOAD),
-            scenarios: &[
+        ProtocolInfo::new("mutex-ricart-agrawala", &super::FAMILY, (2, 16, 5))
+            .params(crate::protocols::mutex::costs::workload_params())
+            .inputs(&[REQUEST])
+            .workload(crate::protocols::mutex::costs::WORKLOAD)
+            .scenarios(&[
                 ReadyScenario { id: "deferred-replies", fragment: "v=1&proto=mutex-ricart-agrawala&n=4&seed=3&p.requests=0&act=0:input:0:request,0:input:1:request,0:input:2:request" },
                 ReadyScenario { id: "lost-reply", fragment: "v=1&proto=mutex-ricart-agrawala&n=4&seed=1&p.requests=0&act=0:input:2:request,1:drop:3" },
-            ],
-            show: Show::default(),
-            words: WORDS,
-        }
+            ])
+            .words(WORDS)
     }
 
     fn build(setup: &Setup) -> Result<Self, String> {
@@ -284,16 +276,11 @@ const WORDS: Words = &[
         "节点 2 请求临界区，而网络丢弃了返回途中的第一个答复。节点 2 只收到 N-2 个答复，一直等待最后一个，而再也没有节点会发送它：该算法假设信道可靠，没有重传。进展监视器指出正在等待的节点及其原因。",
     ),
     w("detail.deferred", "deferred replies", "推迟的答复"),
-    w("detail.clock", "Lamport clock", "Lamport 时钟"),
     w("detail.request_ts", "own request's timestamp", "自身请求的时间戳"),
     w("detail.replies", "replies received", "已收到的答复"),
-    w("detail.wants_since", "wants since", "请求时刻"),
-    w("detail.entries", "CS entries", "进入临界区次数"),
-    w("msg.request", "request", "请求"),
     w("msg.reply", "reply", "答复"),
     w("note.asks", "asks everyone for the critical section with timestamp {0}", "以时间戳 {0} 向所有节点请求临界区"),
     w("note.defers", "defers its reply to node {0} (request ts={1})", "推迟对节点 {0} 的答复（请求 ts={1}）"),
-    w("note.enters", "enters the critical section", "进入临界区"),
     w("note.leaves", "leaves the critical section and sends its deferred replies", "离开临界区并发送推迟的答复"),
     w("why.reply_lost", "a reply was lost", "有一个答复丢失了"),
     w("why.node_crashed", "node {0} has crashed and will never reply", "节点 {0} 已崩溃，永远不会答复"),
@@ -302,6 +289,7 @@ const WORDS: Words = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sim::NetworkConfig;
     use crate::sim::scenario::Scenario;
     use crate::sim::{Act, Engine, History, ParamValue, Params, Topology};
 

@@ -26,7 +26,7 @@ use crate::sim::protocol::*;
 use crate::sim::topology::TopologyKind;
 use crate::sim::trace::{Event, EventKind, Trace};
 use crate::sim::view::{Chart, ChartKind, Glyph, NodeView, Overlay, Series, Tone};
-use crate::sim::{NetworkConfig, NodeId, Time};
+use crate::sim::{NodeId, Time};
 use crate::words::{nodes, w, Text, Words};
 
 pub struct TokenRing {
@@ -172,25 +172,19 @@ impl Protocol for TokenRing {
     type Stats = Stats;
 
     fn info() -> ProtocolInfo {
-        ProtocolInfo {
-            id: "mutex-token-ring",
-            family: "mutex",
-            nodes: NodeRange { min: 2, max: 32, default: 6 },
-            topologies: &[TopologyKind::Ring],
-            network: NetworkConfig::default(),
-            params: crate::protocols::mutex::costs::workload_params(),
-            inputs: &[REQUEST],
-            workload: Some(crate::protocols::mutex::costs::WORKLOAD),
-            scenarios: &[
+        ProtocolInfo::new("mutex-token-ring", &super::FAMILY, (2, 32, 6))
+            .on(&[TopologyKind::Ring])
+            .params(crate::protocols::mutex::costs::workload_params())
+            .inputs(&[REQUEST])
+            .workload(crate::protocols::mutex::costs::WORKLOAD)
+            .scenarios(&[
                 ReadyScenario { id: "ring-order", fragment: "v=1&proto=mutex-token-ring&n=6&seed=7&p.cs=120&p.requests=400" },
                 ReadyScenario { id: "idle", fragment: "v=1&proto=mutex-token-ring&n=6&seed=1&p.requests=0" },
                 ReadyScenario { id: "lost-token", fragment: "v=1&proto=mutex-token-ring&n=6&seed=1&p.requests=0&act=0:input:3:request,1:drop:1" },
                 ReadyScenario { id: "crash", fragment: "v=1&proto=mutex-token-ring&n=6&seed=2&p.requests=300&act=0:crash:3" },
                 ReadyScenario { id: "duplicate", fragment: "v=1&proto=mutex-token-ring&n=5&seed=3&p.requests=150&act=0:dup:0,0:delay:1:150" },
-            ],
-            show: Show::default(),
-            words: WORDS,
-        }
+            ])
+            .words(WORDS)
     }
 
     fn build(setup: &Setup) -> Result<Self, String> {
@@ -435,11 +429,8 @@ const WORDS: Words = &[
         "The token is copied on its first hop and one copy is held up, so two tokens circulate half a lap apart. Each lets a waiting node in, and soon two nodes are inside at once: the ME1 monitor names them.",
         "令牌在第一跳被复制，其中一份被延迟，于是两个令牌相隔半圈同时流转。它们各自放行一个等待的节点，很快就有两个节点同时在临界区内：ME1 监视器指出它们。",
     ),
-    w("badge.entries", "entries {0}", "进入 {0} 次"),
     w("detail.tokens", "tokens here", "持有令牌数"),
     w("detail.in_cs", "in critical section", "在临界区内"),
-    w("detail.wants_since", "wants since", "请求时刻"),
-    w("detail.entries", "CS entries", "进入临界区次数"),
     w("detail.last_pass", "last token pass seen", "见到的最后一次令牌传递"),
     w("msg.token", "token", "令牌"),
     w("chart.waiting", "nodes waiting for the CS", "等待临界区的节点数"),
@@ -447,10 +438,7 @@ const WORDS: Words = &[
     w("series.waiting", "waiting", "等待"),
     w("series.node", "n{0}", "n{0}"),
     w("overlay.road", "the token's way to node {0}: {1} transits", "令牌到节点 {0} 的路：{1} 次传输"),
-    w("note.wants", "wants the critical section", "请求进入临界区"),
     w("note.starts_with_token", "starts with the token", "初始持有令牌"),
-    w("note.enters", "enters the critical section", "进入临界区"),
-    w("note.leaves", "leaves the critical section", "离开临界区"),
     w("inv.one_token", "one token", "唯一令牌"),
     w("inv.one_token.about", "Exactly one token exists, held by a live node or in flight.", "恰好存在一个令牌：由存活节点持有或在途中。"),
     w("breach.token_lost", "the token is lost: no node holds it and none is in flight", "令牌丢失：没有节点持有它，也没有令牌在途"),
@@ -464,6 +452,7 @@ const WORDS: Words = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sim::NetworkConfig;
     use crate::sim::scenario::Scenario;
     use crate::sim::{Engine, History, Params, Topology};
 
