@@ -15,19 +15,22 @@
 use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
 
-use serde::Serialize;
-
 use super::act::{Act, Anchor, AnchoredAct};
+use super::breach::Breach;
 use super::fingerprint::Fingerprinter;
 use super::monitor::{Moment, Monitor};
 use super::network::{link_key, LossReason, Network, NetworkConfig};
-use super::protocol::{Breach, Ctx, Effects, Input, Invariant, Protocol, Setup, Snapshot};
+use super::protocol::{Ctx, Effects, Input, Invariant, Protocol, Setup, Snapshot};
 use super::rng::{SimRng, Stream};
 use super::trace::{Event, EventKind, Mark, MessageRecord, Trace, TraceMark, Violation};
 use super::view::Group;
 use super::{EventId, MsgId, NodeId, Time, VECTOR_CLOCK_LIMIT};
 use crate::phrase;
 use crate::words::Text;
+
+// Where protocols and the page have always found them.
+pub use super::counters::Counters;
+pub use super::protocol::RunView;
 
 /// Something the queue will make happen at its time.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -65,20 +68,6 @@ struct ArmedTimer<T> {
     set_at: Time,
     due: Time,
     key: (Time, u64),
-}
-
-/// Message counts, as the command-line runner reports them.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct Counters {
-    /// Messages handed to the network by protocols (duplicates not included).
-    pub sent: u64,
-    pub delivered: u64,
-    /// Lost to the drop rate, a cut, a partition or a user's click.
-    pub dropped: u64,
-    /// Extra copies made by the network or the user.
-    pub duplicated: u64,
-    /// Sends per message kind.
-    pub by_kind: BTreeMap<&'static str, u64>,
 }
 
 /// An intervention waiting for its milestone.
@@ -154,22 +143,6 @@ impl<P: Protocol> Clone for World<P> {
             trace_mark: self.trace_mark,
         }
     }
-}
-
-/// What metrics, charts and overlays see: the run so far, read-only.
-pub struct RunView<'a, P: Protocol> {
-    pub setup: &'a Setup,
-    pub states: &'a [P::State],
-    pub up: &'a [bool],
-    /// Messages on their way that will arrive: (from, to, payload).
-    pub in_flight: Vec<(NodeId, NodeId, &'a P::Msg)>,
-    pub trace: &'a Trace,
-    pub counters: &'a Counters,
-    /// What the protocol has counted so far ([`Protocol::observe`]), so overlays can draw
-    /// what the stats found (a pair of events, a recorded cut) without reading the log.
-    pub stats: &'a P::Stats,
-    pub now: Time,
-    pub quiescent: bool,
 }
 
 /// The shared workload of this run, resolved from the protocol's declaration.
