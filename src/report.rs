@@ -368,7 +368,7 @@ fn campaign(scenario: &Scenario, seeds: u64, max_events: usize, model: Option<Fa
 
 /// The command line speaks English; ids stay ids.
 fn english(info: &crate::sim::ProtocolInfo) -> Dictionary {
-    Dictionary::new(Lang::En, info.words, crate::ui::words::UI)
+    Dictionary::new(Lang::En, info.words, &[])
 }
 
 fn param_json(d: &Dictionary, spec: &crate::sim::ParamSpec) -> Value {
