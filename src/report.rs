@@ -361,7 +361,7 @@ fn campaign(scenario: &Scenario, seeds: u64, max_events: usize, model: Option<Fa
 
 /// The command line speaks English; ids stay ids.
 fn english(info: &crate::sim::ProtocolInfo) -> Dictionary {
-    Dictionary::for_protocol(Lang::En, info, crate::ui::words::UI)
+    Dictionary::for_protocol(Lang::En, info, &[])
 }
 
 fn param_json(d: &Dictionary, spec: &crate::sim::ParamSpec) -> Value {

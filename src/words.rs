@@ -81,9 +81,10 @@ impl Text {
     pub fn is_empty(&self) -> bool {
         matches!(self, Text::Plain(s) if s.is_empty())
     }
-    /// This text in English with a protocol's words (for the command line and tests).
+    /// This text in English with a protocol's words and the core's (for the command line
+    /// and tests); never the page's, which the core does not depend on.
     pub fn en(&self, protocol: Words) -> String {
-        Dictionary::new(Lang::En, protocol, crate::ui::words::UI).render(self)
+        Dictionary::new(Lang::En, protocol, &[]).render(self)
     }
 
     /// Every key this text (and its arguments) will look up.
@@ -552,6 +553,10 @@ pub const CORE: Words = &[
     w("url.act.node", "'{0}' names node {1}, but nodes are 0 to {2}; skipped", "“{0}”提到了节点 {1}，但节点编号为 0 到 {2}；已跳过"),
     w("url.act.skipped", "{0}; skipped", "{0}；已跳过"),
     w("url.at", "'{0}' is not accepted; expected a step number, optionally with the instant shown, e.g. 57 or 57@1230", "不接受“{0}”；应为步数，可附带所显示的时刻，例如 57 或 57@1230"),
+    // View settings in a link: the scenario parser reports them, the page applies them.
+    w("url.cut", "'{0}' is not accepted; expected one instant per node, whole numbers joined by dots, e.g. {1}", "不接受“{0}”；应为每个节点一个时刻，用点连接的整数，例如 {1}"),
+    w("url.cut.count", "'{0}' gives {1} instants, but there are {2} nodes; expected one per node, e.g. {3}", "“{0}”给出了 {1} 个时刻，但共有 {2} 个节点；应为每个节点一个，例如 {3}"),
+    w("url.view", "'{0}' is not accepted; expected one of {1}", "不接受“{0}”；应为以下之一：{1}"),
     // Topologies as written in a link, and what is wrong with one.
     w("topo.form.tree", "tree, tree:D (D children per node, {0} to {1})", "tree、tree:D（每个节点 D 个子节点，{0} 到 {1}）"),
     w("topo.form.edges", "edges:A-B.C-D... (undirected edges between nodes 0 to N-1, no self-loops or repeats)", "edges:A-B.C-D...（节点 0 到 N-1 之间的无向边，不能有自环或重复）"),

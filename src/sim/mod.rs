@@ -3,6 +3,8 @@
 //! same trace for the same scenario, bit for bit.
 
 pub mod act;
+pub mod breach;
+pub mod counters;
 pub mod monitor;
 pub mod view;
 #[cfg(test)]
@@ -38,7 +40,9 @@ pub type MsgId = usize;
 pub const VECTOR_CLOCK_LIMIT: usize = 64;
 
 pub use act::{Act, Anchor, AnchoredAct, TimedAct};
-pub use engine::{Choice, Counters, Engine, RunView};
+pub use breach::Breach;
+pub use counters::Counters;
+pub use engine::{Choice, Engine};
 pub use fingerprint::Fingerprinter;
 pub use history::History;
 pub use network::{LinkRule, LossReason, Network, NetworkConfig};

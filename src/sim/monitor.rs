@@ -14,7 +14,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Debug;
 
-use super::protocol::Breach;
+use super::breach::Breach;
 use super::trace::{Event, EventKind, Trace};
 use super::{EventId, NodeId, Time};
 use crate::phrase;

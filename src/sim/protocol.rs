@@ -9,7 +9,7 @@
 use std::fmt::Debug;
 use std::hash::Hash;
 
-use super::engine::RunView;
+use super::counters::Counters;
 use super::monitor::Monitor;
 use super::params::{ParamSpec, Params};
 use super::rng::SimRng;
@@ -18,6 +18,9 @@ use super::trace::{Event, Mark, Trace};
 use super::view::{Chart, Group, NodeView, Overlay, Placement};
 use super::{NodeId, Time};
 use crate::words::{Text, Words};
+
+// Protocols import everything through `protocol::*`; the breach they return is one of them.
+pub use super::breach::Breach;
 
 /// Everything the engine, the page and the command line know about one algorithm,
 /// independent of any run: nothing outside the protocol's file knows it by its id. The
@@ -304,24 +307,6 @@ impl MsgLabel {
     }
 }
 
-/// A broken property, as data: who is involved and what is wrong.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Breach {
-    pub nodes: Vec<NodeId>,
-    pub detail: Text,
-}
-
-impl Breach {
-    /// The common shape of a check: the nodes that offend, if any, make the breach.
-    pub fn unless_empty(offenders: Vec<NodeId>, detail: impl FnOnce(&[NodeId]) -> Text) -> Result<(), Breach> {
-        if offenders.is_empty() {
-            Ok(())
-        } else {
-            Err(Breach { detail: detail(&offenders), nodes: offenders })
-        }
-    }
-}
-
 /// A read-only view of the whole system handed to invariant checks.
 pub struct Snapshot<'a, P: Protocol> {
     pub now: Time,
@@ -570,6 +555,22 @@ pub trait Protocol: Sized + 'static {
     fn overlays(&self, _run: &RunView<Self>, _selected: Option<NodeId>) -> Vec<Overlay> {
         Vec::new()
     }
+}
+
+/// What metrics, charts and overlays see: the run so far, read-only.
+pub struct RunView<'a, P: Protocol> {
+    pub setup: &'a Setup,
+    pub states: &'a [P::State],
+    pub up: &'a [bool],
+    /// Messages on their way that will arrive: (from, to, payload).
+    pub in_flight: Vec<(NodeId, NodeId, &'a P::Msg)>,
+    pub trace: &'a Trace,
+    pub counters: &'a Counters,
+    /// What the protocol has counted so far ([`Protocol::observe`]), so overlays can draw
+    /// what the stats found (a pair of events, a recorded cut) without reading the log.
+    pub stats: &'a P::Stats,
+    pub now: Time,
+    pub quiescent: bool,
 }
 
 /// The failures an algorithm is designed to survive, for fault campaigns (`dsviz check

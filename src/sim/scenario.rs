@@ -43,7 +43,7 @@ impl ScenarioError {
 /// In English, as the command line prints it.
 impl fmt::Display for ScenarioError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&Dictionary::new(Lang::En, &[], crate::ui::words::UI).render(&self.text()))
+        f.write_str(&Dictionary::new(Lang::En, &[], &[]).render(&self.text()))
     }
 }
 

@@ -35,9 +35,6 @@ pub const UI: Words = &[
     w("ui.goto_help", "Type a step and press Enter: the run is replayed to it", "输入步数后按回车：重放到该步"),
     w("ui.text_size", "text size", "字号"),
     w("ui.text_size_help", "Make every text on the page larger (for the back row)", "放大页面上的所有文字（给后排看）"),
-    w("url.cut", "'{0}' is not accepted; expected one instant per node, whole numbers joined by dots, e.g. {1}", "不接受“{0}”；应为每个节点一个时刻，用点连接的整数，例如 {1}"),
-    w("url.cut.count", "'{0}' gives {1} instants, but there are {2} nodes; expected one per node, e.g. {3}", "“{0}”给出了 {1} 个时刻，但共有 {2} 个节点；应为每个节点一个，例如 {3}"),
-    w("url.view", "'{0}' is not accepted; expected one of {1}", "不接受“{0}”；应为以下之一：{1}"),
     // The viewer's interventions, listed after a lesson's title.
     w("ui.act_at", "{0} at step {1}", "第 {1} 步{0}"),
     w("ui.act.crash", "crash n{0}", "n{0} 崩溃"),
