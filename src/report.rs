@@ -255,7 +255,8 @@ fn run_under(scenario: &Scenario, model: &FaultModel, faults: &[Fault], max_even
             let up = history.sim().up();
             let down = up.iter().filter(|u| !**u).count();
             let applies = match act {
-                Act::Crash(x) => up[x] && down < max_down,
+                // A crash takes down the node's whole machine: all of it must fit.
+                Act::Crash(x) => up[x] && down + history.sim().fate_group(x).iter().filter(|&&m| up[m]).count() <= max_down,
                 Act::Recover(x) => !up[x],
                 _ => true,
             };

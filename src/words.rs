@@ -317,6 +317,8 @@ pub const CORE: Words = &[
     w("loss.short.cut", "cut off", "被切断"),
     // What the engine says about interventions and the network.
     w("note.down_discard", "node {0} is down; message discarded", "节点 {0} 已宕机；消息被丢弃"),
+    w("note.rollback", "rolls back to checkpoint {0}: {1} events undone", "回滚到检查点 {0}：撤销了 {1} 个事件"),
+    w("note.fate_shared", "on the same machine as node {0}: fails and recovers with it", "与节点 {0} 在同一台机器上：随它一起崩溃和恢复"),
     w("note.input_ignored", "node {0} ignores '{1}' in its current state", "节点 {0} 在当前状态下忽略“{1}”"),
     w("net.held", "{0} {1}→{2} held {3} longer", "{0} {1}→{2} 被延迟 {3}"),
     w("net.duplicated", "{0} {1}→{2} duplicated as message {3}", "{0} {1}→{2} 被复制为消息 {3}"),
@@ -325,6 +327,8 @@ pub const CORE: Words = &[
     w("net.link_rule", "link {0}-{1}: delay {2}, drop {3}%", "链路 {0}-{1}：延迟 {2}，丢失率 {3}%"),
     w("net.partition", "partition {0}", "分区 {0}"),
     w("net.healed", "network healed", "网络已愈合"),
+    w("net.delays", "extra delays on every link: {0}", "所有链路的额外延迟：{0}"),
+    w("net.link_delays", "extra delays on link {0}-{1}: {2}", "链路 {0}-{1} 的额外延迟：{2}"),
     w("net.settings", "network settings {0}", "网络设置 {0}"),
     // Shared monitor words.
     w("inv.progress", "ME2 progress", "ME2 无饥饿"),
@@ -548,6 +552,8 @@ pub const CORE: Words = &[
     w("url.topo.build", "'{0}' is not accepted for {1} with {2} nodes ({3}); accepted: {4}", "{1} 在 {2} 个节点时不接受“{0}”（{3}）；可接受：{4}"),
     w("url.delay", "'{0}' is not accepted; expected MIN-MAX ticks with 1 <= MIN <= MAX <= {1}, e.g. 40-80", "不接受“{0}”；应为 MIN-MAX 个时间单位，且 1 <= MIN <= MAX <= {1}，例如 40-80"),
     w("url.percent", "'{0}' is not accepted; expected a percentage from 0 to 100 with at most 4 decimals, e.g. 0.5", "不接受“{0}”；应为 0 到 100 之间的百分比，最多 4 位小数，例如 0.5"),
+    w("url.spike", "'{0}' is not accepted; expected PERCENT/TICKS: with that chance (above 0, at most 100, up to 4 decimals) a message takes TICKS more (1 to {1}), e.g. 5/400", "不接受“{0}”；应为 百分比/时间单位：消息以该概率（大于 0，至多 100，最多 4 位小数）多花 TICKS 个时间单位（1 到 {1}），例如 5/400"),
+    w("url.tail", "'{0}' is not accepted; expected PERCENT/TICKS: the extra delay passes TICKS (1 to {1}) with that chance and doubles again with it each time (above 0, below 100), e.g. 25/50", "不接受“{0}”；应为 百分比/时间单位：额外延迟以该概率（大于 0，小于 100）超过 TICKS 个时间单位（1 到 {1}），并且每次以同样概率再翻倍，例如 25/50"),
     w("url.fifo", "'{0}' is not accepted; expected 1 or 0 (on/off, true/false)", "不接受“{0}”；应为 1 或 0（on/off、true/false）"),
     w("url.lang", "'{0}' is not accepted; expected zh or en", "不接受“{0}”；应为 zh 或 en"),
     w("url.act.node", "'{0}' names node {1}, but nodes are 0 to {2}; skipped", "“{0}”提到了节点 {1}，但节点编号为 0 到 {2}；已跳过"),
@@ -570,6 +576,7 @@ pub const CORE: Words = &[
     w("topo.err.self_loop", "edge {0}-{1} links a node to itself; self-loops are not accepted", "边 {0}-{1} 把节点连到它自己；不接受自环"),
     w("topo.err.twice", "edge {0}-{1} is listed twice; each link is undirected and listed once", "边 {0}-{1} 出现了两次；链路是无向的，每条只能列出一次"),
     w("topo.err.tree_arity", "tree:{0} has {0} children per node; accepted: {1} to {2}", "tree:{0} 每个节点有 {0} 个子节点；可接受：{1} 到 {2}"),
+    w("topo.err.complete_limit", "a complete graph of {0} nodes would store every pair; up to {1} nodes are drawn complete, beyond that use peers (anyone may talk to anyone, no edges)", "{0} 个节点的完全图要存储每一对节点；至多 {1} 个节点可用完全图，更多时请用 peers（任意两点都可通信，不存储边）"),
     w("topo.err.edge_node", "edge {0}-{1} names node {2}, but with {3} nodes they are 0 to {4}", "边 {0}-{1} 提到了节点 {2}，但 {3} 个节点的编号为 0 到 {4}"),
     // Parameter values: what is accepted, and what is wrong.
     w("param.accept.int", "an integer from {0} to {1}", "{0} 到 {1} 的整数"),

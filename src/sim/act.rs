@@ -2,7 +2,7 @@
 //! list of these, each tagged with the step it follows, so the same list replays the
 //! same run.
 
-use super::network::{format_percent, parse_percent, NetworkConfig, MAX_DELAY};
+use super::network::{format_percent, parse_percent, DelayShape, NetworkConfig, MAX_DELAY};
 use super::params::parse_bool;
 use super::rng::Ppm;
 use super::{MsgId, NodeId, Time};
@@ -32,6 +32,8 @@ pub enum Act {
     Heal,
     /// New network panel settings.
     Network(NetworkConfig),
+    /// Spikes and a long tail on one link, or on every link without its own (None).
+    Delays(Option<(NodeId, NodeId)>, DelayShape),
 }
 
 /// An intervention applied after engine step `step`, at simulated time `time` (which lies
@@ -119,7 +121,7 @@ impl AnchoredAct {
     }
 }
 
-pub const ACT_FORMS: &str = "crash:N, recover:N, input:N:NAME[=ARG], drop:MSG, delay:MSG:TICKS, dup:MSG, cut:A-B, restore:A-B, link:A-B:MIN-MAX/DROP%, partition:0.1/2.3, heal, net:MIN-MAX/DROP%/DUP%/fifo|any";
+pub const ACT_FORMS: &str = "crash:N, recover:N, input:N:NAME[=ARG], drop:MSG, delay:MSG:TICKS, dup:MSG, cut:A-B, restore:A-B, link:A-B:MIN-MAX/DROP%, partition:0.1/2.3, heal, net:MIN-MAX/DROP%/DUP%/fifo|any, delays:[A-B:]spike=P%/TICKS+tail=P%/TICKS|none";
 
 impl Act {
     /// Short readable form used in URLs and the log, e.g. `crash:3` or `cut:1-2`.
@@ -148,6 +150,8 @@ impl Act {
                 format_percent(c.duplicate),
                 if c.fifo { "fifo" } else { "any" }
             ),
+            Act::Delays(None, shape) => format!("delays:{}", shape.encode()),
+            Act::Delays(Some((a, b)), shape) => format!("delays:{a}-{b}:{}", shape.encode()),
         }
     }
 
@@ -232,6 +236,11 @@ impl Act {
                     fifo,
                 })
             }
+            "delays" => match (a, b) {
+                (Some(shape), None) => Act::Delays(None, DelayShape::parse(shape).ok_or_else(bad)?),
+                (Some(_), Some(shape)) => Act::Delays(Some(pair(a)?), DelayShape::parse(shape).ok_or_else(bad)?),
+                _ => return Err(bad()),
+            },
             _ => return Err(bad()),
         };
         Ok(act)
@@ -241,7 +250,7 @@ impl Act {
     pub fn nodes(&self) -> Vec<NodeId> {
         match self {
             Act::Crash(n) | Act::Recover(n) | Act::Input(n, ..) => vec![*n],
-            Act::Cut(a, b) | Act::Restore(a, b) | Act::Link(a, b, ..) => vec![*a, *b],
+            Act::Cut(a, b) | Act::Restore(a, b) | Act::Link(a, b, ..) | Act::Delays(Some((a, b)), _) => vec![*a, *b],
             Act::Partition(g) => g.iter().flatten().copied().collect(),
             _ => vec![],
         }
@@ -284,6 +293,7 @@ impl TimedAct {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sim::network::{Spike, Tail};
 
     #[test]
     fn acts_round_trip() {
@@ -301,6 +311,9 @@ mod tests {
             Act::Partition(vec![vec![0, 1], vec![2, 3, 4]]),
             Act::Heal,
             Act::Network(NetworkConfig { delay_min: 10, delay_max: 90, drop: 5_000, duplicate: 100_000, fifo: false }),
+            Act::Delays(None, DelayShape { spike: Some(Spike { chance: 50_000, extra: 400 }), tail: None }),
+            Act::Delays(Some((2, 5)), DelayShape { spike: Some(Spike { chance: 1, extra: 1 }), tail: Some(Tail { chance: 250_000, scale: 50 }) }),
+            Act::Delays(Some((0, 1)), DelayShape::NONE),
         ];
         for act in acts {
             assert_eq!(Act::parse(&act.encode()), Ok(act.clone()), "{}", act.encode());
@@ -311,7 +324,8 @@ mod tests {
 
     #[test]
     fn bad_acts_name_the_accepted_forms() {
-        for bad in ["explode:3", "crash", "crash:x", "delay:3", "delay:3:0", "cut:1", "partition:1", "net:1-2/x/0/fifo", "input:1:"] {
+        let shapes = ["delays", "delays:spike=0/400", "delays:spike=5/0", "delays:tail=100/50", "delays:tail=5", "delays:spike=5/4+spike=5/4", "delays:1-2", "delays:x-2:none", "delays:bump=5/4"];
+        for bad in ["explode:3", "crash", "crash:x", "delay:3", "delay:3:0", "cut:1", "partition:1", "net:1-2/x/0/fifo", "input:1:"].into_iter().chain(shapes) {
             let err = Act::parse(bad).unwrap_err().en(&[]);
             assert!(err.contains(bad) && err.contains("crash:N"), "{bad}: {err}");
         }

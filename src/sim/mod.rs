@@ -11,9 +11,12 @@ pub mod view;
 pub mod testkit;
 #[cfg(test)]
 mod core_tests;
+#[cfg(test)]
+pub mod testkit_model;
 pub mod engine;
 pub mod fingerprint;
 pub mod history;
+pub mod layered;
 pub mod network;
 pub mod params;
 pub mod protocol;

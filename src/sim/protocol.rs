@@ -258,13 +258,16 @@ pub struct Setup {
     /// The run's seed, for random layouts decided at build time (drawn from their own
     /// stream, so they never shift the network's draws) and random topologies.
     pub seed: u64,
+    /// The network's spikes and long tail from the scenario (`spike=`, `tail=`), read
+    /// by the engine when it starts the run: a protocol has no business with them.
+    pub delays: super::network::DelayShape,
 }
 
 impl Setup {
     /// Build the graph for `topology`; the error is [`Graph::build`]'s.
     pub fn new(n: usize, topology: Topology, params: Params, seed: u64) -> Result<Setup, crate::words::Text> {
         let graph = Graph::build(&topology, n, seed)?;
-        Ok(Setup { n, topology, graph, params, seed })
+        Ok(Setup { n, topology, graph, params, seed, delays: super::network::DelayShape::NONE })
     }
 }
 
@@ -379,11 +382,15 @@ pub(crate) struct Effects<P: Protocol> {
     pub marks: Vec<Mark>,
     /// The timer or input is not an event of its own: only its sends are.
     pub silent: bool,
+    /// Keys of checkpoints to take of the state this handler leaves.
+    pub checkpoints: Vec<u64>,
+    /// The key of a checkpoint to roll back to.
+    pub rollback: Option<u64>,
 }
 
 impl<P: Protocol> Default for Effects<P> {
     fn default() -> Self {
-        Effects { sends: Vec::new(), timers: Vec::new(), cancels: Vec::new(), notes: Vec::new(), marks: Vec::new(), silent: false }
+        Effects { sends: Vec::new(), timers: Vec::new(), cancels: Vec::new(), notes: Vec::new(), marks: Vec::new(), silent: false, checkpoints: Vec::new(), rollback: None }
     }
 }
 
@@ -458,6 +465,21 @@ impl<'a, P: Protocol> Ctx<'a, P> {
     pub fn random_chance(&mut self, ppm: super::rng::Ppm) -> bool {
         self.rng.chance(ppm)
     }
+    /// Take a checkpoint under the protocol's own `key` (its checkpoint's number): the
+    /// engine saves the state this handler leaves, after its sends, so a later
+    /// [`Ctx::rollback_to`] undoes exactly what came after. Taking a key again replaces it.
+    pub fn checkpoint(&mut self, key: u64) {
+        self.out.checkpoints.push(key);
+    }
+    /// Roll this node back to its checkpoint `key`: when the handler returns, its state
+    /// becomes the saved one (through [`Protocol::restored`]), its armed timers are
+    /// cancelled (the handler may set new ones), its later checkpoints are forgotten,
+    /// and the log marks what it did since as rolled back ([`super::trace::Trace::rolled_back`]).
+    /// The handler's own sends (telling the others) are recovery, never rolled back.
+    /// Rolling back to a key never taken is a protocol bug.
+    pub fn rollback_to(&mut self, key: u64) {
+        self.out.rollback = Some(key);
+    }
 }
 
 /// What a protocol counts from its run, fed event by event in order (on replay too), so
@@ -497,9 +519,22 @@ pub trait Protocol: Sized + 'static {
     fn on_recover(&self, me: NodeId, _old: &Self::State, ctx: &mut Ctx<Self>) -> Self::State {
         self.init(me, ctx)
     }
+    /// The state a node rolls back to ([`Ctx::rollback_to`]): by default what it saved;
+    /// a protocol may carry over what a rollback does not undo (its stable storage, an
+    /// incarnation number) from `now`.
+    fn restored(&self, _me: NodeId, saved: &Self::State, _now: &Self::State) -> Self::State {
+        saved.clone()
+    }
     /// Nodes that start outside the system and join later (a server added to a hash ring).
     fn joins_later(&self, _me: NodeId) -> bool {
         false
+    }
+    /// Nodes that fail together (a client and its stub on one machine): crashing any
+    /// member, by click, by a scenario's act or in a fault campaign, crashes every member
+    /// that is up; recovering one recovers every member that is down. A node belongs to
+    /// at most one group; nodes in none fail alone.
+    fn fate_groups(&self) -> Vec<Vec<NodeId>> {
+        Vec::new()
     }
 
     /// The groups nodes belong to (acceptors, participants...), for `send_group` and layout.
@@ -511,6 +546,11 @@ pub trait Protocol: Sized + 'static {
     }
 
     fn label(&self, m: &Self::Msg) -> MsgLabel;
+    /// The layer a message kind belongs to, when the protocol runs over another
+    /// ([`super::layered::Layered`]): the picture tells layers apart by it.
+    fn layer(&self, _kind: &'static str) -> Option<&'static str> {
+        None
+    }
     /// The timer's id (`timer.ID` in the words).
     fn timer_name(&self, t: &Self::Timer) -> &'static str;
     /// Draw this timer as a countdown ring around its node (an election timeout).

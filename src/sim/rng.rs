@@ -22,6 +22,9 @@ pub enum Stream {
     Workload = 2,
     Protocol = 3,
     Build = 4,
+    /// Extra delays of spikes and long tails: their own, so turning them on shifts no
+    /// other draw.
+    Delays = 5,
 }
 
 impl SimRng {

@@ -13,7 +13,7 @@
 use std::fmt;
 
 use super::act::{parse_range, AnchoredAct, TimedAct};
-use super::network::{format_percent, parse_percent, NetworkConfig};
+use super::network::{format_percent, parse_percent, DelayShape, NetworkConfig, Spike, Tail};
 use super::params::{parse_bool, Params};
 use super::protocol::{ProtocolInfo, Setup};
 use super::simulation::{ProtocolEntry, Simulation};
@@ -54,6 +54,9 @@ pub struct Scenario {
     pub seed: u64,
     pub topology: Topology,
     pub network: NetworkConfig,
+    /// Spikes and a long tail on every link (`spike=5/400`, `tail=25/50`), off unless
+    /// the link asks.
+    pub delays: DelayShape,
     pub params: Params,
     pub acts: Vec<TimedAct>,
     /// Interventions that wait for a protocol milestone.
@@ -215,6 +218,7 @@ impl Scenario {
             seed: DEFAULT_SEED,
             topology: info.topologies[0].default_topology(),
             network: info.network.clone(),
+            delays: DelayShape::NONE,
             params: Params::defaults(&info.params),
             acts: Vec::new(),
             anchored: Vec::new(),
@@ -316,6 +320,18 @@ impl Scenario {
                     Some(p) => *slot = p,
                     None => errors.push(err(key, phrase!("url.percent", v))),
                 }
+            }
+        }
+        if let Some(v) = get("spike") {
+            match Spike::parse(v) {
+                Some(x) => s.delays.spike = Some(x),
+                None => errors.push(err("spike", phrase!("url.spike", v, super::network::MAX_DELAY))),
+            }
+        }
+        if let Some(v) = get("tail") {
+            match Tail::parse(v) {
+                Some(x) => s.delays.tail = Some(x),
+                None => errors.push(err("tail", phrase!("url.tail", v, super::network::MAX_DELAY))),
             }
         }
         if let Some(v) = get("fifo") {
@@ -464,6 +480,12 @@ impl Scenario {
             format_percent(c.duplicate),
             if c.fifo { 1 } else { 0 }
         );
+        if let Some(x) = self.delays.spike {
+            out.push_str(&format!("&spike={}", x.encode()));
+        }
+        if let Some(x) = self.delays.tail {
+            out.push_str(&format!("&tail={}", x.encode()));
+        }
         for (name, value) in &self.params.0 {
             out.push_str(&format!("&p.{name}={value}"));
         }
@@ -513,7 +535,8 @@ impl Scenario {
     /// The validated settings a protocol is built from, with the topology built for this
     /// N and seed; a topology that cannot be built is an error on key `topo`.
     pub fn setup(&self) -> Result<Setup, ScenarioError> {
-        Setup::new(self.n, self.topology.clone(), self.params.clone(), self.seed).map_err(|m| err("topo", m))
+        let setup = Setup::new(self.n, self.topology.clone(), self.params.clone(), self.seed).map_err(|m| err("topo", m))?;
+        Ok(Setup { delays: self.delays, ..setup })
     }
 
     /// Start the run at step 0 (interventions are the history's business).

@@ -90,6 +90,10 @@ pub trait Simulation {
     fn charts(&self) -> Vec<Chart>;
     fn overlays(&self, selected: Option<NodeId>) -> Vec<Overlay>;
     fn groups(&self) -> &[Group];
+    /// The nodes that crash and recover with `node` (itself included, in id order).
+    fn fate_group(&self, node: NodeId) -> Vec<NodeId>;
+    /// The layer a message kind belongs to, when the protocol runs over another.
+    fn message_layer(&self, kind: &'static str) -> Option<&'static str>;
     fn placement(&self) -> Placement;
     fn checkpoint(&self) -> Checkpoint;
     /// Back (or forward along the known run) to a checkpoint.
@@ -183,6 +187,12 @@ impl<P: Protocol> Simulation for Engine<P> {
     }
     fn groups(&self) -> &[Group] {
         Engine::groups(self)
+    }
+    fn fate_group(&self, node: NodeId) -> Vec<NodeId> {
+        Engine::fate_group(self, node)
+    }
+    fn message_layer(&self, kind: &'static str) -> Option<&'static str> {
+        self.proto.layer(kind)
     }
     fn placement(&self) -> Placement {
         self.proto.placement()

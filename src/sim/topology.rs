@@ -38,7 +38,16 @@ pub enum Topology {
     Grid,
     /// `edges:0-1.1-2`: an explicit undirected edge list, each edge (low, high) once.
     Edges(Arc<[(NodeId, NodeId)]>),
+    /// `peers`: any node may send to any other and none is wired to a particular one (a
+    /// gossip node picks its peers at random): no edge is stored or drawn, so ten
+    /// thousand nodes cost ten thousand entries, where `complete` would store fifty
+    /// million edges.
+    Peers,
 }
+
+/// The most nodes `complete` is built for: its N(N-1)/2 edges are stored and drawn.
+/// Beyond it, `peers` says the same (anyone may talk to anyone) without the edges.
+pub const COMPLETE_LIMIT: usize = 1_000;
 
 /// What a protocol can declare it runs on: a topology without its arguments.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -51,10 +60,11 @@ pub enum TopologyKind {
     RandomTree,
     Grid,
     Edges,
+    Peers,
 }
 
 pub const ALL_KINDS: &[TopologyKind] =
-    &[TopologyKind::Ring, TopologyKind::Complete, TopologyKind::Star, TopologyKind::Tree, TopologyKind::RandomTree, TopologyKind::Grid, TopologyKind::Edges];
+    &[TopologyKind::Ring, TopologyKind::Complete, TopologyKind::Star, TopologyKind::Tree, TopologyKind::RandomTree, TopologyKind::Grid, TopologyKind::Edges, TopologyKind::Peers];
 
 impl TopologyKind {
     /// The word that starts the URL form.
@@ -67,6 +77,7 @@ impl TopologyKind {
             TopologyKind::RandomTree => "random-tree",
             TopologyKind::Grid => "grid",
             TopologyKind::Edges => "edges",
+            TopologyKind::Peers => "peers",
         }
     }
 
@@ -95,6 +106,7 @@ impl TopologyKind {
             TopologyKind::RandomTree => Topology::RandomTree,
             TopologyKind::Grid => Topology::Grid,
             TopologyKind::Edges => Topology::Edges(Arc::from(Vec::new())),
+            TopologyKind::Peers => Topology::Peers,
         }
     }
 
@@ -114,6 +126,7 @@ impl Topology {
             Topology::RandomTree => TopologyKind::RandomTree,
             Topology::Grid => TopologyKind::Grid,
             Topology::Edges(_) => TopologyKind::Edges,
+            Topology::Peers => TopologyKind::Peers,
         }
     }
 
@@ -238,7 +251,11 @@ impl Graph {
                     }
                 }
             }
+            Topology::Peers => {}
             Topology::Complete => {
+                if n > COMPLETE_LIMIT {
+                    return Err(phrase!("topo.err.complete_limit", n, COMPLETE_LIMIT));
+                }
                 for i in 0..n {
                     edges.extend((i + 1..n).map(|j| (i, j)));
                 }

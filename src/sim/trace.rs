@@ -120,6 +120,36 @@ pub struct Violation {
     pub detail: Text,
 }
 
+/// A node went back to a checkpoint ([`crate::sim::protocol::Ctx::rollback_to`]). What
+/// it did on its line after event `kept` and before event `at` is undone; the handler
+/// that rolled back (from `at` to `handler_end`, its sends telling the others) is
+/// recovery and is never undone, even by a later rollback further back.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Rollback {
+    pub node: NodeId,
+    /// The protocol's key of the checkpoint.
+    pub checkpoint: u64,
+    /// The last event the checkpoint covers (the end of the handler that took it).
+    pub kept: EventId,
+    pub at: EventId,
+    pub handler_end: EventId,
+    /// Messages the node sent or received between `kept` and `at`: the only ones this
+    /// rollback can make lost or orphaned.
+    pub touched: Vec<MsgId>,
+}
+
+/// What a rollback made of a message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MessageFate {
+    /// Sent by a node that kept the send, received in a stretch that was rolled back:
+    /// the receiver no longer has it and the sender will not send it again.
+    Lost,
+    /// Received by a node that kept the receipt, sent in a stretch that was rolled back:
+    /// the receiver depends on a send that, as far as the sender knows, never happened.
+    Orphaned,
+}
+
 /// An append-only column with a cursor: items before `len` are the log, items after it
 /// are the known run ahead (identical on replay, because runs are deterministic).
 #[derive(Clone, Debug)]
@@ -172,6 +202,8 @@ pub struct Trace {
     /// Crashes, recoveries and joins (event ids), for drawing down stretches without
     /// walking the whole log.
     lifecycle: Column<EventId>,
+    /// Rollbacks, in the order they happened (few: a protocol's recoveries).
+    rollbacks: Column<Rollback>,
     /// Vector clocks, `width` entries per event (zeros for events off the node lines).
     vectors: Vec<u32>,
     width: usize,
@@ -197,6 +229,7 @@ pub struct TraceMark {
     notes: usize,
     marks: usize,
     lifecycle: usize,
+    rollbacks: usize,
 }
 
 impl Trace {
@@ -213,6 +246,7 @@ impl Trace {
             notes: self.notes.len,
             marks: self.marks.len,
             lifecycle: self.lifecycle.len,
+            rollbacks: self.rollbacks.len,
         }
     }
 
@@ -226,6 +260,7 @@ impl Trace {
         self.marks.len = mark.marks;
         self.mark_events.len = mark.marks;
         self.lifecycle.len = mark.lifecycle;
+        self.rollbacks.len = mark.rollbacks;
     }
 
     /// Forget the known run beyond the cursor (a fork).
@@ -242,6 +277,7 @@ impl Trace {
         self.marks.cut();
         self.mark_events.cut();
         self.lifecycle.cut();
+        self.rollbacks.cut();
         self.vectors.truncate(self.events.len * self.width);
         for m in &mut self.messages.items {
             if m.end.is_some_and(|e| e >= self.events.len) {
@@ -411,6 +447,10 @@ impl Trace {
         self.violations.push(v);
     }
 
+    pub(crate) fn push_rollback(&mut self, r: Rollback) {
+        self.rollbacks.push(r);
+    }
+
     /// A stable 64-bit digest of everything observable in the log up to the cursor
     /// (FNV-1a over a canonical text form): equal runs give equal hashes on every
     /// platform, in every language (notes are hashed as keys and arguments).
@@ -436,6 +476,10 @@ impl Trace {
         }
         for v in self.violations() {
             let _ = writeln!(h, "{}|{}|{:?}|{:?}", v.invariant, v.event, v.nodes, v.detail);
+        }
+        // Runs without rollbacks write nothing here, so their digests stay as they were.
+        for r in self.rollbacks() {
+            let _ = writeln!(h, "rollback|{}|{}|{}|{}|{}|{:?}", r.node, r.checkpoint, r.kept, r.at, r.handler_end, r.touched);
         }
         h.0
     }
@@ -568,6 +612,63 @@ impl Trace {
         } else {
             CutVerdict::Inconsistent { crossing }
         }
+    }
+}
+
+impl Trace {
+    /// Rollbacks up to the cursor, in order.
+    pub fn rollbacks(&self) -> &[Rollback] {
+        self.rollbacks.visible()
+    }
+
+    /// Whether event `id` was undone by a rollback up to the cursor (the diagram strikes
+    /// it through). Costs the number of rollbacks, never the log's length.
+    pub fn rolled_back(&self, id: EventId) -> bool {
+        let Some(node) = self.events.items.get(id).and_then(|e| e.node) else { return false };
+        let mine = || self.rollbacks().iter().filter(move |r| r.node == node);
+        mine().any(|r| r.kept < id && id < r.at) && !mine().any(|r| r.at <= id && id <= r.handler_end)
+    }
+
+    /// The messages the rollbacks so far have made lost or orphaned, by id. A message
+    /// both sent and received in undone stretches is neither (the domino effect clears
+    /// an orphan that way); one whose undone send has not arrived yet is not judged yet.
+    /// Looks only at the messages the rollbacks touched.
+    pub fn message_fates(&self) -> Vec<(MsgId, MessageFate)> {
+        let touched: std::collections::BTreeSet<MsgId> = self.rollbacks().iter().flat_map(|r| r.touched.iter().copied()).collect();
+        touched
+            .into_iter()
+            .filter_map(|m| {
+                let sent_undone = self.rolled_back(self.messages.items[m].send_event);
+                let receipt = self.end_of(m).filter(|&e| matches!(self.event(e).kind, EventKind::Receive { .. }))?;
+                match (sent_undone, self.rolled_back(receipt)) {
+                    (false, true) => Some((m, MessageFate::Lost)),
+                    (true, false) => Some((m, MessageFate::Orphaned)),
+                    _ => None,
+                }
+            })
+            .collect()
+    }
+
+    /// The messages sent or received on `node`'s line strictly between events `after`
+    /// and `before` (a copy the network made counts with its original), and how many of
+    /// the node's events lie there outside earlier rollbacks' recovery handlers.
+    pub(crate) fn stretch(&self, node: NodeId, after: EventId, before: EventId) -> (Vec<MsgId>, usize) {
+        let (mut touched, mut count) = (Vec::new(), 0);
+        let recovery = |id: EventId| self.rollbacks().iter().any(|r| r.node == node && r.at <= id && id <= r.handler_end);
+        for e in self.events()[after + 1..before].iter().filter(|e| e.node == Some(node)) {
+            if !recovery(e.id) {
+                count += 1;
+            }
+            match e.kind {
+                EventKind::Send { msg } => {
+                    let copies = self.messages()[msg..].iter().take_while(|m| m.send_event == e.id);
+                    touched.extend(copies.map(|m| m.id));
+                }
+                EventKind::Receive { msg } => touched.push(msg),
+                _ => {}
+            }
+        }
+        (touched, count)
     }
 }
 

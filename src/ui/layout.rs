@@ -132,7 +132,7 @@ pub enum Shape {
 /// How `graph` is drawn in `size`.
 pub fn shape(size: Size, graph: &Graph) -> Shape {
     match graph.kind() {
-        TopologyKind::Ring | TopologyKind::Complete => Shape::Circle,
+        TopologyKind::Ring | TopologyKind::Complete | TopologyKind::Peers => Shape::Circle,
         TopologyKind::Star => Shape::Star,
         TopologyKind::Grid => Shape::Grid,
         TopologyKind::Tree | TopologyKind::RandomTree => Shape::Layered,

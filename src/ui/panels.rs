@@ -404,7 +404,8 @@ fn act_words(d: &crate::words::Dictionary, act: &crate::sim::Act) -> String {
         Act::Link(a, b, ..) => phrase!("ui.act.link", *a, *b),
         Act::Partition(_) => phrase!("ui.act.partition"),
         Act::Heal => phrase!("ui.act.heal"),
-        Act::Network(_) => phrase!("ui.act.network"),
+        Act::Network(_) | Act::Delays(None, _) => phrase!("ui.act.network"),
+        Act::Delays(Some((a, b)), _) => phrase!("ui.act.link", *a, *b),
     };
     d.render(&t)
 }

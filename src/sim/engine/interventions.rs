@@ -9,7 +9,7 @@ use crate::sim::act::{Act, Anchor};
 use crate::sim::network::{format_percent, link_key, LossReason};
 use crate::sim::protocol::{Input, Protocol};
 use crate::sim::trace::EventKind;
-use crate::sim::{MsgId, Time};
+use crate::sim::{MsgId, NodeId, Time};
 use crate::words::Text;
 
 impl<P: Protocol> Engine<P> {
@@ -57,7 +57,7 @@ impl<P: Protocol> Engine<P> {
                 spec.check(arg.as_deref(), n)
             }
             Act::Drop(id) | Act::Delay(id, _) | Act::Duplicate(id) => self.live_flight(*id).map(|_| ()),
-            Act::Cut(a, b) | Act::Link(a, b, ..) if a == b => Err(phrase!("err.self_link", *a)),
+            Act::Cut(a, b) | Act::Link(a, b, ..) | Act::Delays(Some((a, b)), _) if a == b => Err(phrase!("err.self_link", *a)),
             Act::Partition(groups) => {
                 let mut seen = vec![false; n];
                 for &m in groups.iter().flatten() {
@@ -88,21 +88,21 @@ impl<P: Protocol> Engine<P> {
         let n = self.setup.n;
         match act {
             Act::Crash(node) => {
-                self.world.up[*node] = false;
-                // A crashed node's timers die with it.
-                let ids: Vec<u64> = self.world.timers.iter().filter(|(_, t)| t.node == *node).map(|(id, _)| *id).collect();
-                for id in ids {
-                    let t = self.world.timers.remove(&id).expect("listed above");
-                    self.world.queue.remove(&t.key);
+                // The named node first, then the rest of its machine that is still up.
+                let falling: Vec<NodeId> = std::iter::once(*node).chain(self.fate_group(*node).into_iter().filter(|&m| m != *node && self.world.up[m])).collect();
+                for m in falling {
+                    self.crash(m);
+                    if m != *node {
+                        self.trace.push_note(self.trace.events().len() - 1, phrase!("note.fate_shared", *node));
+                    }
                 }
-                self.push_event(Some(*node), EventKind::Crash, None);
             }
             Act::Recover(node) => {
-                let me = *node;
-                self.world.up[me] = true;
-                let kind = if std::mem::replace(&mut self.world.absent[me], false) { EventKind::Join } else { EventKind::Recover };
-                let event = self.local_event(me, kind, None);
-                self.handle(me, event, |p, s, ctx| *s = p.on_recover(me, s, ctx));
+                // Members that never joined stay out: a machine coming back does not add them.
+                let rising: Vec<NodeId> = std::iter::once(*node).chain(self.fate_group(*node).into_iter().filter(|&m| m != *node && !self.world.up[m] && !self.world.absent[m])).collect();
+                for m in rising {
+                    self.recover(m, (m != *node).then(|| phrase!("note.fate_shared", *node)));
+                }
             }
             Act::Input(node, name, arg) => {
                 let me = *node;
@@ -193,9 +193,36 @@ impl<P: Protocol> Engine<P> {
                 self.world.network.config = config.clone();
                 self.network_event(phrase!("net.settings", act.encode().trim_start_matches("net:").to_string()));
             }
+            Act::Delays(None, shape) => {
+                self.world.network.shape = *shape;
+                self.network_event(phrase!("net.delays", shape.encode()));
+            }
+            Act::Delays(Some((a, b)), shape) => {
+                self.world.network.links.entry(link_key(*a, *b)).or_default().shape = Some(*shape);
+                self.network_event(phrase!("net.link_delays", *a, *b, shape.encode()));
+            }
         }
         self.settle();
         Ok(())
+    }
+
+    fn crash(&mut self, node: NodeId) {
+        self.world.up[node] = false;
+        // A crashed node's timers die with it.
+        self.cancel_timers_of(node);
+        self.push_event(Some(node), EventKind::Crash, None);
+    }
+
+    /// Bring `me` back (or in, the first time) and run its recovery. The note goes on
+    /// before the handler's sends are logged: notes are kept in event order.
+    fn recover(&mut self, me: NodeId, note: Option<Text>) {
+        self.world.up[me] = true;
+        let kind = if std::mem::replace(&mut self.world.absent[me], false) { EventKind::Join } else { EventKind::Recover };
+        let event = self.local_event(me, kind, None);
+        if let Some(note) = note {
+            self.trace.push_note(event, note);
+        }
+        self.handle(me, event, |p, s, ctx| *s = p.on_recover(me, s, ctx));
     }
 
     fn network_event(&mut self, what: Text) {

@@ -45,10 +45,13 @@ pub use super::protocol::RunView;
 enum Pending {
     Deliver(MsgId),
     Lose(MsgId),
-    Fire(u64),
+    Fire(TimerId),
     /// The shared workload asks this node for its input.
     Workload(NodeId),
 }
+
+/// A timer's node and its number (numbers count up over the whole run).
+type TimerId = (NodeId, u64);
 
 /// A message on its way, with the sender's clocks at sending (the receiver merges them).
 #[derive(Clone, Debug)]
@@ -78,6 +81,13 @@ struct ArmedTimer<T> {
     key: (Time, u64),
 }
 
+/// A checkpoint a node took ([`Ctx::checkpoint`]): its state, and the last event it covers.
+#[derive(Clone, Debug)]
+struct Saved<S> {
+    kept: EventId,
+    state: S,
+}
+
 /// An intervention waiting for its milestone.
 #[derive(Clone, Debug)]
 struct Armed {
@@ -99,10 +109,12 @@ pub struct World<P: Protocol> {
     hops: Vec<u32>,
     queue: BTreeMap<(Time, u64), Pending>,
     flights: BTreeMap<MsgId, Flight<P::Msg>>,
-    timers: BTreeMap<u64, ArmedTimer<P::Timer>>,
+    /// By node first, so a node's timers are found without looking at anyone else's.
+    timers: BTreeMap<TimerId, ArmedTimer<P::Timer>>,
     pub network: Network,
     /// Separate streams, so a change to one kind of randomness leaves the others alone.
     net_rng: SimRng,
+    delay_rng: SimRng,
     proto_rng: SimRng,
     load_rng: SimRng,
     pub now: Time,
@@ -118,6 +130,9 @@ pub struct World<P: Protocol> {
     /// Events already fed to the statistics and monitors.
     observed: usize,
     armed: Vec<Armed>,
+    /// Checkpoints protocols took, by (node, the protocol's key). Empty unless a
+    /// protocol checkpoints; it is cloned with the world, so keep them few.
+    saved: BTreeMap<(NodeId, u64), Saved<P::State>>,
     trace_mark: TraceMark,
 }
 
@@ -136,6 +151,7 @@ impl<P: Protocol> Clone for World<P> {
             timers: self.timers.clone(),
             network: self.network.clone(),
             net_rng: self.net_rng.clone(),
+            delay_rng: self.delay_rng.clone(),
             proto_rng: self.proto_rng.clone(),
             load_rng: self.load_rng.clone(),
             now: self.now,
@@ -148,6 +164,7 @@ impl<P: Protocol> Clone for World<P> {
             stats: self.stats.clone(),
             observed: self.observed,
             armed: self.armed.clone(),
+            saved: self.saved.clone(),
             trace_mark: self.trace_mark,
         }
     }
@@ -169,6 +186,10 @@ pub struct Engine<P: Protocol> {
     invariants: Vec<Invariant<P>>,
     groups: Vec<Group>,
     workload: Option<Workload>,
+    /// Nodes that fail together ([`Protocol::fate_groups`]), and each node's group
+    /// (empty when the protocol declares none).
+    fate: Vec<Vec<NodeId>>,
+    fate_of: Vec<Option<u32>>,
 }
 
 impl<P: Protocol> Engine<P> {
@@ -188,6 +209,8 @@ impl<P: Protocol> Engine<P> {
             let every = setup.params.0.get(w.every_param).and_then(|v| if let super::params::ParamValue::Int(i) = v { Some(*i) } else { None }).unwrap_or(0);
             (every > 0).then_some(Workload { input: w.input, every: every as Time })
         });
+        let mut network = Network::new(network);
+        network.shape = setup.delays;
         let world = World {
             states: Vec::with_capacity(n),
             up: vec![true; n],
@@ -198,8 +221,9 @@ impl<P: Protocol> Engine<P> {
             queue: BTreeMap::new(),
             flights: BTreeMap::new(),
             timers: BTreeMap::new(),
-            network: Network::new(network),
+            network,
             net_rng: SimRng::stream(seed, Stream::Network),
+            delay_rng: SimRng::stream(seed, Stream::Delays),
             proto_rng: SimRng::stream(seed, Stream::Protocol),
             load_rng: SimRng::stream(seed, Stream::Workload),
             now: 0,
@@ -212,10 +236,12 @@ impl<P: Protocol> Engine<P> {
             stats: P::Stats::default(),
             observed: 0,
             armed: anchored.into_iter().map(|anchored| Armed { anchored, seen: 0, done: false }).collect(),
+            saved: BTreeMap::new(),
             trace_mark: TraceMark::default(),
         };
         let groups = proto.groups();
-        let mut engine = Engine { proto, setup, world, trace: Trace::new(if vectors { n } else { 0 }), invariants, groups, workload };
+        let (fate, fate_of) = fate_table(proto.fate_groups(), n);
+        let mut engine = Engine { proto, setup, world, trace: Trace::new(if vectors { n } else { 0 }), invariants, groups, workload, fate, fate_of };
         for me in 0..n {
             let absent = engine.proto.joins_later(me);
             // A node that joins later exists from the start (its slot needs a state) but
@@ -249,6 +275,15 @@ impl<P: Protocol> Engine<P> {
         &self.groups
     }
 
+    /// The nodes that fail together with `node`, itself included, in id order; just
+    /// `[node]` when it shares no machine.
+    pub fn fate_group(&self, node: NodeId) -> Vec<NodeId> {
+        match self.fate_of.get(node).copied().flatten() {
+            Some(g) => self.fate[g as usize].clone(),
+            None => vec![node],
+        }
+    }
+
     /// An independent copy of this run, to explore from without touching it. The world
     /// and the log are cloned; the protocol, which need not be `Clone`, is built afresh
     /// from the same setup. That is sound because a protocol is immutable configuration
@@ -257,7 +292,8 @@ impl<P: Protocol> Engine<P> {
     pub fn duplicate(&self) -> Result<Engine<P>, String> {
         let proto = P::build(&self.setup)?;
         let invariants = proto.invariants();
-        Ok(Engine { proto, setup: self.setup.clone(), world: self.world.clone(), trace: self.trace.clone(), invariants, groups: self.groups.clone(), workload: self.workload })
+        let (fate, fate_of) = (self.fate.clone(), self.fate_of.clone());
+        Ok(Engine { proto, setup: self.setup.clone(), world: self.world.clone(), trace: self.trace.clone(), invariants, groups: self.groups.clone(), workload: self.workload, fate, fate_of })
     }
 
     pub fn snapshot(&self) -> Snapshot<'_, P> {
@@ -282,6 +318,11 @@ impl<P: Protocol> Engine<P> {
         }
         if from < self.trace.events().len() {
             self.proto.step_observed(&mut self.world.stats);
+        }
+        if self.world.verdicts.is_empty() {
+            // Nothing to check: skip the snapshot, which lists every message in flight.
+            self.world.observed = self.trace.events().len();
+            return;
         }
         let mut verdicts: Vec<Option<Breach>> = Vec::with_capacity(self.world.verdicts.len());
         let mut monitors = std::mem::take(&mut self.world.monitors);
@@ -369,6 +410,24 @@ impl<P: Protocol> Engine<P> {
     pub fn fork(&mut self) {
         self.trace.cut();
     }
+}
+
+/// The declared fate-sharing groups, each sorted, and the group of each node. A node named
+/// twice is a protocol bug: it would make two machines one.
+fn fate_table(groups: Vec<Vec<NodeId>>, n: usize) -> (Vec<Vec<NodeId>>, Vec<Option<u32>>) {
+    if groups.is_empty() {
+        return (groups, Vec::new());
+    }
+    let mut of = vec![None; n];
+    let mut fate = Vec::with_capacity(groups.len());
+    for (g, mut members) in groups.into_iter().enumerate() {
+        members.sort_unstable();
+        for &m in &members {
+            assert!(m < n && of[m].replace(g as u32).is_none(), "protocol bug: node {m} is in two fate groups, or out of range");
+        }
+        fate.push(members);
+    }
+    (fate, of)
 }
 
 /// The words of a message kind.

@@ -2,11 +2,11 @@
 //! workload request), the handlers it runs and the effects they ask for (timers, notes,
 //! marks, sends put on the wire).
 
-use super::{ArmedTimer, Engine, Flight, Pending};
+use super::{ArmedTimer, Engine, Flight, Pending, Saved};
 use crate::phrase;
 use crate::sim::act::Anchor;
 use crate::sim::protocol::{Ctx, Effects, Input, Protocol};
-use crate::sim::trace::{Event, EventKind, Mark, MessageRecord};
+use crate::sim::trace::{Event, EventKind, Mark, MessageRecord, Rollback};
 use crate::sim::{EventId, MsgId, NodeId, Time};
 use crate::words::Text;
 
@@ -36,7 +36,8 @@ impl<P: Protocol> Engine<P> {
     /// something. Returns the logged event, if any.
     pub(super) fn handle_spontaneous(&mut self, me: NodeId, kind: EventKind, handler: impl FnOnce(&P, &mut P::State, &mut Ctx<P>)) -> Option<EventId> {
         let out = self.run(me, handler);
-        let logged = !out.silent || out.sends.is_empty();
+        // A rollback needs an event of its own to stand on.
+        let logged = !out.silent || out.sends.is_empty() || out.rollback.is_some();
         let event = logged.then(|| self.local_event(me, kind, None));
         self.apply_effects(me, event, out);
         event
@@ -50,6 +51,11 @@ impl<P: Protocol> Engine<P> {
     /// Nothing left to happen: no message in flight, no timer armed, and no workload
     /// request any node could take (a stalled ring with every node waiting is at rest).
     pub fn quiescent(&self) -> bool {
+        // Only workload requests can be idle: without a workload, no need to walk the
+        // queue (ten thousand armed timers) on every step.
+        if self.workload.is_none() {
+            return self.world.queue.is_empty();
+        }
         self.world.queue.values().all(|p| self.idle(p))
     }
 
@@ -179,7 +185,7 @@ impl<P: Protocol> Engine<P> {
         self.trace.end_message(id, e);
     }
 
-    fn fire(&mut self, timer_id: u64) {
+    fn fire(&mut self, timer_id: super::TimerId) {
         let Some(armed) = self.world.timers.remove(&timer_id) else { return };
         let me = armed.node;
         let timer = self.proto.timer_name(&armed.timer);
@@ -202,8 +208,10 @@ impl<P: Protocol> Engine<P> {
     /// as its own event (a send is an event in Lamport's sense, so it ticks the clock).
     /// A milestone-anchored crash of `me` stops the remaining sends.
     pub(super) fn apply_effects(&mut self, me: NodeId, event: Option<EventId>, out: Effects<P>) {
+        // A rollback comes first: the handler's timers and sends are its recovery.
+        let rolled = out.rollback.zip(event).map(|(key, at)| self.roll_back(me, key, at));
         for cancel in &out.cancels {
-            let ids: Vec<u64> = self.world.timers.iter().filter(|(_, t)| t.node == me && &t.timer == cancel).map(|(id, _)| *id).collect();
+            let ids: Vec<_> = self.world.timers.range((me, 0)..=(me, u64::MAX)).filter(|(_, t)| &t.timer == cancel).map(|(id, _)| *id).collect();
             for id in ids {
                 let t = self.world.timers.remove(&id).expect("listed above");
                 self.world.queue.remove(&t.key);
@@ -214,8 +222,8 @@ impl<P: Protocol> Engine<P> {
             let key = self.next_key(due);
             self.world.next_timer += 1;
             let id = self.world.next_timer;
-            self.world.queue.insert(key, Pending::Fire(id));
-            self.world.timers.insert(id, ArmedTimer { node: me, timer, set_at: self.world.now, due, key });
+            self.world.queue.insert(key, Pending::Fire((me, id)));
+            self.world.timers.insert((me, id), ArmedTimer { node: me, timer, set_at: self.world.now, due, key });
         }
         let mut words = Some((out.notes, out.marks));
         if let Some(event) = event {
@@ -230,6 +238,37 @@ impl<P: Protocol> Engine<P> {
                 self.attach(me, send_event, w);
             }
         }
+        let last = self.trace.events().len() - 1;
+        if let Some(mut r) = rolled {
+            r.handler_end = last;
+            self.trace.push_rollback(r);
+        }
+        for key in out.checkpoints {
+            self.world.saved.insert((me, key), Saved { kept: last, state: self.world.states[me].clone() });
+        }
+    }
+
+    /// Disarm every timer of `node` (it crashed, or went back to a checkpoint).
+    pub(super) fn cancel_timers_of(&mut self, node: NodeId) {
+        let ids: Vec<_> = self.world.timers.range((node, 0)..=(node, u64::MAX)).map(|(id, _)| *id).collect();
+        for id in ids {
+            let t = self.world.timers.remove(&id).expect("listed above");
+            self.world.queue.remove(&t.key);
+        }
+    }
+
+    /// Put `me` back to its checkpoint `key` from its event `at`: state restored, timers
+    /// cancelled, later checkpoints forgotten, a note on the event. Returns the record,
+    /// which is logged once the handler's sends are known.
+    fn roll_back(&mut self, me: NodeId, key: u64, at: EventId) -> Rollback {
+        let saved = self.world.saved.get(&(me, key)).unwrap_or_else(|| panic!("protocol bug: node {me} rolls back to checkpoint {key}, which it never took"));
+        let kept = saved.kept;
+        self.world.states[me] = self.proto.restored(me, &saved.state, &self.world.states[me]);
+        self.world.saved.retain(|&(node, _), s| node != me || s.kept <= kept);
+        self.cancel_timers_of(me);
+        let (touched, undone) = self.trace.stretch(me, kept, at);
+        self.trace.push_note(at, phrase!("note.rollback", key, undone));
+        Rollback { node: me, checkpoint: key, kept, at, handler_end: at, touched }
     }
 
     /// Put a handler's notes and marks on its event; milestones may set off interventions.
@@ -266,7 +305,7 @@ impl<P: Protocol> Engine<P> {
     /// Put one copy of a message on the wire; its delay and fate are decided now.
     pub(super) fn launch(&mut self, from: NodeId, to: NodeId, payload: P::Msg, send_event: EventId, copy_of: Option<MsgId>) -> MsgId {
         let now = self.world.now;
-        let transit = self.world.network.transit(&mut self.world.net_rng, from, to, now);
+        let transit = self.world.network.transit(&mut self.world.net_rng, &mut self.world.delay_rng, from, to, now);
         let label = self.proto.label(&payload);
         let id = self.trace.messages().len();
         self.trace.push_message(MessageRecord::new(id, from, to, label.kind, label.text.into_boxed_str(), label.token, now, send_event, copy_of));
