@@ -170,7 +170,7 @@ impl<K: Clock> Protocol for Clocks<K> {
                 TopologyKind::Edges,
             ])
             .network(NetworkConfig { delay_min: 60, delay_max: 160, fifo: false, ..NetworkConfig::default() })
-            .params(vec![ParamSpec::int("actions", 0, 1_000, 4), ParamSpec::int("every", 0, 100_000, 120), ParamSpec::int("send", 0, 100, 60)])
+            .params(vec![ParamSpec::int("actions", 0, 1_000, 4).short("actions", "动作数"), ParamSpec::int("every", 0, 100_000, 120).short("every", "间隔"), ParamSpec::int("send", 0, 100, 60).short("send %", "发送比例")])
             .inputs(&[LOCAL, SEND, SEND_TO])
             .scenarios(K::SCENARIOS)
             .show(Show { diagram: TOOLS, ..K::SHOW })

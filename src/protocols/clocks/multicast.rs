@@ -47,7 +47,7 @@ const WORKLOAD: WorkloadSpec = WorkloadSpec { input: "multicast", every_param: "
 /// The family's parameters: the workload's pace, how many multicasts each member makes
 /// (so a run comes to rest and the whole diagram can be read), and the stall patience.
 fn params() -> Vec<ParamSpec> {
-    vec![ParamSpec::int("every", 0, 100_000, 400), ParamSpec::int("count", 0, 1_000, 2), ParamSpec::int("patience", 1, 1_000_000, 3_000)]
+    vec![ParamSpec::int("every", 0, 100_000, 400).short("every", "间隔"), ParamSpec::int("count", 0, 1_000, 2).short("count", "组播数"), ParamSpec::int("patience", 1, 1_000_000, 3_000).short("patience", "耐心")]
 }
 
 /// One ordering: when a member may deliver a message it holds.

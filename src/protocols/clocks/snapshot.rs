@@ -173,11 +173,11 @@ impl Protocol for ChandyLamport {
         ProtocolInfo::new("snapshot", &super::FAMILY, (2, 8, 3))
             .network(NetworkConfig { delay_min: 60, delay_max: 200, fifo: true, ..NetworkConfig::default() })
             .params(vec![
-                ParamSpec::int("money", 1, 1_000_000, 100),
-                ParamSpec::int("payments", 0, 1_000, 6),
-                ParamSpec::int("every", 0, 100_000, 100),
-                ParamSpec::node("initiator", 0),
-                ParamSpec::int("at", 0, 1_000_000, 250),
+                ParamSpec::int("money", 1, 1_000_000, 100).short("money", "初始金额"),
+                ParamSpec::int("payments", 0, 1_000, 6).short("payments", "转账次数"),
+                ParamSpec::int("every", 0, 100_000, 100).short("every", "间隔"),
+                ParamSpec::node("initiator", 0).short("initiator", "发起者"),
+                ParamSpec::int("at", 0, 1_000_000, 250).short("at", "开始时刻"),
             ])
             .inputs(&[SNAPSHOT, PAY])
             .scenarios(&[

@@ -207,7 +207,7 @@ pub fn votes(setup: &Setup) -> Result<Vec<Vote>, String> {
 
 /// The shared parameters: votes, the timeout, the blocking detector's patience.
 pub fn params(timeout: i64) -> Vec<ParamSpec> {
-    vec![ParamSpec::node("no_vote", 0), ParamSpec::node("silent", 0), ParamSpec::int("timeout", 1, MAX_TICKS, timeout), ParamSpec::int("patience", 1, MAX_TICKS, 3000)]
+    vec![ParamSpec::node("no_vote", 0).short("no vote", "投反对票"), ParamSpec::node("silent", 0).short("silent", "沉默节点"), ParamSpec::int("timeout", 1, MAX_TICKS, timeout).short("timeout", "超时"), ParamSpec::int("patience", 1, MAX_TICKS, 3000).short("patience", "耐心")]
 }
 
 /// `timeout` and `patience` from the setup, checked.

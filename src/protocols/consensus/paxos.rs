@@ -410,18 +410,18 @@ impl Protocol for Paxos {
     fn info() -> ProtocolInfo {
         ProtocolInfo::new("paxos", &super::FAMILY, (3, 19, 7))
             .params(vec![
-                ParamSpec::int("proposers", 1, 5, 2),
-                ParamSpec::int("acceptors", 1, 9, 3),
-                ParamSpec::int("learners", 1, 5, 2),
-                ParamSpec::choice("learning", LEARNING, "all"),
-                ParamSpec::int("set_size", 1, 5, 2),
-                ParamSpec::flag("distinguished", false),
-                ParamSpec::int("timeout", 1, MAX_TIMEOUT, 400),
-                ParamSpec::choice("backoff", BACKOFF, "random"),
-                ParamSpec::int("gap", 0, MAX_TIMEOUT, 0),
-                ParamSpec::int("jitter", 0, MAX_TIMEOUT, 200),
-                ParamSpec::int("max_rounds", 1, 100, 12),
-                ParamSpec::int("patience", 1, 1_000_000, 3000),
+                ParamSpec::int("proposers", 1, 5, 2).short("proposers", "提议者"),
+                ParamSpec::int("acceptors", 1, 9, 3).short("acceptors", "接受者"),
+                ParamSpec::int("learners", 1, 5, 2).short("learners", "学习者"),
+                ParamSpec::choice("learning", LEARNING, "all").short("learning", "学习方式"),
+                ParamSpec::int("set_size", 1, 5, 2).short("set size", "集合大小"),
+                ParamSpec::flag("distinguished", false).short("distinguished", "主提议者"),
+                ParamSpec::int("timeout", 1, MAX_TIMEOUT, 400).short("timeout", "超时"),
+                ParamSpec::choice("backoff", BACKOFF, "random").short("backoff", "退避"),
+                ParamSpec::int("gap", 0, MAX_TIMEOUT, 0).short("gap", "启动间隔"),
+                ParamSpec::int("jitter", 0, MAX_TIMEOUT, 200).short("jitter", "抖动"),
+                ParamSpec::int("max_rounds", 1, 100, 12).short("max rounds", "最多轮数"),
+                ParamSpec::int("patience", 1, 1_000_000, 3000).short("patience", "耐心"),
             ])
             .scenarios(SCENARIOS)
             .diagram_first()

@@ -524,10 +524,10 @@ impl Protocol for Raft {
             // A round trip (40 to 80) well inside the shortest election timeout (150).
             .network(NETWORK)
             .params(vec![
-                ParamSpec::int("election_min", 1, MAX_TIMEOUT, 150),
-                ParamSpec::int("election_max", 1, MAX_TIMEOUT, 300),
-                ParamSpec::int("heartbeat", 1, MAX_TIMEOUT, 50),
-                ParamSpec::int("every", 0, MAX_TIMEOUT, 1000),
+                ParamSpec::int("election_min", 1, MAX_TIMEOUT, 150).short("election min", "选举超时下限"),
+                ParamSpec::int("election_max", 1, MAX_TIMEOUT, 300).short("election max", "选举超时上限"),
+                ParamSpec::int("heartbeat", 1, MAX_TIMEOUT, 50).short("heartbeat", "心跳"),
+                ParamSpec::int("every", 0, MAX_TIMEOUT, 1000).short("every", "间隔"),
             ])
             .inputs(&[COMMAND])
             .workload(WORKLOAD)

@@ -153,8 +153,8 @@ impl Protocol for AllToAll {
 
     fn info() -> ProtocolInfo {
         let mut params = shared::id_params("ascending");
-        params.push(ParamSpec::choice("initiators", INITIATORS, "all"));
-        params.push(ParamSpec::node("starter", 0));
+        params.push(ParamSpec::choice("initiators", INITIATORS, "all").short("initiators", "发起方"));
+        params.push(ParamSpec::node("starter", 0).short("starter", "发起节点"));
         ProtocolInfo::new("election-all-to-all", &super::FAMILY, (2, 32, 8))
             .params(params)
             .inputs(&[START])

@@ -410,8 +410,8 @@ impl Protocol for Bully {
 
     fn info() -> ProtocolInfo {
         let mut params = shared::id_params("ascending");
-        params.push(ParamSpec::choice("initially", INITIALLY, "election"));
-        params.push(ParamSpec::int("timeout", 1, MAX_TIMEOUT, 200));
+        params.push(ParamSpec::choice("initially", INITIALLY, "election").short("initially", "初始状态"));
+        params.push(ParamSpec::int("timeout", 1, MAX_TIMEOUT, 200).short("timeout", "超时"));
         ProtocolInfo::new("election-bully", &super::FAMILY, (2, 32, 8))
             .params(params)
             .inputs(&[START])

@@ -141,8 +141,8 @@ impl Protocol for Randomized {
 
     fn info() -> ProtocolInfo {
         let mut params = shared::id_params("ascending");
-        params.push(ParamSpec::int("wait", 1, 100_000, 400));
-        params.push(ParamSpec::int("confirm", 1, 1_000_000, 200));
+        params.push(ParamSpec::int("wait", 1, 100_000, 400).short("wait", "最长等待"));
+        params.push(ParamSpec::int("confirm", 1, 1_000_000, 200).short("confirm", "确认窗口"));
         ProtocolInfo::new("election-randomized", &super::FAMILY, (2, 32, 8))
             .params(params)
             .scenarios(&[

@@ -267,10 +267,10 @@ impl Protocol for ChangRoberts {
         ProtocolInfo::new("election-ring", &super::FAMILY, (2, 64, 8))
             .on(&[TopologyKind::Ring])
             .params(vec![
-                ParamSpec::choice("ids", IDS, "worst"),
-                ParamSpec::choice("initiators", INITIATORS, "one"),
-                ParamSpec::node("starter", 0),
-                ParamSpec::id_list("order"),
+                ParamSpec::choice("ids", IDS, "worst").short("ids", "标识布局"),
+                ParamSpec::choice("initiators", INITIATORS, "one").short("initiators", "发起方"),
+                ParamSpec::node("starter", 0).short("starter", "发起节点"),
+                ParamSpec::id_list("order").short("order", "标识顺序"),
             ])
             .inputs(&[START])
             .scenarios(&[

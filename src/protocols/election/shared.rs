@@ -50,7 +50,7 @@ pub const ID_LAYOUTS: &[&str] = &["ascending", "descending", "random"];
 
 /// The `ids` layout (with its default) and the `order` typed in.
 pub fn id_params(default: &'static str) -> Vec<ParamSpec> {
-    vec![ParamSpec::choice("ids", ID_LAYOUTS, default), ParamSpec::id_list("order")]
+    vec![ParamSpec::choice("ids", ID_LAYOUTS, default).short("ids", "标识布局"), ParamSpec::id_list("order").short("order", "标识顺序")]
 }
 
 /// A permutation of 1..=n drawn from `rng`.

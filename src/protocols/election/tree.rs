@@ -238,7 +238,7 @@ impl Protocol for TreeElection {
 
     fn info() -> ProtocolInfo {
         let mut params = shared::id_params("ascending");
-        params.push(ParamSpec::choice("initiators", INITIATORS, "leaves"));
+        params.push(ParamSpec::choice("initiators", INITIATORS, "leaves").short("initiators", "发起方"));
         ProtocolInfo::new("election-tree", &super::FAMILY, (NODES.min, NODES.max, NODES.default))
             .on(&[TopologyKind::Tree, TopologyKind::RandomTree, TopologyKind::Star, TopologyKind::Edges])
             .params(params)

@@ -43,7 +43,7 @@ impl Timer {
 
 /// The workload's two parameters (their words are the core's).
 pub fn workload_params() -> Vec<ParamSpec> {
-    vec![ParamSpec::int("cs", 1, 10_000, 120), ParamSpec::int("requests", 0, 100_000, 600)]
+    vec![ParamSpec::int("cs", 1, 10_000, 120).short("CS time", "临界区时长"), ParamSpec::int("requests", 0, 100_000, 600).short("requests", "请求间隔")]
 }
 
 /// The wave of the last exit (requests use their node's id).

@@ -294,7 +294,7 @@ impl Protocol for Maekawa {
     fn info() -> ProtocolInfo {
         ProtocolInfo::new("mutex-maekawa", &super::FAMILY, (4, 32, 9))
             .on(&[TopologyKind::Grid])
-            .params([crate::protocols::mutex::costs::workload_params(), vec![ParamSpec::flag("fix", false)]].concat())
+            .params([crate::protocols::mutex::costs::workload_params(), vec![ParamSpec::flag("fix", false).short("fix", "修正")]].concat())
             .inputs(&[REQUEST])
             .workload(crate::protocols::mutex::costs::WORKLOAD)
             .scenarios(&[
