@@ -6,6 +6,7 @@ pub mod act;
 pub mod breach;
 pub mod counters;
 pub mod monitor;
+pub mod named;
 pub mod view;
 #[cfg(test)]
 pub mod testkit;

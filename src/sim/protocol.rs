@@ -21,6 +21,7 @@ use crate::words::{Text, Words};
 
 // Protocols import everything through `protocol::*`; the breach they return is one of them.
 pub use super::breach::Breach;
+pub use super::named::NoTimer;
 
 /// Everything the engine, the page and the command line know about one algorithm,
 /// independent of any run: nothing outside the protocol's file knows it by its id. The
@@ -510,9 +511,15 @@ pub trait Protocol: Sized + 'static {
         Placement::Topology
     }
 
-    fn label(&self, m: &Self::Msg) -> MsgLabel;
-    /// The timer's id (`timer.ID` in the words).
-    fn timer_name(&self, t: &Self::Timer) -> &'static str;
+    /// How a message is drawn; by default its kind is its variant's name in snake case
+    /// (`msg.KIND` in the words) and it shows no fields.
+    fn label(&self, m: &Self::Msg) -> MsgLabel {
+        MsgLabel::new(super::named::variant_name(m), "")
+    }
+    /// The timer's id (`timer.ID` in the words); by default its variant's name in snake case.
+    fn timer_name(&self, t: &Self::Timer) -> &'static str {
+        super::named::variant_name(t)
+    }
     /// Draw this timer as a countdown ring around its node (an election timeout).
     fn countdown(&self, _t: &Self::Timer) -> bool {
         false

@@ -231,10 +231,6 @@ impl<K: Clock> Protocol for Clocks<K> {
         MsgLabel::new("msg", self.clock.label(m))
     }
 
-    fn timer_name(&self, _t: &Timer) -> &'static str {
-        "act"
-    }
-
     fn view(&self, me: NodeId, s: &K::State) -> NodeView {
         let acting = K::actions_left(s) > 0 && self.every > 0;
         let (role, tone) = if acting { ("acting", Tone::Waiting) } else { ("resting", Tone::Idle) };

@@ -363,7 +363,7 @@ impl Observe for Stats {
 impl<O: Order> Protocol for Multicast<O> {
     type State = Member;
     type Msg = Msg;
-    type Timer = ();
+    type Timer = NoTimer;
     type Stats = Stats;
 
     /// Every ordered multicast runs on the same stage: a complete graph whose links
@@ -439,9 +439,6 @@ impl<O: Order> Protocol for Multicast<O> {
         }
     }
 
-    fn timer_name(&self, _: &()) -> &'static str {
-        "none"
-    }
 
     fn view(&self, me: NodeId, s: &Member) -> NodeView {
         let sequencer = O::SEQUENCED && me == SEQUENCER;

@@ -277,13 +277,6 @@ impl Protocol for ChandyLamport {
         }
     }
 
-    fn timer_name(&self, t: &Timer) -> &'static str {
-        match t {
-            Timer::Pay => "pay",
-            Timer::Start => "start",
-        }
-    }
-
     fn view(&self, me: NodeId, s: &Node) -> NodeView {
         let Some(rec) = &s.recording else {
             return NodeView::new("unrecorded", Tone::Idle).badge(s.balance.to_string()).detail("balance", s.balance).detail("payments_left", s.payments_left);

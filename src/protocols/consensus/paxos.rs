@@ -675,14 +675,6 @@ impl Protocol for Paxos {
         }
     }
 
-    fn timer_name(&self, t: &Timer) -> &'static str {
-        match t {
-            Timer::Start => "start",
-            Timer::Promises => "promises",
-            Timer::Backoff => "backoff",
-        }
-    }
-
     fn countdown(&self, t: &Timer) -> bool {
         matches!(t, Timer::Promises | Timer::Backoff)
     }

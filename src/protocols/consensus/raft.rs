@@ -727,13 +727,6 @@ impl Protocol for Raft {
         }
     }
 
-    fn timer_name(&self, t: &Timer) -> &'static str {
-        match t {
-            Timer::Election => "election",
-            Timer::Heartbeat => "heartbeat",
-        }
-    }
-
     fn countdown(&self, t: &Timer) -> bool {
         *t == Timer::Election
     }

@@ -249,12 +249,6 @@ impl Protocol for TwoPhaseCommit {
         }
     }
 
-    fn timer_name(&self, t: &Timer) -> &'static str {
-        match t {
-            Timer::Votes => "votes",
-        }
-    }
-
     fn countdown(&self, _: &Timer) -> bool {
         true
     }

@@ -107,9 +107,6 @@ pub enum Msg {
     Coordinator { id: u32 },
 }
 
-/// The algorithm has no timers.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum Timer {}
 
 const START: InputSpec = InputSpec::plain("start");
 const INITIATORS: &[&str] = &["all", "one", "none"];
@@ -148,7 +145,7 @@ impl AllToAll {
 impl Protocol for AllToAll {
     type State = Node;
     type Msg = Msg;
-    type Timer = Timer;
+    type Timer = NoTimer;
     type Stats = Rounds;
 
     fn info() -> ProtocolInfo {
@@ -241,10 +238,6 @@ impl Protocol for AllToAll {
             Msg::Election { id } => MsgLabel::new("election", format!("id={id}")),
             Msg::Coordinator { id } => MsgLabel::new("coordinator", format!("id={id}")),
         }
-    }
-
-    fn timer_name(&self, t: &Timer) -> &'static str {
-        match *t {}
     }
 
     fn view(&self, _me: NodeId, s: &Node) -> NodeView {

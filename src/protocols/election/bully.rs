@@ -525,13 +525,6 @@ impl Protocol for Bully {
         }
     }
 
-    fn timer_name(&self, t: &Timer) -> &'static str {
-        match t {
-            Timer::Answer => "answer",
-            Timer::Coordinator => "coordinator",
-        }
-    }
-
     fn countdown(&self, _: &Timer) -> bool {
         true
     }

@@ -228,13 +228,6 @@ impl Protocol for Randomized {
         MsgLabel::new("claim", format!("id={id}"))
     }
 
-    fn timer_name(&self, t: &Timer) -> &'static str {
-        match t {
-            Timer::Wait => "wait",
-            Timer::Confirm => "confirm",
-        }
-    }
-
     fn countdown(&self, _: &Timer) -> bool {
         true
     }

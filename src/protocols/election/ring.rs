@@ -145,9 +145,6 @@ pub enum Msg {
     Elected { id: u32 },
 }
 
-/// The algorithm has no timers.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum Timer {}
 
 const START: InputSpec = InputSpec::plain("start");
 
@@ -260,7 +257,7 @@ fn formula(f: &'static str) -> Text {
 impl Protocol for ChangRoberts {
     type State = Node;
     type Msg = Msg;
-    type Timer = Timer;
+    type Timer = NoTimer;
     type Stats = Rounds;
 
     fn info() -> ProtocolInfo {
@@ -383,10 +380,6 @@ impl Protocol for ChangRoberts {
             Msg::Election { id } => MsgLabel::new("election", format!("id={id}")),
             Msg::Elected { id } => MsgLabel::new("elected", format!("id={id}")),
         }
-    }
-
-    fn timer_name(&self, t: &Timer) -> &'static str {
-        match *t {}
     }
 
     fn view(&self, _me: NodeId, s: &Node) -> NodeView {

@@ -142,9 +142,6 @@ pub enum Msg {
     Wake,
 }
 
-/// The algorithm has no timers.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum Timer {}
 
 const START: InputSpec = InputSpec::plain("start");
 const INITIATORS: &[&str] = &["leaves", "none"];
@@ -233,7 +230,7 @@ impl TreeElection {
 impl Protocol for TreeElection {
     type State = Node;
     type Msg = Msg;
-    type Timer = Timer;
+    type Timer = NoTimer;
     type Stats = Rounds;
 
     fn info() -> ProtocolInfo {
@@ -370,10 +367,6 @@ impl Protocol for TreeElection {
             Msg::Coordinator { id } => MsgLabel::new("coordinator", format!("id={id}")),
             Msg::Wake => MsgLabel::new("wake", ""),
         }
-    }
-
-    fn timer_name(&self, t: &Timer) -> &'static str {
-        match *t {}
     }
 
     fn view(&self, me: NodeId, s: &Node) -> NodeView {

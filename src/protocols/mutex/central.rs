@@ -173,18 +173,6 @@ impl Protocol for Central {
         }
     }
 
-    fn label(&self, m: &Msg) -> MsgLabel {
-        match m {
-            Msg::Request => MsgLabel::new("request", ""),
-            Msg::Grant => MsgLabel::new("grant", ""),
-            Msg::Release => MsgLabel::new("release", ""),
-        }
-    }
-
-    fn timer_name(&self, t: &Timer) -> &'static str {
-        t.name()
-    }
-
     fn countdown(&self, _: &Timer) -> bool {
         true
     }

@@ -32,15 +32,6 @@ pub enum Timer {
     Leave,
 }
 
-impl Timer {
-    /// The timer's id (`timer.leave` in the core's words).
-    pub fn name(&self) -> &'static str {
-        match self {
-            Timer::Leave => "leave",
-        }
-    }
-}
-
 /// The workload's two parameters (their words are the core's).
 pub fn workload_params() -> Vec<ParamSpec> {
     vec![ParamSpec::int("cs", 1, 10_000, 120).short("CS time", "临界区时长"), ParamSpec::int("requests", 0, 100_000, 600).short("requests", "请求间隔")]

@@ -206,10 +206,6 @@ impl Protocol for Lamport {
         }
     }
 
-    fn timer_name(&self, t: &Timer) -> &'static str {
-        t.name()
-    }
-
     fn countdown(&self, _: &Timer) -> bool {
         true
     }

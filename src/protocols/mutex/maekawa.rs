@@ -406,10 +406,6 @@ impl Protocol for Maekawa {
         }
     }
 
-    fn timer_name(&self, t: &Timer) -> &'static str {
-        t.name()
-    }
-
     fn countdown(&self, _: &Timer) -> bool {
         true
     }

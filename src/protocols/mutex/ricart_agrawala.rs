@@ -183,10 +183,6 @@ impl Protocol for RicartAgrawala {
         }
     }
 
-    fn timer_name(&self, t: &Timer) -> &'static str {
-        t.name()
-    }
-
     fn countdown(&self, _: &Timer) -> bool {
         true
     }

@@ -248,10 +248,6 @@ impl Protocol for TokenRing {
         MsgLabel { kind: "token", text: format!("#{pass}"), token: true }
     }
 
-    fn timer_name(&self, t: &Timer) -> &'static str {
-        t.name()
-    }
-
     fn countdown(&self, _: &Timer) -> bool {
         true
     }
