@@ -402,9 +402,6 @@ impl Monitor for CutMonitor {
         }
         self.broken.clone().map_or(Ok(()), Err)
     }
-    fn clone_box(&self) -> Box<dyn Monitor> {
-        Box::new(self.clone())
-    }
 }
 
 const WORDS: Words = &[

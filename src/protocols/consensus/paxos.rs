@@ -863,9 +863,6 @@ impl Monitor for OneValue {
         }
         self.broken.clone().map_or(Ok(()), Err)
     }
-    fn clone_box(&self) -> Box<dyn Monitor> {
-        Box::new(self.clone())
-    }
 }
 
 /// No two learners learn different values (from the learners' `learned` marks).
@@ -894,9 +891,6 @@ impl Monitor for LearnersAgree {
             }
         }
         self.broken.clone().map_or(Ok(()), Err)
-    }
-    fn clone_box(&self) -> Box<dyn Monitor> {
-        Box::new(self.clone())
     }
 }
 
@@ -940,9 +934,6 @@ impl Monitor for Decides {
         } else {
             Ok(())
         }
-    }
-    fn clone_box(&self) -> Box<dyn Monitor> {
-        Box::new(self.clone())
     }
 }
 

@@ -889,9 +889,6 @@ impl Monitor for ElectionSafety {
         }
         self.broken.clone().map_or(Ok(()), Err)
     }
-    fn clone_box(&self) -> Box<dyn Monitor> {
-        Box::new(self.clone())
-    }
 }
 
 /// No two servers apply different commands at one index, read from the `apply` marks
@@ -929,9 +926,6 @@ impl Monitor for StateMachineSafety {
             }
         }
         self.broken.clone().map_or(Ok(()), Err)
-    }
-    fn clone_box(&self) -> Box<dyn Monitor> {
-        Box::new(self.clone())
     }
 }
 

@@ -187,9 +187,6 @@ impl Monitor for OneCoordinator {
         }
         verdict
     }
-    fn clone_box(&self) -> Box<dyn Monitor> {
-        Box::new(self.clone())
-    }
 }
 
 /// What one election cost, counted as it runs.
