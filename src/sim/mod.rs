@@ -52,6 +52,6 @@ pub use protocol::*;
 pub use view::*;
 pub use scenario::{Scenario, ScenarioError};
 pub use search::{explore, SearchReport};
-pub use simulation::{FlightView, InvariantStatus, Simulation, TimerView};
+pub use simulation::{FlightView, InvariantStatus, ProtocolEntry, Simulation, TimerView};
 pub use topology::{Graph, Topology, TopologyKind};
 pub use trace::{Event, EventKind, Mark, MessageRecord, Trace, Violation};

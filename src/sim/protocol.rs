@@ -486,6 +486,12 @@ pub trait Protocol: Sized + 'static {
     type Stats: Observe;
 
     fn info() -> ProtocolInfo;
+    /// This instance's description. A compiled protocol is described by its type
+    /// ([`Protocol::info`]); a protocol described at runtime (one Rust type serving many
+    /// descriptions, e.g. a script interpreter) returns the one it was built from.
+    fn describe(&self) -> ProtocolInfo {
+        Self::info()
+    }
     /// Build from validated settings; may still refuse combinations the params cannot say.
     fn build(setup: &Setup) -> Result<Self, String>;
 
@@ -527,7 +533,7 @@ pub trait Protocol: Sized + 'static {
     fn view(&self, me: NodeId, s: &Self::State) -> NodeView;
     /// Inputs that make sense for this node now (the node menu shows these).
     fn inputs_for(&self, _me: NodeId, _s: &Self::State) -> Vec<InputSpec> {
-        Self::info().inputs.to_vec()
+        self.describe().inputs.to_vec()
     }
     fn invariants(&self) -> Vec<Invariant<Self>>;
     /// Properties of the history, checked incrementally (see [`super::monitor`]).
