@@ -97,11 +97,8 @@ impl Protocol for Central {
     type Stats = MutexCosts;
 
     fn info() -> ProtocolInfo {
-        ProtocolInfo::new("mutex-central", &super::FAMILY, (2, 32, 6))
+        costs::described("mutex-central", (2, 32, 6))
             .on(&[TopologyKind::Star])
-            .params(crate::protocols::mutex::costs::workload_params())
-            .inputs(&[REQUEST])
-            .workload(crate::protocols::mutex::costs::WORKLOAD)
             .scenarios(&[
                 ReadyScenario { id: "central-queue", fragment: "v=1&proto=mutex-central&n=6&seed=7&p.cs=120&p.requests=400" },
                 ReadyScenario { id: "server-crash", fragment: "v=1&proto=mutex-central&n=6&seed=2&p.requests=300&act=0:crash:0" },
@@ -140,10 +137,7 @@ impl Protocol for Central {
             Msg::Grant if s.cs == Cs::Wanted => {
                 s.cs = Cs::Held;
                 s.entries += 1;
-                ctx.mark("enter_cs");
-                ctx.mark("served");
-                ctx.note(Text::key("note.enters"));
-                ctx.set_timer(self.cs_time, Timer::Leave);
+                costs::enter(self.cs_time, ctx);
             }
             // A grant nobody asked for (a duplicate), or a request reaching a client: ignored.
             _ => {}

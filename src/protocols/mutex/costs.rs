@@ -11,7 +11,7 @@
 
 use crate::phrase;
 use crate::sim::engine::RunView;
-use crate::sim::protocol::{Breach, InputSpec, Metric, Observe, Protocol, Tally, Textbook, WorkloadSpec};
+use crate::sim::protocol::{Breach, Ctx, InputSpec, Metric, Observe, Protocol, ProtocolInfo, Tally, Textbook, WorkloadSpec};
 use crate::sim::ParamSpec;
 use crate::sim::trace::{Event, Trace};
 use crate::sim::waves::Waves;
@@ -30,6 +30,21 @@ pub const WORKLOAD: WorkloadSpec = WorkloadSpec { input: "request", every_param:
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Timer {
     Leave,
+}
+
+/// A mutual-exclusion algorithm's description: the family's request input, its shared
+/// workload and the workload's parameters; each protocol adds its topology and scenarios.
+pub fn described(id: &'static str, nodes: (usize, usize, usize)) -> ProtocolInfo {
+    ProtocolInfo::new(id, &super::FAMILY, nodes).params(workload_params()).inputs(&[REQUEST]).workload(WORKLOAD)
+}
+
+/// A node enters the critical section: the milestones the family's costs are counted
+/// from, the log's line, and the end of its stay (drawn as a countdown).
+pub fn enter<P: Protocol<Timer = Timer>>(stay: Time, ctx: &mut Ctx<P>) {
+    ctx.mark("enter_cs");
+    ctx.mark("served");
+    ctx.note(Text::key("note.enters"));
+    ctx.set_timer(stay, Timer::Leave);
 }
 
 /// The workload's two parameters (their words are the core's).

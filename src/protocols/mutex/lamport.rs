@@ -103,10 +103,7 @@ impl Lamport {
         if heard {
             s.mode = Mode::Held;
             s.entries += 1;
-            ctx.mark("enter_cs");
-            ctx.mark("served");
-            ctx.note(Text::key("note.enters"));
-            ctx.set_timer(self.cs_time, Timer::Leave);
+            costs::enter(self.cs_time, ctx);
         }
     }
 }
@@ -118,10 +115,7 @@ impl Protocol for Lamport {
     type Stats = MutexCosts;
 
     fn info() -> ProtocolInfo {
-        ProtocolInfo::new("mutex-lamport", &super::FAMILY, (2, 16, 4))
-            .params(crate::protocols::mutex::costs::workload_params())
-            .inputs(&[REQUEST])
-            .workload(crate::protocols::mutex::costs::WORKLOAD)
+        costs::described("mutex-lamport", (2, 16, 4))
             .scenarios(&[
                 ReadyScenario { id: "contention", fragment: "v=1&proto=mutex-lamport&n=3&seed=1&p.requests=0&act=0:input:2:request,0:input:1:request,0:input:0:request" },
                 ReadyScenario { id: "no-fifo", fragment: NO_FIFO },

@@ -271,10 +271,7 @@ impl Maekawa {
             s.entries += 1;
             s.inquired.clear();
             s.failed.clear();
-            ctx.mark("enter_cs");
-            ctx.mark("served");
-            ctx.note(Text::key("note.enters"));
-            ctx.set_timer(self.cs_time, Timer::Leave);
+            costs::enter(self.cs_time, ctx);
         }
     }
 }
@@ -292,11 +289,10 @@ impl Protocol for Maekawa {
     type Stats = Stats;
 
     fn info() -> ProtocolInfo {
-        ProtocolInfo::new("mutex-maekawa", &super::FAMILY, (4, 32, 9))
-            .on(&[TopologyKind::Grid])
-            .params([crate::protocols::mutex::costs::workload_params(), vec![ParamSpec::flag("fix", false).short("fix", "修正")]].concat())
-            .inputs(&[REQUEST])
-            .workload(crate::protocols::mutex::costs::WORKLOAD)
+        let info = costs::described("mutex-maekawa", (4, 32, 9));
+        let params = [info.params.clone(), vec![ParamSpec::flag("fix", false).short("fix", "修正")]].concat();
+        info.on(&[TopologyKind::Grid])
+            .params(params)
             .scenarios(&[
                 ReadyScenario { id: "voting", fragment: "v=1&proto=mutex-maekawa&n=9&seed=14&p.cs=120&p.requests=3000" },
                 ReadyScenario { id: "deadlock", fragment: DEADLOCK },

@@ -82,10 +82,7 @@ impl RicartAgrawala {
         if s.cs == Cs::Wanted && s.replied.len() + 1 >= self.n {
             s.cs = Cs::Held;
             s.entries += 1;
-            ctx.mark("enter_cs");
-            ctx.mark("served");
-            ctx.note(Text::key("note.enters"));
-            ctx.set_timer(self.cs_time, Timer::Leave);
+            costs::enter(self.cs_time, ctx);
         }
     }
 }
@@ -97,10 +94,7 @@ impl Protocol for RicartAgrawala {
     type Stats = MutexCosts;
 
     fn info() -> ProtocolInfo {
-        ProtocolInfo::new("mutex-ricart-agrawala", &super::FAMILY, (2, 16, 5))
-            .params(crate::protocols::mutex::costs::workload_params())
-            .inputs(&[REQUEST])
-            .workload(crate::protocols::mutex::costs::WORKLOAD)
+        costs::described("mutex-ricart-agrawala", (2, 16, 5))
             .scenarios(&[
                 ReadyScenario { id: "deferred-replies", fragment: "v=1&proto=mutex-ricart-agrawala&n=4&seed=3&p.requests=0&act=0:input:0:request,0:input:1:request,0:input:2:request" },
                 ReadyScenario { id: "lost-reply", fragment: "v=1&proto=mutex-ricart-agrawala&n=4&seed=1&p.requests=0&act=0:input:2:request,1:drop:3" },

@@ -19,6 +19,7 @@
 //! from clicks and from the shared workload. Invariants: ME1 (at most one node in the CS),
 //! one token; the progress monitor (ME2) names who waits and why.
 
+use super::costs;
 use crate::phrase;
 use crate::sim::engine::RunView;
 use crate::sim::monitor::{Monitor, Progress};
@@ -172,11 +173,8 @@ impl Protocol for TokenRing {
     type Stats = Stats;
 
     fn info() -> ProtocolInfo {
-        ProtocolInfo::new("mutex-token-ring", &super::FAMILY, (2, 32, 6))
+        costs::described("mutex-token-ring", (2, 32, 6))
             .on(&[TopologyKind::Ring])
-            .params(crate::protocols::mutex::costs::workload_params())
-            .inputs(&[REQUEST])
-            .workload(crate::protocols::mutex::costs::WORKLOAD)
             .scenarios(&[
                 ReadyScenario { id: "ring-order", fragment: "v=1&proto=mutex-token-ring&n=6&seed=7&p.cs=120&p.requests=400" },
                 ReadyScenario { id: "idle", fragment: "v=1&proto=mutex-token-ring&n=6&seed=1&p.requests=0" },
@@ -209,10 +207,7 @@ impl Protocol for TokenRing {
         if s.wanting_since.is_some() && !s.in_cs {
             s.in_cs = true;
             s.entries += 1;
-            ctx.mark("enter_cs");
-            ctx.mark("served");
-            ctx.note(Text::key("note.enters"));
-            ctx.set_timer(self.cs_time, Timer::Leave);
+            costs::enter(self.cs_time, ctx);
         } else if !s.in_cs {
             self.pass_tokens(me, s, ctx);
         }
