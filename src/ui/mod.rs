@@ -2,8 +2,11 @@
 //! protocol-agnostic view data; one reducer owns the app state.
 
 pub mod chart;
+pub mod guide;
 pub mod layout;
+pub mod state;
 pub mod text;
+pub mod view_settings;
 pub mod words;
 
 #[cfg(target_arch = "wasm32")]
@@ -22,8 +25,6 @@ mod library;
 mod import;
 #[cfg(target_arch = "wasm32")]
 mod panels;
-#[cfg(target_arch = "wasm32")]
-pub mod state;
 #[cfg(target_arch = "wasm32")]
 mod timeline;
 #[cfg(target_arch = "wasm32")]

@@ -13,7 +13,7 @@ use super::layout::{self, Anchor, Point, Timeline as Frame};
 use super::state::{fitting_span, Action, AppHandle, Selection, SPANS};
 use super::text;
 use super::topology::kind_slot;
-use crate::sim::scenario::Stamps;
+use super::view_settings::Stamps;
 use crate::sim::trace::{causal_future, causal_past, happened_before, CutVerdict, Event, EventKind, Trace};
 use crate::sim::view::Overlay;
 use crate::sim::{Act, EventId, NodeId, Time};
