@@ -4,6 +4,7 @@
 pub mod chart;
 pub mod guide;
 pub mod layout;
+pub mod model;
 pub mod state;
 pub mod text;
 pub mod view_settings;

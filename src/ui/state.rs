@@ -389,7 +389,7 @@ impl AppState {
     }
 
     /// A copy with the same run and everything else as given by `change`, one version on.
-    fn next(self: &Rc<Self>, change: impl FnOnce(&mut AppState)) -> Rc<Self> {
+    pub(crate) fn next(self: &Rc<Self>, change: impl FnOnce(&mut AppState)) -> Rc<Self> {
         let mut s = AppState {
             history: self.history.clone(),
             version: self.version + 1,
