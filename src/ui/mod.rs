@@ -2,11 +2,12 @@
 //! protocol-agnostic view data; one reducer owns the app state.
 
 pub mod chart;
+pub mod diagram_model;
 pub mod guide;
 pub mod layout;
-pub mod model;
 pub mod state;
 pub mod text;
+pub mod topology_model;
 pub mod view_settings;
 pub mod words;
 
@@ -26,6 +27,8 @@ mod library;
 mod import;
 #[cfg(target_arch = "wasm32")]
 mod panels;
+#[cfg(target_arch = "wasm32")]
+mod popup;
 #[cfg(target_arch = "wasm32")]
 mod timeline;
 #[cfg(target_arch = "wasm32")]

@@ -830,6 +830,27 @@ impl yew::Reducible for AppState {
 #[cfg(target_arch = "wasm32")]
 pub type AppHandle = yew::UseReducerHandle<AppState>;
 
+/// Pages on real runs, for the tests of the page's models.
+#[cfg(test)]
+pub(crate) mod testing {
+    use std::rc::Rc;
+
+    use super::{Action, AppState, Theme};
+    use crate::words::Lang;
+
+    /// The page opened on `fragment` (a real run, from the real core).
+    pub fn page(fragment: &str) -> Rc<AppState> {
+        let s = AppState::load(fragment, Theme::Light, Lang::En);
+        assert!(s.problems.is_empty(), "{fragment}: {:?}", s.problems);
+        Rc::new(s)
+    }
+
+    /// The page at step `step` of its run.
+    pub fn page_at(fragment: &str, step: u64) -> Rc<AppState> {
+        page(fragment).apply(Action::Seek(step))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

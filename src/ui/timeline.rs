@@ -1,4 +1,4 @@
-//! The time-space diagram on the page: it draws the model of `model/diagram.rs` (where
+//! The time-space diagram on the page: it draws the model of `diagram_model.rs` (where
 //! every line, dot, stamp and word goes) and turns clicks and drags into actions.
 
 use std::rc::Rc;
@@ -6,8 +6,8 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use super::hooks::use_box_size;
-use super::model::diagram::{self, Axes, Diagram, EventDot, Hand, MessageLine, VerdictLine, LEFT, TOP};
-use super::model::kind_slot;
+use super::diagram_model::{self, Axes, Diagram, EventDot, Hand, MessageLine, RowHit, VerdictLine, LEFT, TOP};
+use super::topology_model::kind_slot;
 use super::state::{Action, AppHandle, Selection};
 use super::view_settings::Stamps;
 use crate::sim::NodeId;
@@ -40,7 +40,7 @@ pub fn timeline() -> Html {
     // The click that ends a drag or places a cut point must not also clear the selection.
     let swallow = use_mut_ref(|| false);
     let size = use_box_size(boxed.clone());
-    let model = diagram::build(&state, size);
+    let model = diagram_model::build(&state, size);
     let (width, height) = (model.width, model.height);
     let hand = Gestures { state: state.clone(), svg: svg_ref.clone(), drag: drag.clone(), held, swallow, axes: model.axes, hands: Rc::new(model.hands.clone()) };
     let clear = {
@@ -307,7 +307,7 @@ fn pointer(svg: &NodeRef, e: &MouseEvent) -> (f64, f64) {
 }
 
 impl Gestures {
-    fn row_hit(&self, d: &Dictionary, hit: &diagram::RowHit) -> Html {
+    fn row_hit(&self, d: &Dictionary, hit: &RowHit) -> Html {
         let i = hit.node;
         let cutting = self.state.cut.is_some();
         let onmousedown = {

@@ -1,4 +1,4 @@
-//! The time-space diagram as data: one line per node, time to the right, every event a
+//! The time-space diagram as data (the component in `timeline.rs` only draws it): one line per node, time to the right, every event a
 //! dot with its Lamport (and vector) stamp, every message a line from its send to its
 //! receipt. Selecting an event lights its causal past and future; what lies ahead of the
 //! cursor (after stepping back) is faded. Only what is in the window is looked at: events
@@ -1024,7 +1024,7 @@ mod tests {
 
     use super::*;
     use crate::sim::trace::causal_past;
-    use crate::ui::model::testing::{page, page_at};
+    use crate::ui::state::testing::{page, page_at};
     use crate::ui::state::Action;
 
     /// 78 steps, 82 events, 30 messages among 4 nodes with vector clocks.
