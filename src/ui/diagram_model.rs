@@ -14,7 +14,7 @@ use crate::ui::layout::{self, Anchor, Point, Rect, Size, Timeline as Frame};
 use crate::ui::state::{fitting_span, AppState, Selection, SPANS};
 use crate::ui::text;
 use crate::ui::view_settings::Stamps;
-use crate::words::Text;
+use crate::words::{Dictionary, Text};
 
 /// The most events one frame of the diagram draws: enough for a lecture's picture (a
 /// dozen lines of a few dozen events each), few enough that playing keeps its frame rate
@@ -472,21 +472,13 @@ pub fn build(state: &AppState, size: Size) -> Diagram {
     let events = trace.known_events();
     let asked = state.span.unwrap_or_else(|| fitting_span(t));
     let (span_index, frame, range) = window(events, asked, frame_of);
-    let narrowed = span_index < asked;
     let window = &events[range];
     let dense = row < 30.0;
     let hands: Vec<Hand> = (0..n).map(|i| drawing_inputs(&sim.inputs_for(i))).collect();
-    let cutting = state.cut.is_some();
     let frontier: Option<Vec<Time>> = state.cut.as_ref().and_then(|c| c.iter().copied().collect());
     let cut_verdict = frontier.as_ref().map(|f| trace.cut_verdict(f));
-    let (crossing, in_transit): (Vec<usize>, Vec<usize>) = match &cut_verdict {
-        Some(CutVerdict::Inconsistent { crossing }) => (crossing.clone(), Vec::new()),
-        Some(CutVerdict::Consistent { in_transit }) => (Vec::new(), in_transit.clone()),
-        None => (Vec::new(), Vec::new()),
-    };
     let compare = state.compare.filter(|&id| id < events.len());
     let causality = Causality::around(trace, state.selected);
-    let relation = |id: usize| -> Option<&'static str> { causality.of(id).map(Relation::class) };
     let ahead = |e: &Event| e.step > cursor;
     let xs = event_xs(events, window, &frame);
     let x_of = |id: usize, time: u64| xs.get(&id).copied().unwrap_or_else(|| frame.x(time));
@@ -507,184 +499,48 @@ pub fn build(state: &AppState, size: Size) -> Diagram {
     for e in &placed_events {
         placer.block(Rect::disc(Point::new(x_of(e.id, e.time), frame.y(e.node.expect("filtered") as f64)), 4.0));
     }
-    let visible = trace.known_violations();
-    let vfirst = visible.partition_point(|v| v.time < frame.t0);
-    let violations: Vec<ViolationMark> = visible[vfirst..]
-        .iter()
-        .take_while(|v| v.time <= frame.t1)
-        .map(|v| {
-            let x = frame.x(v.time);
-            let warn = placer.place([layout::text_box("⚠", fs, Point::new(x, TOP - 2.0), Anchor::Middle)]).is_some();
-            ViolationMark { x, warn, title: format!("{}: {}", d.id("inv", v.invariant), d.render(&v.detail)) }
-        })
-        .collect();
-
+    let violations = violations(&mut placer, trace, &d, &frame, fs);
     let messages = message_lines(sim, trace, &frame, t, &x_of, &ahead);
     let stamps = StampPlan { dense, fs, stamps: state.stamps, selected: state.selected, compare };
     let marks_of = |e: &Event| -> Vec<&'static str> { trace.marks_of(e.id).filter_map(|m| d.try_word(&format!("mark.{}", m.tag))).collect() };
     let placed = stamps.place(&mut placer, trace, &placed_events, &messages, size.w, &frame, &x_of, &marks_of);
-
     let (rows, any_down) = rows(sim, trace, &frame, n);
     let tick_y = (TOP - 14.0).max(fs * 0.95 + 3.0);
     let ticks = ticks(&mut placer, &frame, SPANS[span_index], tick_y, fs);
-
-    let messages: Vec<MessageLine> = messages
-        .into_iter()
-        .map(|(m, send, from, to, class, cross)| {
-            let lit = match (relation(send.id), trace.known_end_of(m.id).and_then(relation)) {
-                (Some("past" | "focus"), Some("past" | "focus")) => Some("past"),
-                (Some("future" | "focus"), Some("future" | "focus")) => Some("future"),
-                (Some(_), _) => Some("unrelated"),
-                _ => None,
-            };
-            MessageLine {
-                id: m.id,
-                kind: m.kind,
-                token: m.token,
-                from_node: m.from,
-                to_node: m.to,
-                from,
-                to,
-                class,
-                cross,
-                lit,
-                ghost: ahead(send),
-                crossing: crossing.contains(&m.id),
-                in_transit: in_transit.contains(&m.id),
-            }
-        })
-        .collect();
-
+    let messages = lit_messages(messages, trace, &causality, cut_verdict.as_ref(), &ahead);
     let dots: Vec<EventDot> = placed_events
         .iter()
         .map(|e| {
             let node = e.node.expect("filtered");
-            let vector = trace.vector(e.id);
-            let title = format!(
-                "{}\nt={} · {} {} · Lamport {}{}",
-                d.render(&text::describe(trace, e)),
-                e.time,
-                d.word("ui.step"),
-                e.step,
-                e.lamport,
-                vector.map_or(String::new(), |v| format!(" · {} {}", d.word("ui.vector"), text::vector(v)))
-            );
             EventDot {
                 id: e.id,
                 node,
                 time: e.time,
                 at: Point::new(x_of(e.id, e.time), frame.y(node as f64)),
                 class: event_class(e),
-                relation: relation(e.id),
+                relation: causality.of(e.id).map(Relation::class),
                 selected: state.selected == Selection::Event(e.id),
                 compared: compare == Some(e.id),
                 ghost: ahead(e),
                 lamport: e.lamport,
                 marks: marks_of(e).join(" · "),
                 stamp_at: placed.lamport.get(&e.id).copied(),
-                vector_at: placed.vector.get(&e.id).copied().zip(vector.map(text::vector)),
+                vector_at: placed.vector.get(&e.id).copied().zip(trace.vector(e.id).map(text::vector)),
                 mark_at: placed.marks.get(&e.id).copied(),
-                title,
+                title: event_title(&d, trace, e),
             }
         })
         .collect();
-
-    // Marked events: the protocol's, and on demand one concurrent pair with ordered
-    // Lamport stamps found in the window (unless the protocol marks that very pair).
-    let selected_node = match state.selected {
+    let protocol_marks = Marks { placer: &mut placer, trace, d: &d, frame: &frame, xs: &xs, fs, height };
+    let converse = state.converse.then(|| converse_pair(trace, &placed_events.iter().filter(|e| !ahead(e)).copied().collect::<Vec<_>>()));
+    let (marked, cuts) = protocol_marks.draw(sim.overlays(match state.selected {
         Selection::Node(i) => Some(i),
         _ => None,
-    };
-    let overlays = sim.overlays(selected_node);
-    let mut marked: Vec<(Text, Vec<EventId>, bool, &'static str)> = overlays
-        .iter()
-        .filter_map(|o| match o {
-            Overlay::Events { label, events, alarm } => Some((label.clone(), events.clone(), *alarm, "protocol")),
-            _ => None,
-        })
-        .collect();
-    let converse = state.converse.then(|| converse_pair(trace, &placed_events.iter().filter(|e| !ahead(e)).copied().collect::<Vec<_>>()));
-    if let Some(Some((a, b))) = converse {
-        if !marked.iter().any(|(_, ev, ..)| ev.contains(&a) && ev.contains(&b)) {
-            let label = crate::phrase!("ui.converse_label", a, trace.event(a).lamport, b, trace.event(b).lamport);
-            marked.push((label, vec![a, b], false, "converse"));
-        }
-    }
-    // Their names go where no other word is (above the pair, below it, beside it), or
-    // stay in the tooltip.
-    let marked: Vec<MarkedEvents> = marked
-        .into_iter()
-        .map(|(label, ids, alarm, source)| {
-            let points: Vec<Point> = ids.iter().filter_map(|&id| xs.get(&id).map(|&x| Point::new(x, frame.y(trace.event(id).node.unwrap_or(0) as f64)))).collect();
-            let mid = points.iter().fold(Point::new(0.0, f64::MAX), |acc, p| Point::new(acc.x + p.x / points.len() as f64, acc.y.min(p.y)));
-            let low = points.iter().map(|p| p.y).fold(f64::MIN, f64::max);
-            let words = d.render(&label);
-            let spots = [Point::new(mid.x, (mid.y - 20.0).max(TOP + 4.0)), Point::new(mid.x, low + 34.0), Point::new(mid.x, mid.y + 34.0)];
-            let label_at = placer.place(spots.iter().map(|&p| layout::text_box(&words, fs, p, Anchor::Middle))).map(|k| spots[k]).filter(|_| !points.is_empty());
-            MarkedEvents { words, ids, alarm, source, points, label_at }
-        })
-        .collect();
-    let cuts: Vec<CutOverlay> = overlays
-        .into_iter()
-        .filter_map(|o| match o {
-            Overlay::Cut { label, at, alarm } => {
-                let words = d.render(&label);
-                let x = frame.x(at.first().copied().unwrap_or(frame.t0).clamp(frame.t0, frame.t1));
-                let spots = [Point::new(x, TOP - 2.0), Point::new(x, height - 6.0)];
-                let label_at = placer.place(spots.iter().map(|&p| layout::text_box(&words, fs, p, Anchor::Middle))).map(|k| spots[k]);
-                Some(CutOverlay { words, alarm, points: layout::cut_points(&frame, &at), label_at })
-            }
-            _ => None,
-        })
-        .collect();
-
-    let user_cut = state.cut.as_ref().map(|c| UserCut {
-        points: c.iter().enumerate().filter_map(|(k, t)| t.map(|t| (k, Point::new(frame.x(t.clamp(frame.t0, frame.t1)), frame.y(k as f64))))).collect(),
-        class: match &cut_verdict {
-            Some(v) if v.consistent() => "consistent",
-            Some(_) => "inconsistent",
-            None => "partial",
-        },
-    });
-    let cut_line = state.cut.as_ref().map(|c| {
-        let placed = c.iter().filter(|t| t.is_some()).count();
-        let (text, class) = match (&frontier, &cut_verdict) {
-            (Some(f), Some(v)) => (cut_words(trace, f, v), if v.consistent() { "consistent" } else { "inconsistent" }),
-            _ => (crate::phrase!("ui.cut.place", placed, c.len()), "partial"),
-        };
-        VerdictLine { text, class, data: cut_verdict.as_ref().map(|v| v.consistent().to_string()) }
-    });
-    let pair_line = match (state.selected, compare) {
-        (Selection::Event(a), Some(b)) if a < events.len() => {
-            let text = pair_verdict(trace, a, b);
-            let relation = match &text {
-                Text::Phrase(k, _) => k.trim_start_matches("ui.verdict.").trim_end_matches("_log").to_string(),
-                _ => String::new(),
-            };
-            Some(VerdictLine { text, class: "pair-verdict", data: Some(relation) })
-        }
-        (Selection::Event(_), None) if !cutting => Some(VerdictLine { text: Text::key("ui.verdict.hint"), class: "hint", data: None }),
-        _ => None,
-    };
-
-    let row_hits = (0..n)
-        .filter(|&i| cutting || hands[i].any())
-        .map(|i| RowHit {
-            node: i,
-            y: frame.y(i as f64) - (row * 0.3).max(8.0),
-            width: (frame.x1 - LEFT).max(0.0),
-            height: (row * 0.6).max(16.0),
-            title: if cutting {
-                "ui.cut.place_help"
-            } else if hands[i].send.is_some() {
-                "ui.hand_help"
-            } else {
-                "ui.hand_local_help"
-            },
-        })
-        .collect();
-
-    // Everything drawn has its key: the kinds of dot in view, milestones, crashes, ⚠, cuts.
+    }), converse.flatten());
+    let cutting = state.cut.is_some();
+    let (user_cut, cut_line) = drawn_cut(state.cut.as_deref(), trace, &frame, frontier.as_deref(), cut_verdict.as_ref());
+    let pair_line = pair_line(state.selected, compare, cutting, trace);
+    let row_hits = row_hits(&hands, cutting, &frame, row);
     let causal = causality.focus().is_some();
     let legend = if causal {
         vec![("past", "ui.causal_past"), ("future", "ui.causal_future"), ("unrelated", "ui.concurrent")]
@@ -692,6 +548,7 @@ pub fn build(state: &AppState, size: Size) -> Diagram {
         let drawn = |class: &str| dots.iter().any(|e| e.class == class);
         let any_mark = !placed.marks.is_empty() || dots.iter().any(|e| !e.marks.is_empty());
         let any_cut = sim.overlays(None).iter().any(|o| matches!(o, Overlay::Cut { .. }));
+        // Everything drawn has its key: the kinds of dot in view, milestones, crashes, ⚠, cuts.
         [
             (true, ("ev-send", "ui.send")),
             (true, ("ev-receive", "ui.receive")),
@@ -709,17 +566,15 @@ pub fn build(state: &AppState, size: Size) -> Diagram {
         .collect()
     };
     // How to read and use the diagram: what the picture leaves out first.
-    let hand = hands.iter().any(|h| h.any());
     let hints = [
         (placed.wanted > placed.lamport.len() + placed.vector.len()).then(|| (Some("stamps-crowded"), d.word("ui.stamps_crowded"))),
-        narrowed.then(|| (Some("diagram-narrowed"), d.render(&crate::phrase!("ui.diagram_narrowed", EVENT_BUDGET)))),
+        (span_index < asked).then(|| (Some("diagram-narrowed"), d.render(&crate::phrase!("ui.diagram_narrowed", EVENT_BUDGET)))),
         Some((None, d.word("ui.diagram_hint"))),
-        hand.then(|| (None, d.word("ui.hand_hint"))),
+        hands.iter().any(|h| h.any()).then(|| (None, d.word("ui.hand_hint"))),
     ]
     .into_iter()
     .flatten()
     .collect();
-
     Diagram {
         width: size.w,
         height,
@@ -749,6 +604,186 @@ pub fn build(state: &AppState, size: Size) -> Diagram {
         causal,
         hints,
     }
+}
+
+/// What the event was, its time, step and stamps: the dot's tooltip.
+fn event_title(d: &Dictionary, trace: &Trace, e: &Event) -> String {
+    format!(
+        "{}\nt={} · {} {} · Lamport {}{}",
+        d.render(&text::describe(trace, e)),
+        e.time,
+        d.word("ui.step"),
+        e.step,
+        e.lamport,
+        trace.vector(e.id).map_or(String::new(), |v| format!(" · {} {}", d.word("ui.vector"), text::vector(v)))
+    )
+}
+
+/// Broken invariants in the window: a line each, and its ⚠ where there is room.
+fn violations(placer: &mut layout::Placer, trace: &Trace, d: &Dictionary, frame: &Frame, fs: f64) -> Vec<ViolationMark> {
+    let visible = trace.known_violations();
+    let first = visible.partition_point(|v| v.time < frame.t0);
+    visible[first..]
+        .iter()
+        .take_while(|v| v.time <= frame.t1)
+        .map(|v| {
+            let x = frame.x(v.time);
+            let warn = placer.place([layout::text_box("⚠", fs, Point::new(x, TOP - 2.0), Anchor::Middle)]).is_some();
+            ViolationMark { x, warn, title: format!("{}: {}", d.id("inv", v.invariant), d.render(&v.detail)) }
+        })
+        .collect()
+}
+
+/// The message lines lit by the selection (both ends in its past, or in its future) and
+/// marked by the drawn cut (crossing it backwards, in transit across it).
+fn lit_messages(lines: Vec<Geometry>, trace: &Trace, causality: &Causality, verdict: Option<&CutVerdict>, ahead: &impl Fn(&Event) -> bool) -> Vec<MessageLine> {
+    let relation = |id: usize| causality.of(id).map(Relation::class);
+    let (crossing, in_transit): (&[usize], &[usize]) = match verdict {
+        Some(CutVerdict::Inconsistent { crossing }) => (crossing, &[]),
+        Some(CutVerdict::Consistent { in_transit }) => (&[], in_transit),
+        None => (&[], &[]),
+    };
+    lines
+        .into_iter()
+        .map(|(m, send, from, to, class, cross)| {
+            let lit = match (relation(send.id), trace.known_end_of(m.id).and_then(relation)) {
+                (Some("past" | "focus"), Some("past" | "focus")) => Some("past"),
+                (Some("future" | "focus"), Some("future" | "focus")) => Some("future"),
+                (Some(_), _) => Some("unrelated"),
+                _ => None,
+            };
+            MessageLine {
+                id: m.id,
+                kind: m.kind,
+                token: m.token,
+                from_node: m.from,
+                to_node: m.to,
+                from,
+                to,
+                class,
+                cross,
+                lit,
+                ghost: ahead(send),
+                crossing: crossing.contains(&m.id),
+                in_transit: in_transit.contains(&m.id),
+            }
+        })
+        .collect()
+}
+
+/// The words placed last: names of marked events and of the protocol's cuts.
+struct Marks<'p, 'a> {
+    placer: &'p mut layout::Placer,
+    trace: &'a Trace,
+    d: &'a Dictionary,
+    frame: &'a Frame,
+    xs: &'a BTreeMap<EventId, f64>,
+    fs: f64,
+    height: f64,
+}
+
+impl Marks<'_, '_> {
+    /// Marked events: the protocol's, and on demand one concurrent pair with ordered
+    /// Lamport stamps found in the window (unless the protocol marks that very pair); then
+    /// the cuts the protocol draws across the lines (a recovery line, a recorded snapshot).
+    fn draw(self, overlays: Vec<Overlay>, converse: Option<(EventId, EventId)>) -> (Vec<MarkedEvents>, Vec<CutOverlay>) {
+        let (trace, frame, fs) = (self.trace, self.frame, self.fs);
+        let mut marked: Vec<(Text, Vec<EventId>, bool, &'static str)> = overlays
+            .iter()
+            .filter_map(|o| match o {
+                Overlay::Events { label, events, alarm } => Some((label.clone(), events.clone(), *alarm, "protocol")),
+                _ => None,
+            })
+            .collect();
+        if let Some((a, b)) = converse {
+            if !marked.iter().any(|(_, ev, ..)| ev.contains(&a) && ev.contains(&b)) {
+                let label = crate::phrase!("ui.converse_label", a, trace.event(a).lamport, b, trace.event(b).lamport);
+                marked.push((label, vec![a, b], false, "converse"));
+            }
+        }
+        // Their names go where no other word is (above the pair, below it, beside it), or
+        // stay in the tooltip.
+        let marked = marked
+            .into_iter()
+            .map(|(label, ids, alarm, source)| {
+                let points: Vec<Point> = ids.iter().filter_map(|&id| self.xs.get(&id).map(|&x| Point::new(x, frame.y(trace.event(id).node.unwrap_or(0) as f64)))).collect();
+                let mid = points.iter().fold(Point::new(0.0, f64::MAX), |acc, p| Point::new(acc.x + p.x / points.len() as f64, acc.y.min(p.y)));
+                let low = points.iter().map(|p| p.y).fold(f64::MIN, f64::max);
+                let words = self.d.render(&label);
+                let spots = [Point::new(mid.x, (mid.y - 20.0).max(TOP + 4.0)), Point::new(mid.x, low + 34.0), Point::new(mid.x, mid.y + 34.0)];
+                let label_at = self.placer.place(spots.iter().map(|&p| layout::text_box(&words, fs, p, Anchor::Middle))).map(|k| spots[k]).filter(|_| !points.is_empty());
+                MarkedEvents { words, ids, alarm, source, points, label_at }
+            })
+            .collect();
+        let cuts = overlays
+            .into_iter()
+            .filter_map(|o| match o {
+                Overlay::Cut { label, at, alarm } => {
+                    let words = self.d.render(&label);
+                    let x = frame.x(at.first().copied().unwrap_or(frame.t0).clamp(frame.t0, frame.t1));
+                    let spots = [Point::new(x, TOP - 2.0), Point::new(x, self.height - 6.0)];
+                    let label_at = self.placer.place(spots.iter().map(|&p| layout::text_box(&words, fs, p, Anchor::Middle))).map(|k| spots[k]);
+                    Some(CutOverlay { words, alarm, points: layout::cut_points(frame, &at), label_at })
+                }
+                _ => None,
+            })
+            .collect();
+        (marked, cuts)
+    }
+}
+
+/// The cut the viewer is drawing: its points and, once every line has one, its verdict
+/// in words; until then how many are placed.
+fn drawn_cut(cut: Option<&[Option<Time>]>, trace: &Trace, frame: &Frame, frontier: Option<&[Time]>, verdict: Option<&CutVerdict>) -> (Option<UserCut>, Option<VerdictLine>) {
+    let Some(cut) = cut else { return (None, None) };
+    let class = match verdict {
+        Some(v) if v.consistent() => "consistent",
+        Some(_) => "inconsistent",
+        None => "partial",
+    };
+    let points = cut.iter().enumerate().filter_map(|(k, t)| t.map(|t| (k, Point::new(frame.x(t.clamp(frame.t0, frame.t1)), frame.y(k as f64))))).collect();
+    let text = match (frontier, verdict) {
+        (Some(f), Some(v)) => cut_words(trace, f, v),
+        _ => crate::phrase!("ui.cut.place", cut.iter().filter(|t| t.is_some()).count(), cut.len()),
+    };
+    (Some(UserCut { points, class }), Some(VerdictLine { text, class, data: verdict.map(|v| v.consistent().to_string()) }))
+}
+
+/// The relation of two selected events, or how to select the second.
+fn pair_line(selected: Selection, compare: Option<EventId>, cutting: bool, trace: &Trace) -> Option<VerdictLine> {
+    match (selected, compare) {
+        (Selection::Event(a), Some(b)) if a < trace.known_events().len() => {
+            let text = pair_verdict(trace, a, b);
+            let relation = match &text {
+                Text::Phrase(k, _) => k.trim_start_matches("ui.verdict.").trim_end_matches("_log").to_string(),
+                _ => String::new(),
+            };
+            Some(VerdictLine { text, class: "pair-verdict", data: Some(relation) })
+        }
+        (Selection::Event(_), None) if !cutting => Some(VerdictLine { text: Text::key("ui.verdict.hint"), class: "hint", data: None }),
+        _ => None,
+    }
+}
+
+/// The lines a press may start on: every line while drawing a cut, else those where the
+/// hand makes a local event or draws a message.
+fn row_hits(hands: &[Hand], cutting: bool, frame: &Frame, row: f64) -> Vec<RowHit> {
+    (0..hands.len())
+        .filter(|&i| cutting || hands[i].any())
+        .map(|i| RowHit {
+            node: i,
+            y: frame.y(i as f64) - (row * 0.3).max(8.0),
+            width: (frame.x1 - LEFT).max(0.0),
+            height: (row * 0.6).max(16.0),
+            title: if cutting {
+                "ui.cut.place_help"
+            } else if hands[i].send.is_some() {
+                "ui.hand_help"
+            } else {
+                "ui.hand_local_help"
+            },
+        })
+        .collect()
 }
 
 /// A message line before it is lit: the message, its send, its ends, class and ✕.
