@@ -622,8 +622,58 @@ pub mod testing {
         h.sim().metrics().into_iter().find(|m| m.id == id).and_then(|m| m.measured)
     }
 
-    /// Whether some message was held back before delivery.
-    pub fn held_at_some_point(h: &History, _node: NodeId) -> bool {
-        metric(h, "held_back").unwrap_or(0.0) > 0.0
+    /// Whether `node` held some message back (see [`held_back_by`]).
+    pub fn held_at_some_point(h: &History, node: NodeId) -> bool {
+        !held_back_by(h, node).is_empty()
+    }
+
+    /// The messages `node` held back for the order: delivered in a later event than the
+    /// one that brought them (as data, or numbered from the sequencer), by name, in order
+    /// of delivery. A sender's wait for its own message's number is not counted (in the
+    /// sequenced orders every sender waits so), which is where this differs from the
+    /// `held_back` metric, a count over all nodes.
+    pub fn held_back_by(h: &History, node: NodeId) -> Vec<String> {
+        let t = h.sim().trace();
+        let name_of = |id: u64| {
+            let (origin, seq) = multicast_origin(id);
+            format!("m{origin}.{seq}")
+        };
+        // Each message's first event at the node, as a position on the node's line.
+        let mut reached: BTreeMap<String, usize> = BTreeMap::new();
+        let mut held = Vec::new();
+        for (at, e) in t.node_events(node).enumerate() {
+            let arrived = match e.kind {
+                EventKind::Receive { msg } if matches!(t.message(msg).kind, "data" | "ordered") => {
+                    // "m0.2", or "m0.2 #3" once numbered.
+                    t.message(msg).text.split(' ').next().map(str::to_string)
+                }
+                _ => None,
+            };
+            if let Some(name) = arrived {
+                reached.entry(name).or_insert(at);
+            }
+            for m in t.marks_of(e.id).filter(|m| m.tag == "deliver") {
+                let name = name_of(m.key);
+                if reached.get(&name).is_some_and(|&first| first < at) {
+                    held.push(name);
+                }
+            }
+        }
+        held
+    }
+
+    /// The helper names the node that waited, not any node.
+    #[test]
+    fn held_back_names_the_node_that_waited() {
+        use crate::protocols::clocks::*;
+        let by = |h: &History| (0..h.sim().node_views().len()).map(|n| held_back_by(h, n)).collect::<Vec<_>>();
+        // m0.2 overtakes m0.1 on its way to nodes 1 and 2; the sender delivers its own at once.
+        assert_eq!(by(&scenario::<multicast_fifo::Fifo>("holdback")), [vec![], vec!["m0.2"], vec!["m0.2"]]);
+        // Node 2 gets node 1's answer before node 0's question (its link from 0 is slow).
+        assert_eq!(by(&scenario::<multicast_causal::Causal>("holdback")), [vec![], vec![], vec!["m1.1"]]);
+        // Node 2 gets its own m2.1 numbered #3 before #2; every sender's wait for its own
+        // number is not counted (the sequencer, node 0, delivers as it numbers).
+        assert_eq!(by(&scenario::<multicast_total::Total>("sequenced")), [vec![], vec![], vec!["m2.1"], vec![]]);
+        assert_eq!(by(&scenario::<multicast_hybrid::Hybrid>("causal-kept")), [vec![], vec![], vec!["m1.1"]]);
     }
 }
