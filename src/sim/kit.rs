@@ -61,6 +61,11 @@ fn setup_over<P: Protocol>(n: usize, topology: Topology, pairs: &str, seed: u64)
     Setup::new(n, topology, params::<P>(pairs), seed).unwrap_or_else(|e| panic!("kit: {} on {n} nodes: {}", P::info().id, e.en(&[])))
 }
 
+/// The default network with delays from `min` to `max` ticks.
+pub fn delays(min: u64, max: u64) -> NetworkConfig {
+    NetworkConfig { delay_min: min, delay_max: max, ..NetworkConfig::default() }
+}
+
 /// `P` built from `setup` and started on `net`.
 pub fn engine_from<P: Protocol>(setup: Setup, net: NetworkConfig) -> Engine<P> {
     let proto = P::build(&setup).unwrap_or_else(|e| panic!("kit: {} refuses its setup: {e}", P::info().id));

@@ -505,14 +505,10 @@ pub(crate) mod testing {
     use crate::sim::rng::SimRng;
     use crate::sim::{kit, Engine, History, NetworkConfig};
 
-    /// A commit with these votes, the default timeout (300) and a patience of 3000.
+    /// A commit with these votes, the default timeout (300) and a patience of 3000. Delays
+    /// of 1 to 100 ticks (`kit::delays(1, 100)`) keep a round trip below the timeout.
     pub fn engine<C: Committer>(n: usize, votes: Vec<Vote>, seed: u64, net: NetworkConfig) -> Engine<C> {
         Engine::new(C::with_votes(n, votes, 300, 3000), kit::setup::<C>(n, "", seed), net, seed)
-    }
-
-    /// Delays from 1 to 100 ticks: a round trip stays below the timeout of 300.
-    pub fn random_delays() -> NetworkConfig {
-        NetworkConfig { delay_min: 1, delay_max: 100, ..Default::default() }
     }
 
     /// A vote per node (index 0 unused): mostly yes, sometimes no, sometimes silent.

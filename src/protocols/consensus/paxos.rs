@@ -1119,7 +1119,7 @@ mod tests {
             for l in [1, 2, 4] {
                 for (learning, k) in [("all", l), ("distinguished", 1), ("set", 2.min(l))] {
                     for seed in 0..4 {
-                        let net = NetworkConfig { delay_min: 1, delay_max: 100, ..Default::default() };
+                        let net = kit::delays(1, 100);
                         let mut e = engine(1, a, l, &format!("learning={learning}&set_size={k}"), seed, net);
                         run_out(&mut e);
                         let (af, lf, kf) = (a as f64, l as f64, k as f64);
@@ -1155,7 +1155,7 @@ mod tests {
             let learning = ["all", "distinguished", "set"][draw.below(3) as usize];
             let distinguished = seed % 4 == 0;
             let backoff = if seed % 3 == 0 { "none" } else { "random" };
-            let net = NetworkConfig { delay_min: 1, delay_max: 150, ..Default::default() };
+            let net = kit::delays(1, 150);
             let pairs = format!("learning={learning}&set_size=1&jitter=300&backoff={backoff}&distinguished={distinguished}&timeout=500&patience=1000000");
             let mut e = engine(p, a, l, &pairs, seed, net);
             // Crash a minority of the acceptors, each after a random number of steps.

@@ -317,7 +317,7 @@ mod tests {
     fn a_commit_costs_4_n_minus_1_messages_two_per_participant_per_phase() {
         for n in [3, 4, 8] {
             for seed in 0..20 {
-                let mut e = engine::<TwoPhaseCommit>(n, vec![Vote::Yes; n], seed, random_delays());
+                let mut e = engine::<TwoPhaseCommit>(n, vec![Vote::Yes; n], seed, kit::delays(1, 100));
                 run_out(&mut e);
                 let p = (n - 1) as f64;
                 assert_eq!(reading(&e, "commit_messages"), (Some(4.0 * p), Textbook::Exact(4.0 * p)), "N={n}");
@@ -335,7 +335,7 @@ mod tests {
         for n in [3, 4, 8] {
             let mut votes = vec![Vote::Yes; n];
             votes[n - 1] = Vote::No;
-            let mut e = engine::<TwoPhaseCommit>(n, votes, 5, random_delays());
+            let mut e = engine::<TwoPhaseCommit>(n, votes, 5, kit::delays(1, 100));
             run_out(&mut e);
             let p = (n - 1) as f64;
             assert_eq!(reading(&e, "commit_messages"), (Some(4.0 * p), Textbook::Exact(4.0 * p)), "N={n}");
@@ -351,7 +351,7 @@ mod tests {
             let n = 3 + (seed % 7) as usize;
             let mut draw = SimRng::new(seed ^ 0xc0de);
             let votes = random_votes(n, &mut draw);
-            let mut e = engine::<TwoPhaseCommit>(n, votes.clone(), seed, random_delays());
+            let mut e = engine::<TwoPhaseCommit>(n, votes.clone(), seed, kit::delays(1, 100));
             run_out(&mut e);
             check_outcome(&e.world.states, &votes, seed);
             outcomes[(e.world.states[0].phase == Phase::Committed) as usize] += 1;

@@ -336,7 +336,7 @@ pub(crate) mod tests {
     use super::*;
     use crate::sim::kit::{self, measured, metric, reading, run_out};
     use crate::sim::scenario::Scenario;
-    use crate::sim::{Act, Engine, NetworkConfig};
+    use crate::sim::{Act, Engine};
 
     /// Every live node names `id`, and exactly the live node holding it is leader.
     pub(crate) fn everyone_names<P: Protocol>(e: &Engine<P>, id: u32) -> bool
@@ -346,15 +346,11 @@ pub(crate) mod tests {
         e.world.states.iter().zip(&e.world.up).all(|(s, &up)| !up || (s.coordinator() == Some(id) && s.is_leader() == (s.key() == id)))
     }
 
-    fn random_delays() -> NetworkConfig {
-        NetworkConfig { delay_min: 1, delay_max: 100, ..Default::default() }
-    }
-
     #[test]
     fn everyone_starting_costs_n_squared_minus_1_messages_and_2_transits() {
         for n in [2, 4, 8, 16] {
             for seed in 0..5 {
-                let mut e = kit::engine_with::<AllToAll>(n, "initiators=all&ids=random", seed, random_delays());
+                let mut e = kit::engine_with::<AllToAll>(n, "initiators=all&ids=random", seed, kit::delays(1, 100));
                 run_out(&mut e);
                 let want = (n * n - 1) as f64;
                 assert_eq!(reading(&e, "messages"), (Some(want), Textbook::Exact(want)), "N={n}");
@@ -372,7 +368,7 @@ pub(crate) mod tests {
 
     #[test]
     fn one_starter_costs_the_same_messages_and_3_transits_with_equal_delays() {
-        let equal = NetworkConfig { delay_min: 50, delay_max: 50, ..Default::default() };
+        let equal = kit::delays(50, 50);
         for n in [2, 4, 8, 16] {
             for starter in 0..n {
                 for ids in ["ascending", "descending"] {
@@ -400,7 +396,7 @@ pub(crate) mod tests {
         let mut longest = 0.0f64;
         for seed in 0..300 {
             let n = 4 + (seed % 5) as usize;
-            let mut e = kit::engine_with::<AllToAll>(n, "initiators=one&ids=random&starter=1", seed, random_delays());
+            let mut e = kit::engine_with::<AllToAll>(n, "initiators=one&ids=random&starter=1", seed, kit::delays(1, 100));
             run_out(&mut e);
             let t = measured(&e, "turnaround").unwrap();
             assert!((3.0..=n as f64 + 1.0).contains(&t), "seed {seed}: {t}");
@@ -416,7 +412,7 @@ pub(crate) mod tests {
             let initiators = ["all", "one", "none"][(seed % 3) as usize];
             let starter = (seed / 3) as usize % n;
             let set = format!("initiators={initiators}&starter={starter}&ids=random");
-            let mut e = kit::engine_with::<AllToAll>(n, &set, seed, random_delays());
+            let mut e = kit::engine_with::<AllToAll>(n, &set, seed, kit::delays(1, 100));
             if initiators == "none" {
                 // A few clicks, some of them at nodes that have already joined.
                 for k in 0..3 {
@@ -509,7 +505,7 @@ pub(crate) mod tests {
 
     #[test]
     fn typed_ids_decide_the_winner() {
-        let mut e = kit::engine_with::<AllToAll>(5, "order=10.30.20.5.7", 2, random_delays());
+        let mut e = kit::engine_with::<AllToAll>(5, "order=10.30.20.5.7", 2, kit::delays(1, 100));
         run_out(&mut e);
         assert!(everyone_names(&e, 30) && e.world.states[1].is_leader());
         assert!(e.trace.violations().is_empty());

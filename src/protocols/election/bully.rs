@@ -688,7 +688,7 @@ mod tests {
     fn second_largest_detecting_costs_n_minus_2_messages_in_one_transit() {
         for n in [3, 4, 5, 8, 16, 32] {
             for seed in 0..5 {
-                let net = NetworkConfig { delay_min: 1, delay_max: 100, ..Default::default() };
+                let net = kit::delays(1, 100);
                 let e = detect(n, n - 2, seed, net, "timeout=300");
                 let want = (n - 2) as f64;
                 assert_eq!(reading(&e, "messages"), (Some(want), Textbook::Exact(want)), "N={n}");
@@ -708,7 +708,7 @@ mod tests {
             let nn = n as u64;
             let (mut lo, mut hi) = (u32::MAX, 0);
             for seed in 0..40 {
-                let net = NetworkConfig { delay_min: 1, delay_max: 100, ..Default::default() };
+                let net = kit::delays(1, 100);
                 let e = detect(n, 0, seed, net, "timeout=300");
                 let want = (nn * nn - nn - 1) as f64;
                 assert_eq!(reading(&e, "messages"), (Some(want), Textbook::Exact(want)), "N={n} seed {seed}");
@@ -736,7 +736,7 @@ mod tests {
     fn the_general_count_is_d_squared_plus_2d_plus_n_minus_1() {
         let n = 8u64;
         for detector in 0..7 {
-            let e = detect(8, detector, 3, NetworkConfig { delay_min: 1, delay_max: 100, ..Default::default() }, "timeout=300");
+            let e = detect(8, detector, 3, kit::delays(1, 100), "timeout=300");
             let d = 6 - detector as u64;
             let want = if d == 0 { n - 2 } else { d * d + 2 * d + n - 1 };
             assert_eq!(reading(&e, "messages"), (Some(want as f64), Textbook::Exact(want as f64)), "detector {detector}");
@@ -781,7 +781,7 @@ mod tests {
         let mut counted = 0;
         for seed in 0..1000u64 {
             let n = 2 + (seed % 15) as usize;
-            let net = NetworkConfig { delay_min: 1, delay_max: 100, ..Default::default() };
+            let net = kit::delays(1, 100);
             let initially = if seed % 5 == 4 { "unknown" } else { "elected" };
             let mut e = engine(n, &format!("ids=random&timeout=300&initially={initially}"), seed, net);
             let top = (0..n).max_by_key(|&i| e.proto.ids[i]).unwrap();

@@ -345,7 +345,7 @@ mod tests {
     use super::*;
     use crate::protocols::election::all_to_all::tests::everyone_names;
     use crate::sim::kit::{self, measured, reading, run_out};
-    use crate::sim::{Engine, NetworkConfig, Topology};
+    use crate::sim::{Engine, Topology};
 
     /// Claims made, in order: (time, node).
     fn claims(e: &Engine<Randomized>) -> Vec<(Time, NodeId)> {
@@ -442,7 +442,7 @@ mod tests {
 
     #[test]
     fn invariants_hold_over_a_thousand_seeds_with_a_window_above_twice_the_delay() {
-        let net = NetworkConfig { delay_min: 1, delay_max: 100, ..Default::default() };
+        let net = kit::delays(1, 100);
         let mut collided = 0;
         for seed in 0..1000u64 {
             let n = 2 + (seed % 15) as usize;

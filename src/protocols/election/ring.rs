@@ -513,7 +513,7 @@ mod tests {
         let setup = kit::setup::<ChangRoberts>(n, "ids=random&initiators=one&starter=0", seed);
         let next = (0..n).map(|i| setup.graph.ring_next(i).unwrap()).collect();
         let proto = ChangRoberts { n, next, ids, layout: Layout::Random, initiators, starter };
-        Engine::new(proto, setup, NetworkConfig { delay_min: 1, delay_max: 100, ..Default::default() }, seed)
+        Engine::new(proto, setup, kit::delays(1, 100), seed)
     }
 
     fn everyone_names(e: &Engine<ChangRoberts>, id: u32) -> bool {
@@ -616,7 +616,7 @@ mod tests {
         for n in [2, 3, 4, 5, 8, 16, 32] {
             let quad = (n * (n + 3) / 2) as f64;
             for (ids, want) in [("worst", quad), ("best", (3 * n - 1) as f64)] {
-                let mut e = kit::engine_with::<ChangRoberts>(n, &format!("ids={ids}&initiators=all&starter=0"), 3, NetworkConfig { delay_min: 1, delay_max: 100, ..Default::default() });
+                let mut e = kit::engine_with::<ChangRoberts>(n, &format!("ids={ids}&initiators=all&starter=0"), 3, kit::delays(1, 100));
                 run_out(&mut e);
                 assert_eq!(reading(&e, "messages"), (Some(want), Textbook::Exact(want)), "N={n} {ids}");
                 assert_eq!(reading(&e, "turnaround"), (Some((2 * n) as f64), Textbook::Exact((2 * n) as f64)), "N={n} {ids}");
@@ -853,7 +853,7 @@ mod tests {
         // The layout has its own stream: the first message's delay is the same under
         // every layout (only the order of ids changed).
         let first_due = |seed: u64, layout: &str| {
-            let mut e = kit::engine_with::<ChangRoberts>(8, &format!("ids={layout}&initiators=one&starter=0"), seed, NetworkConfig { delay_min: 1, delay_max: 500, ..Default::default() });
+            let mut e = kit::engine_with::<ChangRoberts>(8, &format!("ids={layout}&initiators=one&starter=0"), seed, kit::delays(1, 500));
             e.step();
             e.trace.events().last().map(|ev| ev.time)
         };

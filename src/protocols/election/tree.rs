@@ -525,10 +525,6 @@ mod tests {
     use crate::sim::scenario::Scenario;
     use crate::sim::{Act, Engine, NetworkConfig};
 
-    fn random_delays() -> NetworkConfig {
-        NetworkConfig { delay_min: 1, delay_max: 100, ..Default::default() }
-    }
-
     /// Every live node names the largest live id, whose owner is the only leader.
     fn settled_on_the_largest(e: &Engine<TreeElection>) -> bool {
         let live: Vec<usize> = (0..e.world.states.len()).filter(|&i| e.world.up[i]).collect();
@@ -562,7 +558,7 @@ mod tests {
     #[test]
     fn exactly_2n_minus_2_messages_and_2_depth_transits_on_every_tree() {
         for (topo, n, seed) in trees() {
-            for (ids, net) in [("ascending", NetworkConfig::default()), ("random", random_delays()), ("descending", random_delays())] {
+            for (ids, net) in [("ascending", NetworkConfig::default()), ("random", kit::delays(1, 100)), ("descending", kit::delays(1, 100))] {
                 let mut e = kit::engine_on::<TreeElection>(n, &topo, &format!("ids={ids}&initiators=leaves"), seed, net);
                 let h = e.run_view().setup.graph.height();
                 run_out(&mut e);
@@ -621,7 +617,7 @@ mod tests {
         for seed in 0..1000u64 {
             let n = 2 + (seed % 62) as usize;
             let clicks = seed % 4 == 3;
-            let mut e = kit::engine_on::<TreeElection>(n, "random-tree", &format!("ids=random&initiators={}", if clicks { "none" } else { "leaves" }), seed, random_delays());
+            let mut e = kit::engine_on::<TreeElection>(n, "random-tree", &format!("ids=random&initiators={}", if clicks { "none" } else { "leaves" }), seed, kit::delays(1, 100));
             if clicks {
                 // One to three clicks at random nodes, at random moments.
                 for k in 0..1 + seed % 3 {
@@ -654,7 +650,7 @@ mod tests {
     fn one_click_wakes_the_whole_tree() {
         for (topo, n) in [("tree", 15), ("tree:3", 13), ("random-tree", 20)] {
             // At the root: Wake sweeps down first, so 3(N-1) messages and 3×depth transits.
-            let mut e = kit::engine_on::<TreeElection>(n, topo, "ids=random&initiators=none", 4, random_delays());
+            let mut e = kit::engine_on::<TreeElection>(n, topo, "ids=random&initiators=none", 4, kit::delays(1, 100));
             let g = e.run_view().setup.graph.clone();
             assert!(!e.step(), "nothing happens until someone clicks");
             assert!(e.trace.violations().is_empty());
@@ -668,7 +664,7 @@ mod tests {
             assert!(settled_on_the_largest(&e) && e.trace.violations().is_empty());
             // At a leaf: its ancestors are woken by reports, not by Wake.
             for leaf in (0..n).filter(|&i| g.children(i).is_empty()) {
-                let mut e = kit::engine_on::<TreeElection>(n, topo, "ids=random&initiators=none", 4, random_delays());
+                let mut e = kit::engine_on::<TreeElection>(n, topo, "ids=random&initiators=none", 4, kit::delays(1, 100));
                 e.apply(&Act::Input(leaf, "start".into(), None)).unwrap();
                 assert!(e.proto.inputs_for(leaf, &e.world.states[leaf]).is_empty(), "an awake node offers no start");
                 run_out(&mut e);
@@ -690,7 +686,7 @@ mod tests {
 
     #[test]
     fn the_view_counts_reports_and_shows_them_as_cells() {
-        let mut e = kit::engine_on::<TreeElection>(7, "tree", "ids=ascending&initiators=leaves", 1, NetworkConfig { delay_min: 10, delay_max: 10, ..Default::default() });
+        let mut e = kit::engine_on::<TreeElection>(7, "tree", "ids=ascending&initiators=leaves", 1, kit::delays(10, 10));
         let v = e.proto.view(1, &e.world.states[1]);
         assert_eq!(v.role, "waiting");
         assert_eq!(v.rows[0].cells.iter().map(|c| c.text.as_str()).collect::<Vec<_>>(), vec!["?", "?"]);
@@ -745,12 +741,11 @@ mod tests {
 
     #[test]
     fn typed_ids_go_on_nodes_in_order() {
-        let mut e = kit::engine_on::<TreeElection>(4, "tree:2", "ids=ascending&initiators=leaves&order=30.10.2.7", 1, random_delays());
+        let mut e = kit::engine_on::<TreeElection>(4, "tree:2", "ids=ascending&initiators=leaves&order=30.10.2.7", 1, kit::delays(1, 100));
         run_out(&mut e);
         assert!(e.world.states[0].is_leader() && settled_on_the_largest(&e));
         assert_eq!(e.proto.view(3, &e.world.states[3]).badge.en(WORDS), "id 7 · leader 30");
     }
-
 
     #[test]
     fn ready_scenarios_parse_and_do_what_they_say() {
