@@ -15,6 +15,7 @@ mod core_tests;
 pub mod engine;
 pub mod fingerprint;
 pub mod history;
+pub mod kit;
 pub mod network;
 pub mod params;
 pub mod protocol;

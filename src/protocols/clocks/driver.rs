@@ -300,20 +300,11 @@ pub const fn with_driver_words<const N: usize>(own: Words) -> [Word; N] {
 pub mod testing {
     use super::{Clock, Clocks};
     use crate::sim::engine::Engine;
-    use crate::sim::protocol::{Protocol, Setup};
-    use crate::sim::scenario::Scenario;
-    use crate::sim::{NetworkConfig, Params, Topology};
+    use crate::sim::{kit, NetworkConfig};
 
     /// `n` processes on a complete graph, a ring or a binary tree (by `n`), default params.
     pub fn engine<K: Clock>(n: usize, seed: u64, network: NetworkConfig) -> Engine<Clocks<K>> {
-        let topology = [Topology::Complete, Topology::Ring, Topology::Tree(2)][n % 3].clone();
-        let setup = Setup::new(n, topology, Params::defaults(&Clocks::<K>::info().params), seed).unwrap();
-        Engine::new(Clocks::<K>::build(&setup).unwrap(), setup, network, seed)
-    }
-
-    pub fn engine_for<K: Clock>(s: &Scenario) -> Engine<Clocks<K>> {
-        let setup = s.setup().unwrap();
-        Engine::new(Clocks::<K>::build(&setup).unwrap(), setup, s.network.clone(), s.seed)
+        kit::engine_on::<Clocks<K>>(n, ["complete", "ring", "tree:2"][n % 3], "", seed, network)
     }
 
     /// Links that delay anything from 1 to 300 ticks, reorder and duplicate a tenth.

@@ -554,19 +554,8 @@ pub fn promised<O: Order>() -> BTreeMap<&'static str, bool> {
 #[cfg(test)]
 pub mod testing {
     use super::*;
-    use crate::sim::scenario::Scenario;
-    use crate::sim::{Engine, History, NetworkConfig, Params, Topology};
-
-    fn engine<O: Order>(n: usize, seed: u64, every: i64, count: i64, net: NetworkConfig) -> Engine<Multicast<O>> {
-        let specs = Multicast::<O>::info().params;
-        let mut p = Params::defaults(&specs);
-        for (name, v) in [("every", every), ("count", count)] {
-            let spec = specs.iter().find(|s| s.name == name).unwrap();
-            p.0.insert(spec.name, spec.parse(&v.to_string()).unwrap());
-        }
-        let setup = Setup::new(n, Topology::Complete, p, seed).unwrap();
-        Engine::new(Multicast::<O>::build(&setup).unwrap(), setup, net, seed)
-    }
+    use crate::sim::kit;
+    use crate::sim::{History, NetworkConfig};
 
     /// Over many seeds of random delays on links that reorder, the promised orders hold,
     /// nothing stays held back and everyone delivers everything; each order not promised
@@ -576,7 +565,7 @@ pub mod testing {
         for seed in 0..300u64 {
             let n = 2 + (seed % 5) as usize;
             let net = NetworkConfig { delay_min: 1, delay_max: 200, fifo: false, ..NetworkConfig::default() };
-            let mut e = engine::<O>(n, seed, 60, 3, net);
+            let mut e = kit::engine_with::<Multicast<O>>(n, "every=60&count=3", seed, net);
             let mut steps = 0;
             while e.step() {
                 steps += 1;
@@ -599,27 +588,12 @@ pub mod testing {
         }
     }
 
-    /// A ready-made scenario, run to its end.
-    pub fn scenario<O: Order>(id: &str) -> History {
-        let registry = crate::protocols::REGISTRY;
-        let ready = O::SCENARIOS.iter().find(|r| r.id == id).unwrap_or_else(|| panic!("no scenario {id}"));
-        let s = Scenario::parse_strict(ready.fragment, registry).unwrap_or_else(|e| panic!("{id}: {e:?}"));
-        let mut h = History::new(s.start(registry).unwrap(), s.acts.clone());
-        while h.forward() {}
-        assert!(h.problems().is_empty(), "{id}: {:?}", h.problems());
-        h
-    }
-
     /// The properties the run broke, each once, in order.
     pub fn broken(h: &History) -> Vec<&'static str> {
         let mut ids: Vec<&'static str> = h.sim().trace().violations().iter().map(|v| v.invariant).collect();
         ids.sort_unstable();
         ids.dedup();
         ids
-    }
-
-    pub fn metric(h: &History, id: &str) -> Option<f64> {
-        h.sim().metrics().into_iter().find(|m| m.id == id).and_then(|m| m.measured)
     }
 
     /// Whether `node` held some message back (see [`held_back_by`]).
@@ -668,12 +642,12 @@ pub mod testing {
         use crate::protocols::clocks::*;
         let by = |h: &History| (0..h.sim().node_views().len()).map(|n| held_back_by(h, n)).collect::<Vec<_>>();
         // m0.2 overtakes m0.1 on its way to nodes 1 and 2; the sender delivers its own at once.
-        assert_eq!(by(&scenario::<multicast_fifo::Fifo>("holdback")), [vec![], vec!["m0.2"], vec!["m0.2"]]);
+        assert_eq!(by(&kit::ready::<Multicast<multicast_fifo::Fifo>>("holdback")), [vec![], vec!["m0.2"], vec!["m0.2"]]);
         // Node 2 gets node 1's answer before node 0's question (its link from 0 is slow).
-        assert_eq!(by(&scenario::<multicast_causal::Causal>("holdback")), [vec![], vec![], vec!["m1.1"]]);
+        assert_eq!(by(&kit::ready::<Multicast<multicast_causal::Causal>>("holdback")), [vec![], vec![], vec!["m1.1"]]);
         // Node 2 gets its own m2.1 numbered #3 before #2; every sender's wait for its own
         // number is not counted (the sequencer, node 0, delivers as it numbers).
-        assert_eq!(by(&scenario::<multicast_total::Total>("sequenced")), [vec![], vec![], vec!["m2.1"], vec![]]);
-        assert_eq!(by(&scenario::<multicast_hybrid::Hybrid>("causal-kept")), [vec![], vec![], vec!["m1.1"]]);
+        assert_eq!(by(&kit::ready::<Multicast<multicast_total::Total>>("sequenced")), [vec![], vec![], vec!["m2.1"], vec![]]);
+        assert_eq!(by(&kit::ready::<Multicast<multicast_hybrid::Hybrid>>("causal-kept")), [vec![], vec![], vec!["m1.1"]]);
     }
 }

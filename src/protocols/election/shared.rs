@@ -318,13 +318,11 @@ pub fn exact(value: f64, formula: &'static str) -> (Textbook, Text) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::{Params, Topology};
+    use crate::sim::kit;
+    use crate::sim::Topology;
 
     fn setup(n: usize, ids: &str, order: &str) -> Setup {
-        let specs = id_params("ascending");
-        let mut p = Params::defaults(&specs);
-        p.0.insert("ids", specs[0].parse(ids).unwrap());
-        p.0.insert("order", specs[1].parse(order).unwrap());
+        let p = kit::params_from(&id_params("ascending"), &format!("ids={ids}&order={order}"));
         Setup::new(n, Topology::Complete, p, 3).unwrap()
     }
 

@@ -279,25 +279,13 @@ const WORDS: Words = &[
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::NetworkConfig;
-    use crate::sim::scenario::Scenario;
-    use crate::sim::{Act, Engine, History, ParamValue, Params, Topology};
-
-    fn engine(n: usize, seed: u64, requests: i64) -> Engine<RicartAgrawala> {
-        let mut params = Params::defaults(&RicartAgrawala::info().params);
-        params.0.insert("requests", ParamValue::Int(requests));
-        let setup = Setup::new(n, Topology::Complete, params, seed).unwrap();
-        Engine::new(RicartAgrawala::build(&setup).unwrap(), setup, NetworkConfig::default(), seed)
-    }
-
-    fn metric(e: &Engine<RicartAgrawala>, id: &str) -> Option<f64> {
-        e.proto.metrics(&e.world.stats, &e.run_view()).into_iter().find(|m| m.id == id).unwrap().measured
-    }
+    use crate::sim::kit::{self, measured};
+    use crate::sim::Act;
 
     #[test]
     fn mutual_exclusion_holds_and_every_request_is_served_over_a_thousand_seeds() {
         for seed in 0..1_000 {
-            let mut e = engine(4, seed, 300);
+            let mut e = kit::engine::<RicartAgrawala>(4, "requests=300", seed);
             for _ in 0..1_500 {
                 e.step();
             }
@@ -311,37 +299,28 @@ mod tests {
     #[test]
     fn uncontended_costs_are_the_textbooks() {
         for n in [3, 5, 8] {
-            let mut e = engine(n, 1, 0);
+            let mut e = kit::engine::<RicartAgrawala>(n, "requests=0", 1);
             for i in 0..n {
                 e.apply(&Act::Input(i, "request".into(), None)).unwrap();
                 while e.step() {}
             }
             assert!(e.trace.violations().is_empty(), "{:?}", e.trace.violations());
-            assert_eq!(metric(&e, "entries"), Some(n as f64));
-            assert_eq!(metric(&e, "messages_per_entry"), Some(2.0 * (n as f64 - 1.0)), "N={n}");
-            assert_eq!(metric(&e, "enter_mean"), Some(2.0), "N={n}");
-            assert_eq!(metric(&e, "sync_mean"), Some(1.0), "N={n}");
+            assert_eq!(measured(&e, "entries"), Some(n as f64));
+            assert_eq!(measured(&e, "messages_per_entry"), Some(2.0 * (n as f64 - 1.0)), "N={n}");
+            assert_eq!(measured(&e, "enter_mean"), Some(2.0), "N={n}");
+            assert_eq!(measured(&e, "sync_mean"), Some(1.0), "N={n}");
         }
-    }
-
-    fn ready(i: usize) -> History {
-        let registry = crate::protocols::REGISTRY;
-        let s = Scenario::parse_strict(RicartAgrawala::info().scenarios[i].fragment, registry).unwrap();
-        let mut h = History::new(s.start(registry).unwrap(), s.acts.clone());
-        while h.step() < 3_000 && h.forward() {}
-        assert!(h.problems().is_empty(), "{:?}", h.problems());
-        h
     }
 
     #[test]
     fn contention_defers_replies_and_serves_in_timestamp_order() {
-        let h = ready(0);
+        let h = kit::ready_for::<RicartAgrawala>("deferred-replies", 3_000);
         let trace = h.sim().trace();
         assert!(trace.violations().is_empty(), "{:?}", trace.violations());
         let order: Vec<NodeId> = trace.marked("enter_cs").map(|(e, _)| e.node.unwrap()).collect();
         assert_eq!(order, vec![0, 1, 2], "equal timestamps: the smaller id goes first");
         // Deferred replies on the way: node 0 deferred both others while it waited.
-        let mut e = engine(4, 3, 0);
+        let mut e = kit::engine::<RicartAgrawala>(4, "requests=0", 3);
         for i in 0..3 {
             e.apply(&Act::Input(i, "request".into(), None)).unwrap();
         }
@@ -360,7 +339,7 @@ mod tests {
 
     #[test]
     fn a_lost_reply_stalls_the_requester_and_the_monitor_says_why() {
-        let h = ready(1);
+        let h = kit::ready_for::<RicartAgrawala>("lost-reply", 3_000);
         let v = h.sim().trace().violations();
         let stall = v.iter().find(|v| v.invariant == "progress").unwrap_or_else(|| panic!("{v:?}"));
         assert_eq!(stall.nodes, vec![2]);
