@@ -166,12 +166,13 @@ pub struct Chart {
     /// `chart.ID` in the words.
     pub id: &'static str,
     pub kind: ChartKind,
+    /// The lines (or bars), and any thresholds drawn across them ([`Series::threshold`]).
     pub series: Vec<Series>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ChartKind {
-    /// Values over time, one line per series.
+    /// Values over time or rounds ([`Axis`]), one line per series.
     Lines,
     /// The latest value of each series as a bar (load per server).
     Bars,
@@ -181,48 +182,120 @@ pub enum ChartKind {
 /// chart of an hour-long run costs the same to keep and to draw as one of a minute.
 pub const SERIES_POINTS: usize = 256;
 
-/// One line of a chart: (time, value) points, bounded in memory.
+/// What a series' x coordinates count.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Axis {
+    /// Simulated time: each value holds until the next (drawn as steps, up to now).
+    #[default]
+    Time,
+    /// Round numbers (gossip's rounds, a synchronizer's pulses): one value per round,
+    /// drawn point to point, ending at the last round.
+    Rounds,
+}
+
+/// One line of a chart: (x, value) points, bounded in memory; or a threshold, a level
+/// drawn across the chart with its label (an accrual detector's φ threshold, a server's
+/// load limit). A threshold is a series so that a chart built as a plain struct carries
+/// it without new fields, and so the legend lists it beside the lines it bounds.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Series {
     /// `series.ID` in the words, or a plain label (a node number).
     pub label: Text,
-    points: Vec<(Time, f64)>,
+    points: Vec<(u64, f64)>,
     /// Points are kept every `stride` pushes (doubles each time the series is halved).
     stride: u32,
     pending: u32,
+    axis: Axis,
+    level: Option<f64>,
 }
 
 impl Series {
+    /// A series over time.
     pub fn new(label: impl Into<Text>) -> Series {
-        Series { label: label.into(), points: Vec::new(), stride: 1, pending: 0 }
+        Series { label: label.into(), points: Vec::new(), stride: 1, pending: 0, axis: Axis::Time, level: None }
+    }
+
+    /// A series over rounds: push with [`Series::push_round`].
+    pub fn over_rounds(label: impl Into<Text>) -> Series {
+        Series { axis: Axis::Rounds, ..Series::new(label) }
+    }
+
+    /// A horizontal line at `level`, labelled: it has no points, and bars skip it.
+    pub fn threshold(label: impl Into<Text>, level: f64) -> Series {
+        Series { level: Some(level), ..Series::new(label) }
     }
 
     /// Add a point; when the series is full, every other point is dropped and from then on
     /// only every other push is kept, so memory stays bounded and the shape stays.
     pub fn push(&mut self, t: Time, value: f64) {
+        debug_assert!(self.axis == Axis::Time && self.level.is_none(), "push_round for rounds; a threshold has no points");
+        self.keep(t, value);
+    }
+
+    /// The value of round `round`. Pushing the same round again updates its value (a
+    /// round's count grows while it lasts); an earlier round than the last is ignored, so
+    /// the rounds only go forward.
+    pub fn push_round(&mut self, round: u64, value: f64) {
+        debug_assert!(self.axis == Axis::Rounds, "push for time");
+        match self.points.last_mut() {
+            Some(last) if last.0 == round => last.1 = value,
+            Some(last) if last.0 > round => {}
+            _ => self.keep(round, value),
+        }
+    }
+
+    fn keep(&mut self, x: u64, value: f64) {
         self.pending += 1;
         if self.pending < self.stride {
             // Keep the newest value visible: replace the last point instead.
             if let Some(last) = self.points.last_mut() {
-                *last = (t, value);
+                *last = (x, value);
             }
             return;
         }
         self.pending = 0;
-        self.points.push((t, value));
+        self.points.push((x, value));
         if self.points.len() >= SERIES_POINTS {
-            let kept: Vec<(Time, f64)> = self.points.iter().copied().step_by(2).collect();
+            let kept: Vec<(u64, f64)> = self.points.iter().copied().step_by(2).collect();
             self.points = kept;
             self.stride *= 2;
         }
     }
 
-    pub fn points(&self) -> &[(Time, f64)] {
+    /// (time or round, value), in order.
+    pub fn points(&self) -> &[(u64, f64)] {
         &self.points
     }
 
+    /// The latest value; a threshold's level.
     pub fn last(&self) -> Option<f64> {
-        self.points.last().map(|p| p.1)
+        self.level.or(self.points.last().map(|p| p.1))
+    }
+
+    pub fn axis(&self) -> Axis {
+        self.axis
+    }
+
+    /// The level, if this series is a threshold.
+    pub fn level(&self) -> Option<f64> {
+        self.level
+    }
+}
+
+impl Chart {
+    /// The x axis of the chart's lines (the first line's; all lines of a chart share it).
+    pub fn axis(&self) -> Axis {
+        self.lines().next().map_or(Axis::Time, Series::axis)
+    }
+
+    /// The series that carry values, in order (thresholds left out).
+    pub fn lines(&self) -> impl Iterator<Item = &Series> {
+        self.series.iter().filter(|s| s.level.is_none())
+    }
+
+    /// The thresholds, in order.
+    pub fn thresholds(&self) -> impl Iterator<Item = &Series> {
+        self.series.iter().filter(|s| s.level.is_some())
     }
 }
 
@@ -241,5 +314,36 @@ mod tests {
         assert_eq!(s.last(), Some(99_999.0), "the newest value is always shown");
         // Points stay in time order.
         assert!(s.points().windows(2).all(|w| w[0].0 < w[1].0));
+    }
+
+    #[test]
+    fn a_series_over_rounds_stays_bounded_and_its_rounds_only_go_forward() {
+        let mut s = Series::over_rounds(Text::plain("infective"));
+        for round in 0..10_000u64 {
+            // Several events count towards one round: its value is the last one pushed.
+            s.push_round(round, 1.0);
+            s.push_round(round, round as f64);
+        }
+        s.push_round(3, -1.0);
+        assert!(s.points().len() < SERIES_POINTS, "{}", s.points().len());
+        assert!(s.points().windows(2).all(|w| w[0].0 < w[1].0), "one point per round, in order");
+        assert!(s.points().iter().all(|&(r, v)| v == r as f64), "each kept round holds its final value, the late push to round 3 ignored");
+        assert_eq!(s.points()[0], (0, 0.0));
+        assert_eq!(s.last(), Some(9_999.0));
+        assert_eq!(s.axis(), Axis::Rounds);
+    }
+
+    #[test]
+    fn a_chart_carries_its_thresholds_beside_its_lines() {
+        let mut phi = Series::new(Text::plain("phi"));
+        phi.push(10, 0.5);
+        phi.push(20, 9.0);
+        let c = Chart { id: "suspicion", kind: ChartKind::Lines, series: vec![Series::threshold(Text::key("series.threshold"), 8.0), phi] };
+        assert_eq!(c.axis(), Axis::Time);
+        let levels: Vec<(Option<f64>, bool)> = c.thresholds().map(|t| (t.level(), t.points().is_empty())).collect();
+        assert_eq!(levels, vec![(Some(8.0), true)]);
+        assert_eq!(c.lines().map(|l| l.last()).collect::<Vec<_>>(), vec![Some(9.0)]);
+        let rounds = Chart { id: "spread", kind: ChartKind::Lines, series: vec![Series::threshold(Text::plain("N"), 100.0), Series::over_rounds(Text::plain("I"))] };
+        assert_eq!(rounds.axis(), Axis::Rounds, "the axis is the lines', not the threshold's");
     }
 }
