@@ -63,6 +63,48 @@ pub struct CellRow {
     pub marked_upto: Option<usize>,
 }
 
+impl CellRow {
+    pub fn new(label: &'static str, cells: Vec<Cell>) -> CellRow {
+        CellRow { label, cells, marked_upto: None }
+    }
+    /// Cells before `upto` are marked (committed, delivered).
+    pub fn marked(self, upto: usize) -> CellRow {
+        CellRow { marked_upto: Some(upto), ..self }
+    }
+    /// This row with a sliding window over it (see [`Window`]), for [`NodeView::row`].
+    pub fn window(self, base: usize, next: usize, size: usize) -> WindowedRow {
+        WindowedRow { row: self, window: Some(Window { base, next, size }) }
+    }
+}
+
+/// A sliding window over a row of cells (a sender's sequence numbers): cells before `base`
+/// are acknowledged, `base..next` are sent and not yet acknowledged, `next..base + size`
+/// may still be sent, and the rest must wait. The page draws it as a bracket from `base`
+/// to `base + size` with a mark at `next`; indices may run past the cells there are (slots
+/// not yet filled). The data is drawn as given: a protocol that sends beyond its window
+/// (`next > base + size`) shows it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Window {
+    pub base: usize,
+    pub next: usize,
+    pub size: usize,
+}
+
+/// A row and its window, on its way into a [`NodeView`]. The window is kept beside the
+/// row in the view rather than in [`CellRow`], so rows written as plain structs stay
+/// valid.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WindowedRow {
+    pub row: CellRow,
+    pub window: Option<Window>,
+}
+
+impl From<CellRow> for WindowedRow {
+    fn from(row: CellRow) -> WindowedRow {
+        WindowedRow { row, window: None }
+    }
+}
+
 /// A small table beside a node (the Paxos acceptor's promised and accepted values).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Table {
@@ -81,6 +123,8 @@ pub struct NodeView {
     pub badge: Text,
     pub glyphs: Vec<Glyph>,
     pub rows: Vec<CellRow>,
+    /// Windows over rows: (index in `rows`, its window); read with [`NodeView::window`].
+    pub windows: Vec<(usize, Window)>,
     pub table: Option<Table>,
     /// Inspector rows: (`detail.ID` key, value).
     pub details: Vec<(&'static str, Text)>,
@@ -88,7 +132,7 @@ pub struct NodeView {
 
 impl NodeView {
     pub fn new(role: &'static str, tone: Tone) -> NodeView {
-        NodeView { role, tone, badge: Text::empty(), glyphs: Vec::new(), rows: Vec::new(), table: None, details: Vec::new() }
+        NodeView { role, tone, badge: Text::empty(), glyphs: Vec::new(), rows: Vec::new(), windows: Vec::new(), table: None, details: Vec::new() }
     }
     pub fn badge(mut self, badge: impl Into<Text>) -> Self {
         self.badge = badge.into();
@@ -104,9 +148,18 @@ impl NodeView {
         self.details.push((key, value.into()));
         self
     }
-    pub fn row(mut self, row: CellRow) -> Self {
+    /// Add a row, with its window if it has one (`CellRow::window`).
+    pub fn row(mut self, row: impl Into<WindowedRow>) -> Self {
+        let WindowedRow { row, window } = row.into();
+        if let Some(w) = window {
+            self.windows.push((self.rows.len(), w));
+        }
         self.rows.push(row);
         self
+    }
+    /// The window over row `i`, if any.
+    pub fn window(&self, i: usize) -> Option<Window> {
+        self.windows.iter().find(|(r, _)| *r == i).map(|&(_, w)| w)
     }
     pub fn table(mut self, table: Table) -> Self {
         self.table = Some(table);
@@ -314,6 +367,20 @@ mod tests {
         assert_eq!(s.last(), Some(99_999.0), "the newest value is always shown");
         // Points stay in time order.
         assert!(s.points().windows(2).all(|w| w[0].0 < w[1].0));
+    }
+
+    #[test]
+    fn a_row_carries_its_window_into_the_view() {
+        let cells = |n: usize| (0..n).map(|i| Cell { text: i.to_string(), shade: 0 }).collect::<Vec<_>>();
+        let v = NodeView::new("sender", Tone::Active)
+            .row(CellRow::new("delivered", cells(3)))
+            .row(CellRow::new("sent", cells(6)).marked(2).window(2, 5, 4))
+            .row(CellRow { label: "plain", cells: cells(1), marked_upto: None });
+        assert_eq!(v.rows.iter().map(|r| r.label).collect::<Vec<_>>(), vec!["delivered", "sent", "plain"]);
+        assert_eq!((v.window(0), v.window(2)), (None, None));
+        assert_eq!(v.window(1), Some(Window { base: 2, next: 5, size: 4 }));
+        assert_eq!(v.rows[1].marked_upto, Some(2), "the acknowledged prefix is marked as before");
+        assert_eq!(v.rows[1].cells.len(), 6);
     }
 
     #[test]
