@@ -10,7 +10,8 @@ use super::params::{ParamSpec, ParamValue, Params};
 use super::protocol::*;
 use super::testkit::TEST_FAMILY;
 use super::topology::Topology;
-use super::view::{NodeView, Tone};
+use super::view::{Group, NodeView, Placement, Ring, Tone, TURN};
+use std::collections::BTreeMap;
 use super::{Act, NodeId, Time};
 
 // ---------------------------------------------------------------------------------------
@@ -188,6 +189,122 @@ fn ask(e: &mut Engine<Register>, client: NodeId, input: &str, arg: Option<&str>)
     }
 }
 
+// ---------------------------------------------------------------------------------------
+// Pictured: nodes that do nothing but hand the page a placement. `shape` picks it: 0 a
+// server in the centre and clients on the rim; 1 the four lanes of a remote call; 2 a
+// hash ring of servers with `vnodes` points each and `keys` keys on it; 3 a field of dots.
+
+pub struct Pictured {
+    n: usize,
+    shape: i64,
+    vnodes: u32,
+    keys: u32,
+}
+
+/// A position on the ring from a number (splitmix64's finaliser: consecutive numbers
+/// land far apart, unlike a bare multiplication, whose points of one node and keys would
+/// be shifted copies of one another), spread over one turn.
+fn ring_hash(x: u64) -> u32 {
+    let mut z = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^= z >> 31;
+    ((z >> 32) * TURN as u64 >> 32) as u32
+}
+
+impl Pictured {
+    /// Node `i`'s points: its own first, then its virtual ones.
+    fn points_of(&self, i: NodeId) -> Vec<u32> {
+        (0..self.vnodes.max(1)).map(|v| ring_hash(i as u64 * 1_000 + v as u64)).collect()
+    }
+    fn key_angle(k: u32) -> u32 {
+        ring_hash(1_000_000_007 + k as u64)
+    }
+    /// Owner of each key, found the protocol's own way: the first point clockwise in a
+    /// sorted map of the points.
+    fn owners(&self) -> Vec<NodeId> {
+        let points: BTreeMap<u32, NodeId> = (0..self.n).flat_map(|i| self.points_of(i).into_iter().map(move |a| (a, i))).collect();
+        (0..self.keys).map(|k| *points.range(Self::key_angle(k)..).next().or(points.iter().next()).expect("servers on the ring").1).collect()
+    }
+}
+
+impl Protocol for Pictured {
+    type State = u32;
+    type Msg = ();
+    type Timer = ();
+    type Stats = ();
+
+    fn info() -> ProtocolInfo {
+        ProtocolInfo::new("pictured", &TEST_FAMILY, (1, 1_000, 5)).params(vec![
+            ParamSpec::int("shape", 0, 3, 0),
+            ParamSpec::int("vnodes", 1, 100, 1),
+            ParamSpec::int("keys", 0, 1_000, 0),
+        ])
+    }
+    fn build(setup: &Setup) -> Result<Self, String> {
+        let p = &setup.params;
+        Ok(Pictured { n: setup.n, shape: p.int("shape"), vnodes: p.int("vnodes") as u32, keys: p.int("keys") as u32 })
+    }
+    fn init(&self, me: NodeId, _: &mut Ctx<Self>) -> u32 {
+        // A server holds the keys it owns.
+        if self.shape == 2 {
+            self.owners().iter().filter(|&&o| o == me).count() as u32
+        } else {
+            0
+        }
+    }
+    fn on_message(&self, _: NodeId, _: &mut u32, _: NodeId, _: (), _: &mut Ctx<Self>) {}
+    fn groups(&self) -> Vec<Group> {
+        match self.shape {
+            0 => vec![Group { id: "server", members: vec![0] }, Group { id: "clients", members: (1..self.n).collect() }],
+            1 => ["client", "client_stub", "server_stub", "server"].iter().enumerate().map(|(i, &id)| Group { id, members: vec![i] }).filter(|g| g.members[0] < self.n).collect(),
+            _ => Vec::new(),
+        }
+    }
+    fn placement(&self) -> Placement {
+        match self.shape {
+            0 => Placement::CentreRim { centre: "server" },
+            1 => Placement::Lanes(vec!["client", "client_stub", "server_stub", "server"]),
+            2 => {
+                let mut ring = Ring::new((0..self.n).map(|i| self.points_of(i)[0]).collect());
+                for i in 0..self.n {
+                    for &a in &self.points_of(i)[1..] {
+                        ring = ring.virtual_point(i, a);
+                    }
+                }
+                let mut keys: Vec<(u32, u32, NodeId)> = self.owners().into_iter().enumerate().map(|(k, o)| (Self::key_angle(k as u32), k as u32, o)).collect();
+                keys.sort_unstable();
+                Placement::Angles(keys.into_iter().fold(ring, |r: Ring, (a, k, o)| r.item(format!("k{k}"), a, o)))
+            }
+            _ => Placement::Field,
+        }
+    }
+    fn label(&self, _: &()) -> MsgLabel {
+        MsgLabel::new("none", "")
+    }
+    fn timer_name(&self, _: &()) -> &'static str {
+        "none"
+    }
+    fn view(&self, _: NodeId, s: &u32) -> NodeView {
+        NodeView::new("node", if *s > 0 { Tone::Active } else { Tone::Idle }).badge(*s)
+    }
+    fn invariants(&self) -> Vec<Invariant<Self>> {
+        vec![]
+    }
+    fn metrics(&self, _: &(), _: &RunView<Self>) -> Vec<Metric> {
+        vec![]
+    }
+}
+
+fn pictured(n: usize, shape: i64, vnodes: i64, keys: i64) -> Engine<Pictured> {
+    let mut params = Params::defaults(&Pictured::info().params);
+    for (name, v) in [("shape", shape), ("vnodes", vnodes), ("keys", keys)] {
+        params.0.insert(name, ParamValue::Int(v));
+    }
+    let setup = Setup::new(n, Topology::Complete, params, 1).expect("a valid test topology");
+    Engine::new(Pictured::build(&setup).expect("valid settings"), setup, Pictured::info().network, 1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -256,5 +373,81 @@ mod tests {
         run_out(&mut e);
         let v = e.trace.violations().iter().find(|v| v.invariant == "eventual").expect("diverged at rest");
         assert_eq!(v.detail.en(&[]), "at rest, the replicas disagree on key 0: n0=5, n1=0");
+    }
+
+    /// Every node has exactly one band, in the order the placement names the groups.
+    fn placed_once(e: &Engine<Pictured>) -> Vec<Vec<NodeId>> {
+        let bands = e.proto.placement().bands(e.n(), e.groups()).expect("a placement by groups");
+        let mut all: Vec<NodeId> = bands.concat();
+        all.sort_unstable();
+        assert_eq!(all, (0..e.n()).collect::<Vec<_>>(), "{bands:?}");
+        bands
+    }
+
+    #[test]
+    fn a_server_sits_in_the_centre_of_its_clients() {
+        let e = pictured(6, 0, 1, 0);
+        assert_eq!(e.proto.placement(), Placement::CentreRim { centre: "server" });
+        assert_eq!(placed_once(&e), vec![vec![0], vec![1, 2, 3, 4, 5]]);
+    }
+
+    #[test]
+    fn the_four_lanes_of_a_remote_call_come_in_order() {
+        let e = pictured(4, 1, 1, 0);
+        assert_eq!(placed_once(&e), vec![vec![0], vec![1], vec![2], vec![3]]);
+        // A fifth node (a second client) is in no lane: it still gets a place, last.
+        assert_eq!(placed_once(&pictured(5, 1, 1, 0)), vec![vec![0], vec![1], vec![2], vec![3], vec![4]]);
+    }
+
+    #[test]
+    fn a_hash_ring_hands_over_its_virtual_points_and_keys() {
+        let e = pictured(5, 2, 8, 200);
+        let Placement::Angles(ring) = e.proto.placement() else { panic!("a ring") };
+        // Each node at its own angle, and at its declared virtual points, and nowhere else.
+        assert_eq!(ring.len(), 5);
+        for i in 0..5 {
+            let mut mine: Vec<u32> = ring.points().iter().filter(|p| p.1 == i).map(|p| p.0).collect();
+            let mut declared = vec![ring[i]];
+            declared.extend(ring.virtual_points.iter().filter(|p| p.0 == i).map(|p| p.1));
+            mine.sort_unstable();
+            declared.sort_unstable();
+            assert_eq!((mine.len(), &mine), (8, &declared), "node {i}");
+        }
+        // Keys come sorted by angle, each owned by the first point at or after it, round the top.
+        assert_eq!(ring.items.len(), 200);
+        assert!(ring.items.windows(2).all(|w| w[0].angle <= w[1].angle));
+        let points = ring.points();
+        for item in &ring.items {
+            let clockwise = |a: u32| (a + TURN - item.angle) % TURN;
+            let first = points.iter().min_by_key(|&&(a, n)| (clockwise(a), n)).unwrap();
+            assert_eq!(item.owner, first.1, "{} at {}", item.label, item.angle);
+            assert_eq!(ring.owner_at(item.angle), Some(item.owner));
+        }
+        // What each server holds is what the ring says it owns.
+        for i in 0..5 {
+            assert_eq!(e.world.states[i] as usize, ring.items.iter().filter(|k| k.owner == i).count());
+        }
+    }
+
+    #[test]
+    fn virtual_nodes_even_out_the_load() {
+        let spread = |vnodes| {
+            let e = pictured(5, 2, vnodes, 1_000);
+            let load: Vec<u32> = e.world.states.clone();
+            assert_eq!(load.iter().sum::<u32>(), 1_000);
+            (*load.iter().max().unwrap(), *load.iter().min().unwrap())
+        };
+        let (one_max, one_min) = spread(1);
+        let (many_max, many_min) = spread(64);
+        assert!(many_max - many_min < one_max - one_min, "64 points each: {many_min}..{many_max}; one each: {one_min}..{one_max}");
+        assert!(many_max < 300, "no server holds much more than its fifth: {many_max}");
+    }
+
+    #[test]
+    fn a_thousand_nodes_make_a_field() {
+        let e = pictured(1_000, 3, 1, 0);
+        assert_eq!(e.proto.placement(), Placement::Field);
+        assert_eq!(e.proto.placement().bands(1_000, e.groups()), None, "a field is not by groups");
+        assert_eq!(e.world.states.len(), 1_000);
     }
 }

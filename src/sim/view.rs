@@ -190,10 +190,117 @@ pub enum Placement {
     Columns(Vec<&'static str>),
     /// Groups as horizontal lanes, top to bottom (the four RPC lanes).
     Lanes(Vec<&'static str>),
-    /// On a circle at the given angle for each node, in millionths of a turn (a hash ring).
-    Angles(Vec<u32>),
+    /// On a circle at the given angle for each node, in millionths of a turn: a hash ring,
+    /// with any further points of nodes (virtual nodes) and the items (keys) it places.
+    Angles(Ring),
     /// Too many nodes to draw each: a dense field of dots (gossip among 1,000 nodes).
     Field,
+}
+
+impl Placement {
+    /// The bands of a placement by groups (columns or lanes in order; the centre, then
+    /// the rim): each node in the first band whose group names it, and nodes no group
+    /// names in a last band of their own, so every node has exactly one place. None for
+    /// placements not by groups.
+    pub fn bands(&self, n: usize, groups: &[Group]) -> Option<Vec<Vec<NodeId>>> {
+        let named: Vec<&str> = match self {
+            Placement::Columns(order) | Placement::Lanes(order) => order.clone(),
+            Placement::CentreRim { centre } => vec![centre],
+            Placement::Topology | Placement::Angles(_) | Placement::Field => return None,
+        };
+        let mut placed = vec![false; n];
+        let mut bands = Vec::new();
+        for g in named {
+            let members = groups.iter().filter(|x| x.id == g).flat_map(|x| x.members.iter().copied());
+            let band: Vec<NodeId> = members.filter(|&m| m < n && !std::mem::replace(&mut placed[m], true)).collect();
+            bands.push(band);
+        }
+        let rest: Vec<NodeId> = (0..n).filter(|&m| !placed[m]).collect();
+        if !rest.is_empty() || matches!(self, Placement::CentreRim { .. }) {
+            bands.push(rest);
+        }
+        Some(bands)
+    }
+}
+
+/// A hash ring: every node at its own angle, nodes with further points (virtual nodes),
+/// and items placed on the ring, each with the node that owns it. Angles are millionths
+/// of a turn, clockwise from the top. It reads as the list of the nodes' own angles (what
+/// [`Placement::Angles`] always held), so a drawing that knows nothing of virtual points
+/// or items still places every node.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Ring {
+    /// Each node's own angle, by node: where the node itself is drawn.
+    pub angles: Vec<u32>,
+    /// Further points of nodes on the ring: (node, angle).
+    pub virtual_points: Vec<(NodeId, u32)>,
+    /// Nodes drawn at their angle that hold no part of the ring (a client, a server not
+    /// yet added or removed): they own no items.
+    pub off: Vec<NodeId>,
+    pub items: Vec<RingItem>,
+}
+
+/// Something placed on a ring (a key), at an angle, stored by its owner.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RingItem {
+    /// Short, language-neutral ("k7").
+    pub label: String,
+    pub angle: u32,
+    pub owner: NodeId,
+}
+
+/// One turn, in the units of a ring's angles.
+pub const TURN: u32 = 1_000_000;
+
+impl Ring {
+    pub fn new(angles: Vec<u32>) -> Ring {
+        Ring { angles, ..Ring::default() }
+    }
+    pub fn virtual_point(mut self, node: NodeId, angle: u32) -> Ring {
+        self.virtual_points.push((node, angle));
+        self
+    }
+    pub fn off(mut self, node: NodeId) -> Ring {
+        self.off.push(node);
+        self
+    }
+    pub fn item(mut self, label: impl Into<String>, angle: u32, owner: NodeId) -> Ring {
+        self.items.push(RingItem { label: label.into(), angle, owner });
+        self
+    }
+
+    /// Every point of the nodes on the ring, (angle, node), in clockwise order (a node's
+    /// own angle and its virtual points; nodes that are off left out).
+    pub fn points(&self) -> Vec<(u32, NodeId)> {
+        let own = self.angles.iter().enumerate().map(|(n, &a)| (a, n));
+        let virt = self.virtual_points.iter().map(|&(n, a)| (a, n));
+        let mut all: Vec<(u32, NodeId)> = own.chain(virt).filter(|(_, n)| !self.off.contains(n)).collect();
+        all.sort_unstable();
+        all.dedup();
+        all
+    }
+
+    /// The node whose point is the first at or clockwise after `angle` (consistent
+    /// hashing's owner), going round past the top; None on an empty ring.
+    pub fn owner_at(&self, angle: u32) -> Option<NodeId> {
+        let points = self.points();
+        let at = points.partition_point(|&(a, _)| a < angle);
+        points.get(at).or(points.first()).map(|&(_, n)| n)
+    }
+}
+
+impl std::ops::Deref for Ring {
+    type Target = [u32];
+    fn deref(&self) -> &[u32] {
+        &self.angles
+    }
+}
+
+/// Nodes at the given angles, one point each.
+impl FromIterator<u32> for Ring {
+    fn from_iter<I: IntoIterator<Item = u32>>(angles: I) -> Ring {
+        Ring::new(angles.into_iter().collect())
+    }
 }
 
 /// Something drawn over the topology.
@@ -367,6 +474,34 @@ mod tests {
         assert_eq!(s.last(), Some(99_999.0), "the newest value is always shown");
         // Points stay in time order.
         assert!(s.points().windows(2).all(|w| w[0].0 < w[1].0));
+    }
+
+    #[test]
+    fn a_ring_places_items_at_the_first_point_clockwise() {
+        let ring = Ring::new(vec![100_000, 500_000, 900_000]).virtual_point(0, 600_000).off(2);
+        assert_eq!(ring.points(), vec![(100_000, 0), (500_000, 1), (600_000, 0)], "node 2 is off the ring");
+        assert_eq!(ring.owner_at(100_000), Some(0), "a point at the key's own angle owns it");
+        assert_eq!(ring.owner_at(100_001), Some(1));
+        assert_eq!(ring.owner_at(550_000), Some(0), "node 0's virtual point");
+        assert_eq!(ring.owner_at(950_000), Some(0), "past the last point, round the top");
+        assert_eq!(Ring::default().owner_at(5), None);
+        // It reads as the nodes' own angles, as the placement always did.
+        let plain: Ring = [1u32, 2, 3].into_iter().collect();
+        assert_eq!((plain.len(), plain.get(1).copied()), (3, Some(2)));
+        assert_eq!(&ring[..], &[100_000, 500_000, 900_000]);
+    }
+
+    #[test]
+    fn bands_place_every_node_once() {
+        let g = |id, members: &[NodeId]| Group { id, members: members.to_vec() };
+        let groups = [g("a", &[0, 1]), g("b", &[1, 2]), g("c", &[9])];
+        // Node 1 is in two groups: the first band keeps it; 3 and 4 are in none; 9 is no node.
+        let lanes = Placement::Lanes(vec!["a", "b", "c"]).bands(5, &groups).unwrap();
+        assert_eq!(lanes, vec![vec![0, 1], vec![2], vec![], vec![3, 4]]);
+        let rim = Placement::CentreRim { centre: "b" }.bands(5, &groups).unwrap();
+        assert_eq!(rim, vec![vec![1, 2], vec![0, 3, 4]]);
+        assert_eq!(Placement::Columns(vec!["a", "b"]).bands(3, &groups).unwrap(), vec![vec![0, 1], vec![2]], "no empty last band");
+        assert_eq!(Placement::Field.bands(3, &groups), None);
     }
 
     #[test]
