@@ -46,12 +46,13 @@ impl Counterexample {
 }
 
 /// A consistency model, judged incrementally over a history. `ops` is the history so
-/// far: at a call, the operation's reply is not to be read.
+/// far: at a call, the operation's reply is not to be read. `writers` names the write
+/// behind each value called so far.
 pub trait Checker: Clone + Debug + Default + 'static {
     /// The monitor's id (`inv.ID` in the words).
     const ID: &'static str;
     fn call(&mut self, _ops: &[Op], _i: usize) {}
-    fn reply(&mut self, ops: &[Op], i: usize) -> Result<(), Counterexample>;
+    fn reply(&mut self, ops: &[Op], writers: &Writers, i: usize) -> Result<(), Counterexample>;
 }
 
 /// Judge a whole history: calls and replies in instant order (at one instant, calls
@@ -68,29 +69,31 @@ pub fn check<C: Checker>(ops: &[Op]) -> Result<(), Counterexample> {
     // At a call the checker must not see the reply: it is given the history as known then.
     let mut known: Vec<Op> = ops.iter().map(|op| Op { reply: None, end: None, ..*op }).collect();
     let mut c = C::default();
+    let mut writers = Writers::default();
     for (_, is_reply, i) in steps {
         if is_reply {
             known[i] = ops[i];
-            c.reply(&known, i)?;
+            c.reply(&known, &writers, i)?;
         } else {
+            writers.called(&known[i], i);
             c.call(&known, i);
         }
     }
     Ok(())
 }
 
-/// Per key, the latest operation that may have written each value.
+/// Per key, the latest operation called that may write each value.
 #[derive(Clone, Debug, Default)]
-struct Writers(BTreeMap<(Key, Value), usize>);
+pub struct Writers(BTreeMap<(Key, Value), usize>);
 
 impl Writers {
-    fn called(&mut self, op: &Op, i: usize) {
+    pub fn called(&mut self, op: &Op, i: usize) {
         if let Call::Write(v) | Call::Cas { new: v, .. } = op.call {
             self.0.insert((op.key, v), i);
         }
     }
     /// The write a read of `v` saw: None for the initial value (or a value nobody wrote).
-    fn of(&self, key: Key, v: Value) -> Option<usize> {
+    pub fn of(&self, key: Key, v: Value) -> Option<usize> {
         if v == INITIAL {
             None
         } else {
@@ -137,7 +140,6 @@ pub const MAX_CONFIGS: usize = 4_096;
 pub struct Linearizable {
     keys: BTreeMap<Key, Register>,
     unjudged: BTreeSet<Key>,
-    writers: Writers,
 }
 
 #[derive(Clone, Debug)]
@@ -202,13 +204,12 @@ impl Checker for Linearizable {
     const ID: &'static str = "linearizable";
 
     fn call(&mut self, ops: &[Op], i: usize) {
-        self.writers.called(&ops[i], i);
         if !self.unjudged.contains(&ops[i].key) {
             self.keys.entry(ops[i].key).or_default().open.insert(i);
         }
     }
 
-    fn reply(&mut self, ops: &[Op], i: usize) -> Result<(), Counterexample> {
+    fn reply(&mut self, ops: &[Op], writers: &Writers, i: usize) -> Result<(), Counterexample> {
         let op = ops[i];
         let (Some(actual), Some(reg)) = (op.reply, self.keys.get_mut(&op.key)) else { return Ok(()) };
         reg.open.remove(&i);
@@ -253,10 +254,10 @@ impl Checker for Linearizable {
         let mut involved = vec![i];
         for r in &possible {
             if let Reply::Value(v) = r {
-                involved.extend(self.writers.of(op.key, *v).filter(|w| !involved.contains(w)));
+                involved.extend(writers.of(op.key, *v).filter(|w| !involved.contains(w)));
             }
         }
-        if let Some(w) = read_value(&op).and_then(|v| self.writers.of(op.key, v)).filter(|w| !involved.contains(w)) {
+        if let Some(w) = read_value(&op).and_then(|v| writers.of(op.key, v)).filter(|w| !involved.contains(w)) {
             involved.push(w);
         }
         let could = Text::plain(possible.iter().map(|&r| reply_text(r)).collect::<Vec<_>>().join(" / "));
@@ -276,7 +277,6 @@ impl Checker for Linearizable {
 /// before the client's write was called).
 #[derive(Clone, Debug, Default)]
 pub struct ReadYourWrites {
-    writers: Writers,
     /// (client, key) → the client's latest done write.
     own: BTreeMap<(NodeId, Key), usize>,
 }
@@ -284,17 +284,13 @@ pub struct ReadYourWrites {
 impl Checker for ReadYourWrites {
     const ID: &'static str = "read_your_writes";
 
-    fn call(&mut self, ops: &[Op], i: usize) {
-        self.writers.called(&ops[i], i);
-    }
-
-    fn reply(&mut self, ops: &[Op], i: usize) -> Result<(), Counterexample> {
+    fn reply(&mut self, ops: &[Op], writers: &Writers, i: usize) -> Result<(), Counterexample> {
         let op = ops[i];
         if op.written().is_some() {
             self.own.insert((op.client, op.key), i);
         }
         let (Some(v), Some(&mine)) = (read_value(&op), self.own.get(&(op.client, op.key))) else { return Ok(()) };
-        let saw = self.writers.of(op.key, v);
+        let saw = writers.of(op.key, v);
         if saw != Some(mine) && older(ops, saw, Some(mine)) {
             return Err(Counterexample { ops: vec![i, mine], detail: phrase!("breach.read_your_writes", op.text(), ops[mine].text()) });
         }
@@ -302,26 +298,24 @@ impl Checker for ReadYourWrites {
     }
 }
 
+/// A read and the write it saw (None: the initial value).
+type Seen = (usize, Option<usize>);
+
 /// Monotonic reads: a client's read never returns a write older than one an earlier read
 /// of the same key by that client returned.
 #[derive(Clone, Debug, Default)]
 pub struct MonotonicReads {
-    writers: Writers,
     /// (client, key) → (read, the write it saw) for the newest writes seen so far.
-    seen: BTreeMap<(NodeId, Key), Vec<(usize, Option<usize>)>>,
+    seen: BTreeMap<(NodeId, Key), Vec<Seen>>,
 }
 
 impl Checker for MonotonicReads {
     const ID: &'static str = "monotonic_reads";
 
-    fn call(&mut self, ops: &[Op], i: usize) {
-        self.writers.called(&ops[i], i);
-    }
-
-    fn reply(&mut self, ops: &[Op], i: usize) -> Result<(), Counterexample> {
+    fn reply(&mut self, ops: &[Op], writers: &Writers, i: usize) -> Result<(), Counterexample> {
         let op = ops[i];
         let Some(v) = read_value(&op) else { return Ok(()) };
-        let saw = self.writers.of(op.key, v);
+        let saw = writers.of(op.key, v);
         let seen = self.seen.entry((op.client, op.key)).or_default();
         if let Some(&(earlier, _)) = seen.iter().find(|&&(_, w)| older(ops, saw, w)) {
             return Err(Counterexample { ops: vec![i, earlier], detail: phrase!("breach.monotonic_reads", op.text(), ops[earlier].text()) });
@@ -352,7 +346,6 @@ fn join(into: &mut Past, from: &Past) {
 /// read, causally overwrote. Cycles in the causal order itself are not looked for.
 #[derive(Clone, Debug, Default)]
 pub struct CausalConsistency {
-    writers: Writers,
     /// The causal past of each write, at its call.
     past_of: BTreeMap<usize, Past>,
     /// Each client's causal past so far.
@@ -364,7 +357,6 @@ impl Checker for CausalConsistency {
 
     fn call(&mut self, ops: &[Op], i: usize) {
         let op = ops[i];
-        self.writers.called(&op, i);
         if matches!(op.call, Call::Write(_) | Call::Cas { .. }) {
             let known = self.known.entry(op.client).or_default();
             self.past_of.insert(i, known.clone());
@@ -372,7 +364,7 @@ impl Checker for CausalConsistency {
         }
     }
 
-    fn reply(&mut self, ops: &[Op], i: usize) -> Result<(), Counterexample> {
+    fn reply(&mut self, ops: &[Op], writers: &Writers, i: usize) -> Result<(), Counterexample> {
         let op = ops[i];
         if op.reply == Some(Reply::Refused) || op.reply == Some(Reply::Swapped(false)) {
             // Not a write after all.
@@ -383,7 +375,7 @@ impl Checker for CausalConsistency {
             return Ok(());
         }
         let Some(v) = read_value(&op) else { return Ok(()) };
-        let saw = self.writers.of(op.key, v);
+        let saw = writers.of(op.key, v);
         let known = self.known.entry(op.client).or_default();
         let before: Vec<usize> = known.get(&op.key).map(|ws| ws.iter().copied().collect()).unwrap_or_default();
         match saw {
@@ -497,6 +489,7 @@ impl Monitor for Convergence {
 #[derive(Clone, Debug, Default)]
 pub struct HistoryMonitor<C: Checker> {
     reader: OpReader,
+    writers: Writers,
     checker: C,
     broken: Option<Breach>,
 }
@@ -525,10 +518,11 @@ impl<C: Checker> Monitor for HistoryMonitor<C> {
             for step in self.reader.read(e, log) {
                 let verdict = match step {
                     OpStep::Call(i) => {
+                        self.writers.called(&self.reader.ops[i], i);
                         self.checker.call(&self.reader.ops, i);
                         Ok(())
                     }
-                    OpStep::Reply(i) => self.checker.reply(&self.reader.ops, i),
+                    OpStep::Reply(i) => self.checker.reply(&self.reader.ops, &self.writers, i),
                     OpStep::Apply { .. } => Ok(()),
                 };
                 if let (Err(cx), None) = (verdict, &self.broken) {
@@ -622,20 +616,24 @@ mod tests {
     #[test]
     fn too_much_concurrency_is_left_unjudged_not_guessed() {
         let mut c = Linearizable::default();
+        let mut w = Writers::default();
         let mut h: Vec<Op> = (0..20).map(|i| Op::open(i, X, Call::Write(i as Value + 1), i as u64)).collect();
         h.push(Op::read(30, X, 0, (100, 101)));
         for i in 0..h.len() {
+            w.called(&h[i], i);
             c.call(&h, i);
         }
-        assert!(c.reply(&h, 20).is_ok());
+        assert!(c.reply(&h, &w, 20).is_ok());
         assert_eq!(c.unjudged().iter().copied().collect::<Vec<_>>(), vec![X]);
         // Another key is still judged.
         let mut h2 = h.clone();
         h2.extend([Op::write(40, Y, 1, (200, 201)), Op::read(41, Y, 0, (202, 203))]);
-        c.call(&h2, 21);
-        c.reply(&h2, 21).unwrap();
-        c.call(&h2, 22);
-        assert!(c.reply(&h2, 22).is_err());
+        for i in [21, 22] {
+            w.called(&h2[i], i);
+            c.call(&h2, i);
+            let verdict = c.reply(&h2, &w, i);
+            assert_eq!(verdict.is_err(), i == 22, "the write, then its stale read");
+        }
     }
 
     #[test]

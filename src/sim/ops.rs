@@ -148,38 +148,29 @@ fn unpack(k: u64) -> (NodeId, Key, Value) {
     ((k >> 48) as NodeId, (k >> 32) as Key, k as Value)
 }
 
-/// Record the call of an operation by this node on `key`.
-pub fn call<P: Protocol>(ctx: &mut Ctx<P>, key: Key, call: Call) {
-    let me = ctx.me();
-    call_as(ctx, me, key, call);
-}
-
-/// Record a call on behalf of a client that is not this node (a replica taking a
-/// client's request at its own event).
-pub fn call_as<P: Protocol>(ctx: &mut Ctx<P>, client: NodeId, key: Key, call: Call) {
-    match call {
-        Call::Read => ctx.mark_with("op.read", pack(client, key, 0)),
-        Call::Write(v) => ctx.mark_with("op.write", pack(client, key, v)),
-        Call::Cas { expect, new } => {
-            ctx.mark_with("op.cas", pack(client, key, new));
-            ctx.mark_with("op.expect", pack(client, key, expect));
-        }
+/// Record the call of an operation by `client` (the node itself, or a client a replica
+/// acts for) on `key`.
+pub fn call<P: Protocol>(ctx: &mut Ctx<P>, client: NodeId, key: Key, call: Call) {
+    let (tag, value) = match call {
+        Call::Read => ("op.read", 0),
+        Call::Write(v) => ("op.write", v),
+        Call::Cas { new, .. } => ("op.cas", new),
+    };
+    ctx.mark_with(tag, pack(client, key, value));
+    if let Call::Cas { expect, .. } = call {
+        ctx.mark_with("op.expect", pack(client, key, expect));
     }
 }
 
-/// Record the reply to this node's open operation on `key`.
-pub fn reply<P: Protocol>(ctx: &mut Ctx<P>, key: Key, reply: Reply) {
-    let me = ctx.me();
-    reply_as(ctx, me, key, reply);
-}
-
-pub fn reply_as<P: Protocol>(ctx: &mut Ctx<P>, client: NodeId, key: Key, reply: Reply) {
-    match reply {
-        Reply::Done => ctx.mark_with("op.ok", pack(client, key, 0)),
-        Reply::Value(v) => ctx.mark_with("op.ok", pack(client, key, v)),
-        Reply::Swapped(s) => ctx.mark_with("op.ok", pack(client, key, s as Value)),
-        Reply::Refused => ctx.mark_with("op.refused", pack(client, key, 0)),
-    }
+/// Record the reply to `client`'s open operation on `key`.
+pub fn reply<P: Protocol>(ctx: &mut Ctx<P>, client: NodeId, key: Key, reply: Reply) {
+    let (tag, value) = match reply {
+        Reply::Done => ("op.ok", 0),
+        Reply::Value(v) => ("op.ok", v),
+        Reply::Swapped(s) => ("op.ok", s as Value),
+        Reply::Refused => ("op.refused", 0),
+    };
+    ctx.mark_with(tag, pack(client, key, value));
 }
 
 /// Record that this replica's copy of `key` now holds `value`.

@@ -106,11 +106,11 @@ impl Protocol for Register {
             RegMsg::Read => ctx.send(from, RegMsg::ReadOk(s.value)),
             RegMsg::WriteOk => {
                 s.open = false;
-                ops::reply(ctx, 0, Reply::Done);
+                ops::reply(ctx, me, 0, Reply::Done);
             }
             RegMsg::ReadOk(v) => {
                 s.open = false;
-                ops::reply(ctx, 0, Reply::Value(v));
+                ops::reply(ctx, me, 0, Reply::Value(v));
             }
         }
     }
@@ -118,16 +118,16 @@ impl Protocol for Register {
         s.flush_armed = false;
         ctx.send(1, RegMsg::Replicate(s.value));
     }
-    fn on_input(&self, _: NodeId, s: &mut RegNode, i: &Input, ctx: &mut Ctx<Self>) {
+    fn on_input(&self, me: NodeId, s: &mut RegNode, i: &Input, ctx: &mut Ctx<Self>) {
         s.open = true;
         match i.id {
             "write" => {
                 let v = i.arg_int().expect("the engine checked the argument") as Value;
-                ops::call(ctx, 0, Call::Write(v));
+                ops::call(ctx, me, 0, Call::Write(v));
                 ctx.send(0, RegMsg::Write(v));
             }
             _ => {
-                ops::call(ctx, 0, Call::Read);
+                ops::call(ctx, me, 0, Call::Read);
                 ctx.send(self.reads_at(), RegMsg::Read);
             }
         }
@@ -209,7 +209,7 @@ fn ring_hash(x: u64) -> u32 {
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     z ^= z >> 31;
-    ((z >> 32) * TURN as u64 >> 32) as u32
+    (((z >> 32) * TURN as u64) >> 32) as u32
 }
 
 impl Pictured {
