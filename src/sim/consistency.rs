@@ -426,8 +426,8 @@ pub fn converged(replicas: &Replicas, up: &[NodeId], ops: &[Op]) -> Result<(), B
     Ok(())
 }
 
-/// Convergence at rest, as a monitor: replicas report their copies with `op.apply` and
-/// `op.forget` marks, and whenever nothing is left to happen the live replicas must agree
+/// Convergence at rest, as a monitor: replicas report their copies with `op_apply` and
+/// `op_forget` marks, and whenever nothing is left to happen the live replicas must agree
 /// ([`converged`]). A run whose timers never stop is judged after `patience` ticks without
 /// a call, when given.
 #[derive(Clone, Debug)]

@@ -5,14 +5,14 @@
 //! Operations are recorded in the log as keyed marks, so the log needs no new record kind
 //! and time travel, forks and anchored interventions treat them like any other milestone.
 //! One mark key carries the client (16 bits), the key (16 bits) and a value (32 bits):
-//! - on the client's call: `op.read`, `op.write` (the value written) or `op.cas` (the new
-//!   value) with `op.expect` (the expected value) on the same event;
-//! - on the reply: `op.ok` (the value read; 1 or 0 for a compare-and-swap that did or did
-//!   not swap; nothing for a write) or `op.refused` (the store said no and did nothing: a
+//! - on the client's call: `op_read`, `op_write` (the value written) or `op_cas` (the new
+//!   value) with `op_expect` (the expected value) on the same event;
+//! - on the reply: `op_ok` (the value read; 1 or 0 for a compare-and-swap that did or did
+//!   not swap; nothing for a write) or `op_refused` (the store said no and did nothing: a
 //!   CP system during a partition). A call that never gets a reply (the client crashed
 //!   or gave up) may or may not have taken effect; the checkers allow both;
-//! - on a replica whenever its copy of a key changes: `op.apply` (key and new value), and
-//!   `op.forget` when a replica loses its copy of everything (a crash without stable
+//! - on a replica whenever its copy of a key changes: `op_apply` (key and new value), and
+//!   `op_forget` when a replica loses its copy of everything (a crash without stable
 //!   storage); the convergence monitor reads these.
 //!
 //! A client has at most one operation open at a time: a reply answers the client's latest
@@ -152,35 +152,35 @@ fn unpack(k: u64) -> (NodeId, Key, Value) {
 /// acts for) on `key`.
 pub fn call<P: Protocol>(ctx: &mut Ctx<P>, client: NodeId, key: Key, call: Call) {
     let (tag, value) = match call {
-        Call::Read => ("op.read", 0),
-        Call::Write(v) => ("op.write", v),
-        Call::Cas { new, .. } => ("op.cas", new),
+        Call::Read => ("op_read", 0),
+        Call::Write(v) => ("op_write", v),
+        Call::Cas { new, .. } => ("op_cas", new),
     };
     ctx.mark_with(tag, pack(client, key, value));
     if let Call::Cas { expect, .. } = call {
-        ctx.mark_with("op.expect", pack(client, key, expect));
+        ctx.mark_with("op_expect", pack(client, key, expect));
     }
 }
 
 /// Record the reply to `client`'s open operation on `key`.
 pub fn reply<P: Protocol>(ctx: &mut Ctx<P>, client: NodeId, key: Key, reply: Reply) {
     let (tag, value) = match reply {
-        Reply::Done => ("op.ok", 0),
-        Reply::Value(v) => ("op.ok", v),
-        Reply::Swapped(s) => ("op.ok", s as Value),
-        Reply::Refused => ("op.refused", 0),
+        Reply::Done => ("op_ok", 0),
+        Reply::Value(v) => ("op_ok", v),
+        Reply::Swapped(s) => ("op_ok", s as Value),
+        Reply::Refused => ("op_refused", 0),
     };
     ctx.mark_with(tag, pack(client, key, value));
 }
 
 /// Record that this replica's copy of `key` now holds `value`.
 pub fn applied<P: Protocol>(ctx: &mut Ctx<P>, key: Key, value: Value) {
-    ctx.mark_with("op.apply", pack(0, key, value));
+    ctx.mark_with("op_apply", pack(0, key, value));
 }
 
 /// Record that this replica lost its copy of every key.
 pub fn forgot<P: Protocol>(ctx: &mut Ctx<P>) {
-    ctx.mark("op.forget");
+    ctx.mark("op_forget");
 }
 
 /// What one event did to the history.
@@ -206,14 +206,14 @@ impl OpReader {
     /// Take in one event's marks; returns what they did, in mark order.
     pub fn read(&mut self, e: &Event, log: &Trace) -> Vec<OpStep> {
         let mut out = Vec::new();
-        let marks: Vec<_> = log.marks_of(e.id).copied().filter(|m| m.tag.starts_with("op.")).collect();
+        let marks: Vec<_> = log.marks_of(e.id).copied().filter(|m| m.tag.starts_with("op_")).collect();
         for (j, m) in marks.iter().enumerate() {
             let (client, key, value) = unpack(m.key);
             let call = match m.tag {
-                "op.read" => Some(Call::Read),
-                "op.write" => Some(Call::Write(value)),
-                "op.cas" => {
-                    let expect = marks[j + 1..].iter().find(|x| x.tag == "op.expect" && unpack(x.key).0 == client).map_or(INITIAL, |x| unpack(x.key).2);
+                "op_read" => Some(Call::Read),
+                "op_write" => Some(Call::Write(value)),
+                "op_cas" => {
+                    let expect = marks[j + 1..].iter().find(|x| x.tag == "op_expect" && unpack(x.key).0 == client).map_or(INITIAL, |x| unpack(x.key).2);
                     Some(Call::Cas { expect, new: value })
                 }
                 _ => None,
@@ -225,11 +225,11 @@ impl OpReader {
                 continue;
             }
             match m.tag {
-                "op.ok" | "op.refused" => {
+                "op_ok" | "op_refused" => {
                     let Some(i) = self.open.remove(&client) else { continue };
                     let op = &mut self.ops[i];
                     op.reply = Some(match (m.tag, op.call) {
-                        ("op.refused", _) => Reply::Refused,
+                        ("op_refused", _) => Reply::Refused,
                         (_, Call::Read) => Reply::Value(value),
                         (_, Call::Write(_)) => Reply::Done,
                         (_, Call::Cas { .. }) => Reply::Swapped(value != 0),
@@ -238,8 +238,8 @@ impl OpReader {
                     op.replied_at = Some(e.time);
                     out.push(OpStep::Reply(i));
                 }
-                "op.apply" => out.extend(e.node.map(|replica| OpStep::Apply { replica, change: Some((key, value)) })),
-                "op.forget" => out.extend(e.node.map(|replica| OpStep::Apply { replica, change: None })),
+                "op_apply" => out.extend(e.node.map(|replica| OpStep::Apply { replica, change: Some((key, value)) })),
+                "op_forget" => out.extend(e.node.map(|replica| OpStep::Apply { replica, change: None })),
                 _ => {}
             }
         }

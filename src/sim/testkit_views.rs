@@ -329,6 +329,9 @@ mod tests {
         assert!(h.iter().all(|o| o.replied_at.unwrap() > o.called_at), "replies come after their calls, a round trip later");
         let text: Vec<String> = h.iter().map(|o| o.text().en(&[])).collect();
         assert_eq!(text, vec!["n2:W(k0,5)", "n2:R(k0)→5", "n3:R(k0)→5"]);
+        // The marks' tags have no dots, so interventions can be anchored to them.
+        let anchor = crate::sim::Anchor::parse("mark.op_write.n2");
+        assert_eq!(anchor, Some(crate::sim::Anchor::Mark { tag: "op_write".to_string(), by: Some(2), nth: 1 }));
     }
 
     #[test]
