@@ -4,6 +4,7 @@
 
 pub mod act;
 pub mod breach;
+pub mod consistency;
 pub mod counters;
 pub mod monitor;
 pub mod named;
@@ -12,11 +13,14 @@ pub mod view;
 pub mod testkit;
 #[cfg(test)]
 mod core_tests;
+#[cfg(test)]
+mod testkit_views;
 pub mod engine;
 pub mod fingerprint;
 pub mod history;
 pub mod kit;
 pub mod network;
+pub mod ops;
 pub mod params;
 pub mod protocol;
 pub mod rng;
