@@ -476,9 +476,6 @@ impl Monitor for Convergence {
         let up: Vec<NodeId> = self.replicas.iter().copied().filter(|&r| moment.up.get(r).copied().unwrap_or(false)).collect();
         converged(&self.held, &up, &self.reader.ops)
     }
-    fn clone_box(&self) -> Box<dyn Monitor> {
-        Box::new(self.clone())
-    }
 }
 
 // ---- the monitor -----------------------------------------------------------------------
@@ -531,9 +528,6 @@ impl<C: Checker> Monitor for HistoryMonitor<C> {
             }
         }
         self.broken.clone().map_or(Ok(()), Err)
-    }
-    fn clone_box(&self) -> Box<dyn Monitor> {
-        Box::new(self.clone())
     }
 }
 
