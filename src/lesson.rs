@@ -19,7 +19,7 @@ use serde_json::{Map, Value};
 
 use crate::protocols::REGISTRY;
 use crate::sim::act::Anchor;
-use crate::sim::scenario::ViewSelection;
+use crate::ui::view_settings::ViewSelection;
 use crate::sim::simulation::ProtocolEntry;
 use crate::sim::trace::EventKind;
 use crate::sim::{History, Scenario};

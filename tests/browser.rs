@@ -2,7 +2,6 @@
 //! the SVG, step back, break something and read the monitors.
 #![cfg(target_arch = "wasm32")]
 
-use gloo_timers::future::TimeoutFuture;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
@@ -28,12 +27,96 @@ fn click(el: &web_sys::Element) {
     el.dispatch_event(&event).unwrap();
 }
 
-/// Yew renders asynchronously; give it a moment after each action.
-async fn settle() {
-    TimeoutFuture::new(60).await;
+/// A future that resolves, with the value it is called with, when the JS callback handed
+/// to `register` is called.
+fn called_back(register: impl FnOnce(&js_sys::Function)) -> impl std::future::Future<Output = wasm_bindgen::JsValue> {
+    type Shared = std::rc::Rc<std::cell::RefCell<(Option<wasm_bindgen::JsValue>, Option<std::task::Waker>)>>;
+    let state: Shared = Default::default();
+    let set = state.clone();
+    let callback = wasm_bindgen::closure::Closure::once_into_js(move |value: wasm_bindgen::JsValue| {
+        let mut s = set.borrow_mut();
+        s.0 = Some(value);
+        if let Some(waker) = s.1.take() {
+            waker.wake();
+        }
+    });
+    register(callback.unchecked_ref());
+    std::future::poll_fn(move |cx| {
+        let mut s = state.borrow_mut();
+        match s.0.take() {
+            Some(value) => std::task::Poll::Ready(value),
+            None => {
+                s.1 = Some(cx.waker().clone());
+                std::task::Poll::Pending
+            }
+        }
+    })
+}
+
+/// How long a condition is waited for before the test fails: generous, for a busy machine.
+const PATIENCE_MS: f64 = 20_000.0;
+
+/// The app has come to rest: a whole animation frame, and every task queued by its end,
+/// went by without a change under the app's root. Yew renders in microtasks and, past
+/// 16 ms of work, goes on in later tasks; the wait ends once it has done what the actions
+/// so far set off (renders, the effects after them, the renders those ask for). The app's
+/// only timers are the clock while playing, the address bar's write and a notice's
+/// fading, which no test reads through this wait. Fails if the app keeps changing for
+/// `PATIENCE_MS` (where it does, a test waits with `until` for what it reads).
+async fn rendered() {
+    let Some(root) = APP_ROOT.with(|r| r.borrow().clone()) else { return };
+    let quiet = js_sys::Function::new_with_args(
+        "root, ms, done",
+        r#"
+        let changed = true;
+        const start = performance.now();
+        const watch = new MutationObserver(() => { changed = true; });
+        watch.observe(root, { subtree: true, childList: true, attributes: true, characterData: true });
+        const check = () => {
+          if (!changed) { watch.disconnect(); done(true); return; }
+          if (performance.now() - start > ms) { watch.disconnect(); done(false); return; }
+          changed = false;
+          frame();
+        };
+        // After the frame, a task queued behind any Yew queued before it.
+        const frame = () => requestAnimationFrame(() => setTimeout(check, 0));
+        frame();
+        "#,
+    );
+    let still = called_back(|done| {
+        quiet.call3(&wasm_bindgen::JsValue::NULL, &root, &PATIENCE_MS.into(), done).unwrap();
+    })
+    .await;
+    assert_eq!(still.as_bool(), Some(true), "the app kept changing for {PATIENCE_MS} ms");
+}
+
+/// A frame has gone by, and then every task queued before its end (Yew, past 16 ms of
+/// work, goes on in a later task).
+async fn turn() {
+    called_back(|done| {
+        let after = js_sys::Function::new_with_args("done", "requestAnimationFrame(() => setTimeout(done, 0));");
+        after.call1(&wasm_bindgen::JsValue::NULL, done).unwrap();
+    })
+    .await;
+}
+
+/// Wait, turn by turn, until `ready` holds; fail naming `what` after `PATIENCE_MS`. For
+/// what the next line reads where the app need not come to rest (while it plays, or where
+/// its diagram keeps re-laying itself out).
+async fn until(what: &str, ready: impl Fn() -> bool) {
+    let start = js_sys::Date::now();
+    loop {
+        turn().await;
+        if ready() {
+            return;
+        }
+        assert!(js_sys::Date::now() - start < PATIENCE_MS, "waited {PATIENCE_MS} ms for {what}");
+    }
 }
 
 thread_local! {
+    /// Where the last app was started: what `rendered` watches.
+    static APP_ROOT: std::cell::RefCell<Option<web_sys::Element>> = const { std::cell::RefCell::new(None) };
     /// The apps mounted so far. The tests run one after another; an earlier test's app left
     /// alive follows the address bar too, and rewrites it with its own run (its lesson, its
     /// selection) before the next test's app reads it: each new app ends the others.
@@ -50,6 +133,7 @@ fn end_apps() {
 /// Start the app on `root`, ending every app started before.
 fn start_app(root: &web_sys::Element) {
     end_apps();
+    APP_ROOT.with(|r| *r.borrow_mut() = Some(root.clone()));
     let app = yew::Renderer::<dsviz::ui::App>::with_root(root.clone()).render();
     MOUNTED.with(|m| m.borrow_mut().push(app));
 }
@@ -61,14 +145,33 @@ async fn mount(fragment: &str) -> web_sys::Element {
     // The earlier apps end before the address changes: one with a render still queued
     // would otherwise write its own run back into the address bar as it goes.
     end_apps();
-    settle().await;
-    web_sys::window().unwrap().location().set_hash(fragment).unwrap();
+    rendered().await;
+    // The new app starts once the address's hashchange has gone by: it would otherwise
+    // load the same run again, maybe after the test's first action.
+    set_hash(fragment).await;
     let root = document().create_element("div").unwrap();
     root.set_attribute("style", "width:1280px;height:720px").unwrap();
     document().body().unwrap().append_child(&root).unwrap();
     start_app(&root);
-    settle().await;
+    until("the app to render", || root.query_selector("[data-testid=app]").unwrap().is_some()).await;
     root
+}
+
+/// Put `fragment` in the address bar and wait for its hashchange event, if it fires (it
+/// does when the address changes).
+async fn set_hash(fragment: &str) {
+    let location = web_sys::window().unwrap().location();
+    let before = location.hash().unwrap();
+    let changed = called_back(|f| {
+        let options = js_sys::Object::new();
+        js_sys::Reflect::set(&options, &"once".into(), &true.into()).unwrap();
+        let add: js_sys::Function = js_sys::Reflect::get(&web_sys::window().unwrap(), &"addEventListener".into()).unwrap().dyn_into().unwrap();
+        add.call3(&web_sys::window().unwrap(), &"hashchange".into(), f, &options).unwrap();
+    });
+    location.set_hash(fragment).unwrap();
+    if location.hash().unwrap() != before {
+        changed.await;
+    }
 }
 
 /// The link this app shows for its run.
@@ -97,7 +200,7 @@ async fn token_ring_steps_back_and_catches_a_dropped_token() {
 
     // One step: node 1 receives it and passes it on to node 2.
     click(&one(&root, "[data-action=step-forward]"));
-    settle().await;
+    rendered().await;
     assert_eq!(cursor(&root), "1");
     let flying = all(&one(&root, "#topology"), "[data-msg]");
     assert_eq!(flying.len(), 1);
@@ -106,7 +209,7 @@ async fn token_ring_steps_back_and_catches_a_dropped_token() {
 
     // Back again: the token is on its way from 0 to 1 once more.
     click(&one(&root, "[data-action=step-back]"));
-    settle().await;
+    rendered().await;
     assert_eq!(cursor(&root), "0");
     let flying = all(&one(&root, "#topology"), "[data-msg]");
     assert_eq!(flying[0].get_attribute("data-from").as_deref(), Some("0"));
@@ -116,9 +219,9 @@ async fn token_ring_steps_back_and_catches_a_dropped_token() {
 
     // Click the token in flight, then "Drop" in its menu.
     click(&flying[0]);
-    settle().await;
+    rendered().await;
     click(&one(&root, "[data-testid=popup] [data-act=drop]"));
-    settle().await;
+    rendered().await;
     assert!(all(&one(&root, "#topology"), "[data-msg]").is_empty(), "the dropped token is gone");
     assert_eq!(all(&one(&root, "#topology"), ".death").len(), 1, "and is seen dying");
     assert!(one(&root, "[data-invariant='one_token']").class_list().contains("bad"), "the monitor catches the lost token");
@@ -134,15 +237,15 @@ async fn token_ring_steps_back_and_catches_a_dropped_token() {
 #[wasm_bindgen_test]
 async fn election_metrics_reach_the_textbook_worst_case() {
     let root = mount("v=1&proto=election-ring&n=6&seed=1&p.ids=worst&p.initiators=one&lang=en").await;
-    for _ in 0..200 {
+    for k in 1..=200 {
         let button = one(&root, "[data-action=step-forward]");
         if button.has_attribute("disabled") {
             break;
         }
         click(&button);
-        TimeoutFuture::new(5).await;
+        until(&format!("step {k}"), || cursor(&root) == k.to_string()).await;
     }
-    settle().await;
+    rendered().await;
     let metrics = one(&root, "[data-testid=metrics]").text_content().unwrap();
     assert!(metrics.contains("3N-1 = 17"), "{metrics}");
     let row = one(&root, "[data-metric='messages'] .num").text_content().unwrap();
@@ -170,7 +273,7 @@ async fn the_token_rests_beside_the_node_that_holds_it() {
     assert!(all(&root, "#topology [data-token-at]").is_empty(), "in flight at the start, resting nowhere");
     for _ in 0..2 {
         click(&one(&root, "[data-action=step-forward]"));
-        settle().await;
+        rendered().await;
     }
     let svg = one(&root, "#topology");
     let resting = all(&svg, "[data-token-at]");
@@ -199,16 +302,18 @@ async fn the_language_switch_changes_every_word_on_the_page() {
     use dsviz::words::{Lang, CORE};
     let fragment = "v=1&proto=mutex-token-ring&n=5&seed=3&p.requests=200&act=0:input:2:request&lang=en";
     let root = mount(fragment).await;
-    for _ in 0..6 {
+    for k in 1..=6 {
         click(&one(&root, "[data-action=step-forward]"));
-        settle().await;
+        until(&format!("step {k}"), || cursor(&root) == k.to_string()).await;
     }
+    // Selecting node 2 opens its menu. (From here this run's diagram keeps re-laying itself
+    // out in the unstyled test page: the waits are for what is read, not for rest.)
     click(&one(&root, "#topology [data-node='2']"));
-    settle().await;
+    until("node 2's menu", || root.query_selector("[data-testid=popup]").unwrap().is_some()).await;
     let english = page_text(&root);
     assert!(english.contains("Copy link") && english.contains("Invariants"), "{english}");
     change(&one(&root, "[data-testid=lang]"), "zh");
-    settle().await;
+    until("the page in Chinese", || one(&root, "[data-testid=app]").get_attribute("data-lang").as_deref() == Some("zh")).await;
     assert_eq!(one(&root, "[data-testid=app]").get_attribute("data-lang").as_deref(), Some("zh"));
     let chinese = page_text(&root);
     assert!(chinese.contains("复制链接") && chinese.contains("不变式") && chinese.contains("令牌环"), "{chinese}");
@@ -258,9 +363,9 @@ async fn a_message_sent_by_hand_goes_where_it_was_told_and_into_the_link() {
     let root = mount("v=1&proto=clocks-vector&n=3&seed=1&p.every=0&lang=en").await;
     assert!(all(&root, "#topology [data-msg]").is_empty());
     click(&one(&root, "#topology [data-node='0']"));
-    settle().await;
+    rendered().await;
     click(&one(&root, "[data-testid=popup] [data-input=send_to] [data-arg='2']"));
-    settle().await;
+    rendered().await;
     let flying = all(&root, "#topology [data-msg]");
     assert_eq!(flying.len(), 1, "one message");
     assert_eq!(flying[0].get_attribute("data-from").as_deref(), Some("0"));
@@ -275,7 +380,7 @@ async fn the_comparison_runs_the_family_on_this_workload() {
     let root = mount("v=1&proto=mutex-token-ring&n=5&seed=3&p.requests=300&lang=en").await;
     assert!(all(&root, "[data-testid=compare-table]").is_empty(), "nothing is run until asked");
     click(&one(&root, "[data-action=compare]"));
-    settle().await;
+    rendered().await;
     let rows = all(&root, "[data-testid=compare-table] tr[data-protocol]");
     assert!(!rows.is_empty());
     let ring = one(&root, "[data-testid=compare-table] tr[data-protocol='mutex-token-ring']");
@@ -287,15 +392,15 @@ async fn the_comparison_runs_the_family_on_this_workload() {
 #[wasm_bindgen_test]
 async fn maekawas_deadlock_is_drawn_as_a_cycle_and_the_fix_has_none() {
     let run_out = |root: web_sys::Element| async move {
-        for _ in 0..400 {
+        for k in 1..=400 {
             let button = one(&root, "[data-action=step-forward]");
             if button.has_attribute("disabled") {
                 break;
             }
             click(&button);
-            TimeoutFuture::new(3).await;
+            until(&format!("step {k}"), || cursor(&root) == k.to_string()).await;
         }
-        settle().await;
+        rendered().await;
         root
     };
     let root = mount("v=1&proto=mutex-maekawa&n=9&seed=0&p.requests=0&act=0:input:0:request,0:input:4:request,0:input:8:request&lang=en").await;
@@ -366,32 +471,40 @@ const TOURED: &[&str] = &["mutex", "election", "clocks", "consensus"];
 async fn tour(families: &[&str]) {
     // One app for the whole tour: the picker switches protocols as a student would.
     let root = mount("v=1&proto=mutex-token-ring&lang=zh").await;
-    let quick = || TimeoutFuture::new(20);
     for entry in dsviz::protocols::REGISTRY {
         let info = entry.info();
         if !families.contains(&info.family.id) {
             continue;
         }
+        // The waits are for what is read next, not for the app to come to rest: some runs'
+        // diagrams keep re-laying themselves out in the unstyled test page.
         change(&one(&root, "[data-testid=protocol]"), info.id);
-        settle().await;
+        until(&format!("{} to load", info.id), || share_link(&root).contains(&format!("proto={}&", info.id))).await;
         for ready in info.scenarios {
+            let wanted = dsviz::sim::Scenario::parse_strict(ready.fragment, dsviz::protocols::REGISTRY).unwrap();
+            let loaded = || dsviz::sim::Scenario::parse(&share_link(&root), dsviz::protocols::REGISTRY).0.run_only() == wanted.run_only();
+            let playing = || root.query_selector("[data-action=pause]").unwrap().is_some();
             change(&one(&root, "[data-testid=scenario]"), ready.fragment);
-            settle().await;
             // A scenario may start playing; the link follows the run once it pauses.
+            until(&format!("{}/{} to load", info.id, ready.id), || playing() || loaded()).await;
             if let Some(pause) = root.query_selector("[data-action=pause]").unwrap() {
                 click(&pause);
-                quick().await;
+                until(&format!("{}/{} to pause", info.id, ready.id), || !playing() && loaded()).await;
             }
-            let wanted = dsviz::sim::Scenario::parse_strict(ready.fragment, dsviz::protocols::REGISTRY).unwrap();
             let shown = dsviz::sim::Scenario::parse(&share_link(&root), dsviz::protocols::REGISTRY).0;
             assert_eq!(shown.run_only(), wanted.run_only(), "{}/{}: the link is the scenario's", info.id, ready.id);
             let svg = one(&root, "#topology");
             assert_eq!(all(&svg, "[data-node]").len(), wanted.n, "{}/{}: every node drawn", info.id, ready.id);
-            for _ in 0..3 {
+            // Step forward (while the run goes on), to the step after `at`.
+            let forward = || async {
                 if let Some(b) = root.query_selector("[data-action=step-forward]:not([disabled])").unwrap() {
+                    let next = (cursor(&root).parse::<u64>().unwrap() + 1).to_string();
                     click(&b);
-                    quick().await;
+                    until(&format!("{}/{}: step {next}", info.id, ready.id), || cursor(&root) == next).await;
                 }
+            };
+            for _ in 0..3 {
+                forward().await;
             }
             // What is drawn, not where an arrow is mid-animation: nodes (class, words) and
             // the messages in flight.
@@ -401,12 +514,10 @@ async fn tour(families: &[&str]) {
                 (nodes, msgs)
             };
             let there = (cursor(&root), picture(&svg));
+            let back = (there.0.parse::<u64>().unwrap().saturating_sub(1)).to_string();
             click(&one(&root, "[data-action=step-back]"));
-            quick().await;
-            if let Some(b) = root.query_selector("[data-action=step-forward]:not([disabled])").unwrap() {
-                click(&b);
-                quick().await;
-            }
+            until(&format!("{}/{}: back to step {back}", info.id, ready.id), || cursor(&root) == back).await;
+            forward().await;
             assert_eq!((cursor(&root), picture(&svg)), there, "{}/{}: back and forth again is the same picture", info.id, ready.id);
             let text = page_text(&root);
             if let Some(at) = text.find('⟦') {
@@ -519,7 +630,7 @@ async fn the_paxos_acceptor_table_shows_promised_and_accepted_after_a_ballot() {
         assert_eq!(one(&svg, &format!("[data-node='{i}'] .node-badge")).text_content().unwrap(), "p=1 a=(1,x)", "n{i} after the ballot");
     }
     click(&one(&svg, "[data-node='2']"));
-    settle().await;
+    rendered().await;
     let table = one(&root, "[data-testid=node-table]");
     let heads: Vec<String> = all(&table, "th").iter().map(|e| e.text_content().unwrap()).collect();
     let cells: Vec<String> = all(&table, "td").iter().map(|e| e.text_content().unwrap()).collect();
@@ -583,16 +694,16 @@ async fn a_message_drawn_by_drag_on_the_diagram_is_sent_and_a_click_is_a_local_e
     // Press on line 0, move, release on line 2.
     let (hit, x0, y0) = on_row(&root, 0, 0.3);
     mouse(&hit, "mousedown", x0, y0, false);
-    settle().await;
+    rendered().await;
     let (_, x1, y1) = on_row(&root, 2, 0.5);
     mouse(&one(&root, "#timeline"), "mousemove", x1, y1, false);
-    settle().await;
+    rendered().await;
     let lines: Vec<String> = all(&root, "#timeline .drag-line").iter().map(|l| l.outer_html()).collect();
     assert_eq!(all(&root, "#timeline .drag-line.aimed").len(), 1, "the message being drawn is shown, aimed at a line: {lines:?} {x0},{y0} → {x1},{y1}");
     let (_, x1, y1) = on_row(&root, 2, 0.5);
     mouse(&one(&root, "#timeline"), "mouseup", x1, y1, false);
     mouse(&one(&root, "#timeline"), "click", x1, y1, false);
-    settle().await;
+    rendered().await;
     let msgs = all(&root, "#timeline [data-msg]");
     assert_eq!(msgs.len(), 1, "one message on the diagram");
     assert_eq!(msgs[0].get_attribute("data-from").as_deref(), Some("0"));
@@ -605,14 +716,14 @@ async fn a_message_drawn_by_drag_on_the_diagram_is_sent_and_a_click_is_a_local_e
     let (hit, x, y) = on_row(&root, 1, 0.6);
     mouse(&hit, "mousedown", x, y, false);
     mouse(&one(&root, "#timeline"), "mouseup", x, y, false);
-    settle().await;
+    rendered().await;
     assert!(share_link(&root).contains("input:1:local"), "{}", share_link(&root));
     assert_eq!(all(&root, "#timeline .tl-event").len(), before + 1, "one more event on the diagram");
     // Time travel keeps the hand-made run: back to the start and forward again.
     click(&one(&root, "[data-action=step-back]"));
-    settle().await;
+    rendered().await;
     click(&one(&root, "[data-action=step-forward]"));
-    settle().await;
+    rendered().await;
     assert!(share_link(&root).contains("input:0:send_to=2"));
     root.remove();
 }
@@ -642,7 +753,7 @@ async fn selecting_an_event_lights_exactly_its_causal_past_and_future_and_a_seco
     // An event in the middle of the run.
     let pick = *shown.iter().nth(shown.len() / 2).unwrap();
     click(&one(&root, &format!("#timeline .tl-event[data-event='{pick}']")));
-    settle().await;
+    rendered().await;
     let past: std::collections::BTreeSet<usize> = dsviz::sim::trace::causal_past(trace, pick).into_iter().filter(|&e| e != pick && shown.contains(&e)).collect();
     let future: std::collections::BTreeSet<usize> = dsviz::sim::trace::causal_future(trace, pick).into_iter().filter(|&e| e != pick && shown.contains(&e)).collect();
     assert_eq!(ids(&all(&root, "#timeline .tl-event.past")), past, "the causal past of e{pick}");
@@ -653,7 +764,7 @@ async fn selecting_an_event_lights_exactly_its_causal_past_and_future_and_a_seco
     // A second event, shift-clicked: one from each class, the verdict names the relation.
     for (other, relation) in [(*past.iter().last().unwrap(), "after"), (*future.iter().next().unwrap(), "before"), (*plain.iter().next().unwrap(), "concurrent")] {
         mouse(&one(&root, &format!("#timeline .tl-event[data-event='{other}']")), "click", 0.0, 0.0, true);
-        settle().await;
+        rendered().await;
         let verdict = one(&root, "[data-testid=pair-verdict]");
         assert_eq!(verdict.get_attribute("data-relation").as_deref(), Some(relation), "e{pick} vs e{other}: {:?}", verdict.text_content());
         let text = verdict.text_content().unwrap();
@@ -670,13 +781,13 @@ async fn selecting_an_event_lights_exactly_its_causal_past_and_future_and_a_seco
 async fn a_drawn_cut_is_judged_consistent_or_not_and_names_the_crossing_message() {
     let root = mount(&format!("{VECTOR_CLASSIC}&at=40")).await;
     click(&one(&root, "[data-action=cut]"));
-    settle().await;
+    rendered().await;
     assert_eq!(one(&root, "[data-testid=cut-verdict]").get_attribute("data-consistent"), None, "not judged until every line has its point");
     // Right at the start on every line: consistent, nothing in transit.
     for row in 0..3 {
         let (hit, x, y) = on_row(&root, row, 0.0);
         mouse(&hit, "mousedown", x, y, false);
-        settle().await;
+        rendered().await;
     }
     let verdict = one(&root, "[data-testid=cut-verdict]");
     assert_eq!(verdict.get_attribute("data-consistent").as_deref(), Some("true"), "{:?}", verdict.text_content());
@@ -690,7 +801,7 @@ async fn a_drawn_cut_is_judged_consistent_or_not_and_names_the_crossing_message(
     let receive = h.known_trace().known_end_of(id.parse().unwrap()).unwrap();
     assert_eq!(h.known_trace().event(receive).node, Some(to));
     click(&one(&root, &format!("#timeline .tl-event[data-event='{receive}']")));
-    settle().await;
+    rendered().await;
     let verdict = one(&root, "[data-testid=cut-verdict]");
     assert_eq!(verdict.get_attribute("data-consistent").as_deref(), Some("false"), "{:?}", verdict.text_content());
     assert!(verdict.text_content().unwrap().contains(&format!("m{id} ")), "{:?} names m{id}", verdict.text_content());
@@ -704,7 +815,7 @@ async fn the_converse_of_the_clock_condition_is_shown_on_demand_as_two_ringed_ev
     let root = mount(&format!("{VECTOR_CLASSIC}&at=40")).await;
     assert!(all(&root, "#timeline [data-overlay=events]").is_empty(), "nothing until asked");
     click(&one(&root, "[data-action=converse]"));
-    settle().await;
+    rendered().await;
     let pair = one(&root, "#timeline [data-overlay=events]");
     assert_eq!(all(&pair, "circle").len(), 2, "two rings");
     assert_eq!(all(&pair, "polyline").len(), 1, "joined by a dashed line");
@@ -743,22 +854,22 @@ async fn a_lesson_moves_the_run_to_each_step_and_back() {
     // The token ring lesson's points: 0, n3 enters (3), n3 leaves (4), the token is lost (5).
     for (k, want) in [(2, "3"), (3, "4"), (4, "5")] {
         click(&one(&root, "[data-action=lesson-next]"));
-        settle().await;
+        until(&format!("part {k} of 4"), || one(&root, "[data-testid=lesson-count]").text_content().unwrap() == format!("part {k} of 4")).await;
         assert_eq!(cursor(&root), want, "lesson step {k}");
         assert!(share_link(&root).contains(&format!("lesson=mutex-token-ring&lstep={k}")));
     }
     assert!(one(&root, "[data-testid=lesson-text]").text_content().unwrap().contains("2 violations"));
     click(&one(&root, "[data-action=lesson-prev]"));
-    settle().await;
+    until("part 3 of 4", || one(&root, "[data-testid=lesson-count]").text_content().unwrap() == "part 3 of 4").await;
     assert_eq!(cursor(&root), "4");
     // The step's view: n3 selected.
     assert!(share_link(&root).contains("sel=n3"));
     // Leave: reset the run (a new run without the lesson's interventions), then return.
     click(&one(&root, "[data-action=reset]"));
-    settle().await;
+    rendered().await;
     assert!(root.query_selector("[data-action=lesson-return]").unwrap().is_some(), "away from the lesson");
     click(&one(&root, "[data-action=lesson-return]"));
-    settle().await;
+    rendered().await;
     assert_eq!(cursor(&root), "4");
     assert!(share_link(&root).contains("act=0:input:3:request"), "back on the lesson's run: {}", share_link(&root));
     assert!(root.query_selector("[data-action=lesson-return]").unwrap().is_none());
@@ -767,20 +878,8 @@ async fn a_lesson_moves_the_run_to_each_step_and_back() {
 
 #[wasm_bindgen_test]
 async fn a_bad_lesson_link_says_what_is_wrong() {
-    // Mounted by hand and read at once: the tests run interleaved, and a later test's link
-    // would replace this app's run (and its problems) if it waited.
-    web_sys::window().unwrap().location().set_hash("lesson=no-such&lang=en").unwrap();
-    let root = document().create_element("div").unwrap();
-    document().body().unwrap().append_child(&root).unwrap();
-    start_app(&root);
-    let mut problems = None;
-    for _ in 0..50 {
-        TimeoutFuture::new(5).await;
-        if let Some(p) = root.query_selector("[data-testid=problems]").unwrap() {
-            problems = p.text_content();
-            break;
-        }
-    }
+    let root = mount("lesson=no-such&lang=en").await;
+    let problems = root.query_selector("[data-testid=problems]").unwrap().and_then(|p| p.text_content());
     let problems = problems.expect("a problem banner");
     assert!(problems.contains("lesson") && problems.contains("mutex-token-ring"), "{problems}");
     assert!(root.query_selector("[data-testid=lesson-bar]").unwrap().is_none());
@@ -790,57 +889,52 @@ async fn a_bad_lesson_link_says_what_is_wrong() {
 #[wasm_bindgen_test]
 async fn presenter_keys() {
     let root = mount("v=1&proto=mutex-token-ring&n=5&seed=3&p.requests=0&lang=en").await;
+    // Each key is followed by a wait for what it does, which fails naming it (the app need
+    // not come to rest: with a node selected, the unstyled diagram may keep re-laying out).
+    let link_has = |part: &str| share_link(&root).contains(part);
     // j selects n0, j again n1, k back to n0.
     press("j");
-    settle().await;
+    until("j selects n0", || link_has("sel=n0")).await;
     press("j");
-    settle().await;
+    until("j again selects n1", || link_has("sel=n1")).await;
     press("k");
-    settle().await;
-    assert!(share_link(&root).contains("sel=n0"), "{}", share_link(&root));
+    until("k goes back to n0", || link_has("sel=n0")).await;
     // c crashes the selected node, c again recovers it.
     press("c");
-    settle().await;
-    assert!(share_link(&root).contains("crash:0"), "{}", share_link(&root));
+    until("c crashes n0", || link_has("crash:0")).await;
     press("c");
-    settle().await;
-    assert!(share_link(&root).contains("recover:0"), "{}", share_link(&root));
+    until("c again recovers n0", || link_has("recover:0")).await;
     // s toggles the stamps; r resets (the interventions go).
-    let before = share_link(&root).contains("stamps=");
+    let before = link_has("stamps=");
     press("s");
-    settle().await;
-    assert_ne!(share_link(&root).contains("stamps="), before);
+    until("s toggles the stamps", || link_has("stamps=") != before).await;
     press("r");
-    settle().await;
-    assert!(!share_link(&root).contains("act="), "{}", share_link(&root));
+    until("r resets the interventions", || !link_has("act=")).await;
     // d drops the selected message: the token in flight.
+    let popup = || root.query_selector("[data-testid=popup]").unwrap().is_some();
     let token = one(&root, "#topology [data-msg]");
     let id = token.get_attribute("data-msg").unwrap();
     click(&token);
-    settle().await;
+    until("the token's menu", popup).await;
     press("Escape");
-    settle().await;
+    until("Esc closes the menu", || !popup()).await;
     click(&one(&root, "#topology [data-msg]"));
-    settle().await;
+    until("the token's menu again", popup).await;
     press("d");
-    settle().await;
-    assert!(share_link(&root).contains(&format!("drop:{id}")), "{}", share_link(&root));
+    until("d drops the token", || link_has(&format!("drop:{id}"))).await;
     // ? shows the keys, Esc closes them; h hides the answers.
     press("?");
-    settle().await;
-    assert!(all(&root, "[data-testid=keys-overlay] tr").len() >= 15);
+    until("? lists the keys", || all(&root, "[data-testid=keys-overlay] tr").len() >= 15).await;
     press("Escape");
-    settle().await;
-    assert!(root.query_selector("[data-testid=keys-overlay]").unwrap().is_none());
+    until("Esc closes the keys", || root.query_selector("[data-testid=keys-overlay]").unwrap().is_none()).await;
+    let hidden = || one(&root, "[data-testid=app]").class_list().contains("hide-answers");
     press("h");
-    settle().await;
-    assert!(one(&root, "[data-testid=app]").class_list().contains("hide-answers"));
+    until("h hides the answers", hidden).await;
     press("h");
-    settle().await;
+    until("h again shows them", || !hidden()).await;
     // n with no lesson says how to find one.
     press("n");
-    settle().await;
-    assert!(one(&root, "[data-testid=notice]").text_content().unwrap().contains("library"));
+    until("n says where the lessons are", || root.query_selector("[data-testid=notice]").unwrap().is_some_and(|n| n.text_content().unwrap_or_default().contains("library"))).await;
 }
 
 #[wasm_bindgen_test]
@@ -854,10 +948,10 @@ async fn embed_mode_shows_just_the_simulation() {
     }
     // The minimal controls work, and the link stays embedded through a reset.
     click(&one(&root, "[data-action=step-forward]"));
-    settle().await;
+    rendered().await;
     assert_eq!(cursor(&root), "1");
     click(&one(&root, "[data-action=reset]"));
-    settle().await;
+    rendered().await;
     assert_eq!(cursor(&root), "0");
     assert_eq!(all(&root, "[data-embed='1']").len(), 1, "still embedded after a reset");
     let full = one(&root, "[data-testid=embed-open]").get_attribute("href").unwrap();
@@ -882,9 +976,11 @@ struct Crowding {
     examples: String,
     crossed: u32,
     stamps: u32,
-    /// Lamport stamps alone (placed before vectors, so zooming in must show more of them).
-    lamport: u32,
     dots: u32,
+    /// The events drawn, and those among them showing a Lamport stamp, a vector stamp.
+    drawn: std::collections::BTreeSet<u32>,
+    with_lamport: std::collections::BTreeSet<u32>,
+    with_vector: std::collections::BTreeSet<u32>,
 }
 
 fn crowding(svg: &web_sys::Element) -> Crowding {
@@ -894,7 +990,7 @@ fn crowding(svg: &web_sys::Element) -> Crowding {
         const box = root.getBoundingClientRect();
         const shown = (el) => { for (let e = el; e && e !== root; e = e.parentElement) { const cs = getComputedStyle(e); if (cs.display === "none" || cs.visibility === "hidden" || Number(cs.opacity) === 0) return false; } return true; };
         const texts = [...root.querySelectorAll("text")].filter((t) => t.textContent.trim() && !t.classList.contains("down-mark") && shown(t))
-          .map((t) => ({ r: t.getBoundingClientRect(), s: t.textContent, stamp: t.classList.contains("stamp") || t.classList.contains("vstamp") }));
+          .map((t) => ({ r: t.getBoundingClientRect(), s: t.textContent, stamp: t.classList.contains("stamp") || t.classList.contains("vstamp"), el: t }));
         let pairs = 0; const examples = [];
         for (let i = 0; i < texts.length; i++) for (let j = i + 1; j < texts.length; j++) {
           const a = texts[i].r, b = texts[j].r;
@@ -915,17 +1011,28 @@ fn crowding(svg: &web_sys::Element) -> Crowding {
         const stamps = texts.filter((t) => t.stamp);
         const crossed = stamps.filter((t) => lines.some((l) => hits(t.r, l)));
         crossed.slice(0, 3).forEach((t) => examples.push(`${t.s} on a message line`));
-        return [texts.length, pairs, examples.join(" "), crossed.length, stamps.length, root.querySelectorAll(".tl-event .dot").length, root.querySelectorAll(".tl-event text.stamp").length];
+        const events = (cls) => texts.filter((t) => t.el.classList.contains(cls)).map((t) => t.el.closest(".tl-event[data-event]")?.dataset.event).filter((e) => e !== undefined).join(",");
+        const drawn = [...root.querySelectorAll(".tl-event[data-event]")].map((e) => e.dataset.event).join(",");
+        return [texts.length, pairs, examples.join(" "), crossed.length, stamps.length, root.querySelectorAll(".tl-event .dot").length, root.querySelectorAll(".tl-event text.stamp").length, drawn, events("stamp"), events("vstamp")];
         "#,
     );
     let out: js_sys::Array = count.call1(&wasm_bindgen::JsValue::NULL, svg).unwrap().dyn_into().unwrap();
     let num = |i: u32| out.get(i).as_f64().unwrap() as u32;
-    Crowding { texts: num(0), overlapping: num(1), examples: out.get(2).as_string().unwrap(), crossed: num(3), stamps: num(4), lamport: num(6), dots: num(5) }
+    let ids = |i: u32| out.get(i).as_string().unwrap().split(',').filter(|x| !x.is_empty()).map(|x| x.parse().unwrap()).collect();
+    Crowding { texts: num(0), overlapping: num(1), examples: out.get(2).as_string().unwrap(), crossed: num(3), stamps: num(4), dots: num(5), drawn: ids(7), with_lamport: ids(8), with_vector: ids(9) }
+}
+
+/// The diagram is drawn at its box's width (it measures the box after a render or a
+/// window resize).
+fn diagram_fits_its_box(root: &web_sys::Element) -> bool {
+    let canvas = one(root, ".timeline-canvas").get_bounding_client_rect().width().floor();
+    one(root, "#timeline").get_attribute("width").and_then(|w| w.parse::<f64>().ok()) == Some(canvas)
 }
 
 /// Issue 9: at 12 processes and over 200 events, in every stamps mode, no word on the
 /// diagram covers another and no stamp sits on a message line; stamps that do not fit are
-/// left out (the dot's tooltip keeps them), but not all of them, and zooming in shows more.
+/// left out (the dot's tooltip keeps them), but not all of them, and zooming in stamps more
+/// of the events it still draws.
 #[wasm_bindgen_test]
 async fn stamps_at_12_processes_and_200_events_never_overlap_and_zoom_shows_more() {
     for proto in ["clocks-vector", "clocks-lamport"] {
@@ -934,31 +1041,48 @@ async fn stamps_at_12_processes_and_200_events_never_overlap_and_zoom_shows_more
             for (w, h) in [(1920, 1080), (1280, 720)] {
                 let root = mount(&format!("v=1&proto={proto}&n=12&seed=1&p.actions=20&p.every=120&lang=en&stamps={mode}&at=230")).await;
                 root.set_attribute("style", &format!("width:{w}px;height:{h}px")).unwrap();
-                settle().await;
-                settle().await;
+                // The diagram measures its box after a render and on a window resize: tell
+                // it, and wait until it is drawn at the box's new width.
+                web_sys::window().unwrap().dispatch_event(&web_sys::Event::new("resize").unwrap()).unwrap();
+                until(&format!("the diagram drawn {w} wide"), || diagram_fits_its_box(&root)).await;
                 let events: u32 = one(&root, "#timeline").get_attribute("data-events").unwrap().parse().unwrap();
                 assert!(events >= 200, "{proto}: {events} events in the log");
-                let mut shares = Vec::new();
+                let mut seen = Vec::new();
                 for zoom in 0..3 {
                     let c = crowding(&one(&root, "#timeline"));
-                    console_log!("{proto} {w}x{h} stamps={mode} zoom+{zoom}: {events} events, {c:?}");
+                    console_log!("{proto} {w}x{h} stamps={mode} zoom+{zoom}: {events} events, {} dots, {} stamps: {} events with a Lamport stamp, {} with a vector", c.dots, c.stamps, c.with_lamport.len(), c.with_vector.len());
                     assert_eq!(c.overlapping, 0, "{proto} {w}x{h} stamps={mode} zoom+{zoom}: overlapping words {} {c:?}", c.examples);
                     assert_eq!(c.crossed, 0, "{proto} {w}x{h} stamps={mode} zoom+{zoom}: stamps on message lines {c:?}");
                     assert!(c.dots > 0 && c.texts > 0);
                     // With Lamport stamps on, they are what zoom must bring in (vectors take
                     // what room is left, and a whole vector row rarely gains a place).
-                    let shown = if mode == "vonly" { c.stamps } else { c.lamport };
-                    shares.push(shown as f64 / c.dots as f64);
-                    click(&one(&root, "[data-action=zoom-in]"));
-                    settle().await;
-                }
-                // Some stamps at the fitting zoom; a larger share once zoomed in.
-                assert!(shares[0] > 0.0, "{proto} {w}x{h} stamps={mode}: no stamp drawn at all ({shares:?})");
-                // With both stamps at 1280 the message lines, not the zoom, decide what fits:
-                // the Lamport share went 0.537 → 0.542, within a stamp or two of layout noise,
-                // so no growth is claimed there (listed as open in issue 9's closing note).
-                if !(mode == "vector" && w == 1280) {
-                    assert!(shares[2] > shares[0], "{proto} {w}x{h} stamps={mode}: zooming in shows no more ({shares:?})");
+                    seen.push(if mode == "vonly" { c.with_vector } else { c.with_lamport });
+                    if zoom == 2 {
+                        // The events zoom+2 draws (the latest 168 or so): how many of them
+                        // carry a stamp at each zoom. The same events each time: the share of
+                        // all the dots drawn mixes in the earlier events zoom+0 also draws.
+                        let stamped: Vec<usize> = seen.iter().map(|s| s.intersection(&c.drawn).count()).collect();
+                        console_log!("{proto} {w}x{h} stamps={mode}: of the {} events drawn at zoom+2, stamped at zoom +0, +1, +2: {stamped:?}", c.drawn.len());
+                        // Some stamps at the fitting zoom. Zoomed in, more of the same events
+                        // stamped where Lamport stamps are on: 92 → 119..123 of 168 at 1280
+                        // with Lamport stamps, 75 → 88..90 with both (runs differ by a few
+                        // stamps once zoomed, never by the growth). Vector stamps alone are
+                        // few (2 → 3..4 at 1280, 7 → 10..11 at 1920): for them only "not
+                        // fewer" is claimed, as a gain of one stamp is within what runs differ by.
+                        assert!(stamped[0] > 0, "{proto} {w}x{h} stamps={mode}: no stamp drawn at all ({stamped:?})");
+                        if mode == "vonly" {
+                            assert!(stamped[2] >= stamped[0], "{proto} {w}x{h} stamps={mode}: zooming in stamps fewer of the same events ({stamped:?} of {})", c.drawn.len());
+                        } else {
+                            assert!(stamped[2] > stamped[0], "{proto} {w}x{h} stamps={mode}: zooming in stamps no more of the same events ({stamped:?} of {})", c.drawn.len());
+                        }
+                    }
+                    if zoom < 2 {
+                        let axis = || all(&root, "#timeline .tick text").iter().map(|t| t.text_content().unwrap_or_default()).collect::<Vec<_>>().join(",");
+                        let before = axis();
+                        click(&one(&root, "[data-action=zoom-in]"));
+                        until(&format!("zoom+{} to take effect", zoom + 1), || axis() != before).await;
+                        rendered().await;
+                    }
                 }
                 root.remove();
             }
@@ -1006,7 +1130,7 @@ async fn the_presenter_key_toggles_presenter_mode_and_the_link_carries_it() {
     assert!(!share_link(&root).contains("present="), "and the link says nothing of it: {}", share_link(&root));
     assert_eq!(all(&root, "[data-testid=log]").len(), 1, "the panels under the pictures are there");
     press("m");
-    settle().await;
+    rendered().await;
     assert_eq!(all(&root, "[data-present='1']").len(), 1, "m turns presenter mode on");
     assert!(share_link(&root).contains("&present=1"), "the share link carries it: {}", share_link(&root));
     assert_eq!(cursor(&root), "12", "the run stays where it was");
@@ -1017,15 +1141,15 @@ async fn the_presenter_key_toggles_presenter_mode_and_the_link_carries_it() {
     assert!(one(&root, "[data-testid=header-menu]").query_selector("[data-testid=nodes]").unwrap().is_some());
     // A reset keeps presenter mode (a lecturer resets live).
     press("r");
-    settle().await;
+    rendered().await;
     assert_eq!(all(&root, "[data-present='1']").len(), 1, "still presenting after a reset");
     press("m");
-    settle().await;
+    rendered().await;
     assert!(all(&root, "[data-present='1']").is_empty(), "m again turns it off");
     assert!(!share_link(&root).contains("present="), "and the link drops it: {}", share_link(&root));
     // The header's toggle does the same.
     click(&one(&root, "[data-action=present]"));
-    settle().await;
+    rendered().await;
     assert!(share_link(&root).contains("&present=1"));
     root.remove();
 

@@ -3,6 +3,7 @@
 
 use dsviz::protocols::REGISTRY;
 use dsviz::sim::Scenario;
+use dsviz::ui::view_settings::{link, parse_link, Stamps, ViewSelection, ViewSettings};
 
 fn errors(text: &str) -> (Scenario, Vec<String>) {
     let (s, e) = Scenario::parse(text, REGISTRY);
@@ -171,33 +172,43 @@ fn interventions_may_come_in_several_act_keys_and_other_keys_count_once() {
     assert!(problems.iter().any(|p| p.contains("'n' is given more than once") && p.contains("'6'")), "{problems:?}");
 }
 
+/// A link as the page reads it: the run, its view settings, and the banner's problems.
+fn page(text: &str) -> (Scenario, ViewSettings, Vec<String>) {
+    let (s, v, e) = parse_link(text, REGISTRY);
+    (s, v, e.iter().map(|e| e.to_string()).collect())
+}
+
 #[test]
 fn view_settings_round_trip_and_leave_the_run_alone() {
-    use dsviz::sim::scenario::{Stamps, View, ViewSelection};
     let base = "v=1&proto=election-ring&n=8&seed=1&topo=ring&delay=40-80&drop=0&dup=0&fifo=1";
     let plain = Scenario::parse_strict(base, REGISTRY).unwrap();
     let framed = format!("{}&at=12&speed=4&stamps=vector&span=600&sel=e57&theme=dark&text=150", plain.to_fragment());
-    let s = Scenario::parse_strict(&framed, REGISTRY).unwrap();
-    assert_eq!(s.to_fragment(), framed);
+    let (s, view, problems) = page(&framed);
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!(link(&s, &view), framed);
     assert_eq!(
-        s.view,
-        View { speed: Some(4.0), stamps: Some(Stamps::Both), zoom: Some(600), select: Some(ViewSelection::Event(57)), dark: Some(true), text: Some(150) }
+        view,
+        ViewSettings { speed: Some(4.0), stamps: Some(Stamps::Both), zoom: Some(600), select: Some(ViewSelection::Event(57)), dark: Some(true), text: Some(150), ..Default::default() }
     );
-    // The run is the same: view settings are not part of it.
+    // The run is the same: view settings are not part of it, and the core reads the link
+    // without a word about them.
+    assert_eq!(Scenario::parse_strict(&framed, REGISTRY).unwrap(), s);
     assert_eq!(s.run_only(), plain.run_only());
     for sel in ["n3", "e0", "m12", "l2-3"] {
         let text = format!("{}&sel={sel}", plain.to_fragment());
-        let s = Scenario::parse_strict(&text, REGISTRY).unwrap();
-        assert_eq!(s.view.select.unwrap().encode(), sel);
-        assert_eq!(s.to_fragment(), text);
+        let (s, view, problems) = page(&text);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(view.select.unwrap().encode(), sel);
+        assert_eq!(link(&s, &view), text);
     }
     for (key, value) in [("speed", "0.25"), ("speed", "8"), ("stamps", "lamport"), ("stamps", "vonly"), ("stamps", "none"), ("theme", "light"), ("text", "200"), ("span", "20000")] {
         let text = format!("{}&{key}={value}", plain.to_fragment());
-        assert_eq!(Scenario::parse_strict(&text, REGISTRY).unwrap().to_fragment(), text);
+        let (s, view, _) = page(&text);
+        assert_eq!(link(&s, &view), text);
     }
     // Old links keep their meaning: `vector` shows vector stamps with the Lamport ones.
-    let old = Scenario::parse_strict(&format!("{}&stamps=vector", plain.to_fragment()), REGISTRY).unwrap();
-    assert_eq!(old.view.stamps, Some(Stamps::Both));
+    let (_, old, _) = page(&format!("{}&stamps=vector", plain.to_fragment()));
+    assert_eq!(old.stamps, Some(Stamps::Both));
     assert!(Stamps::Both.lamport() && Stamps::Both.vector() && !Stamps::Vector.lamport() && !Stamps::None.vector());
 }
 
@@ -211,12 +222,14 @@ fn bad_view_settings_name_the_key_and_what_is_accepted() {
         ("sel", "l2", "n3, e57, m12, l2-3"),
         ("theme", "sepia", "light, dark"),
         ("text", "90", "100, 125, 150, 175, 200"),
+        ("embed", "maybe", "1, 0"),
+        ("present", "2", "1, 0"),
     ] {
-        let (s, e) = errors(&format!("v=1&proto=election-ring&n=8&{key}={value}"));
+        let (s, view, e) = page(&format!("v=1&proto=election-ring&n=8&{key}={value}"));
         assert_eq!(e.len(), 1, "{key}={value}: {e:?}");
         assert!(e[0].starts_with(&format!("{key}: '{value}'")) && e[0].contains(accepted), "{}", e[0]);
         // The run and the other settings are as without the bad key.
-        assert_eq!(s.view, Default::default());
+        assert_eq!(view, Default::default());
         assert_eq!(s.n, 8);
     }
 }
@@ -227,11 +240,11 @@ fn bad_view_settings_name_the_key_and_what_is_accepted() {
 fn a_cut_round_trips_and_bad_cuts_say_what_is_expected() {
     let base = "v=1&proto=clocks-vector&n=3&seed=4&topo=complete&delay=40-80&drop=0&dup=0&fifo=1&p.actions=4&p.every=250&p.send=60";
     let plain = Scenario::parse_strict(base, REGISTRY).unwrap();
-    assert_eq!(plain.cut, None);
+    assert_eq!(page(base).1.cut, None);
     let text = format!("{}&at=40&cut=0.375.1200", plain.to_fragment());
-    let s = Scenario::parse_strict(&text, REGISTRY).unwrap();
-    assert_eq!(s.cut, Some(vec![0, 375, 1200]));
-    assert_eq!(s.to_fragment(), text);
+    let (s, view, _) = page(&text);
+    assert_eq!(view.cut, Some(vec![0, 375, 1200]));
+    assert_eq!(link(&s, &view), text);
     // A viewing matter: the run is the same.
     assert_eq!(s.run_only(), plain.run_only());
     for (value, says) in [
@@ -242,10 +255,10 @@ fn a_cut_round_trips_and_bad_cuts_say_what_is_expected() {
         ("-1.0.0", "cut: '-1.0.0' is not accepted"),
         ("", "cut: '' is not accepted"),
     ] {
-        let (s, e) = errors(&format!("{base}&cut={value}"));
+        let (s, view, e) = page(&format!("{base}&cut={value}"));
         assert_eq!(e.len(), 1, "cut={value}: {e:?}");
         assert!(e[0].contains(says) && e[0].contains("e.g. 0.100.200"), "cut={value}: {}", e[0]);
-        assert_eq!(s.cut, None, "cut={value}");
+        assert_eq!(view.cut, None, "cut={value}");
         assert_eq!(s.run_only(), plain.run_only());
     }
 }

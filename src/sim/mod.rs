@@ -4,8 +4,10 @@
 
 pub mod act;
 pub mod breach;
+pub mod consistency;
 pub mod counters;
 pub mod monitor;
+pub mod named;
 pub mod view;
 #[cfg(test)]
 pub mod testkit;
@@ -13,11 +15,15 @@ pub mod testkit;
 mod core_tests;
 #[cfg(test)]
 pub mod testkit_model;
+#[cfg(test)]
+mod testkit_views;
 pub mod engine;
 pub mod fingerprint;
 pub mod history;
+pub mod kit;
 pub mod layered;
 pub mod network;
+pub mod ops;
 pub mod params;
 pub mod protocol;
 pub mod rng;
@@ -54,6 +60,6 @@ pub use protocol::*;
 pub use view::*;
 pub use scenario::{Scenario, ScenarioError};
 pub use search::{explore, SearchReport};
-pub use simulation::{FlightView, InvariantStatus, Simulation, TimerView};
+pub use simulation::{FlightView, InvariantStatus, ProtocolEntry, Simulation, TimerView};
 pub use topology::{Graph, Topology, TopologyKind};
 pub use trace::{Event, EventKind, Mark, MessageRecord, Trace, Violation};

@@ -32,12 +32,22 @@ pub struct Moment<'a> {
 }
 
 /// A property over the history, fed every event once, in order.
-pub trait Monitor: Debug {
+pub trait Monitor: Debug + CloneMonitor {
     /// Stable id (`inv.ID` in the words).
     fn id(&self) -> &'static str;
     /// Take in the events the last step logged; say whether the property holds now.
     fn check(&mut self, events: &[Event], log: &Trace, moment: &Moment) -> Result<(), Breach>;
+}
+
+/// Checkpoints copy a run's monitors; any `Clone` monitor can be copied behind a box.
+pub trait CloneMonitor {
     fn clone_box(&self) -> Box<dyn Monitor>;
+}
+
+impl<T: Monitor + Clone + 'static> CloneMonitor for T {
+    fn clone_box(&self) -> Box<dyn Monitor> {
+        Box::new(self.clone())
+    }
 }
 
 impl Clone for Box<dyn Monitor> {
@@ -112,9 +122,6 @@ impl Monitor for Progress {
             Ok(())
         }
     }
-    fn clone_box(&self) -> Box<dyn Monitor> {
-        Box::new(self.clone())
-    }
 }
 
 /// Deliveries of one sender's multicasts happen in its sending order at every node.
@@ -142,9 +149,6 @@ impl Monitor for FifoOrder {
             }
         }
         self.broken.clone().map_or(Ok(()), Err)
-    }
-    fn clone_box(&self) -> Box<dyn Monitor> {
-        Box::new(self.clone())
     }
 }
 
@@ -219,9 +223,6 @@ impl Monitor for CausalOrder {
         });
         self.broken.clone().map_or(Ok(()), Err)
     }
-    fn clone_box(&self) -> Box<dyn Monitor> {
-        Box::new(self.clone())
-    }
 }
 
 /// Every two nodes deliver the messages they both deliver in the same order. The first
@@ -273,9 +274,6 @@ impl Monitor for TotalOrder {
         }
         self.broken.clone().map_or(Ok(()), Err)
     }
-    fn clone_box(&self) -> Box<dyn Monitor> {
-        Box::new(self.clone())
-    }
 }
 
 /// Lamport's clock condition, a → b ⇒ C(a) < C(b), on the protocol's own clock as it
@@ -320,9 +318,6 @@ impl Monitor for ClockCondition {
             }
         }
         self.broken.clone().map_or(Ok(()), Err)
-    }
-    fn clone_box(&self) -> Box<dyn Monitor> {
-        Box::new(self.clone())
     }
 }
 
@@ -374,9 +369,6 @@ impl Monitor for RequestOrder {
             }
         }
         self.broken.clone().map_or(Ok(()), Err)
-    }
-    fn clone_box(&self) -> Box<dyn Monitor> {
-        Box::new(self.clone())
     }
 }
 

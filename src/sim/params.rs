@@ -46,26 +46,49 @@ pub struct ParamSpec {
     pub name: &'static str,
     pub kind: ParamKind,
     pub default: ParamValue,
+    /// The header's short label in both languages ("CS time", "临界区时长"); the
+    /// longer `param.NAME` words explain it.
+    pub short: Option<Short>,
+}
+
+/// A label short enough for the header, in English and Chinese.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Short {
+    pub en: &'static str,
+    pub zh: &'static str,
+}
+
+impl Short {
+    pub fn get(&self, lang: crate::words::Lang) -> &'static str {
+        match lang {
+            crate::words::Lang::En => self.en,
+            crate::words::Lang::Zh => self.zh,
+        }
+    }
 }
 
 impl ParamSpec {
+    /// The header's short label, English then Chinese.
+    pub fn short(self, en: &'static str, zh: &'static str) -> Self {
+        ParamSpec { short: Some(Short { en, zh }), ..self }
+    }
     pub fn int(name: &'static str, min: i64, max: i64, default: i64) -> Self {
-        ParamSpec { name, kind: ParamKind::Int { min, max }, default: ParamValue::Int(default) }
+        ParamSpec { name, kind: ParamKind::Int { min, max }, default: ParamValue::Int(default), short: None }
     }
     pub fn flag(name: &'static str, default: bool) -> Self {
-        ParamSpec { name, kind: ParamKind::Bool, default: ParamValue::Bool(default) }
+        ParamSpec { name, kind: ParamKind::Bool, default: ParamValue::Bool(default), short: None }
     }
     pub fn choice(name: &'static str, options: &'static [&'static str], default: &'static str) -> Self {
         debug_assert!(options.contains(&default));
-        ParamSpec { name, kind: ParamKind::Choice(options), default: ParamValue::Choice(default) }
+        ParamSpec { name, kind: ParamKind::Choice(options), default: ParamValue::Choice(default), short: None }
     }
     /// A node id; `default` must exist for every N the protocol accepts (0 always does).
     pub fn node(name: &'static str, default: usize) -> Self {
-        ParamSpec { name, kind: ParamKind::Node, default: ParamValue::Node(default) }
+        ParamSpec { name, kind: ParamKind::Node, default: ParamValue::Node(default), short: None }
     }
     /// A list of N distinct positive integers; empty (the default) lets the protocol choose.
     pub fn id_list(name: &'static str) -> Self {
-        ParamSpec { name, kind: ParamKind::IdList, default: ParamValue::IdList(Vec::new()) }
+        ParamSpec { name, kind: ParamKind::IdList, default: ParamValue::IdList(Vec::new()), short: None }
     }
 
     /// What the parser accepts, in words, for error messages.

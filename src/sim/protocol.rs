@@ -21,6 +21,7 @@ use crate::words::{Text, Words};
 
 // Protocols import everything through `protocol::*`; the breach they return is one of them.
 pub use super::breach::Breach;
+pub use super::named::NoTimer;
 
 /// Everything the engine, the page and the command line know about one algorithm,
 /// independent of any run: nothing outside the protocol's file knows it by its id. The
@@ -507,6 +508,12 @@ pub trait Protocol: Sized + 'static {
     type Stats: Observe;
 
     fn info() -> ProtocolInfo;
+    /// This instance's description. A compiled protocol is described by its type
+    /// ([`Protocol::info`]); a protocol described at runtime (one Rust type serving many
+    /// descriptions, e.g. a script interpreter) returns the one it was built from.
+    fn describe(&self) -> ProtocolInfo {
+        Self::info()
+    }
     /// Build from validated settings; may still refuse combinations the params cannot say.
     fn build(setup: &Setup) -> Result<Self, String>;
 
@@ -545,14 +552,20 @@ pub trait Protocol: Sized + 'static {
         Placement::Topology
     }
 
-    fn label(&self, m: &Self::Msg) -> MsgLabel;
+    /// How a message is drawn; by default its kind is its variant's name in snake case
+    /// (`msg.KIND` in the words) and it shows no fields.
+    fn label(&self, m: &Self::Msg) -> MsgLabel {
+        MsgLabel::new(super::named::variant_name(m), "")
+    }
+    /// The timer's id (`timer.ID` in the words); by default its variant's name in snake case.
+    fn timer_name(&self, t: &Self::Timer) -> &'static str {
+        super::named::variant_name(t)
+    }
     /// The layer a message kind belongs to, when the protocol runs over another
     /// ([`super::layered::Layered`]): the picture tells layers apart by it.
     fn layer(&self, _kind: &'static str) -> Option<&'static str> {
         None
     }
-    /// The timer's id (`timer.ID` in the words).
-    fn timer_name(&self, t: &Self::Timer) -> &'static str;
     /// Draw this timer as a countdown ring around its node (an election timeout).
     fn countdown(&self, _t: &Self::Timer) -> bool {
         false
@@ -560,7 +573,7 @@ pub trait Protocol: Sized + 'static {
     fn view(&self, me: NodeId, s: &Self::State) -> NodeView;
     /// Inputs that make sense for this node now (the node menu shows these).
     fn inputs_for(&self, _me: NodeId, _s: &Self::State) -> Vec<InputSpec> {
-        Self::info().inputs.to_vec()
+        self.describe().inputs.to_vec()
     }
     fn invariants(&self) -> Vec<Invariant<Self>>;
     /// Properties of the history, checked incrementally (see [`super::monitor`]).

@@ -6,6 +6,9 @@
 //!     &p.ids=worst&act=12@340:crash:3,20:heal&at=57
 //! ```
 //!
+//! How the page shows the run (speed, stamps, span, selection, theme, text size, a drawn
+//! cut, embedding, presenter mode) is the page's business: those keys pass here unread.
+//!
 //! Reading is tolerant: unknown keys are ignored; a bad value yields a [`ScenarioError`]
 //! naming the key and what is accepted, and that key keeps its default. Callers that must
 //! not guess (the command-line runner) treat any error as fatal.
@@ -67,118 +70,6 @@ pub struct Scenario {
     pub at: Option<u64>,
     /// The instant the picture shows, when it is later than that step (paused mid-flight).
     pub at_time: Option<Time>,
-    /// How the lesson is framed (speed, stamps, zoom, selection, theme, text size): viewing
-    /// matters that never change the run.
-    pub view: View,
-    /// `embed=1`: just the simulation (topology, diagram, play, step, reset), sized to its
-    /// frame, for an `<iframe>` in a course page or a slide. A viewing matter, like `view`
-    /// (kept apart from it so [`View`] keeps its shape).
-    pub embed: Option<bool>,
-    /// `cut=T0.T1.T2`: a cut drawn on the diagram, one instant per node (the cut passes
-    /// right after that instant on that node's line), so a link can show "this
-    /// inconsistent cut". A viewing matter, kept apart from [`View`] as `embed` is.
-    pub cut: Option<Vec<Time>>,
-    /// `present=1`: presenter mode, for a projector in a lecture hall: the pictures, the
-    /// invariants and the costs on one screen in large type, the settings folded away.
-    pub present: Option<bool>,
-}
-
-/// Speeds a link may ask for, as multiples of the normal pace (key `speed`).
-pub const VIEW_SPEEDS: &[f64] = &[0.25, 0.5, 1.0, 2.0, 4.0, 8.0];
-/// Widths of the time-space window in ticks (key `span`).
-pub const VIEW_SPANS: &[Time] = &[200, 250, 300, 400, 500, 600, 800, 1000, 1200, 1600, 2000, 2500, 3000, 4000, 5000, 6000, 8000, 10_000, 12_000, 16_000, 20_000];
-/// Text sizes, in percent of the normal size (key `text`).
-pub const VIEW_TEXT: &[u32] = &[100, 125, 150, 175, 200];
-
-/// What is selected when the link opens (key `sel`): `n3` a node, `e57` an event on the
-/// diagram, `m12` a message in flight, `l2-3` a link.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ViewSelection {
-    Node(usize),
-    Event(usize),
-    Message(usize),
-    Link(usize, usize),
-}
-
-impl ViewSelection {
-    pub fn encode(self) -> String {
-        match self {
-            ViewSelection::Node(i) => format!("n{i}"),
-            ViewSelection::Event(i) => format!("e{i}"),
-            ViewSelection::Message(i) => format!("m{i}"),
-            ViewSelection::Link(a, b) => format!("l{a}-{b}"),
-        }
-    }
-    pub fn parse(text: &str) -> Option<ViewSelection> {
-        let (kind, rest) = text.split_at(text.char_indices().nth(1).map_or(text.len(), |(i, _)| i));
-        let num = |t: &str| t.parse::<usize>().ok();
-        match kind {
-            "n" => num(rest).map(ViewSelection::Node),
-            "e" => num(rest).map(ViewSelection::Event),
-            "m" => num(rest).map(ViewSelection::Message),
-            "l" => rest.split_once('-').and_then(|(a, b)| Some(ViewSelection::Link(num(a)?, num(b)?))),
-            _ => None,
-        }
-    }
-}
-
-/// The view settings a link carries; None leaves the viewer's own (or the default).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct View {
-    /// One of [`VIEW_SPEEDS`].
-    pub speed: Option<f64>,
-    /// Which stamps the diagram writes on its events (`stamps=`, see [`Stamps`]).
-    pub stamps: Option<Stamps>,
-    /// One of [`VIEW_SPANS`].
-    pub zoom: Option<Time>,
-    pub select: Option<ViewSelection>,
-    /// `theme=dark` or `theme=light`.
-    pub dark: Option<bool>,
-    /// One of [`VIEW_TEXT`].
-    pub text: Option<u32>,
-}
-
-/// Which clock stamps the time-space diagram writes beside its events: a lecturer hides
-/// them to ask the class first.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Stamps {
-    Lamport,
-    Vector,
-    Both,
-    None,
-}
-
-impl Stamps {
-    pub const ALL: [Stamps; 4] = [Stamps::Lamport, Stamps::Vector, Stamps::Both, Stamps::None];
-    /// The link's word. `vector` meant "vectors too" before the modes were split, so old
-    /// links keep it for both; vector stamps alone are `vonly`.
-    pub fn encode(self) -> &'static str {
-        match self {
-            Stamps::Lamport => "lamport",
-            Stamps::Vector => "vonly",
-            Stamps::Both => "vector",
-            Stamps::None => "none",
-        }
-    }
-    pub fn parse(v: &str) -> Option<Stamps> {
-        match v {
-            "lamport" => Some(Stamps::Lamport),
-            "vonly" => Some(Stamps::Vector),
-            "vector" | "both" => Some(Stamps::Both),
-            "none" => Some(Stamps::None),
-            _ => None,
-        }
-    }
-    pub fn lamport(self) -> bool {
-        matches!(self, Stamps::Lamport | Stamps::Both)
-    }
-    pub fn vector(self) -> bool {
-        matches!(self, Stamps::Vector | Stamps::Both)
-    }
-}
-
-fn format_speed(x: f64) -> String {
-    format!("{x}")
 }
 
 fn find<'a>(registry: &'a [ProtocolEntry], id: &str) -> Option<(&'a ProtocolEntry, ProtocolInfo)> {
@@ -209,6 +100,25 @@ fn percent_decode(text: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// The keys and values of a full URL, a fragment (with or without '#') or a bare
+/// protocol id, unescaped, in order. The page reads its own view keys from the same pairs.
+pub fn link_pairs(text: &str) -> Vec<(String, String)> {
+    let text = text.trim();
+    let fragment = match text.split_once('#') {
+        Some((_, f)) => f,
+        None => text.rsplit_once('?').map_or(text, |(_, q)| q),
+    };
+    fragment
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| match p.split_once('=') {
+            Some((k, v)) => (percent_decode(k), percent_decode(v)),
+            // A bare word is a protocol id.
+            None => ("proto".to_string(), percent_decode(p)),
+        })
+        .collect()
+}
+
 impl Scenario {
     /// The protocol's defaults, seed 1, no interventions.
     pub fn defaults(info: &ProtocolInfo) -> Scenario {
@@ -225,37 +135,19 @@ impl Scenario {
             lang: None,
             at: None,
             at_time: None,
-            view: View::default(),
-            embed: None,
-            cut: None,
-            present: None,
         }
     }
 
-    /// The same run without viewing matters (cursor, language, view settings): equal runs
-    /// compare equal.
+    /// The same run without viewing matters (cursor, language): equal runs compare equal.
     pub fn run_only(&self) -> Scenario {
-        Scenario { at: None, at_time: None, lang: None, view: View::default(), embed: None, cut: None, present: None, ..self.clone() }
+        Scenario { at: None, at_time: None, lang: None, ..self.clone() }
     }
 
     /// Read a scenario from a full URL, a fragment (with or without '#'), or a bare
     /// protocol id. Always returns a runnable scenario plus what was wrong with the text.
     pub fn parse(text: &str, registry: &[ProtocolEntry]) -> (Scenario, Vec<ScenarioError>) {
         let mut errors = Vec::new();
-        let text = text.trim();
-        let fragment = match text.split_once('#') {
-            Some((_, f)) => f,
-            None => text.rsplit_once('?').map_or(text, |(_, q)| q),
-        };
-        let pairs: Vec<(String, String)> = fragment
-            .split('&')
-            .filter(|p| !p.is_empty())
-            .map(|p| match p.split_once('=') {
-                Some((k, v)) => (percent_decode(k), percent_decode(v)),
-                // A bare word is a protocol id.
-                None => ("proto".to_string(), percent_decode(p)),
-            })
-            .collect();
+        let pairs = link_pairs(text);
         let get = |key: &str| pairs.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v.as_str());
         let mut seen: Vec<&str> = Vec::new();
         for (k, _) in &pairs {
@@ -357,66 +249,6 @@ impl Scenario {
                 None => errors.push(err("lang", phrase!("url.lang", v))),
             }
         }
-        if let Some(v) = get("speed") {
-            let accepted: Vec<String> = VIEW_SPEEDS.iter().map(|x| format_speed(*x)).collect();
-            match v.trim_end_matches(['x', '×']).parse::<f64>().ok().filter(|x| VIEW_SPEEDS.contains(x)) {
-                Some(x) => s.view.speed = Some(x),
-                None => errors.push(err("speed", phrase!("url.view", v, accepted.join(", ")))),
-            }
-        }
-        if let Some(v) = get("stamps") {
-            match Stamps::parse(v) {
-                Some(x) => s.view.stamps = Some(x),
-                None => errors.push(err("stamps", phrase!("url.view", v, "lamport, vector, vonly, none"))),
-            }
-        }
-        if let Some(v) = get("span") {
-            let accepted: Vec<String> = VIEW_SPANS.iter().map(|x| x.to_string()).collect();
-            match v.parse::<Time>().ok().filter(|x| VIEW_SPANS.contains(x)) {
-                Some(x) => s.view.zoom = Some(x),
-                None => errors.push(err("span", phrase!("url.view", v, accepted.join(", ")))),
-            }
-        }
-        if let Some(v) = get("sel") {
-            match ViewSelection::parse(v) {
-                Some(x) => s.view.select = Some(x),
-                None => errors.push(err("sel", phrase!("url.view", v, "n3, e57, m12, l2-3"))),
-            }
-        }
-        if let Some(v) = get("theme") {
-            match v {
-                "dark" => s.view.dark = Some(true),
-                "light" => s.view.dark = Some(false),
-                _ => errors.push(err("theme", phrase!("url.view", v, "light, dark"))),
-            }
-        }
-        if let Some(v) = get("text") {
-            let accepted: Vec<String> = VIEW_TEXT.iter().map(|x| x.to_string()).collect();
-            match v.trim_end_matches('%').parse::<u32>().ok().filter(|x| VIEW_TEXT.contains(x)) {
-                Some(x) => s.view.text = Some(x),
-                None => errors.push(err("text", phrase!("url.view", v, accepted.join(", ")))),
-            }
-        }
-        if let Some(v) = get("cut") {
-            let example = (0..s.n).map(|i| (i * 100).to_string()).collect::<Vec<_>>().join(".");
-            match v.split('.').map(|x| x.parse::<Time>()).collect::<Result<Vec<_>, _>>() {
-                Ok(at) if at.len() == s.n => s.cut = Some(at),
-                Ok(at) => errors.push(err("cut", phrase!("url.cut.count", v, at.len(), s.n, example))),
-                Err(_) => errors.push(err("cut", phrase!("url.cut", v, example))),
-            }
-        }
-        if let Some(v) = get("embed") {
-            match parse_bool(v) {
-                Some(b) => s.embed = Some(b),
-                None => errors.push(err("embed", phrase!("url.view", v, "1, 0"))),
-            }
-        }
-        if let Some(v) = get("present") {
-            match parse_bool(v) {
-                Some(b) => s.present = Some(b),
-                None => errors.push(err("present", phrase!("url.view", v, "1, 0"))),
-            }
-        }
         // Interventions may come in one `act=` list or several (hand-written links
         // often add one at a time); every other key counts once.
         let acts = pairs.iter().filter(|(k, _)| k == "act").flat_map(|(_, v)| v.split(','));
@@ -500,34 +332,6 @@ impl Scenario {
             (Some(at), Some(t)) => out.push_str(&format!("&at={at}@{t}")),
             (Some(at), None) => out.push_str(&format!("&at={at}")),
             _ => {}
-        }
-        let v = &self.view;
-        if let Some(x) = v.speed {
-            out.push_str(&format!("&speed={}", format_speed(x)));
-        }
-        if let Some(x) = v.stamps {
-            out.push_str(&format!("&stamps={}", x.encode()));
-        }
-        if let Some(x) = v.zoom {
-            out.push_str(&format!("&span={x}"));
-        }
-        if let Some(x) = v.select {
-            out.push_str(&format!("&sel={}", x.encode()));
-        }
-        if let Some(x) = v.dark {
-            out.push_str(if x { "&theme=dark" } else { "&theme=light" });
-        }
-        if let Some(x) = v.text {
-            out.push_str(&format!("&text={x}"));
-        }
-        if let Some(at) = &self.cut {
-            out.push_str(&format!("&cut={}", at.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(".")));
-        }
-        if let Some(x) = self.embed {
-            out.push_str(if x { "&embed=1" } else { "&embed=0" });
-        }
-        if let Some(x) = self.present {
-            out.push_str(if x { "&present=1" } else { "&present=0" });
         }
         out
     }

@@ -104,7 +104,7 @@ pub trait Simulation {
 
 impl<P: Protocol> Simulation for Engine<P> {
     fn info(&self) -> ProtocolInfo {
-        P::info()
+        self.proto.describe()
     }
     fn setup(&self) -> &Setup {
         &self.setup

@@ -21,10 +21,16 @@ pub enum Ping {
     Pong,
 }
 
+/// PingPong's one timer.
+#[derive(Clone, Debug, PartialEq, Hash)]
+pub enum PingTimer {
+    Done,
+}
+
 impl Protocol for PingPong {
     type State = u32;
     type Msg = Ping;
-    type Timer = ();
+    type Timer = PingTimer;
     type Stats = ();
     fn info() -> ProtocolInfo {
         ProtocolInfo::new("ping-pong", &TEST_FAMILY, (2, 10, 3))
@@ -35,7 +41,7 @@ impl Protocol for PingPong {
     fn init(&self, me: NodeId, ctx: &mut Ctx<Self>) -> u32 {
         if me == 0 {
             ctx.broadcast(Ping::Ping);
-            ctx.set_timer(1000, ());
+            ctx.set_timer(1000, PingTimer::Done);
         }
         0
     }
@@ -44,12 +50,6 @@ impl Protocol for PingPong {
         if let Ping::Ping = m {
             ctx.send(from, Ping::Pong);
         }
-    }
-    fn label(&self, m: &Ping) -> MsgLabel {
-        MsgLabel::new(if matches!(m, Ping::Ping) { "ping" } else { "pong" }, "")
-    }
-    fn timer_name(&self, _: &()) -> &'static str {
-        "done"
     }
     fn view(&self, _: NodeId, s: &u32) -> NodeView {
         NodeView::new("node", Tone::Idle).badge(*s)
@@ -250,13 +250,6 @@ impl Protocol for Showcase {
         }
     }
 
-    fn timer_name(&self, t: &ShowTimer) -> &'static str {
-        match t {
-            ShowTimer::Apply => "apply",
-            ShowTimer::Beat => "beat",
-        }
-    }
-
     fn countdown(&self, t: &ShowTimer) -> bool {
         matches!(t, ShowTimer::Apply)
     }
@@ -399,7 +392,7 @@ pub struct Caster {
 impl Protocol for Multicaster {
     type State = Caster;
     type Msg = u64;
-    type Timer = ();
+    type Timer = NoTimer;
     type Stats = ();
 
     fn info() -> ProtocolInfo {
@@ -428,9 +421,6 @@ impl Protocol for Multicaster {
     fn label(&self, id: &u64) -> MsgLabel {
         let (origin, seq) = super::monitor::multicast_origin(*id);
         MsgLabel::new("data", format!("m{origin}.{seq}"))
-    }
-    fn timer_name(&self, _: &()) -> &'static str {
-        "none"
     }
     fn view(&self, _: NodeId, s: &Caster) -> NodeView {
         NodeView::new("node", Tone::Idle).badge(s.delivered.len())

@@ -356,7 +356,7 @@ pub fn app() -> Html {
         let imported = imported.clone();
         Callback::from(move |_| imported.set(None))
     };
-    let embed = state.scenario.embed == Some(true);
+    let embed = state.view.embed == Some(true);
     let stage = html! {
         <main class={classes!("stage", state.info.show.diagram_first.then_some("timeline-first"))}>
             <section class="view topology-view" aria-label={state.dict().word("ui.topology")}>

@@ -123,9 +123,9 @@ pub fn header() -> Html {
                 <input type="text" class="narrow" size="8" placeholder="5.3.9.1" value={value.clone()} {onchange} data-param={name} />
             },
         };
-        // The header's label: a short word in the page's language (a protocol's own new
-        // parameter shows its URL key until it has one).
-        let label = w.try_word(&format!("plabel.{name}")).unwrap_or(name);
+        // The header's label: the spec's short word in the page's language (a parameter
+        // without one shows its URL key; a test requires one of every shipped parameter).
+        let label = spec.short.map_or(name, |short| short.get(state.lang));
         html! { <label class="field" title={w.id("param", name)} data-label={name}><span>{label}</span>{control}</label> }
     });
 
@@ -210,7 +210,7 @@ pub fn header() -> Html {
                 <select onchange={on_protocol} data-testid="protocol">
                     { for REGISTRY.iter().map(|e| {
                         let i = e.info();
-                        let their = Dictionary::new(state.lang, i.words, super::words::UI);
+                        let their = Dictionary::for_protocol(state.lang, &i, super::words::UI);
                         html! { <option value={i.id} selected={i.id == info.id}>{format!("{} — {}", their.id("family", i.family.id), their.word("name"))}</option> }
                     }) }
                 </select>

@@ -52,10 +52,10 @@ pub fn library() -> Html {
     let lang = state.lang;
     let lessons = crate::lesson::all_shipped();
     let infos: Vec<_> = REGISTRY.iter().map(|e| e.info()).collect();
-    let mut families: Vec<&str> = Vec::new();
+    let mut families: Vec<&'static crate::sim::Family> = Vec::new();
     for i in &infos {
-        if !families.contains(&i.family.id) {
-            families.push(i.family.id);
+        if !families.iter().any(|f| f.id == i.family.id) {
+            families.push(i.family);
         }
     }
     let close = {
@@ -81,9 +81,9 @@ pub fn library() -> Html {
                 </div>
                 <p class="hint">{w.word("ui.library_help")}</p>
                 { for families.iter().map(|fam| html! {
-                    <section class="family" data-family={*fam}>
-                        <h3>{w.id("family", fam)}</h3>
-                        { for infos.iter().filter(|i| i.family.id == *fam).map(|info| {
+                    <section class="family" data-family={fam.id}>
+                        <h3>{Dictionary::new(lang, fam.words, &[]).id("family", fam.id)}</h3>
+                        { for infos.iter().filter(|i| i.family.id == fam.id).map(|info| {
                             let d = Dictionary::for_protocol(lang, info, super::words::UI);
                             let mine: Vec<_> = lessons.iter().filter(|l| l.protocol() == info.id).collect();
                             let (href, onclick) = link(format!("v=1&proto={}&lang={}", info.id, lang.code()));

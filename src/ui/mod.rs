@@ -2,8 +2,13 @@
 //! protocol-agnostic view data; one reducer owns the app state.
 
 pub mod chart;
+pub mod diagram_model;
+pub mod guide;
 pub mod layout;
+pub mod state;
 pub mod text;
+pub mod topology_model;
+pub mod view_settings;
 pub mod words;
 
 #[cfg(target_arch = "wasm32")]
@@ -23,7 +28,7 @@ mod import;
 #[cfg(target_arch = "wasm32")]
 mod panels;
 #[cfg(target_arch = "wasm32")]
-pub mod state;
+mod popup;
 #[cfg(target_arch = "wasm32")]
 mod timeline;
 #[cfg(target_arch = "wasm32")]

@@ -4,20 +4,22 @@
 //! The run itself (a [`History`]) is not cloneable, so the state holds it in an
 //! `Rc<RefCell<_>>` and changes it in place; `version` tells renders apart. An action that
 //! changes nothing returns the same `Rc`, so nothing re-renders.
+//!
+//! All of it is plain Rust ([`AppState::apply`]), tested natively; only the hookup to Yew's
+//! reducer is built for the browser alone.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use yew::prelude::*;
-
+use super::view_settings::{self as view_settings, Stamps, ViewSelection, ViewSettings};
 use crate::protocols::REGISTRY;
-use crate::sim::scenario::{Scenario, Stamps, View, ViewSelection};
+use crate::sim::scenario::Scenario;
 use crate::sim::{Act, EventId, History, MsgId, NodeId, ProtocolInfo, Time};
 use crate::words::{Dictionary, Lang, Text};
 
 /// Simulated ticks per second of wall time at 1x.
 pub const BASE_SPEED: f64 = 80.0;
-pub const SPEEDS: &[f64] = crate::sim::scenario::VIEW_SPEEDS;
+pub const SPEEDS: &[f64] = view_settings::VIEW_SPEEDS;
 /// The speed a page opens at (1×).
 pub const DEFAULT_SPEED: usize = 2;
 /// A quiet stretch longer than this (in wall seconds at the current speed) is skipped.
@@ -26,9 +28,9 @@ const IDLE_SKIP_SECONDS: f64 = 1.5;
 const MAX_STEPS_PER_FRAME: u64 = 2_000;
 /// Widths of the time-space window in ticks, about 25% apart so fitting it to a growing
 /// run zooms out gently.
-pub const SPANS: &[Time] = crate::sim::scenario::VIEW_SPANS;
+pub const SPANS: &[Time] = view_settings::VIEW_SPANS;
 /// Text sizes the page offers, in percent (everything grows together).
-pub const TEXT_SIZES: &[u32] = crate::sim::scenario::VIEW_TEXT;
+pub const TEXT_SIZES: &[u32] = view_settings::VIEW_TEXT;
 /// The window that shows the whole run up to `now` (the cursor sits at 80% of it), or
 /// the widest one once the run outgrows it.
 pub fn fitting_span(now: Time) -> usize {
@@ -61,6 +63,9 @@ pub struct AppState {
     pub version: u64,
     /// The run's settings (its interventions live in the history).
     pub scenario: Scenario,
+    /// How the link asked the run to be shown; embedding and presenter mode are read from
+    /// here for as long as the page lives.
+    pub view: ViewSettings,
     pub info: ProtocolInfo,
     /// The instant the picture shows: the current step's time, or later while playing.
     pub display_time: Time,
@@ -94,7 +99,7 @@ pub struct AppState {
     /// Text size in percent of normal (everything a lecture reads grows together).
     pub text_size: u32,
     /// The guided lesson being followed, if any, and the step of it shown.
-    pub guide: Option<Rc<super::lesson::Guide>>,
+    pub guide: Option<Rc<super::guide::Guide>>,
     pub guide_step: usize,
     /// An overlay over the page: the keys, or the library.
     pub overlay: Overlay,
@@ -197,7 +202,7 @@ impl AppState {
     /// Build the state for a URL fragment; problems with it land in the banner. The
     /// link's language wins over `lang` (the browser's or the viewer's choice).
     pub fn load(fragment: &str, theme: Theme, lang: Lang) -> AppState {
-        match super::lesson::from_fragment(fragment) {
+        match super::guide::from_fragment(fragment) {
             None => Self::load_run(fragment, theme, lang),
             Some(Err(problem)) => {
                 let mut s = Self::load_run(fragment, theme, lang);
@@ -216,7 +221,7 @@ impl AppState {
 
     /// The run of a fragment (no lesson).
     fn load_run(fragment: &str, theme: Theme, lang: Lang) -> AppState {
-        let (scenario, errors) = Scenario::parse(fragment, REGISTRY);
+        let (scenario, view, errors) = view_settings::parse_link(fragment, REGISTRY);
         let lang = scenario.lang.unwrap_or(lang);
         let mut problems: Vec<Text> = errors.iter().map(|e| e.text()).collect();
         let (scenario, sim) = match scenario.start(REGISTRY) {
@@ -258,7 +263,6 @@ impl AppState {
             let mine = Scenario { acts: scenario.acts.iter().take(k).cloned().collect(), ..scenario.clone() };
             (prefix && ready.run_only() == mine.run_only()).then_some((r.id, k))
         });
-        let view = scenario.view.clone();
         let known = history.known_trace().known_events().len();
         let n = scenario.n;
         let selected = match view.select {
@@ -272,7 +276,7 @@ impl AppState {
             }
             None => Selection::None,
         };
-        let linked_cut: Option<Vec<Option<Time>>> = scenario.cut.as_ref().filter(|c| c.len() == n).map(|c| c.iter().map(|&t| Some(t)).collect());
+        let linked_cut: Option<Vec<Option<Time>>> = view.cut.as_ref().filter(|c| c.len() == n).map(|c| c.iter().map(|&t| Some(t)).collect());
         let theme = match view.dark {
             Some(true) => Theme::Dark,
             Some(false) => Theme::Light,
@@ -282,6 +286,7 @@ impl AppState {
             history: Rc::new(RefCell::new(history)),
             version: 0,
             scenario,
+            view: view.clone(),
             info,
             display_time,
             playing: false,
@@ -334,7 +339,7 @@ impl AppState {
 
     /// Presenter mode: one screen for a projector, in large type.
     pub fn presenting(&self) -> bool {
-        self.scenario.present == Some(true) && self.scenario.embed != Some(true)
+        self.view.present == Some(true) && self.view.embed != Some(true)
     }
 
     /// How much larger than normal the page's type is drawn: the chosen text size, and in
@@ -354,7 +359,11 @@ impl AppState {
         let now = h.sim().now();
         let at_time = Some(self.display_time).filter(|&t| t > now);
         let at = Some(h.step()).filter(|&s| s > 0 || at_time.is_some());
-        let view = View {
+        let embed = self.view.embed.filter(|&e| e);
+        // A cut goes into the link once every line has its point.
+        let cut = self.cut.as_ref().and_then(|c| c.iter().copied().collect::<Option<Vec<Time>>>());
+        let present = Some(true).filter(|_| self.presenting());
+        let view = ViewSettings {
             speed: Some(SPEEDS[self.speed]).filter(|_| self.speed != DEFAULT_SPEED),
             stamps: Some(self.stamps).filter(|&v| v != self.default_stamps()),
             zoom: self.span.map(|i| SPANS[i]),
@@ -367,13 +376,12 @@ impl AppState {
             },
             dark: Some(self.theme == Theme::Dark),
             text: Some(self.text_size).filter(|&t| t != 100),
+            cut,
+            embed,
+            present,
         };
-        let embed = self.scenario.embed.filter(|&e| e);
-        // A cut goes into the link once every line has its point.
-        let cut = self.cut.as_ref().and_then(|c| c.iter().copied().collect::<Option<Vec<Time>>>());
-        let present = Some(true).filter(|_| self.presenting());
-        let scenario = Scenario { acts: h.acts().to_vec(), at, at_time, lang: Some(self.lang), view, embed, cut, present, ..self.scenario.clone() };
-        let mut out = scenario.to_fragment();
+        let scenario = Scenario { acts: h.acts().to_vec(), at, at_time, lang: Some(self.lang), ..self.scenario.clone() };
+        let mut out = view_settings::link(&scenario, &view);
         if let Some(g) = &self.guide {
             out.push_str(&format!("&lesson={}&lstep={}", g.key, self.guide_step + 1));
         }
@@ -381,11 +389,12 @@ impl AppState {
     }
 
     /// A copy with the same run and everything else as given by `change`, one version on.
-    fn next(self: &Rc<Self>, change: impl FnOnce(&mut AppState)) -> Rc<Self> {
+    pub(crate) fn next(self: &Rc<Self>, change: impl FnOnce(&mut AppState)) -> Rc<Self> {
         let mut s = AppState {
             history: self.history.clone(),
             version: self.version + 1,
             scenario: self.scenario.clone(),
+            view: self.view.clone(),
             info: self.info.clone(),
             display_time: self.display_time,
             playing: self.playing,
@@ -418,7 +427,7 @@ impl AppState {
     fn reload(&self, fragment: &str) -> AppState {
         let mut s = AppState::load(fragment, self.theme, self.lang);
         s.version = self.version + 1;
-        let view = &s.scenario.view;
+        let view = &s.view;
         if view.speed.is_none() {
             s.speed = self.speed;
         }
@@ -430,12 +439,12 @@ impl AppState {
         }
         s.hide_answers = self.hide_answers;
         // An embedded page stays embedded through reset and new settings.
-        if s.scenario.embed.is_none() {
-            s.scenario.embed = self.scenario.embed;
+        if s.view.embed.is_none() {
+            s.view.embed = self.view.embed;
         }
         // So does a page in presenter mode.
-        if s.scenario.present.is_none() {
-            s.scenario.present = self.scenario.present;
+        if s.view.present.is_none() {
+            s.view.present = self.view.present;
         }
         s
     }
@@ -489,13 +498,13 @@ impl AppState {
                 s.guide_step = k;
                 s.selected = select(s.scenario.n, known);
                 if let Some(v) = step.stamps {
-                    s.stamps = if v { crate::sim::scenario::Stamps::Both } else { crate::sim::scenario::Stamps::Lamport };
+                    s.stamps = if v { Stamps::Both } else { Stamps::Lamport };
                 }
                 s.overlay = Overlay::None;
                 s.quiet_popup = true;
             });
         }
-        let mut s = self.reload(&super::lesson::step_fragment(&g, k, Some(self.lang)));
+        let mut s = self.reload(&super::guide::step_fragment(&g, k, Some(self.lang)));
         s.guide = Some(g);
         s.guide_step = k;
         s.quiet_popup = true;
@@ -512,14 +521,14 @@ impl AppState {
     }
 }
 
-impl Reducible for AppState {
-    type Action = Action;
-
-    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+impl AppState {
+    /// The state after `action`: the same `Rc` when nothing changes (nothing re-renders),
+    /// else a new state one version on. The run itself changes in place.
+    pub fn apply(self: Rc<Self>, action: Action) -> Rc<Self> {
         match action {
             Action::Load(fragment) => {
                 let s = self.reload(&fragment);
-                let span = if s.scenario.view.zoom.is_some() { s.span } else { None };
+                let span = if s.view.zoom.is_some() { s.span } else { None };
                 Rc::new(AppState { span, ..s })
             }
             Action::TogglePlay => {
@@ -600,13 +609,13 @@ impl Reducible for AppState {
                 })
             }
             Action::Reset => {
-                let fresh = Scenario { acts: Vec::new(), at: None, at_time: None, view: View::default(), ..self.scenario.clone() };
-                let mut s = self.reload_keeping_lesson(&fresh.to_fragment());
+                let fresh = Scenario { acts: Vec::new(), at: None, at_time: None, ..self.scenario.clone() };
+                let mut s = self.reload_keeping_lesson(&view_settings::link(&fresh, &self.view.framing()));
                 s.notice = Some(Text::key("ui.notice.afresh"));
                 Rc::new(s)
             }
             Action::Configure(change) => {
-                let mut scenario = Scenario { acts: Vec::new(), at: None, at_time: None, view: View::default(), ..self.scenario.clone() };
+                let mut scenario = Scenario { acts: Vec::new(), at: None, at_time: None, ..self.scenario.clone() };
                 match change {
                     Configure::Protocol(id) => match crate::protocols::find(&id) {
                         Some(entry) => scenario = Scenario::defaults(&entry.info()),
@@ -628,7 +637,7 @@ impl Reducible for AppState {
                         }
                     }
                 }
-                Rc::new(self.reload_keeping_lesson(&scenario.to_fragment()))
+                Rc::new(self.reload_keeping_lesson(&view_settings::link(&scenario, &self.view.framing())))
             }
             Action::Act(act) => {
                 let t = self.display_time;
@@ -769,21 +778,21 @@ impl Reducible for AppState {
             }
             Action::LessonClose => self.next(|s| s.guide = None),
             Action::ToggleOverlay(o) => self.next(|s| s.overlay = if s.overlay == o { Overlay::None } else { o }),
-            Action::TogglePresent => self.next(|s| s.scenario.present = Some(!s.presenting())),
+            Action::TogglePresent => self.next(|s| s.view.present = Some(!s.presenting())),
             Action::ToggleHideAnswers => self.next(|s| {
                 s.hide_answers = !s.hide_answers;
                 s.notice = Some(Text::key(if s.hide_answers { "ui.notice.hidden" } else { "ui.notice.revealed" }));
             }),
             Action::Escape if self.overlay != Overlay::None => self.next(|s| s.overlay = Overlay::None),
-            Action::Escape => self.reduce(Action::Select(Selection::None)),
+            Action::Escape => self.apply(Action::Select(Selection::None)),
             Action::CrashOrRecoverSelected => {
                 let Selection::Node(i) = self.selected else { return self.next(|s| s.notice = Some(Text::key("ui.notice.select_node"))) };
                 let up = self.history.borrow().sim().up().get(i).copied().unwrap_or(false);
-                self.reduce(Action::Act(if up { Act::Crash(i) } else { Act::Recover(i) }))
+                self.apply(Action::Act(if up { Act::Crash(i) } else { Act::Recover(i) }))
             }
             Action::DropSelected => {
                 let Selection::Message(m) = self.selected else { return self.next(|s| s.notice = Some(Text::key("ui.notice.select_message"))) };
-                self.reduce(Action::Act(Act::Drop(m)))
+                self.apply(Action::Act(Act::Drop(m)))
             }
             Action::NudgeNode(by) => {
                 let n = self.scenario.n as isize;
@@ -792,7 +801,7 @@ impl Reducible for AppState {
                     _ if by < 0 => self.scenario.n - 1,
                     _ => 0,
                 };
-                self.reduce(Action::Select(Selection::Node(i)))
+                self.apply(Action::Select(Selection::Node(i)))
             }
         }
     }
@@ -808,5 +817,220 @@ pub fn stamps_word(x: Stamps) -> &'static str {
     }
 }
 
+#[cfg(target_arch = "wasm32")]
+impl yew::Reducible for AppState {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        self.apply(action)
+    }
+}
+
 /// What components reach through context.
-pub type AppHandle = UseReducerHandle<AppState>;
+#[cfg(target_arch = "wasm32")]
+pub type AppHandle = yew::UseReducerHandle<AppState>;
+
+/// Pages on real runs, for the tests of the page's models.
+#[cfg(test)]
+pub(crate) mod testing {
+    use std::rc::Rc;
+
+    use super::{Action, AppState, Theme};
+    use crate::words::Lang;
+
+    /// The page opened on `fragment` (a real run, from the real core).
+    pub fn page(fragment: &str) -> Rc<AppState> {
+        let s = AppState::load(fragment, Theme::Light, Lang::En);
+        assert!(s.problems.is_empty(), "{fragment}: {:?}", s.problems);
+        Rc::new(s)
+    }
+
+    /// The page at step `step` of its run.
+    pub fn page_at(fragment: &str, step: u64) -> Rc<AppState> {
+        page(fragment).apply(Action::Seek(step))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// 78 steps, 82 events, 30 messages.
+    const VECTOR_RUN: &str = "v=1&proto=clocks-vector&n=4&seed=3&p.actions=12";
+
+    fn open(fragment: &str) -> Rc<AppState> {
+        Rc::new(AppState::load(fragment, Theme::Light, Lang::En))
+    }
+
+    fn step(s: &AppState) -> u64 {
+        s.history.borrow().step()
+    }
+
+    #[test]
+    fn play_pause_and_frames_move_the_picture_only_while_playing() {
+        let s = open(VECTOR_RUN);
+        assert!(!s.playing);
+        let t0 = s.display_time;
+        // A frame while paused changes nothing, not even the version.
+        let same = s.clone().apply(Action::Tick(16.0));
+        assert!(Rc::ptr_eq(&same, &s));
+        let playing = s.apply(Action::TogglePlay);
+        assert!(playing.playing);
+        let v = playing.version;
+        let later = playing.apply(Action::Tick(250.0));
+        assert!(later.display_time > t0, "a frame while playing moves time on");
+        assert!(later.version > v);
+        let paused = later.clone().apply(Action::Pause);
+        assert!(!paused.playing);
+        assert_eq!(paused.display_time, later.display_time, "pausing snaps nothing");
+        let again = paused.clone().apply(Action::Pause);
+        assert!(Rc::ptr_eq(&again, &paused), "pausing a paused page is no change");
+    }
+
+    #[test]
+    fn steps_forward_and_back_and_seek_move_the_cursor_and_the_clock() {
+        let s = open(VECTOR_RUN);
+        assert_eq!(step(&s), 0);
+        let s = s.apply(Action::StepForward).apply(Action::StepForward).apply(Action::StepForward);
+        assert_eq!(step(&s), 3);
+        assert_eq!(s.display_time, s.history.borrow().sim().now());
+        let s = s.apply(Action::StepBack);
+        assert_eq!(step(&s), 2);
+        let s = s.apply(Action::Seek(20));
+        assert_eq!(step(&s), 20);
+        assert_eq!(s.display_time, s.history.borrow().sim().now());
+        let s = s.apply(Action::Seek(0));
+        let unchanged = s.clone().apply(Action::StepBack);
+        assert!(Rc::ptr_eq(&unchanged, &s), "no step before the first");
+        // The run's furthest step is remembered: End goes back to it.
+        let s = s.apply(Action::End);
+        assert_eq!(step(&s), 20);
+    }
+
+    #[test]
+    fn an_intervention_in_the_past_forks_the_run() {
+        let s = open(VECTOR_RUN).apply(Action::Seek(30)).apply(Action::Seek(10));
+        assert_eq!(s.history.borrow().horizon(), 30);
+        let s = s.apply(Action::Act(Act::Crash(1)));
+        let h = s.history.borrow();
+        assert_eq!(h.step(), 10);
+        assert_eq!(h.horizon(), 10, "the future after the fork is forgotten");
+        assert_eq!(h.acts().len(), 1);
+        assert_eq!(h.acts()[0].act, Act::Crash(1));
+        assert!(!h.sim().up()[1]);
+        drop(h);
+        // The link carries the intervention, and reopening it gives the same run.
+        let reopened = open(&s.fragment());
+        assert_eq!(reopened.history.borrow().acts(), s.history.borrow().acts());
+        assert_eq!(step(&reopened), 10);
+    }
+
+    #[test]
+    fn a_refused_intervention_is_a_notice_and_leaves_the_run() {
+        let s = open(VECTOR_RUN).apply(Action::Seek(5));
+        let s = s.apply(Action::Act(Act::Drop(999_999)));
+        assert!(matches!(&s.notice, Some(Text::Phrase("ui.notice.not_done", _))), "{:?}", s.notice);
+        assert!(s.history.borrow().acts().is_empty());
+    }
+
+    #[test]
+    fn changing_a_setting_starts_a_new_run_and_keeps_the_viewers_choices() {
+        let s = open(VECTOR_RUN).apply(Action::Seek(12)).apply(Action::Act(Act::Crash(2))).apply(Action::SetSpeed(4)).apply(Action::ToggleTheme);
+        let old = s.history.clone();
+        let s = s.apply(Action::Configure(Configure::Nodes(5)));
+        assert!(!Rc::ptr_eq(&old, &s.history), "a new run");
+        assert_eq!(s.scenario.n, 5);
+        assert_eq!(step(&s), 0);
+        assert!(s.history.borrow().acts().is_empty(), "interventions are dropped");
+        assert_eq!((s.speed, s.theme), (4, Theme::Dark));
+        let s = s.apply(Action::Configure(Configure::Seed(9)));
+        assert_eq!((s.scenario.seed, s.scenario.n), (9, 5));
+        // A bad topology is a problem in the banner, and the run stays.
+        let before = s.history.clone();
+        let s = s.apply(Action::Configure(Configure::Topology("nonsense".into())));
+        assert!(Rc::ptr_eq(&before, &s.history));
+        assert_eq!(s.problems.len(), 1);
+    }
+
+    #[test]
+    fn selecting_an_event_moves_the_cursor_and_focusing_does_not() {
+        let s = open(VECTOR_RUN).apply(Action::Seek(40));
+        let (id, at) = {
+            let h = s.history.borrow();
+            let e = h.known_trace().known_events().iter().find(|e| e.step > 5 && e.step < 40).expect("an event mid-run").clone();
+            (e.id, e.step)
+        };
+        let focused = s.clone().apply(Action::FocusEvent(id));
+        assert_eq!(focused.selected, Selection::Event(id));
+        assert_eq!(step(&focused), 40, "focusing keeps the cursor");
+        let selected = focused.apply(Action::SelectEvent(id));
+        assert_eq!(selected.selected, Selection::Event(id));
+        assert_eq!(step(&selected), at);
+        // Shift-click compares with the selected one; Esc clears both.
+        let other = if id > 0 { id - 1 } else { id + 1 };
+        let compared = selected.apply(Action::Compare(other));
+        assert_eq!((compared.selected, compared.compare), (Selection::Event(id), Some(other)));
+        let cleared = compared.apply(Action::Escape);
+        assert_eq!((cleared.selected, cleared.compare), (Selection::None, None));
+        // An event the run does not know is no selection.
+        let nothing = cleared.clone().apply(Action::FocusEvent(usize::MAX));
+        assert!(Rc::ptr_eq(&nothing, &cleared));
+    }
+
+    #[test]
+    fn a_cut_is_drawn_point_by_point_and_travels_in_the_link_once_whole() {
+        let s = open(VECTOR_RUN).apply(Action::Seek(30)).apply(Action::ToggleCut);
+        assert_eq!(s.cut, Some(vec![None; 4]));
+        let s = s.apply(Action::CutPoint(0, 100)).apply(Action::CutPoint(1, 150)).apply(Action::CutPoint(2, 120));
+        assert!(!s.fragment().contains("cut="), "a partial cut is not linked");
+        let s = s.apply(Action::CutPoint(3, 90));
+        assert!(s.fragment().contains("&cut=100.150.120.90"), "{}", s.fragment());
+        let reopened = open(&s.fragment());
+        assert_eq!(reopened.cut, Some(vec![Some(100), Some(150), Some(120), Some(90)]));
+    }
+
+    #[test]
+    fn the_copied_link_is_the_opened_one_with_its_view_keys_in_order() {
+        let link = "v=1&proto=clocks-vector&n=4&seed=3&topo=complete&delay=40-120&drop=0&dup=0&fifo=0&p.actions=6&p.every=150&p.send=60&lang=zh&at=25&speed=4&stamps=none&span=600&sel=n2&theme=dark&text=150&embed=1";
+        let s = open(link);
+        assert!(s.problems.is_empty(), "{:?}", s.problems);
+        let normalised = open(&s.fragment());
+        assert_eq!(normalised.fragment(), s.fragment());
+        let copied = s.fragment();
+        for key in ["&speed=4", "&stamps=none", "&span=600", "&sel=n2", "&theme=dark", "&text=150", "&embed=1", "&lang=zh", "&at=25"] {
+            assert!(copied.contains(key), "{key} in {copied}");
+        }
+        let positions: Vec<usize> = ["&at=", "&speed=", "&stamps=", "&span=", "&sel=", "&theme=", "&text=", "&embed="].iter().map(|k| copied.find(k).unwrap()).collect();
+        assert!(positions.windows(2).all(|w| w[0] < w[1]), "{copied}");
+        // Embedded: presenter mode is off whatever the link says, and reset stays embedded.
+        assert!(!s.presenting());
+        let reset = s.apply(Action::Reset);
+        assert_eq!(reset.view.embed, Some(true));
+        assert!(reset.fragment().contains("&embed=1"));
+    }
+
+    #[test]
+    fn a_bad_view_value_lands_in_the_banner_and_the_rest_loads() {
+        let s = open("v=1&proto=clocks-vector&n=4&seed=3&speed=3&sel=n9");
+        let d = s.dict();
+        let banner: Vec<String> = s.problems.iter().map(|p| d.render(p)).collect();
+        assert_eq!(banner[0], "speed: '3' is not accepted; expected one of 0.25, 0.5, 1, 2, 4, 8");
+        assert!(banner[1].starts_with("sel: 'n9' is not accepted"), "{banner:?}");
+        assert_eq!(s.speed, DEFAULT_SPEED);
+        assert_eq!(s.selected, Selection::None);
+        let zh = open("v=1&proto=clocks-vector&n=4&lang=zh&speed=3");
+        assert_eq!(zh.dict().render(&zh.problems[0]), "speed：不接受“3”；应为以下之一：0.25, 0.5, 1, 2, 4, 8");
+    }
+
+    #[test]
+    fn presenter_mode_toggles_and_survives_new_settings() {
+        let s = open(VECTOR_RUN);
+        assert!(!s.presenting());
+        let s = s.apply(Action::TogglePresent);
+        assert!(s.presenting());
+        assert!(s.type_scale() >= PRESENT_SCALE);
+        assert!(s.fragment().ends_with("&present=1"), "{}", s.fragment());
+        let s = s.apply(Action::Configure(Configure::Seed(4)));
+        assert!(s.presenting());
+    }
+}

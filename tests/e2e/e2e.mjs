@@ -7,8 +7,9 @@ import { mkdir } from "node:fs/promises";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { serve } from "./serve.mjs";
-// The page writes its address bar once the run has been still this long (src/ui/app.rs URL_SETTLE_MS), plus margin.
-const URL_SETTLE = 450;
+// How long a condition is waited for before the check that needs it fails: generous, for
+// a busy machine. No check waits a fixed time: each waits for what it reads.
+const PATIENCE = 20000;
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..", "..");
@@ -44,6 +45,46 @@ async function open(url) {
 const text = (page, sel) => page.locator(sel).first().innerText();
 // The picture: the topology SVG's markup, which encodes every node, arrow and token.
 const picture = (page) => page.locator("#topology").evaluate((svg) => svg.outerHTML);
+// Wait until `fn(arg)` holds in the page, checking every frame; false if it does not within
+// PATIENCE (the check that follows then fails and says what it saw).
+async function until(page, fn, arg) {
+  try {
+    await page.waitForFunction(fn, arg, { timeout: PATIENCE, polling: "raf" });
+    return true;
+  } catch (e) {
+    if (e.name !== "TimeoutError") throw e;
+    console.log(`waited ${PATIENCE} ms in vain for ${String(fn).slice(0, 160)}`);
+    return false;
+  }
+}
+// Two animation frames have run: the app renders in microtasks, which all run before a
+// frame, so by then the page shows every action made so far, laid out.
+const rendered = (page) => page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+// The address bar has caught up with the run: it holds the link the page shows (the page
+// writes it once the run has been still for 200 ms; after Back, the page loads what it holds).
+const synced = (page) => until(page, () => {
+  const shown = document.querySelector("[data-testid=share-url]")?.value;
+  return !!shown && decodeURIComponent(new URL(shown).hash) === decodeURIComponent(location.hash);
+});
+// The step counter reads `n` (or at least `n` with `atLeast`).
+const cursorAt = (page, n, atLeast = false) => until(page, ([n, atLeast]) => {
+  const c = Number(document.querySelector("[data-testid=cursor]")?.textContent);
+  return atLeast ? c >= n : c === n;
+}, [n, atLeast]);
+// Playing: the run has got to step `n`, or has ended before it.
+const playedTo = (page, n) => until(page, (n) => Number(document.querySelector("[data-testid=cursor]")?.textContent) >= n || !!document.querySelector("[data-testid=ended]"), n);
+// The clipboard holds `want` (what it holds after PATIENCE, or "" if it cannot be read).
+async function clipboardHolds(page, want) {
+  const end = Date.now() + PATIENCE;
+  for (;;) {
+    let got = "";
+    try { got = await page.evaluate(() => navigator.clipboard.readText()); } catch { return ""; }
+    if (got === want || Date.now() > end) return got;
+    await rendered(page);
+  }
+}
+// Paused (the play button is back), or ended.
+const paused = (page) => until(page, () => !!document.querySelector("[data-action=play], [data-testid=ended]"));
 
 try {
   const fragment = "v=1&proto=mutex-token-ring&n=6&seed=7&p.cs=120&p.requests=400";
@@ -52,9 +93,10 @@ try {
   check((await text(page, "[data-testid=cursor]")) === "0", "starts at step 0");
 
   await page.click("[data-action=play]");
-  await page.waitForTimeout(2500);
+  // Play until the run is some way in, then pause.
+  await until(page, () => Number(document.querySelector("[data-testid=cursor]").textContent) >= 3 && Number(document.querySelector("[data-testid=time]").textContent) >= 100);
   await page.click("[data-action=pause]");
-  await page.waitForTimeout(200);
+  await paused(page);
   const step = await text(page, "[data-testid=cursor]");
   const time = await text(page, "[data-testid=time]");
   check(Number(step) >= 3 && Number(time) >= 100, `playing advanced the run (step ${step}, t=${time})`);
@@ -62,10 +104,9 @@ try {
   await page.screenshot({ path: join(shots, "played-1920x1080.png") });
 
   await page.click("[data-action=copy-link]");
-  await page.waitForTimeout(URL_SETTLE);
   const shared = await page.locator("[data-testid=share-url]").inputValue();
-  let copied = "";
-  try { copied = await page.evaluate(() => navigator.clipboard.readText()); } catch { /* clipboard unavailable */ }
+  const copied = await clipboardHolds(page, shared);
+  await synced(page);
   check(shared.includes(`at=${step}`), `the link carries the step: ${shared}`);
   check(copied === shared, `the clipboard holds the same link (it holds "${copied}")`);
   check((await page.locator("[data-testid=notice]").count()) === 1, "copying is confirmed");
@@ -73,7 +114,7 @@ try {
   const before = await picture(page);
 
   const again = await open(shared);
-  await again.page.waitForTimeout(300);
+  await rendered(again.page);
   check((await text(again.page, "[data-testid=cursor]")) === step, "the link opens at the same step");
   check((await text(again.page, "[data-testid=time]")) === time, "and at the same instant");
   const after = await picture(again.page);
@@ -83,14 +124,14 @@ try {
 
   // Step back and forward with the keyboard.
   await again.page.keyboard.press("ArrowLeft");
-  await again.page.waitForTimeout(100);
+  await cursorAt(again.page, Number(step) - 1);
   check(Number(await text(again.page, "[data-testid=cursor]")) === Number(step) - 1, "← steps back");
   await again.page.keyboard.press("ArrowRight");
   await again.page.keyboard.press("ArrowRight");
-  await again.page.waitForTimeout(100);
+  await cursorAt(again.page, Number(step) + 1);
   check(Number(await text(again.page, "[data-testid=cursor]")) === Number(step) + 1, "→ steps forward");
   await again.page.keyboard.press(" ");
-  await again.page.waitForTimeout(100);
+  await until(again.page, () => !!document.querySelector("[data-action=pause]"));
   check((await again.page.locator("[data-action=pause]").count()) === 1, "space plays");
   await again.page.keyboard.press(" ");
 
@@ -105,7 +146,7 @@ try {
   for (const id of ["election-ring", "clocks-vector"]) {
     const p = await open(`${base}#${id}`);
     await p.page.click("[data-action=play]");
-    await p.page.waitForTimeout(1500);
+    await playedTo(p.page, 2);
     await p.page.click("[data-action=pause]").catch(() => {});
     await p.page.screenshot({ path: join(shots, `${id}-1920x1080.png`) });
     check(p.errors.length === 0, `${id} runs without page errors`);
@@ -117,7 +158,7 @@ try {
   const cp = c.page;
   const cursor = async () => Number(await text(cp, "[data-testid=cursor]"));
   // The address bar follows the run once it has been still for 200 ms.
-  const hash = async () => { await cp.waitForTimeout(URL_SETTLE); return decodeURIComponent(new URL(cp.url()).hash); };
+  const hash = async () => { await synced(cp); return decodeURIComponent(new URL(cp.url()).hash); };
   await cp.locator("#topology [data-node='3'] .node-body").click();
   await cp.locator("[data-testid=popup] [data-input=request]").click();
   check((await hash()).includes("0:input:3:request"), "a node's input lands in the link");
@@ -157,10 +198,10 @@ try {
   await cp.selectOption("[data-testid=protocol]", "election-ring");
   check((await cp.locator("#topology [data-node]").count()) === 8, "switching protocol restarts with its defaults");
   await cp.goBack();
-  await cp.waitForTimeout(300);
+  await synced(cp);
   check((await hash()) === ringLink && (await cp.locator("#topology [data-node]").count()) === 5, "Back returns to the run before, interventions and all");
   await cp.goForward();
-  await cp.waitForTimeout(300);
+  await synced(cp);
   check((await cp.locator("#topology [data-node]").count()) === 8, "Forward returns to the new run");
   await cp.fill("[data-testid=nodes]", "5");
   await cp.press("[data-testid=nodes]", "Enter");
@@ -239,7 +280,7 @@ async function issue12() {
     const { page, errors } = await pageAt(context, `${base}#v=1&proto=election-ring&n=8&seed=1&p.ids=worst&p.initiators=one&p.starter=0`);
     const stepsAfter = async (what, use) => {
       await use();
-      await page.waitForTimeout(50);
+      await rendered(page);
       const before = await cursorOf(page);
       await page.keyboard.press("ArrowRight");
       const after = await cursorOf(page);
@@ -352,16 +393,18 @@ async function issue12() {
 // Issue 12, findings 2, 3, 4, 7 and 9: text size, overlaps, compact labels, colours, links.
 async function issue12Framing() {
   const ctx720 = await browser.newContext({ viewport: { width: 1280, height: 720 } });
-  const at = async (ctx, fragment, playMs = 0) => {
+  // The page at `fragment`, played (as the hall would see it) to step `playTo` if asked.
+  const at = async (ctx, fragment, playTo = 0) => {
     const page = await ctx.newPage();
     await page.goto(`${base}#${fragment}`);
     await page.waitForSelector("#topology [data-node]");
-    if (playMs) {
+    if (playTo) {
       await page.click("[data-action=play]");
-      await page.waitForTimeout(playMs);
+      await playedTo(page, playTo);
       await page.click("[data-action=pause]").catch(() => {});
+      await paused(page);
     }
-    await page.waitForTimeout(150);
+    await rendered(page);
     return page;
   };
   // Visible text boxes in an SVG: pairs that overlap, and boxes cut by the picture's edge.
@@ -394,7 +437,7 @@ async function issue12Framing() {
   });
 
   const cases = [
-    ["clocks-vector n=5, 4 s", "v=1&proto=clocks-vector&n=5&seed=1", 4000],
+    ["clocks-vector n=5, played to step 16", "v=1&proto=clocks-vector&n=5&seed=1", 16],
     ["election-ring n=8", "v=1&proto=election-ring&n=8&seed=1&p.ids=worst&p.initiators=one&p.starter=0&at=12", 0],
     ["election-ring n=16", "v=1&proto=election-ring&n=16&seed=1&at=20", 0],
     ["election-bully n=8", "v=1&proto=election-bully&n=8&seed=1&p.initially=elected&act=0:crash:7,0:input:0:start&at=14", 0],
@@ -470,10 +513,10 @@ async function issue12Framing() {
     // The text size lives in the header's menu.
     await page.click("[data-testid=header-menu] > summary");
     await page.selectOption("[data-testid=text-size]", "150");
-    await page.waitForTimeout(150);
+    await rendered(page);
     const after = await sizes();
     check(after.every((x, i) => x >= before[i] * 1.45), `text size 150%: every size grows together (${before.join(",")} → ${after.join(",")})`);
-    await page.waitForTimeout(URL_SETTLE);
+    await synced(page);
     check(decodeURIComponent(page.url()).includes("text=150"), "and the link carries it");
     for (const svg of ["#topology", "#timeline"]) {
       const t = await textBoxes(page, svg);
@@ -492,7 +535,7 @@ async function issue12Framing() {
     await page.locator(".controls button.icon").last().click();
     await page.click("[data-testid=header-menu] > summary");
     await page.selectOption("[data-testid=text-size]", "125");
-    await page.waitForTimeout(150);
+    await rendered(page);
     const look = (p) => p.evaluate(() => ({
       speed: document.querySelector("[data-testid=speed]").value,
       stamps: document.querySelector("[data-testid=stamps]").value,
@@ -503,13 +546,13 @@ async function issue12Framing() {
       cursor: document.querySelector("[data-testid=cursor]").textContent,
     }));
     const was = await look(page);
-    await page.waitForTimeout(URL_SETTLE);
+    await synced(page);
     const link = page.url();
     const fresh = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
     const again = await fresh.newPage();
     await again.goto(link);
     await again.waitForSelector("#topology [data-node]");
-    await again.waitForTimeout(200);
+    await rendered(again);
     const now = await look(again);
     check(JSON.stringify(now) === JSON.stringify(was) && was.selected !== null && was.theme === "dark", `a link restores speed, stamps, zoom, selection, theme and text size (${JSON.stringify(was)} → ${JSON.stringify(now)})`);
     check(new URL(again.url()).hash === new URL(link).hash, "and reads back to the same link");
@@ -528,7 +571,7 @@ async function issue12Framing() {
     const seen = {};
     for (const mode of ["lamport", "vonly", "vector", "none"]) {
       await page.selectOption("[data-testid=stamps]", { value: mode });
-      await page.waitForTimeout(URL_SETTLE);
+      await synced(page);
       seen[mode] = { ...(await count()), link: new URL(page.url()).hash.match(/stamps=(\w+)/)?.[1] ?? "default" };
     }
     check(seen.lamport.lamport > 10 && seen.lamport.vector === 0, `Lamport only: ${JSON.stringify(seen.lamport)}`);
@@ -537,7 +580,7 @@ async function issue12Framing() {
     check(seen.none.lamport === 0 && seen.none.vector === 0 && seen.none.link === "none", `none: ${JSON.stringify(seen.none)}`);
     await page.locator("#timeline .row-line").first().evaluate((el) => document.activeElement?.blur());
     await page.keyboard.press("s");
-    await page.waitForTimeout(80);
+    await until(page, () => document.querySelector("[data-testid=stamps]").value !== "none");
     check((await page.inputValue("[data-testid=stamps]")) === "lamport", "the key S goes on from none to Lamport");
     await page.close();
   }
@@ -548,7 +591,7 @@ async function issue12Framing() {
     const title = await text(page, "[data-testid=lesson-title]");
     await page.locator("#topology [data-node='7'] .node-body").click();
     await page.locator("[data-testid=popup] [data-act=crash]").click();
-    await page.waitForTimeout(100);
+    await rendered(page);
     const after = await text(page, "[data-testid=lesson-title]");
     check(/^Worst case/.test(title) && after.startsWith(title.trim().replace(/[.。]$/, "")) && after.includes("crash n7 at step 10"), `a lesson keeps its title after an intervention ("${title}" → "${after}")`);
     await page.close();
@@ -557,11 +600,11 @@ async function issue12Framing() {
     const page = await at(context, "v=1&proto=election-ring&n=8&seed=1&p.ids=worst&p.initiators=one&p.starter=0");
     await page.fill("[data-testid=goto]", "17");
     await page.press("[data-testid=goto]", "Enter");
-    await page.waitForTimeout(100);
+    await rendered(page);
     const c1 = await text(page, "[data-testid=cursor]");
     await page.fill("[data-testid=goto]", "3");
     await page.press("[data-testid=goto]", "Enter");
-    await page.waitForTimeout(100);
+    await rendered(page);
     const c2 = await text(page, "[data-testid=cursor]");
     check(c1 === "17" && c2 === "3", `"go to step" seeks forward past what was played and back (17 → ${c1}, 3 → ${c2})`);
     await page.keyboard.press("ArrowRight");
@@ -584,23 +627,27 @@ async function issue11Lessons() {
   check((await count()) === "第 1 段，共 4 段" && /n0 发起选举/.test(await text(page, "[data-testid=lesson-text]")), `a lesson link opens in Chinese at its first step ("${await count()}")`);
   const expected = ["0", "7", "15", "23"];
   const seen = [await cursor()];
+  // The lesson's count has moved on from `was`.
+  const moved = (was) => until(page, (was) => document.querySelector("[data-testid=lesson-count]").textContent !== was, was);
   for (let k = 1; k < 4; k++) {
+    const was = await count();
     if (k === 2) await page.keyboard.press("PageDown");
     else await page.click("[data-action=lesson-next]");
-    await page.waitForTimeout(150);
+    await moved(was);
     seen.push(await cursor());
   }
   check(seen.join(",") === expected.join(","), `next moves the run to each step's point (${seen.join(", ")})`);
-  await page.waitForTimeout(URL_SETTLE);
+  await until(page, () => location.hash.includes("lesson=election-ring&lstep=4"));
   check((await page.evaluate(() => location.hash)).includes("lesson=election-ring&lstep=4"), "the link keeps the lesson and its step");
+  const last = await count();
   await page.keyboard.press("p");
-  await page.waitForTimeout(150);
+  await moved(last);
   check((await cursor()) === "15" && (await count()) === "第 3 段，共 4 段", "p goes back one lesson step");
   // Leave the lesson's step, then return to it.
   await page.keyboard.press("ArrowRight");
-  await page.waitForTimeout(100);
+  await until(page, () => !!document.querySelector("[data-action=lesson-return]"));
   await page.click("[data-action=lesson-return]");
-  await page.waitForTimeout(150);
+  await rendered(page);
   check((await cursor()) === "15", "back to this step after stepping away");
   await page.screenshot({ path: join(shots, "lesson-zh-1920x1080.png") });
   // The library lists every protocol and opens a lesson.
@@ -611,15 +658,15 @@ async function issue11Lessons() {
   const lessons = await page.locator("[data-testid=library] [data-lesson]").count();
   check(protocols >= 20 && lessons >= 9, `the library lists ${protocols} protocols and ${lessons} lessons`);
   await page.click("[data-testid=library] [data-lesson=raft]");
-  await page.waitForTimeout(300);
+  await until(page, () => !document.querySelector("[data-testid=library]"));
   check((await page.locator("[data-testid=library]").count()) === 0 && /Raft/.test(await text(page, "[data-testid=lesson-bar]")), "a lesson link in the library opens that lesson");
   // The keys overlay and hiding the answers.
   await page.keyboard.press("?");
-  await page.waitForTimeout(100);
+  await until(page, () => !!document.querySelector("[data-testid=keys-overlay]"));
   const keys = await page.locator("[data-testid=keys-overlay] tr").count();
   await page.keyboard.press("Escape");
   await page.keyboard.press("h");
-  await page.waitForTimeout(100);
+  await until(page, () => !!document.querySelector(".app.hide-answers"));
   const hidden = await page.locator(".app.hide-answers").count();
   check(keys >= 15 && hidden === 1, `? lists ${keys} keys; h hides the answers`);
   check(errors.length === 0, `no page errors (${errors.join("; ")})`);
@@ -693,7 +740,7 @@ async function exportsAndShiviz() {
     await page.click("[data-action=import-shiviz]");
     await page.fill("[data-testid=import-text]", text);
     await page.click("[data-action=import-show]");
-    await page.waitForTimeout(150);
+    await rendered(page);
   };
   await importLog(shiviz);
   const drawn = await page.locator("#imported [data-ev]").count();
@@ -725,7 +772,7 @@ async function exportsAndShiviz() {
   const fits = await small.evaluate(() => document.documentElement.scrollHeight <= innerHeight + 1 && document.documentElement.scrollWidth <= innerWidth + 1);
   check(chrome === 0 && fits, `embed=1 shows the simulation alone, fitting an 800×450 frame (chrome ${chrome}, fits ${fits})`);
   await small.click("[data-action=step-forward]");
-  await small.waitForTimeout(URL_SETTLE);
+  await until(small, () => location.hash.includes("at=13"));
   check((await text(small, "[data-testid=cursor]")) === "13" && new URL(small.url()).hash.includes("embed=1"), "its controls step the run and the link stays embedded");
   await small.screenshot({ path: join(shots, "embed-800x450.png") });
   await ctx.close();
@@ -749,7 +796,7 @@ async function presenterMode() {
       page.on("pageerror", (e) => errors.push(e.message));
       await page.goto(`${base}#${fragment}&lang=en&present=1`);
       await page.waitForSelector("#topology [data-node]");
-      await page.waitForTimeout(300);
+      await rendered(page);
       const m = await page.evaluate(() => {
         const vw = innerWidth, vh = innerHeight;
         const box = (sel) => { const e = document.querySelector(sel); if (!e) return null; const r = e.getBoundingClientRect(); return { sel, l: r.left, t: r.top, r: r.right, b: r.bottom }; };
@@ -818,7 +865,7 @@ async function defaultAt1280() {
   for (const lang of ["en", "zh"]) {
     await page.goto(`${base}#v=1&proto=election-ring&n=8&seed=1&p.ids=worst&p.initiators=one&p.starter=0&at=12&lang=${lang}`);
     await page.waitForSelector("#topology [data-node]");
-    await page.waitForTimeout(200);
+    await rendered(page);
     const badges = await page.locator("#topology .node-badge").evaluateAll((ts) => ts.map((t) => parseFloat(getComputedStyle(t).fontSize)));
     // English finds room for all eight; Chinese badges are wider, and one is still left to
     // the inspector (known and open, listed).

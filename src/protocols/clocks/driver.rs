@@ -170,7 +170,7 @@ impl<K: Clock> Protocol for Clocks<K> {
                 TopologyKind::Edges,
             ])
             .network(NetworkConfig { delay_min: 60, delay_max: 160, fifo: false, ..NetworkConfig::default() })
-            .params(vec![ParamSpec::int("actions", 0, 1_000, 4), ParamSpec::int("every", 0, 100_000, 120), ParamSpec::int("send", 0, 100, 60)])
+            .params(vec![ParamSpec::int("actions", 0, 1_000, 4).short("actions", "动作数"), ParamSpec::int("every", 0, 100_000, 120).short("every", "间隔"), ParamSpec::int("send", 0, 100, 60).short("send %", "发送比例")])
             .inputs(&[LOCAL, SEND, SEND_TO])
             .scenarios(K::SCENARIOS)
             .show(Show { diagram: TOOLS, ..K::SHOW })
@@ -229,10 +229,6 @@ impl<K: Clock> Protocol for Clocks<K> {
 
     fn label(&self, m: &K::Msg) -> MsgLabel {
         MsgLabel::new("msg", self.clock.label(m))
-    }
-
-    fn timer_name(&self, _t: &Timer) -> &'static str {
-        "act"
     }
 
     fn view(&self, me: NodeId, s: &K::State) -> NodeView {
@@ -304,20 +300,11 @@ pub const fn with_driver_words<const N: usize>(own: Words) -> [Word; N] {
 pub mod testing {
     use super::{Clock, Clocks};
     use crate::sim::engine::Engine;
-    use crate::sim::protocol::{Protocol, Setup};
-    use crate::sim::scenario::Scenario;
-    use crate::sim::{NetworkConfig, Params, Topology};
+    use crate::sim::{kit, NetworkConfig};
 
     /// `n` processes on a complete graph, a ring or a binary tree (by `n`), default params.
     pub fn engine<K: Clock>(n: usize, seed: u64, network: NetworkConfig) -> Engine<Clocks<K>> {
-        let topology = [Topology::Complete, Topology::Ring, Topology::Tree(2)][n % 3].clone();
-        let setup = Setup::new(n, topology, Params::defaults(&Clocks::<K>::info().params), seed).unwrap();
-        Engine::new(Clocks::<K>::build(&setup).unwrap(), setup, network, seed)
-    }
-
-    pub fn engine_for<K: Clock>(s: &Scenario) -> Engine<Clocks<K>> {
-        let setup = s.setup().unwrap();
-        Engine::new(Clocks::<K>::build(&setup).unwrap(), setup, s.network.clone(), s.seed)
+        kit::engine_on::<Clocks<K>>(n, ["complete", "ring", "tree:2"][n % 3], "", seed, network)
     }
 
     /// Links that delay anything from 1 to 300 ticks, reorder and duplicate a tenth.

@@ -179,18 +179,10 @@ const OWN: Words = &[
 mod tests {
     use super::*;
     use crate::protocols::clocks::concurrency::{brute_force, cut_is_consistent};
-    use crate::protocols::clocks::driver::testing::{engine, engine_for, wild};
-    use crate::sim::engine::Engine;
-    use crate::sim::scenario::Scenario;
+    use crate::protocols::clocks::driver::testing::{engine, wild};
+    use crate::sim::kit;
     use crate::sim::trace::EventKind;
     use crate::sim::NetworkConfig;
-
-    fn ready(id: &str) -> Engine<LamportClocks> {
-        let r = LamportClocks::info().scenarios.iter().find(|r| r.id == id).unwrap();
-        let mut e = engine_for::<Lamport>(&Scenario::parse_strict(r.fragment, crate::protocols::REGISTRY).unwrap());
-        while e.step() {}
-        e
-    }
 
     #[test]
     fn the_processes_clocks_match_the_engines_stamps() {
@@ -245,7 +237,8 @@ mod tests {
     #[test]
     fn ready_scenarios_say_what_their_paragraphs_say() {
         for r in LamportClocks::info().scenarios {
-            let e = ready(r.id);
+            let mut e = kit::engine_of::<LamportClocks>(&kit::scenario::<LamportClocks>(r.id));
+            while e.step() {}
             let st = &e.world.stats;
             assert!(e.trace.violations().is_empty(), "{}", r.id);
             let wit = st.witness().expect("every lesson draws a pair");

@@ -74,6 +74,7 @@ const WORDS: Words = &[
 mod tests {
     use super::*;
     use crate::protocols::clocks::multicast::testing::*;
+    use crate::sim::kit;
 
     #[test]
     fn fifo_and_causal_are_kept_and_total_can_break() {
@@ -82,7 +83,7 @@ mod tests {
 
     #[test]
     fn scenarios_show_what_they_say() {
-        let h = scenario::<Causal>("holdback");
+        let h = kit::ready::<CausalMulticast>("holdback");
         assert_eq!(broken(&h), Vec::<&str>::new());
         assert!(held_at_some_point(&h, 2), "node 2 held m1.1 back");
         // At tick 200 node 2 holds the answer, blocked by entry 0 of its vector.
@@ -91,6 +92,6 @@ mod tests {
         h.run_until(200, 1_000);
         let why = h.sim().node_views()[2].details.iter().find(|d| d.0 == "waiting").unwrap().1.en(&[]);
         assert_eq!(why, "m1.1 waits for m0.1: its sender had delivered 1 of node 0's messages, this node 0");
-        assert_eq!(broken(&scenario::<Causal>("total-broken")), vec!["total"]);
+        assert_eq!(broken(&kit::ready::<CausalMulticast>("total-broken")), vec!["total"]);
     }
 }

@@ -72,6 +72,7 @@ const WORDS: Words = &[
 mod tests {
     use super::*;
     use crate::protocols::clocks::multicast::testing::*;
+    use crate::sim::kit;
 
     #[test]
     fn fifo_is_kept_and_the_others_can_break() {
@@ -80,11 +81,11 @@ mod tests {
 
     #[test]
     fn scenarios_show_what_they_say() {
-        let h = scenario::<Fifo>("holdback");
+        let h = kit::ready::<FifoMulticast>("holdback");
         assert_eq!(broken(&h), Vec::<&str>::new());
         assert!(held_at_some_point(&h, 1), "node 1 held m0.2 back");
         // Node 2 delivers the answer first, node 0 the question: total order breaks too.
-        assert_eq!(broken(&scenario::<Fifo>("causal-broken")), vec!["causal", "total"]);
-        assert_eq!(broken(&scenario::<Fifo>("total-broken")), vec!["total"]);
+        assert_eq!(broken(&kit::ready::<FifoMulticast>("causal-broken")), vec!["causal", "total"]);
+        assert_eq!(broken(&kit::ready::<FifoMulticast>("total-broken")), vec!["total"]);
     }
 }

@@ -78,6 +78,7 @@ const WORDS: Words = &[
 mod tests {
     use super::*;
     use crate::protocols::clocks::multicast::testing::*;
+    use crate::sim::kit;
 
     #[test]
     fn all_three_orders_are_kept() {
@@ -86,7 +87,7 @@ mod tests {
 
     #[test]
     fn scenarios_show_what_they_say() {
-        let h = scenario::<Hybrid>("fifo-kept");
+        let h = kit::ready::<HybridMulticast>("fifo-kept");
         assert_eq!(broken(&h), Vec::<&str>::new());
         let t = h.sim().trace();
         let notes: Vec<String> = t.events().iter().filter(|e| e.node == Some(0)).flat_map(|e| t.notes_of(e.id)).map(|n| n.en(&[])).collect();
@@ -100,7 +101,7 @@ mod tests {
         assert_eq!(row.cells.iter().map(|c| c.text.as_str()).collect::<Vec<_>>(), vec!["m1.2"]);
         let why = seq.details.iter().find(|d| d.0 == "waiting").unwrap().1.en(&[]);
         assert_eq!(why, "m1.2 (unnumbered) waits for m1.1, sent before it");
-        let h = scenario::<Hybrid>("causal-kept");
+        let h = kit::ready::<HybridMulticast>("causal-kept");
         assert_eq!(broken(&h), Vec::<&str>::new());
         assert!(held_at_some_point(&h, 2), "node 2 held #2 back");
     }

@@ -78,6 +78,7 @@ const WORDS: Words = &[
 mod tests {
     use super::*;
     use crate::protocols::clocks::multicast::testing::*;
+    use crate::sim::kit::{self, measured};
 
     #[test]
     fn total_is_kept_and_fifo_and_causal_can_break() {
@@ -86,13 +87,13 @@ mod tests {
 
     #[test]
     fn scenarios_show_what_they_say() {
-        let h = scenario::<Total>("sequenced");
+        let h = kit::ready::<TotalMulticast>("sequenced");
         assert_eq!(broken(&h), Vec::<&str>::new());
-        assert_eq!(metric(&h, "multicasts"), Some(4.0));
-        assert_eq!(metric(&h, "messages_per_multicast"), Some(15.0 / 4.0));
+        assert_eq!(measured(&h, "multicasts"), Some(4.0));
+        assert_eq!(measured(&h, "messages_per_multicast"), Some(15.0 / 4.0));
         assert!(held_at_some_point(&h, 2), "node 2 held #3 until #2 came");
-        assert_eq!(broken(&scenario::<Total>("fifo-broken")), vec!["causal", "fifo"]);
-        let h = scenario::<Total>("sequencer-crash");
+        assert_eq!(broken(&kit::ready::<TotalMulticast>("fifo-broken")), vec!["causal", "fifo"]);
+        let h = kit::ready::<TotalMulticast>("sequencer-crash");
         assert_eq!(broken(&h), vec!["delivery"]);
         let v = h.sim().trace().violations().iter().find(|v| v.invariant == "delivery").unwrap().detail.en(&[]);
         assert!(v.contains("node 2") && v.contains("sequencer's number"), "{v}");

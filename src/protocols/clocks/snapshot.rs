@@ -173,11 +173,11 @@ impl Protocol for ChandyLamport {
         ProtocolInfo::new("snapshot", &super::FAMILY, (2, 8, 3))
             .network(NetworkConfig { delay_min: 60, delay_max: 200, fifo: true, ..NetworkConfig::default() })
             .params(vec![
-                ParamSpec::int("money", 1, 1_000_000, 100),
-                ParamSpec::int("payments", 0, 1_000, 6),
-                ParamSpec::int("every", 0, 100_000, 100),
-                ParamSpec::node("initiator", 0),
-                ParamSpec::int("at", 0, 1_000_000, 250),
+                ParamSpec::int("money", 1, 1_000_000, 100).short("money", "初始金额"),
+                ParamSpec::int("payments", 0, 1_000, 6).short("payments", "转账次数"),
+                ParamSpec::int("every", 0, 100_000, 100).short("every", "间隔"),
+                ParamSpec::node("initiator", 0).short("initiator", "发起者"),
+                ParamSpec::int("at", 0, 1_000_000, 250).short("at", "开始时刻"),
             ])
             .inputs(&[SNAPSHOT, PAY])
             .scenarios(&[
@@ -274,13 +274,6 @@ impl Protocol for ChandyLamport {
         match m {
             Msg::Pay { amount, .. } => MsgLabel::new("pay", amount.to_string()),
             Msg::Marker => MsgLabel::new("marker", ""),
-        }
-    }
-
-    fn timer_name(&self, t: &Timer) -> &'static str {
-        match t {
-            Timer::Pay => "pay",
-            Timer::Start => "start",
         }
     }
 
@@ -409,9 +402,6 @@ impl Monitor for CutMonitor {
         }
         self.broken.clone().map_or(Ok(()), Err)
     }
-    fn clone_box(&self) -> Box<dyn Monitor> {
-        Box::new(self.clone())
-    }
 }
 
 const WORDS: Words = &[
@@ -498,24 +488,7 @@ const WORDS: Words = &[
 mod tests {
     use super::*;
     use crate::sim::history::History;
-    use crate::sim::scenario::Scenario;
-
-    fn run(text: &str) -> History {
-        let registry = crate::protocols::REGISTRY;
-        let s = Scenario::parse_strict(text, registry).unwrap_or_else(|e| panic!("{text}: {e:?}"));
-        let mut h = History::new(s.start(registry).unwrap(), s.acts.clone());
-        while h.forward() {}
-        assert!(h.problems().is_empty(), "{text}: {:?}", h.problems());
-        h
-    }
-
-    fn ready(id: &str) -> History {
-        run(ChandyLamport::info().scenarios.iter().find(|r| r.id == id).unwrap().fragment)
-    }
-
-    fn metric(h: &History, id: &str) -> Option<f64> {
-        h.sim().metrics().into_iter().find(|m| m.id == id).and_then(|m| m.measured)
-    }
+    use crate::sim::kit::{self, measured, REST};
 
     fn broken(h: &History) -> Vec<&'static str> {
         let mut ids: Vec<&'static str> = h.sim().trace().violations().iter().map(|v| v.invariant).collect();
@@ -533,17 +506,17 @@ mod tests {
 
     #[test]
     fn ready_scenarios_say_what_their_paragraphs_say() {
-        let h = ready("money");
+        let h = kit::ready::<ChandyLamport>("money");
         assert_eq!(broken(&h), Vec::<&str>::new());
-        assert_eq!((metric(&h, "markers"), metric(&h, "recorded_total"), metric(&h, "in_channels"), metric(&h, "payments")), (Some(6.0), Some(300.0), Some(103.0), Some(18.0)));
+        assert_eq!((measured(&h, "markers"), measured(&h, "recorded_total"), measured(&h, "in_channels"), measured(&h, "payments")), (Some(6.0), Some(300.0), Some(103.0), Some(18.0)));
         assert_eq!(recorded_at(&h), vec![250, 436, 375]);
-        let h = ready("two-initiators");
+        let h = kit::ready::<ChandyLamport>("two-initiators");
         assert_eq!(broken(&h), Vec::<&str>::new());
-        assert_eq!((metric(&h, "markers"), metric(&h, "recorded_total"), metric(&h, "in_channels")), (Some(12.0), Some(400.0), Some(82.0)));
+        assert_eq!((measured(&h, "markers"), measured(&h, "recorded_total"), measured(&h, "in_channels")), (Some(12.0), Some(400.0), Some(82.0)));
         assert_eq!((recorded_at(&h)[0], recorded_at(&h)[3]), (250, 250));
-        let h = ready("non-fifo");
+        let h = kit::ready::<ChandyLamport>("non-fifo");
         assert_eq!(broken(&h), vec!["consistent_cut", "recorded_total"]);
-        assert_eq!(metric(&h, "recorded_total"), Some(341.0));
+        assert_eq!(measured(&h, "recorded_total"), Some(341.0));
         let v = h.sim().trace().violations().iter().find(|v| v.invariant == "consistent_cut").unwrap();
         assert_eq!((v.nodes.clone(), v.detail.en(ChandyLamport::info().words)), (vec![0, 1], "node 0 paid after recording (event 32), and node 1 received it before recording (event 50)".to_string()));
         assert!(matches!(h.sim().overlays(None).as_slice(), [Overlay::Cut { alarm: true, .. }]));
@@ -576,10 +549,10 @@ mod tests {
         for seed in 0..1000u64 {
             let n = 2 + (seed % 7) as usize;
             let text = format!("v=1&proto=snapshot&n={n}&seed={seed}&delay=1-{}&p.payments={}&p.every={}&p.initiator={}&p.at={}", 50 + seed * 3, seed % 9, 20 + seed % 80, seed as usize % n, 1 + seed * 7 % 400);
-            let h = run(&text);
+            let h = kit::run(&text, REST);
             assert_eq!(broken(&h), Vec::<&str>::new(), "{text}");
             let nf = n as f64;
-            assert_eq!((metric(&h, "markers"), metric(&h, "recorded_total")), (Some(nf * (nf - 1.0)), Some(100.0 * nf)), "{text}");
+            assert_eq!((measured(&h, "markers"), measured(&h, "recorded_total")), (Some(nf * (nf - 1.0)), Some(100.0 * nf)), "{text}");
             assert!(recorded_state_is_consistent(h.sim().trace()), "{text}");
         }
     }

@@ -218,7 +218,8 @@ const OWN: Words = &[
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocols::clocks::driver::testing::{engine, engine_for, wild};
+    use crate::protocols::clocks::driver::testing::{engine, wild};
+    use crate::sim::kit;
     use crate::sim::scenario::Scenario;
     use crate::sim::trace::EventKind;
     use crate::sim::NetworkConfig;
@@ -229,7 +230,7 @@ mod tests {
             for seed in 0..30 {
                 let text = format!("v=1&proto=clocks-vector&n=5&seed={seed}&topo={topo}&p.send=90");
                 let s = Scenario::parse_strict(&text, crate::protocols::REGISTRY).unwrap();
-                let mut e = engine_for::<Vector>(&s);
+                let mut e = kit::engine_of::<VectorClocks>(&s);
                 while e.step() {}
                 assert!(e.trace.violations().is_empty(), "{text}: {:?}", e.trace.violations());
                 clock_conditions_hold(&e.trace).unwrap_or_else(|why| panic!("{text}: {why}"));
@@ -274,9 +275,7 @@ mod tests {
 
     #[test]
     fn lamport_orders_some_concurrent_pairs() {
-        let ready = VectorClocks::info().scenarios[1];
-        let s = Scenario::parse_strict(ready.fragment, crate::protocols::REGISTRY).unwrap();
-        let mut e = engine_for::<Vector>(&s);
+        let mut e = kit::engine_of::<VectorClocks>(&kit::scenario::<VectorClocks>("lamport-orders"));
         while e.step() {}
         let (concurrent, ordered) = super::super::concurrency::brute_force(&e.trace);
         assert!(concurrent > 0 && ordered > 0, "{concurrent} concurrent, {ordered} ordered by Lamport");
@@ -300,8 +299,7 @@ mod tests {
     #[test]
     fn ready_scenarios_come_to_rest_clean_and_replay_from_checkpoints() {
         for ready in VectorClocks::info().scenarios {
-            let s = Scenario::parse_strict(ready.fragment, crate::protocols::REGISTRY).unwrap();
-            let mut e = engine_for::<Vector>(&s);
+            let mut e = kit::engine_of::<VectorClocks>(&kit::scenario::<VectorClocks>(ready.id));
             let start = e.checkpoint();
             let mut middle = None;
             while e.step() {

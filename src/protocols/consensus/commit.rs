@@ -207,7 +207,7 @@ pub fn votes(setup: &Setup) -> Result<Vec<Vote>, String> {
 
 /// The shared parameters: votes, the timeout, the blocking detector's patience.
 pub fn params(timeout: i64) -> Vec<ParamSpec> {
-    vec![ParamSpec::node("no_vote", 0), ParamSpec::node("silent", 0), ParamSpec::int("timeout", 1, MAX_TICKS, timeout), ParamSpec::int("patience", 1, MAX_TICKS, 3000)]
+    vec![ParamSpec::node("no_vote", 0).short("no vote", "投反对票"), ParamSpec::node("silent", 0).short("silent", "沉默节点"), ParamSpec::int("timeout", 1, MAX_TICKS, timeout).short("timeout", "超时"), ParamSpec::int("patience", 1, MAX_TICKS, 3000).short("patience", "耐心")]
 }
 
 /// `timeout` and `patience` from the setup, checked.
@@ -502,33 +502,13 @@ pub fn view(me: NodeId, s: &Node, three_phase: bool) -> NodeView {
 #[cfg(test)]
 pub(crate) mod testing {
     use super::{Committer, Node, Phase, Vote};
-    use crate::sim::protocol::{Protocol, Setup, Textbook};
     use crate::sim::rng::SimRng;
-    use crate::sim::scenario::Scenario;
-    use crate::sim::{Engine, History, NetworkConfig, Params, Topology};
+    use crate::sim::{kit, Engine, History, NetworkConfig};
 
-    pub fn params<P: Protocol>(pairs: &[(&str, &str)]) -> Params {
-        let specs = P::info().params;
-        let mut p = Params::defaults(&specs);
-        for (name, text) in pairs {
-            let spec = specs.iter().find(|s| s.name == *name).unwrap();
-            p.0.insert(spec.name, spec.parse(text).unwrap());
-        }
-        p
-    }
-
-    pub fn setup<P: Protocol>(n: usize, pairs: &[(&str, &str)], seed: u64) -> Setup {
-        Setup::new(n, Topology::Star, params::<P>(pairs), seed).unwrap()
-    }
-
-    /// A commit with these votes, the default timeout (300) and a patience of 3000.
+    /// A commit with these votes, the default timeout (300) and a patience of 3000. Delays
+    /// of 1 to 100 ticks (`kit::delays(1, 100)`) keep a round trip below the timeout.
     pub fn engine<C: Committer>(n: usize, votes: Vec<Vote>, seed: u64, net: NetworkConfig) -> Engine<C> {
-        Engine::new(C::with_votes(n, votes, 300, 3000), setup::<C>(n, &[], seed), net, seed)
-    }
-
-    /// Delays from 1 to 100 ticks: a round trip stays below the timeout of 300.
-    pub fn random_delays() -> NetworkConfig {
-        NetworkConfig { delay_min: 1, delay_max: 100, ..Default::default() }
+        Engine::new(C::with_votes(n, votes, 300, 3000), kit::setup::<C>(n, "", seed), net, seed)
     }
 
     /// A vote per node (index 0 unused): mostly yes, sometimes no, sometimes silent.
@@ -542,20 +522,6 @@ pub(crate) mod testing {
                 _ => Vote::Yes,
             })
             .collect()
-    }
-
-    pub fn run_out<P: Protocol>(e: &mut Engine<P>) {
-        for _ in 0..200_000 {
-            if !e.step() {
-                return;
-            }
-        }
-        panic!("the run did not come to rest");
-    }
-
-    pub fn metric<P: Protocol>(e: &Engine<P>, name: &str) -> (Option<f64>, Textbook) {
-        let m = e.proto.metrics(&e.world.stats, &e.run_view()).into_iter().find(|m| m.id == name).unwrap();
-        (m.measured, m.textbook)
     }
 
     /// At rest: the coordinator decided (commit exactly when every vote was yes) and every
@@ -572,21 +538,6 @@ pub(crate) mod testing {
             }
             assert!(!s.locks, "seed {seed}: node {i} still holds its locks");
         }
-    }
-
-    pub fn run_scenario<P: Protocol>(id: &str) -> History {
-        let registry = crate::protocols::REGISTRY;
-        let ready = P::info().scenarios.iter().find(|s| s.id == id).copied().unwrap();
-        let scenario = Scenario::parse_strict(ready.fragment, registry).unwrap_or_else(|e| panic!("{id}: {e:?}"));
-        assert_eq!(scenario.protocol, P::info().id);
-        let mut h = History::new(scenario.start(registry).unwrap(), scenario.acts.clone());
-        while h.forward() {}
-        assert!(h.problems().is_empty(), "{id}: {:?}", h.problems());
-        h
-    }
-
-    pub fn measured(h: &History, id: &str) -> Option<f64> {
-        h.sim().metrics().into_iter().find(|m| m.id == id).unwrap().measured
     }
 
     /// The participants' roles (node 1 onwards).

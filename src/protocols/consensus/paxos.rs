@@ -410,18 +410,18 @@ impl Protocol for Paxos {
     fn info() -> ProtocolInfo {
         ProtocolInfo::new("paxos", &super::FAMILY, (3, 19, 7))
             .params(vec![
-                ParamSpec::int("proposers", 1, 5, 2),
-                ParamSpec::int("acceptors", 1, 9, 3),
-                ParamSpec::int("learners", 1, 5, 2),
-                ParamSpec::choice("learning", LEARNING, "all"),
-                ParamSpec::int("set_size", 1, 5, 2),
-                ParamSpec::flag("distinguished", false),
-                ParamSpec::int("timeout", 1, MAX_TIMEOUT, 400),
-                ParamSpec::choice("backoff", BACKOFF, "random"),
-                ParamSpec::int("gap", 0, MAX_TIMEOUT, 0),
-                ParamSpec::int("jitter", 0, MAX_TIMEOUT, 200),
-                ParamSpec::int("max_rounds", 1, 100, 12),
-                ParamSpec::int("patience", 1, 1_000_000, 3000),
+                ParamSpec::int("proposers", 1, 5, 2).short("proposers", "提议者"),
+                ParamSpec::int("acceptors", 1, 9, 3).short("acceptors", "接受者"),
+                ParamSpec::int("learners", 1, 5, 2).short("learners", "学习者"),
+                ParamSpec::choice("learning", LEARNING, "all").short("learning", "学习方式"),
+                ParamSpec::int("set_size", 1, 5, 2).short("set size", "集合大小"),
+                ParamSpec::flag("distinguished", false).short("distinguished", "主提议者"),
+                ParamSpec::int("timeout", 1, MAX_TIMEOUT, 400).short("timeout", "超时"),
+                ParamSpec::choice("backoff", BACKOFF, "random").short("backoff", "退避"),
+                ParamSpec::int("gap", 0, MAX_TIMEOUT, 0).short("gap", "启动间隔"),
+                ParamSpec::int("jitter", 0, MAX_TIMEOUT, 200).short("jitter", "抖动"),
+                ParamSpec::int("max_rounds", 1, 100, 12).short("max rounds", "最多轮数"),
+                ParamSpec::int("patience", 1, 1_000_000, 3000).short("patience", "耐心"),
             ])
             .scenarios(SCENARIOS)
             .diagram_first()
@@ -675,14 +675,6 @@ impl Protocol for Paxos {
         }
     }
 
-    fn timer_name(&self, t: &Timer) -> &'static str {
-        match t {
-            Timer::Start => "start",
-            Timer::Promises => "promises",
-            Timer::Backoff => "backoff",
-        }
-    }
-
     fn countdown(&self, t: &Timer) -> bool {
         matches!(t, Timer::Promises | Timer::Backoff)
     }
@@ -871,9 +863,6 @@ impl Monitor for OneValue {
         }
         self.broken.clone().map_or(Ok(()), Err)
     }
-    fn clone_box(&self) -> Box<dyn Monitor> {
-        Box::new(self.clone())
-    }
 }
 
 /// No two learners learn different values (from the learners' `learned` marks).
@@ -902,9 +891,6 @@ impl Monitor for LearnersAgree {
             }
         }
         self.broken.clone().map_or(Ok(()), Err)
-    }
-    fn clone_box(&self) -> Box<dyn Monitor> {
-        Box::new(self.clone())
     }
 }
 
@@ -948,9 +934,6 @@ impl Monitor for Decides {
         } else {
             Ok(())
         }
-    }
-    fn clone_box(&self) -> Box<dyn Monitor> {
-        Box::new(self.clone())
     }
 }
 
@@ -1116,48 +1099,16 @@ const WORDS: Words = &[
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::NetworkConfig;
-    use crate::sim::scenario::Scenario;
-    use crate::sim::{Act, Engine, History, Params, Topology};
+    use crate::sim::kit::{self, measured, reading, run_out};
+    use crate::sim::{Act, Engine, History, NetworkConfig};
 
-    fn params(pairs: &[(&str, &str)]) -> Params {
-        let specs = Paxos::info().params;
-        let mut p = Params::defaults(&specs);
-        for (name, text) in pairs {
-            let spec = specs.iter().find(|s| s.name == *name).unwrap();
-            p.0.insert(spec.name, spec.parse(text).unwrap());
-        }
-        p
-    }
-
-    fn engine(pa: usize, a: usize, l: usize, pairs: &[(&str, &str)], seed: u64, net: NetworkConfig) -> Engine<Paxos> {
-        let mut all: Vec<(&str, String)> = vec![("proposers", pa.to_string()), ("acceptors", a.to_string()), ("learners", l.to_string())];
-        all.extend(pairs.iter().map(|(k, v)| (*k, v.to_string())));
-        let refs: Vec<(&str, &str)> = all.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        let setup = Setup::new(pa + a + l, Topology::Complete, params(&refs), seed).unwrap();
-        Engine::new(Paxos::build(&setup).unwrap(), setup, net, seed)
-    }
-
-    fn run_out(e: &mut Engine<Paxos>) {
-        for _ in 0..200_000 {
-            if !e.step() {
-                return;
-            }
-        }
-        panic!("the run did not come to rest");
-    }
-
-    fn metric(e: &Engine<Paxos>, name: &str) -> (Option<f64>, Textbook) {
-        let m = e.proto.metrics(&e.world.stats, &e.run_view()).into_iter().find(|m| m.id == name).unwrap();
-        (m.measured, m.textbook)
+    /// Paxos on `pa` proposers, `a` acceptors and `l` learners (N is their sum).
+    fn engine(pa: usize, a: usize, l: usize, pairs: &str, seed: u64, net: NetworkConfig) -> Engine<Paxos> {
+        kit::engine_with::<Paxos>(pa + a + l, &format!("proposers={pa}&acceptors={a}&learners={l}&{pairs}"), seed, net)
     }
 
     fn learned(e: &Engine<Paxos>) -> Vec<Option<u8>> {
         e.world.states.iter().filter_map(|s| if let Node::Learner(l) = s { Some(l.learned) } else { None }).collect()
-    }
-
-    fn measured(h: &History, id: &str) -> Option<f64> {
-        h.sim().metrics().into_iter().find(|m| m.id == id).unwrap().measured
     }
 
     /// One undisturbed ballot: prepare A, promise A, accept A, and the learning strategy's
@@ -1168,8 +1119,8 @@ mod tests {
             for l in [1, 2, 4] {
                 for (learning, k) in [("all", l), ("distinguished", 1), ("set", 2.min(l))] {
                     for seed in 0..4 {
-                        let net = NetworkConfig { delay_min: 1, delay_max: 100, ..Default::default() };
-                        let mut e = engine(1, a, l, &[("learning", learning), ("set_size", &k.to_string())], seed, net);
+                        let net = kit::delays(1, 100);
+                        let mut e = engine(1, a, l, &format!("learning={learning}&set_size={k}"), seed, net);
                         run_out(&mut e);
                         let (af, lf, kf) = (a as f64, l as f64, k as f64);
                         let (accepted, learn) = match learning {
@@ -1179,9 +1130,9 @@ mod tests {
                         };
                         let what = format!("A={a} L={l} {learning}");
                         for (id, want) in [("prepare_messages", af), ("promise_messages", af), ("accept_messages", af), ("accepted_messages", accepted), ("learn_messages", learn), ("messages", 3.0 * af + accepted + learn)] {
-                            assert_eq!(metric(&e, id), (Some(want), Textbook::Exact(want)), "{what}: {id}");
+                            assert_eq!(reading(&e, id), (Some(want), Textbook::Exact(want)), "{what}: {id}");
                         }
-                        assert_eq!(metric(&e, "first_learn").0, Some(4.0), "{what}");
+                        assert_eq!(reading(&e, "first_learn").0, Some(4.0), "{what}");
                         assert!(learned(&e).iter().all(|&v| v == Some(0)), "{what}: {:?}", learned(&e));
                         assert!(e.trace.violations().is_empty(), "{what}: {:?}", e.trace.violations());
                     }
@@ -1204,8 +1155,8 @@ mod tests {
             let learning = ["all", "distinguished", "set"][draw.below(3) as usize];
             let distinguished = seed % 4 == 0;
             let backoff = if seed % 3 == 0 { "none" } else { "random" };
-            let net = NetworkConfig { delay_min: 1, delay_max: 150, ..Default::default() };
-            let pairs = [("learning", learning), ("set_size", "1"), ("jitter", "300"), ("backoff", backoff), ("distinguished", if distinguished { "true" } else { "false" }), ("timeout", "500"), ("patience", "1000000")];
+            let net = kit::delays(1, 150);
+            let pairs = format!("learning={learning}&set_size=1&jitter=300&backoff={backoff}&distinguished={distinguished}&timeout=500&patience=1000000");
             let mut e = engine(p, a, l, &pairs, seed, net);
             // Crash a minority of the acceptors, each after a random number of steps.
             let crashes = draw.below((a / 2) as u64 + 1) as usize;
@@ -1231,19 +1182,17 @@ mod tests {
 
     #[test]
     fn build_refuses_a_mismatch_and_bad_sets() {
-        let p = params(&[]);
-        let err = Paxos::build(&Setup::new(6, Topology::Complete, p, 1).unwrap()).err().unwrap();
+        let err = Paxos::build(&kit::setup::<Paxos>(6, "", 1)).err().unwrap();
         assert!(err.contains("make 7 nodes, but n is 6"), "{err}");
-        let p = params(&[("learning", "set"), ("set_size", "3")]);
-        let err = Paxos::build(&Setup::new(7, Topology::Complete, p, 1).unwrap()).err().unwrap();
+        let err = Paxos::build(&kit::setup::<Paxos>(7, "learning=set&set_size=3", 1)).err().unwrap();
         assert!(err.contains("set_size 3 does not fit 2 learners"), "{err}");
-        let err = Paxos::build(&Setup::new(7, Topology::Ring, params(&[]), 1).unwrap()).err().unwrap();
+        let err = Paxos::build(&kit::setup_on::<Paxos>(7, "ring", "", 1)).err().unwrap();
         assert!(err.contains("complete"), "{err}");
     }
 
     #[test]
     fn the_views_show_the_acceptor_table_and_the_proposer_state() {
-        let mut e = engine(1, 3, 1, &[], 1, NetworkConfig::default());
+        let mut e = engine(1, 3, 1, "", 1, NetworkConfig::default());
         run_out(&mut e);
         let v = e.proto.view(1, &e.world.states[1]);
         assert_eq!(v.badge.en(WORDS), "p=1 a=(1,x)");
@@ -1254,34 +1203,24 @@ mod tests {
         assert_eq!(e.proto.placement(), Placement::Columns(vec!["proposers", "acceptors", "learners"]));
     }
 
-    fn run_scenario(id: &str) -> History {
-        let registry = crate::protocols::REGISTRY;
-        let ready = Paxos::info().scenarios.iter().find(|s| s.id == id).copied().unwrap();
-        let scenario = Scenario::parse_strict(ready.fragment, registry).unwrap_or_else(|e| panic!("{id}: {e:?}"));
-        let mut h = History::new(scenario.start(registry).unwrap(), scenario.acts.clone());
-        while h.forward() {}
-        assert!(h.problems().is_empty(), "{id}: {:?}", h.problems());
-        h
-    }
-
     #[test]
     fn ready_scenarios_parse_and_do_what_they_say() {
         let badges = |h: &History| -> Vec<String> { h.sim().node_views().iter().map(|v| v.badge.en(WORDS)).collect() };
-        let h = run_scenario("single");
+        let h = kit::ready::<Paxos>("single");
         assert_eq!((measured(&h, "messages"), measured(&h, "accepted_messages"), measured(&h, "all_learn")), (Some(30.0), Some(15.0), Some(4.0)));
         assert!(h.sim().trace().violations().is_empty());
-        let h = run_scenario("learn-distinguished");
+        let h = kit::ready::<Paxos>("learn-distinguished");
         assert_eq!((measured(&h, "messages"), measured(&h, "learn_messages"), measured(&h, "all_learn")), (Some(22.0), Some(2.0), Some(5.0)));
-        let h = run_scenario("learn-set");
+        let h = kit::ready::<Paxos>("learn-set");
         assert_eq!((measured(&h, "messages"), measured(&h, "accepted_messages"), measured(&h, "learn_messages")), (Some(27.0), Some(10.0), Some(2.0)));
-        let h = run_scenario("adopt");
+        let h = kit::ready::<Paxos>("adopt");
         assert_eq!((measured(&h, "messages"), measured(&h, "ballots"), measured(&h, "nack_messages")), (Some(24.0), Some(2.0), Some(0.0)));
         assert_eq!(h.sim().trace().marked("adopt").count(), 1);
         assert_eq!(badges(&h)[1], "n=2 · proposes x");
         assert_eq!(badges(&h)[5], "learned x");
         assert!(h.sim().trace().violations().is_empty());
 
-        let h = run_scenario("duel");
+        let h = kit::ready::<Paxos>("duel");
         assert_eq!((measured(&h, "ballots"), measured(&h, "highest_number"), measured(&h, "nack_messages"), measured(&h, "messages")), (Some(16.0), Some(16.0), Some(51.0), Some(310.0)));
         // Numbers only rise, and nothing is learned before the last ballot.
         let numbers: Vec<u64> = h.sim().trace().marked("propose").map(|(_, m)| m.key).collect();
@@ -1295,17 +1234,17 @@ mod tests {
         let chart = &h.sim().charts()[0];
         assert_eq!(chart.series.iter().map(|s| s.last()).collect::<Vec<_>>(), vec![Some(15.0), Some(16.0)]);
 
-        let h = run_scenario("distinguished-proposer");
+        let h = kit::ready::<Paxos>("distinguished-proposer");
         assert_eq!((measured(&h, "ballots"), measured(&h, "messages"), measured(&h, "first_learn")), (Some(1.0), Some(20.0), Some(4.0)));
         assert!(h.sim().trace().violations().is_empty());
         assert_eq!(badges(&h)[7], "learned x");
 
-        let h = run_scenario("acceptor-crash");
+        let h = kit::ready::<Paxos>("acceptor-crash");
         assert_eq!((measured(&h, "messages"), measured(&h, "promise_messages"), measured(&h, "accepted_messages")), (Some(16.0), Some(3.0), Some(3.0)));
         assert!(h.sim().trace().violations().is_empty());
         assert_eq!(badges(&h)[6], "learned x");
 
-        let h = run_scenario("minority");
+        let h = kit::ready::<Paxos>("minority");
         assert_eq!((measured(&h, "ballots"), measured(&h, "prepare_messages"), measured(&h, "promise_messages"), measured(&h, "accept_messages")), (Some(12.0), Some(60.0), Some(24.0), Some(0.0)));
         assert_eq!(h.sim().now(), 7145);
         assert_eq!(badges(&h)[0], "gave up after 12 rounds");

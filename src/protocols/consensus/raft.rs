@@ -524,10 +524,10 @@ impl Protocol for Raft {
             // A round trip (40 to 80) well inside the shortest election timeout (150).
             .network(NETWORK)
             .params(vec![
-                ParamSpec::int("election_min", 1, MAX_TIMEOUT, 150),
-                ParamSpec::int("election_max", 1, MAX_TIMEOUT, 300),
-                ParamSpec::int("heartbeat", 1, MAX_TIMEOUT, 50),
-                ParamSpec::int("every", 0, MAX_TIMEOUT, 1000),
+                ParamSpec::int("election_min", 1, MAX_TIMEOUT, 150).short("election min", "选举超时下限"),
+                ParamSpec::int("election_max", 1, MAX_TIMEOUT, 300).short("election max", "选举超时上限"),
+                ParamSpec::int("heartbeat", 1, MAX_TIMEOUT, 50).short("heartbeat", "心跳"),
+                ParamSpec::int("every", 0, MAX_TIMEOUT, 1000).short("every", "间隔"),
             ])
             .inputs(&[COMMAND])
             .workload(WORKLOAD)
@@ -727,13 +727,6 @@ impl Protocol for Raft {
         }
     }
 
-    fn timer_name(&self, t: &Timer) -> &'static str {
-        match t {
-            Timer::Election => "election",
-            Timer::Heartbeat => "heartbeat",
-        }
-    }
-
     fn countdown(&self, t: &Timer) -> bool {
         *t == Timer::Election
     }
@@ -896,9 +889,6 @@ impl Monitor for ElectionSafety {
         }
         self.broken.clone().map_or(Ok(()), Err)
     }
-    fn clone_box(&self) -> Box<dyn Monitor> {
-        Box::new(self.clone())
-    }
 }
 
 /// No two servers apply different commands at one index, read from the `apply` marks
@@ -936,9 +926,6 @@ impl Monitor for StateMachineSafety {
             }
         }
         self.broken.clone().map_or(Ok(()), Err)
-    }
-    fn clone_box(&self) -> Box<dyn Monitor> {
-        Box::new(self.clone())
     }
 }
 
@@ -1080,23 +1067,8 @@ const WORDS: Words = &[
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::scenario::Scenario;
-    use crate::sim::{Act, Engine, History, Params, Topology};
-
-    fn params(pairs: &[(&str, &str)]) -> Params {
-        let specs = Raft::info().params;
-        let mut p = Params::defaults(&specs);
-        for (name, text) in pairs {
-            let spec = specs.iter().find(|s| s.name == *name).unwrap();
-            p.0.insert(spec.name, spec.parse(text).unwrap());
-        }
-        p
-    }
-
-    fn engine(n: usize, pairs: &[(&str, &str)], seed: u64, net: NetworkConfig) -> Engine<Raft> {
-        let setup = Setup::new(n, Topology::Complete, params(pairs), seed).unwrap();
-        Engine::new(Raft::build(&setup).unwrap(), setup, net, seed)
-    }
+    use crate::sim::kit::{self, measured};
+    use crate::sim::{Act, Engine, History};
 
     /// Run until `time` (Raft never comes to rest).
     fn run_until(e: &mut Engine<Raft>, time: Time) {
@@ -1107,27 +1079,15 @@ mod tests {
         (0..e.n()).filter(|&i| e.world.up[i] && e.world.states[i].is_leader()).collect()
     }
 
-    fn metric(e: &Engine<Raft>, id: &str) -> Option<f64> {
-        e.proto.metrics(&e.world.stats, &e.run_view()).into_iter().find(|m| m.id == id).unwrap().measured
-    }
-
+    /// A ready scenario run for `steps` steps, with no property broken.
     fn run_scenario(id: &str, steps: u64) -> History {
-        let registry = crate::protocols::REGISTRY;
-        let ready = Raft::info().scenarios.iter().find(|s| s.id == id).copied().unwrap();
-        let scenario = Scenario::parse_strict(ready.fragment, registry).unwrap_or_else(|e| panic!("{id}: {e:?}"));
-        let mut h = History::new(scenario.start(registry).unwrap(), scenario.acts.clone());
-        while h.step() < steps && h.forward() {}
-        assert!(h.problems().is_empty(), "{id}: {:?}", h.problems());
+        let h = kit::ready_for::<Raft>(id, steps);
         assert!(h.sim().trace().violations().is_empty(), "{id}: {:?}", h.sim().trace().violations());
         h
     }
 
     fn marks(h: &History, tag: &str) -> Vec<(Time, NodeId, u64)> {
         h.sim().trace().marked(tag).map(|(e, m)| (e.time, e.node.unwrap(), m.key)).collect()
-    }
-
-    fn measured(h: &History, id: &str) -> Option<f64> {
-        h.sim().metrics().into_iter().find(|m| m.id == id).unwrap().measured
     }
 
     fn logs_equal(h: &History) -> bool {
@@ -1184,7 +1144,7 @@ mod tests {
             let n = 3 + (seed % 7) as usize;
             let hi = 5 + seed % 70;
             let net = NetworkConfig { delay_min: 1 + seed % 5, delay_max: hi, drop: 0, duplicate: 0, fifo: seed % 3 != 0 };
-            let mut e = engine(n, &[("every", "300")], seed, net);
+            let mut e = kit::engine_with::<Raft>(n, "every=300", seed, net);
             let mut draw = crate::sim::rng::SimRng::new(seed ^ 0x5eed);
             let minority = (n - 1) / 2;
             let mut t = 0;
@@ -1204,12 +1164,12 @@ mod tests {
                     e.apply(&Act::Recover(i)).unwrap();
                 }
             }
-            let before = metric(&e, "committed").unwrap_or(0.0);
+            let before = measured(&e, "committed").unwrap_or(0.0);
             t += 3000;
             run_until(&mut e, t);
             assert!(e.trace.violations().is_empty(), "seed {seed}: {:?}", e.trace.violations());
             assert_eq!(leaders(&e).len(), 1, "seed {seed}: {:?}", e.world.states.iter().map(|s| (s.role, s.term)).collect::<Vec<_>>());
-            assert!(metric(&e, "committed").unwrap_or(0.0) > before, "seed {seed}: nothing committed after recovery");
+            assert!(measured(&e, "committed").unwrap_or(0.0) > before, "seed {seed}: nothing committed after recovery");
             // Bounded state: no log holds more than the kept, uncommitted and batched entries.
             assert!(e.world.states.iter().all(|s| s.log.len() as u64 <= 2 * KEEP + MAX_UNCOMMITTED + MAX_BATCH + 1), "seed {seed}");
         }
@@ -1217,17 +1177,17 @@ mod tests {
 
     #[test]
     fn an_hour_long_run_keeps_its_state_bounded() {
-        let mut e = engine(5, &[("every", "200")], 3, NETWORK);
+        let mut e = kit::engine::<Raft>(5, "every=200", 3);
         run_until(&mut e, 3_600_000 / 10);
         assert!(e.trace.violations().is_empty());
-        assert!(metric(&e, "committed").unwrap() > 1000.0);
+        assert!(measured(&e, "committed").unwrap() > 1000.0);
         assert!(e.world.states.iter().all(|s| s.log.len() as u64 <= 2 * KEEP + MAX_UNCOMMITTED + MAX_BATCH + 1));
     }
 
     #[test]
     fn a_divergent_follower_is_repaired_to_the_leaders_log() {
         // The leader of term 1 is cut off with one follower and appends entries the majority never gets.
-        let mut e = engine(5, &[("every", "0")], 10, NETWORK);
+        let mut e = kit::engine::<Raft>(5, "every=0", 10);
         run_until(&mut e, 600);
         let l = leaders(&e)[0];
         let other = (l + 1) % 5;
@@ -1257,10 +1217,10 @@ mod tests {
 
     #[test]
     fn build_refuses_bad_parameters() {
-        let bad = |pairs: &[(&str, &str)]| Raft::build(&Setup::new(5, Topology::Complete, params(pairs), 1).unwrap()).err().unwrap();
-        assert!(bad(&[("election_min", "400")]).contains("election_min 400 is above election_max 300"));
-        assert!(bad(&[("heartbeat", "150")]).contains("heartbeat 150"));
-        let err = Raft::build(&Setup::new(5, Topology::Ring, params(&[]), 1).unwrap()).err().unwrap();
+        let bad = |pairs: &str| Raft::build(&kit::setup::<Raft>(5, pairs, 1)).err().unwrap();
+        assert!(bad("election_min=400").contains("election_min 400 is above election_max 300"));
+        assert!(bad("heartbeat=150").contains("heartbeat 150"));
+        let err = Raft::build(&kit::setup_on::<Raft>(5, "ring", "", 1)).err().unwrap();
         assert!(err.contains("complete"), "{err}");
     }
 
@@ -1285,7 +1245,7 @@ mod tests {
     }
 
     fn raft5() -> Raft {
-        Raft::build(&Setup::new(5, Topology::Complete, params(&[]), 1).unwrap()).unwrap()
+        Raft::build(&kit::setup::<Raft>(5, "", 1)).unwrap()
     }
 
     /// A server in `term` whose log holds entries of these terms.
@@ -1345,7 +1305,7 @@ mod tests {
         assert_eq!(ask(&mut voter, 4, 3, 2), (3, true));
         assert_eq!(voter.voted_for, Some(4));
         // Through the engine: a node that missed entries stands, and loses.
-        let mut e = engine(5, &[("every", "0")], 10, NETWORK);
+        let mut e = kit::engine::<Raft>(5, "every=0", 10);
         run_until(&mut e, 600);
         let l = leaders(&e)[0];
         let lagging = (l + 1) % 5;

@@ -541,6 +541,7 @@ const WORDS: Words = &[
 mod tests {
     use super::*;
     use crate::protocols::consensus::commit::testing::*;
+    use crate::sim::kit::{self, measured, reading, run_out};
     use crate::sim::rng::SimRng;
     use crate::sim::{Act, Topology};
 
@@ -548,14 +549,14 @@ mod tests {
     fn a_commit_costs_6_n_minus_1_messages_two_per_participant_per_phase() {
         for n in [3, 4, 8] {
             for seed in 0..20 {
-                let mut e = engine::<ThreePhaseCommit>(n, vec![Vote::Yes; n], seed, random_delays());
+                let mut e = engine::<ThreePhaseCommit>(n, vec![Vote::Yes; n], seed, kit::delays(1, 100));
                 run_out(&mut e);
                 let p = (n - 1) as f64;
-                assert_eq!(metric(&e, "commit_messages"), (Some(6.0 * p), Textbook::Exact(6.0 * p)), "N={n}");
+                assert_eq!(reading(&e, "commit_messages"), (Some(6.0 * p), Textbook::Exact(6.0 * p)), "N={n}");
                 for phase in ["phase1_messages", "phase2_messages", "phase3_messages"] {
-                    assert_eq!(metric(&e, phase), (Some(2.0 * p), Textbook::Exact(2.0 * p)), "N={n} {phase}");
+                    assert_eq!(reading(&e, phase), (Some(2.0 * p), Textbook::Exact(2.0 * p)), "N={n} {phase}");
                 }
-                assert_eq!(metric(&e, "termination_messages"), (Some(0.0), Textbook::Exact(0.0)));
+                assert_eq!(reading(&e, "termination_messages"), (Some(0.0), Textbook::Exact(0.0)));
                 assert!(e.world.states.iter().all(|s| s.phase == Phase::Committed && !s.locks));
                 assert_eq!(e.world.states[0].log.last(), Some(&Rec::End));
                 assert!(e.trace.violations().is_empty(), "{:?}", e.trace.violations());
@@ -568,12 +569,12 @@ mod tests {
         for n in [3, 4, 8] {
             let mut votes = vec![Vote::Yes; n];
             votes[1] = Vote::No;
-            let mut e = engine::<ThreePhaseCommit>(n, votes, 5, random_delays());
+            let mut e = engine::<ThreePhaseCommit>(n, votes, 5, kit::delays(1, 100));
             run_out(&mut e);
             let p = (n - 1) as f64;
-            assert_eq!(metric(&e, "commit_messages"), (Some(4.0 * p), Textbook::Exact(4.0 * p)), "N={n}");
-            assert_eq!(metric(&e, "phase2_messages"), (Some(0.0), Textbook::Exact(0.0)));
-            assert_eq!(metric(&e, "phase3_messages"), (Some(2.0 * p), Textbook::Exact(2.0 * p)));
+            assert_eq!(reading(&e, "commit_messages"), (Some(4.0 * p), Textbook::Exact(4.0 * p)), "N={n}");
+            assert_eq!(reading(&e, "phase2_messages"), (Some(0.0), Textbook::Exact(0.0)));
+            assert_eq!(reading(&e, "phase3_messages"), (Some(2.0 * p), Textbook::Exact(2.0 * p)));
             assert!(e.world.states.iter().all(|s| s.phase == Phase::Aborted && !s.locks));
         }
     }
@@ -585,7 +586,7 @@ mod tests {
             let n = 3 + (seed % 7) as usize;
             let mut draw = SimRng::new(seed ^ 0xc0de);
             let votes = random_votes(n, &mut draw);
-            let mut e = engine::<ThreePhaseCommit>(n, votes.clone(), seed, random_delays());
+            let mut e = engine::<ThreePhaseCommit>(n, votes.clone(), seed, kit::delays(1, 100));
             run_out(&mut e);
             check_outcome(&e.world.states, &votes, seed);
             outcomes[(e.world.states[0].phase == Phase::Committed) as usize] += 1;
@@ -601,7 +602,7 @@ mod tests {
         for seed in 0..300u64 {
             let n = 3 + (seed % 7) as usize;
             let mut draw = SimRng::new(seed ^ 0xfa11);
-            let mut e = engine::<ThreePhaseCommit>(n, vec![Vote::Yes; n], seed, random_delays());
+            let mut e = engine::<ThreePhaseCommit>(n, vec![Vote::Yes; n], seed, kit::delays(1, 100));
             let at = 1 + draw.below(8 * n as u64);
             for _ in 0..at {
                 if !e.step() {
@@ -623,11 +624,11 @@ mod tests {
 
     #[test]
     fn build_refuses_bad_parameters() {
-        let err = ThreePhaseCommit::build(&Setup::new(3, Topology::Star, params::<ThreePhaseCommit>(&[("silent", "3")]), 1).unwrap()).err().unwrap();
+        let err = ThreePhaseCommit::build(&kit::setup::<ThreePhaseCommit>(3, "silent=3", 1)).err().unwrap();
         assert!(err.contains("silent 3") && err.contains("1 to 2"), "{err}");
-        let err = ThreePhaseCommit::build(&Setup::new(4, Topology::Ring, params::<ThreePhaseCommit>(&[]), 1).unwrap()).err().unwrap();
+        let err = ThreePhaseCommit::build(&kit::setup_on::<ThreePhaseCommit>(4, "ring", "", 1)).err().unwrap();
         assert!(err.contains("star"), "{err}");
-        let mut p = params::<ThreePhaseCommit>(&[]);
+        let mut p = kit::params::<ThreePhaseCommit>("");
         p.0.insert("patience", crate::sim::ParamValue::Int(-3));
         let err = ThreePhaseCommit::build(&Setup::new(4, Topology::Star, p, 1).unwrap()).err().unwrap();
         assert!(err.contains("patience -3"), "{err}");
@@ -635,7 +636,7 @@ mod tests {
 
     #[test]
     fn ready_scenarios_parse_and_do_what_they_say() {
-        let h = run_scenario::<ThreePhaseCommit>("commit");
+        let h = kit::ready::<ThreePhaseCommit>("commit");
         assert_eq!(measured(&h, "commit_messages"), Some(18.0));
         for phase in ["phase1_messages", "phase2_messages", "phase3_messages"] {
             assert_eq!(measured(&h, phase), Some(6.0));
@@ -643,13 +644,13 @@ mod tests {
         assert!(h.sim().trace().violations().is_empty());
         assert_eq!(roles(&h), vec!["committed"; 3]);
 
-        let h = run_scenario::<ThreePhaseCommit>("one-no");
+        let h = kit::ready::<ThreePhaseCommit>("one-no");
         assert_eq!(measured(&h, "commit_messages"), Some(12.0));
         assert_eq!(measured(&h, "phase2_messages"), Some(0.0));
         assert!(h.sim().trace().violations().is_empty());
         assert_eq!(roles(&h), vec!["aborted"; 3]);
 
-        let h = run_scenario::<ThreePhaseCommit>("coordinator-crash");
+        let h = kit::ready::<ThreePhaseCommit>("coordinator-crash");
         assert!(h.sim().trace().violations().is_empty(), "{:?}", h.sim().trace().violations());
         assert_eq!(roles(&h), vec!["aborted"; 3]);
         let backups: Vec<_> = h.sim().trace().marked("decided").map(|(e, m)| (e.node, m.key)).collect();
@@ -657,7 +658,7 @@ mod tests {
         assert_eq!(measured(&h, "commit_messages"), Some(12.0));
         assert_eq!(measured(&h, "termination_messages"), Some(4.0));
 
-        let h = run_scenario::<ThreePhaseCommit>("partition");
+        let h = kit::ready::<ThreePhaseCommit>("partition");
         let v = h.sim().trace().violations();
         let broken = v.iter().find(|v| v.invariant == "atomicity").unwrap_or_else(|| panic!("{v:?}"));
         assert_eq!(broken.nodes, vec![0, 1, 2], "n0 and n1 committed when n2 aborted");

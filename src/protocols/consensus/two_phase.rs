@@ -249,12 +249,6 @@ impl Protocol for TwoPhaseCommit {
         }
     }
 
-    fn timer_name(&self, t: &Timer) -> &'static str {
-        match t {
-            Timer::Votes => "votes",
-        }
-    }
-
     fn countdown(&self, _: &Timer) -> bool {
         true
     }
@@ -315,6 +309,7 @@ const WORDS: Words = &[
 mod tests {
     use super::*;
     use crate::protocols::consensus::commit::testing::*;
+    use crate::sim::kit::{self, measured, reading, run_out};
     use crate::sim::rng::SimRng;
     use crate::sim::{Act, NetworkConfig, Topology};
 
@@ -322,12 +317,12 @@ mod tests {
     fn a_commit_costs_4_n_minus_1_messages_two_per_participant_per_phase() {
         for n in [3, 4, 8] {
             for seed in 0..20 {
-                let mut e = engine::<TwoPhaseCommit>(n, vec![Vote::Yes; n], seed, random_delays());
+                let mut e = engine::<TwoPhaseCommit>(n, vec![Vote::Yes; n], seed, kit::delays(1, 100));
                 run_out(&mut e);
                 let p = (n - 1) as f64;
-                assert_eq!(metric(&e, "commit_messages"), (Some(4.0 * p), Textbook::Exact(4.0 * p)), "N={n}");
-                assert_eq!(metric(&e, "phase1_messages"), (Some(2.0 * p), Textbook::Exact(2.0 * p)));
-                assert_eq!(metric(&e, "phase2_messages"), (Some(2.0 * p), Textbook::Exact(2.0 * p)));
+                assert_eq!(reading(&e, "commit_messages"), (Some(4.0 * p), Textbook::Exact(4.0 * p)), "N={n}");
+                assert_eq!(reading(&e, "phase1_messages"), (Some(2.0 * p), Textbook::Exact(2.0 * p)));
+                assert_eq!(reading(&e, "phase2_messages"), (Some(2.0 * p), Textbook::Exact(2.0 * p)));
                 assert!(e.world.states.iter().all(|s| s.phase == Phase::Committed && !s.locks));
                 assert_eq!(e.world.states[0].log.last(), Some(&Rec::End));
                 assert!(e.trace.violations().is_empty(), "{:?}", e.trace.violations());
@@ -340,11 +335,11 @@ mod tests {
         for n in [3, 4, 8] {
             let mut votes = vec![Vote::Yes; n];
             votes[n - 1] = Vote::No;
-            let mut e = engine::<TwoPhaseCommit>(n, votes, 5, random_delays());
+            let mut e = engine::<TwoPhaseCommit>(n, votes, 5, kit::delays(1, 100));
             run_out(&mut e);
             let p = (n - 1) as f64;
-            assert_eq!(metric(&e, "commit_messages"), (Some(4.0 * p), Textbook::Exact(4.0 * p)), "N={n}");
-            assert_eq!(metric(&e, "phase2_messages"), (Some(2.0 * p), Textbook::Exact(2.0 * p)));
+            assert_eq!(reading(&e, "commit_messages"), (Some(4.0 * p), Textbook::Exact(4.0 * p)), "N={n}");
+            assert_eq!(reading(&e, "phase2_messages"), (Some(2.0 * p), Textbook::Exact(2.0 * p)));
             assert!(e.world.states.iter().all(|s| s.phase == Phase::Aborted && !s.locks));
         }
     }
@@ -356,7 +351,7 @@ mod tests {
             let n = 3 + (seed % 7) as usize;
             let mut draw = SimRng::new(seed ^ 0xc0de);
             let votes = random_votes(n, &mut draw);
-            let mut e = engine::<TwoPhaseCommit>(n, votes.clone(), seed, random_delays());
+            let mut e = engine::<TwoPhaseCommit>(n, votes.clone(), seed, kit::delays(1, 100));
             run_out(&mut e);
             check_outcome(&e.world.states, &votes, seed);
             outcomes[(e.world.states[0].phase == Phase::Committed) as usize] += 1;
@@ -388,13 +383,13 @@ mod tests {
 
     #[test]
     fn build_refuses_bad_parameters() {
-        let err = TwoPhaseCommit::build(&Setup::new(4, Topology::Star, params::<TwoPhaseCommit>(&[("no_vote", "2"), ("silent", "2")]), 1).unwrap()).err().unwrap();
+        let err = TwoPhaseCommit::build(&kit::setup::<TwoPhaseCommit>(4, "no_vote=2&silent=2", 1)).err().unwrap();
         assert!(err.contains("both name node 2"), "{err}");
-        let err = TwoPhaseCommit::build(&Setup::new(4, Topology::Star, params::<TwoPhaseCommit>(&[("no_vote", "5")]), 1).unwrap()).err().unwrap();
+        let err = TwoPhaseCommit::build(&kit::setup::<TwoPhaseCommit>(4, "no_vote=5", 1)).err().unwrap();
         assert!(err.contains("no_vote 5") && err.contains("1 to 3"), "{err}");
-        let err = TwoPhaseCommit::build(&Setup::new(4, Topology::Complete, params::<TwoPhaseCommit>(&[]), 1).unwrap()).err().unwrap();
+        let err = TwoPhaseCommit::build(&kit::setup_on::<TwoPhaseCommit>(4, "complete", "", 1)).err().unwrap();
         assert!(err.contains("star"), "{err}");
-        let mut p = params::<TwoPhaseCommit>(&[]);
+        let mut p = kit::params::<TwoPhaseCommit>("");
         p.0.insert("timeout", crate::sim::ParamValue::Int(0));
         let err = TwoPhaseCommit::build(&Setup::new(4, Topology::Star, p, 1).unwrap()).err().unwrap();
         assert!(err.contains("timeout 0") && err.contains("1 to 100000"), "{err}");
@@ -405,19 +400,19 @@ mod tests {
 
     #[test]
     fn ready_scenarios_parse_and_do_what_they_say() {
-        let h = run_scenario::<TwoPhaseCommit>("commit");
+        let h = kit::ready::<TwoPhaseCommit>("commit");
         assert_eq!(measured(&h, "commit_messages"), Some(12.0));
         assert_eq!(measured(&h, "phase1_messages"), Some(6.0));
         assert_eq!(measured(&h, "phase2_messages"), Some(6.0));
         assert!(h.sim().trace().violations().is_empty());
         assert_eq!(roles(&h), vec!["committed"; 3]);
 
-        let h = run_scenario::<TwoPhaseCommit>("one-no");
+        let h = kit::ready::<TwoPhaseCommit>("one-no");
         assert_eq!(measured(&h, "commit_messages"), Some(12.0));
         assert!(h.sim().trace().violations().is_empty());
         assert_eq!(roles(&h), vec!["aborted"; 3]);
 
-        let h = run_scenario::<TwoPhaseCommit>("coordinator-crash");
+        let h = kit::ready::<TwoPhaseCommit>("coordinator-crash");
         let v = h.sim().trace().violations();
         let blocked = v.iter().find(|v| v.invariant == "nonblocking").unwrap_or_else(|| panic!("{v:?}"));
         assert_eq!(blocked.nodes, vec![1, 2]);

@@ -107,9 +107,6 @@ pub enum Msg {
     Coordinator { id: u32 },
 }
 
-/// The algorithm has no timers.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum Timer {}
 
 const START: InputSpec = InputSpec::plain("start");
 const INITIATORS: &[&str] = &["all", "one", "none"];
@@ -148,13 +145,13 @@ impl AllToAll {
 impl Protocol for AllToAll {
     type State = Node;
     type Msg = Msg;
-    type Timer = Timer;
+    type Timer = NoTimer;
     type Stats = Rounds;
 
     fn info() -> ProtocolInfo {
         let mut params = shared::id_params("ascending");
-        params.push(ParamSpec::choice("initiators", INITIATORS, "all"));
-        params.push(ParamSpec::node("starter", 0));
+        params.push(ParamSpec::choice("initiators", INITIATORS, "all").short("initiators", "发起方"));
+        params.push(ParamSpec::node("starter", 0).short("starter", "发起节点"));
         ProtocolInfo::new("election-all-to-all", &super::FAMILY, (2, 32, 8))
             .params(params)
             .inputs(&[START])
@@ -241,10 +238,6 @@ impl Protocol for AllToAll {
             Msg::Election { id } => MsgLabel::new("election", format!("id={id}")),
             Msg::Coordinator { id } => MsgLabel::new("coordinator", format!("id={id}")),
         }
-    }
-
-    fn timer_name(&self, t: &Timer) -> &'static str {
-        match *t {}
     }
 
     fn view(&self, _me: NodeId, s: &Node) -> NodeView {
@@ -341,34 +334,9 @@ const WORDS: Words = &[
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::sim::NetworkConfig;
+    use crate::sim::kit::{self, measured, metric, reading, run_out};
     use crate::sim::scenario::Scenario;
-    use crate::sim::{Act, Engine, History, Params, Topology};
-
-    /// Params of `P` with some set by their text.
-    pub(crate) fn params_of<P: Protocol>(set: &[(&str, String)]) -> Params {
-        let specs = P::info().params;
-        let mut p = Params::defaults(&specs);
-        for (name, text) in set {
-            let spec = specs.iter().find(|s| s.name == *name).unwrap();
-            p.0.insert(spec.name, spec.parse(text).unwrap_or_else(|e| panic!("{name}={text}: {e:?}")));
-        }
-        p
-    }
-
-    pub(crate) fn run_out<P: Protocol>(e: &mut Engine<P>) {
-        for _ in 0..200_000 {
-            if !e.step() {
-                return;
-            }
-        }
-        panic!("the run did not come to rest");
-    }
-
-    pub(crate) fn metric<P: Protocol>(e: &Engine<P>, name: &str) -> (Option<f64>, Textbook) {
-        let m = e.proto.metrics(&e.world.stats, &e.run_view()).into_iter().find(|m| m.id == name).unwrap();
-        (m.measured, m.textbook)
-    }
+    use crate::sim::{Act, Engine};
 
     /// Every live node names `id`, and exactly the live node holding it is leader.
     pub(crate) fn everyone_names<P: Protocol>(e: &Engine<P>, id: u32) -> bool
@@ -378,40 +346,18 @@ pub(crate) mod tests {
         e.world.states.iter().zip(&e.world.up).all(|(s, &up)| !up || (s.coordinator() == Some(id) && s.is_leader() == (s.key() == id)))
     }
 
-    /// A ready scenario run to rest.
-    pub(crate) fn run_scenario(fragment: &str) -> History {
-        let registry = crate::protocols::REGISTRY;
-        let scenario = Scenario::parse_strict(fragment, registry).unwrap_or_else(|e| panic!("{fragment}: {e:?}"));
-        let mut h = History::new(scenario.start(registry).unwrap(), scenario.acts.clone());
-        while h.forward() {}
-        h
-    }
-
-    pub(crate) fn scenario_metric(h: &History, id: &str) -> Option<f64> {
-        h.sim().metrics().into_iter().find(|m| m.id == id).unwrap().measured
-    }
-
-    fn engine(n: usize, set: &[(&str, String)], seed: u64, net: NetworkConfig) -> Engine<AllToAll> {
-        let setup = Setup::new(n, Topology::Complete, params_of::<AllToAll>(set), seed).unwrap();
-        Engine::new(AllToAll::build(&setup).unwrap(), setup, net, seed)
-    }
-
-    fn random_delays() -> NetworkConfig {
-        NetworkConfig { delay_min: 1, delay_max: 100, ..Default::default() }
-    }
-
     #[test]
     fn everyone_starting_costs_n_squared_minus_1_messages_and_2_transits() {
         for n in [2, 4, 8, 16] {
             for seed in 0..5 {
-                let mut e = engine(n, &[("initiators", "all".into()), ("ids", "random".into())], seed, random_delays());
+                let mut e = kit::engine_with::<AllToAll>(n, "initiators=all&ids=random", seed, kit::delays(1, 100));
                 run_out(&mut e);
                 let want = (n * n - 1) as f64;
-                assert_eq!(metric(&e, "messages"), (Some(want), Textbook::Exact(want)), "N={n}");
-                assert_eq!(metric(&e, "election_messages").0, Some((n * (n - 1)) as f64));
-                assert_eq!(metric(&e, "coordinator_messages").0, Some((n - 1) as f64));
-                assert_eq!(metric(&e, "turnaround"), (Some(2.0), Textbook::Exact(2.0)), "N={n}");
-                assert_eq!(metric(&e, "finished").0, Some(1.0));
+                assert_eq!(reading(&e, "messages"), (Some(want), Textbook::Exact(want)), "N={n}");
+                assert_eq!(measured(&e, "election_messages"), Some((n * (n - 1)) as f64));
+                assert_eq!(measured(&e, "coordinator_messages"), Some((n - 1) as f64));
+                assert_eq!(reading(&e, "turnaround"), (Some(2.0), Textbook::Exact(2.0)), "N={n}");
+                assert_eq!(measured(&e, "finished"), Some(1.0));
                 assert_eq!(e.world.counters.sent, (n * n - 1) as u64);
                 assert_eq!(e.trace.marked("elected").count(), 1);
                 assert!(everyone_names(&e, n as u32));
@@ -422,21 +368,21 @@ pub(crate) mod tests {
 
     #[test]
     fn one_starter_costs_the_same_messages_and_3_transits_with_equal_delays() {
-        let equal = NetworkConfig { delay_min: 50, delay_max: 50, ..Default::default() };
+        let equal = kit::delays(50, 50);
         for n in [2, 4, 8, 16] {
             for starter in 0..n {
                 for ids in ["ascending", "descending"] {
-                    let set = [("initiators", "one".into()), ("starter", starter.to_string()), ("ids", ids.into())];
-                    let mut e = engine(n, &set, 3, equal.clone());
+                    let set = format!("initiators=one&starter={starter}&ids={ids}");
+                    let mut e = kit::engine_with::<AllToAll>(n, &set, 3, equal.clone());
                     run_out(&mut e);
                     let want = (n * n - 1) as f64;
-                    assert_eq!(metric(&e, "messages").0, Some(want), "N={n}");
+                    assert_eq!(measured(&e, "messages"), Some(want), "N={n}");
                     // N = 2: the other node, if larger, has heard from everyone as it wakes.
                     let starter_is_top = e.proto.ids[starter] == n as u32;
                     let turns = if n == 2 && !starter_is_top { 2.0 } else { 3.0 };
-                    assert_eq!(metric(&e, "turnaround").0, Some(turns), "N={n} starter {starter} {ids}");
+                    assert_eq!(measured(&e, "turnaround"), Some(turns), "N={n} starter {starter} {ids}");
                     let lo = if n == 2 { 2.0 } else { 3.0 };
-                    assert_eq!(metric(&e, "turnaround").1, Textbook::Range(lo, n as f64 + 1.0));
+                    assert_eq!(metric(&e, "turnaround").textbook, Textbook::Range(lo, n as f64 + 1.0));
                     assert_eq!(e.trace.marked("start").count(), 1);
                     assert!(everyone_names(&e, n as u32));
                     assert!(e.trace.violations().is_empty());
@@ -450,9 +396,9 @@ pub(crate) mod tests {
         let mut longest = 0.0f64;
         for seed in 0..300 {
             let n = 4 + (seed % 5) as usize;
-            let mut e = engine(n, &[("initiators", "one".into()), ("ids", "random".into()), ("starter", "1".into())], seed, random_delays());
+            let mut e = kit::engine_with::<AllToAll>(n, "initiators=one&ids=random&starter=1", seed, kit::delays(1, 100));
             run_out(&mut e);
-            let t = metric(&e, "turnaround").0.unwrap();
+            let t = measured(&e, "turnaround").unwrap();
             assert!((3.0..=n as f64 + 1.0).contains(&t), "seed {seed}: {t}");
             longest = longest.max(t);
         }
@@ -465,8 +411,8 @@ pub(crate) mod tests {
             let n = 2 + (seed % 15) as usize;
             let initiators = ["all", "one", "none"][(seed % 3) as usize];
             let starter = (seed / 3) as usize % n;
-            let set = [("initiators", initiators.into()), ("starter", starter.to_string()), ("ids", "random".into())];
-            let mut e = engine(n, &set, seed, random_delays());
+            let set = format!("initiators={initiators}&starter={starter}&ids=random");
+            let mut e = kit::engine_with::<AllToAll>(n, &set, seed, kit::delays(1, 100));
             if initiators == "none" {
                 // A few clicks, some of them at nodes that have already joined.
                 for k in 0..3 {
@@ -482,14 +428,14 @@ pub(crate) mod tests {
             assert!(everyone_names(&e, n as u32), "seed {seed}: {:?}", e.world.states);
             assert_eq!(e.trace.marked("elected").count(), 1);
             assert_eq!(e.world.counters.sent, (n * n - 1) as u64, "seed {seed}");
-            let t = metric(&e, "turnaround").0.unwrap();
+            let t = measured(&e, "turnaround").unwrap();
             assert!((2.0..=n as f64 + 1.0).contains(&t), "seed {seed}: {t}");
         }
     }
 
     #[test]
     fn clicks_start_and_joined_nodes_offer_no_start() {
-        let mut e = engine(4, &[("initiators", "none".into())], 1, NetworkConfig::default());
+        let mut e = kit::engine::<AllToAll>(4, "initiators=none", 1);
         assert!(!e.step(), "nothing happens until someone clicks");
         assert!(e.trace.violations().is_empty());
         e.apply(&Act::Input(1, "start".into(), None)).unwrap();
@@ -506,25 +452,24 @@ pub(crate) mod tests {
 
     #[test]
     fn ready_scenarios_parse_and_do_what_they_say() {
-        let scenarios = AllToAll::info().scenarios;
-        let everyone = run_scenario(scenarios[0].fragment);
-        assert_eq!(scenario_metric(&everyone, "messages"), Some(63.0));
-        assert_eq!(scenario_metric(&everyone, "election_messages"), Some(56.0));
-        assert_eq!(scenario_metric(&everyone, "coordinator_messages"), Some(7.0));
-        assert_eq!(scenario_metric(&everyone, "turnaround"), Some(2.0));
+        let everyone = kit::ready::<AllToAll>("everyone");
+        assert_eq!(measured(&everyone, "messages"), Some(63.0));
+        assert_eq!(measured(&everyone, "election_messages"), Some(56.0));
+        assert_eq!(measured(&everyone, "coordinator_messages"), Some(7.0));
+        assert_eq!(measured(&everyone, "turnaround"), Some(2.0));
         assert!(everyone.sim().trace().violations().is_empty());
         let elected: Vec<_> = everyone.sim().trace().marked("elected").map(|(e, _)| e.node).collect();
         assert_eq!(elected, vec![Some(7)]);
 
-        let one = run_scenario(scenarios[1].fragment);
-        assert_eq!(scenario_metric(&one, "messages"), Some(63.0));
-        assert_eq!(scenario_metric(&one, "turnaround"), Some(3.0));
+        let one = kit::ready::<AllToAll>("one-starter");
+        assert_eq!(measured(&one, "messages"), Some(63.0));
+        assert_eq!(measured(&one, "turnaround"), Some(3.0));
         let starts: Vec<_> = one.sim().trace().marked("start").map(|(e, _)| e.node).collect();
         assert_eq!(starts, vec![Some(2)]);
         assert!(one.sim().trace().violations().is_empty());
 
-        let crash = run_scenario(scenarios[2].fragment);
-        assert_eq!(scenario_metric(&crash, "finished"), Some(0.0));
+        let crash = kit::ready::<AllToAll>("crash");
+        assert_eq!(measured(&crash, "finished"), Some(0.0));
         assert_eq!(crash.sim().trace().marked("elected").count(), 0);
         let v = crash.sim().trace().violations();
         let stall = v.iter().find(|v| v.invariant == "agreement").unwrap_or_else(|| panic!("{v:?}"));
@@ -535,7 +480,7 @@ pub(crate) mod tests {
     #[test]
     fn the_largest_live_node_waits_for_a_crashed_nodes_id() {
         // Node 3 (not the largest) crashed: node 7 has heard 6 of 7 ids and waits.
-        let mut e = engine(8, &[("initiators", "one".into())], 1, NetworkConfig::default());
+        let mut e = kit::engine::<AllToAll>(8, "initiators=one", 1);
         e.apply(&Act::Crash(3)).unwrap();
         run_out(&mut e);
         assert!(e.world.states[7].candidate && e.world.states[7].heard.len() == 6);
@@ -545,10 +490,10 @@ pub(crate) mod tests {
 
     #[test]
     fn bad_parameters_are_refused() {
-        let setup = Setup::new(4, Topology::Complete, params_of::<AllToAll>(&[("starter", "6".into())]), 1).unwrap();
+        let setup = kit::setup::<AllToAll>(4, "starter=6", 1);
         let err = AllToAll::build(&setup).err().unwrap();
         assert!(err.contains("starter node 6") && err.contains("0 to 3"), "{err}");
-        let setup = Setup::new(4, Topology::Complete, params_of::<AllToAll>(&[("order", "3.1.4".into())]), 1).unwrap();
+        let setup = kit::setup::<AllToAll>(4, "order=3.1.4", 1);
         assert!(AllToAll::build(&setup).err().unwrap().contains("3 ids for 4 nodes"));
         let order = AllToAll::info().params.into_iter().find(|s| s.name == "order").unwrap();
         assert!(order.parse("3.3.1").is_err(), "a repeated id is refused as it is typed");
@@ -560,7 +505,7 @@ pub(crate) mod tests {
 
     #[test]
     fn typed_ids_decide_the_winner() {
-        let mut e = engine(5, &[("order", "10.30.20.5.7".into())], 2, random_delays());
+        let mut e = kit::engine_with::<AllToAll>(5, "order=10.30.20.5.7", 2, kit::delays(1, 100));
         run_out(&mut e);
         assert!(everyone_names(&e, 30) && e.world.states[1].is_leader());
         assert!(e.trace.violations().is_empty());

@@ -410,8 +410,8 @@ impl Protocol for Bully {
 
     fn info() -> ProtocolInfo {
         let mut params = shared::id_params("ascending");
-        params.push(ParamSpec::choice("initially", INITIALLY, "election"));
-        params.push(ParamSpec::int("timeout", 1, MAX_TIMEOUT, 200));
+        params.push(ParamSpec::choice("initially", INITIALLY, "election").short("initially", "初始状态"));
+        params.push(ParamSpec::int("timeout", 1, MAX_TIMEOUT, 200).short("timeout", "超时"));
         ProtocolInfo::new("election-bully", &super::FAMILY, (2, 32, 8))
             .params(params)
             .inputs(&[START])
@@ -522,13 +522,6 @@ impl Protocol for Bully {
             Msg::Election => MsgLabel::new("election", ""),
             Msg::Answer => MsgLabel::new("answer", ""),
             Msg::Coordinator { id } => MsgLabel::new("coordinator", format!("id={id}")),
-        }
-    }
-
-    fn timer_name(&self, t: &Timer) -> &'static str {
-        match t {
-            Timer::Answer => "answer",
-            Timer::Coordinator => "coordinator",
         }
     }
 
@@ -663,39 +656,14 @@ const WORDS: Words = &[
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::NetworkConfig;
-    use crate::sim::scenario::Scenario;
-    use crate::sim::{Act, Engine, EventKind, History, Params, Topology};
+    use crate::sim::kit::{self, measured, reading, run_out};
+    use crate::sim::{Act, Engine, EventKind, History, NetworkConfig, Topology};
 
-    fn params(pairs: &[(&str, &str)]) -> Params {
-        let specs = Bully::info().params;
-        let mut p = Params::defaults(&specs);
-        // The tests set their scene by hand: every node names the largest id at first.
-        p.0.insert("initially", crate::sim::ParamValue::Choice("elected"));
-        for (name, text) in pairs {
-            let spec = specs.iter().find(|s| s.name == *name).unwrap();
-            p.0.insert(spec.name, spec.parse(text).unwrap());
-        }
-        p
-    }
+    /// The tests set their scene by hand: every node names the largest id at first.
+    const SCENE: &str = "initially=elected";
 
-    fn engine(n: usize, pairs: &[(&str, &str)], seed: u64, net: NetworkConfig) -> Engine<Bully> {
-        let setup = Setup::new(n, Topology::Complete, params(pairs), seed).unwrap();
-        Engine::new(Bully::build(&setup).unwrap(), setup, net, seed)
-    }
-
-    fn run_out(e: &mut Engine<Bully>) {
-        for _ in 0..200_000 {
-            if !e.step() {
-                return;
-            }
-        }
-        panic!("the run did not come to rest");
-    }
-
-    fn metric(e: &Engine<Bully>, name: &str) -> (Option<f64>, Textbook) {
-        let m = e.proto.metrics(&e.world.stats, &e.run_view()).into_iter().find(|m| m.id == name).unwrap();
-        (m.measured, m.textbook)
+    fn engine(n: usize, pairs: &str, seed: u64, net: NetworkConfig) -> Engine<Bully> {
+        kit::engine_with::<Bully>(n, &format!("{SCENE}&{pairs}"), seed, net)
     }
 
     fn everyone_names(e: &Engine<Bully>, id: u32) -> bool {
@@ -707,7 +675,7 @@ mod tests {
     }
 
     /// Crash the coordinator (largest id), then `detector` notices; run to rest.
-    fn detect(n: usize, detector: NodeId, seed: u64, net: NetworkConfig, pairs: &[(&str, &str)]) -> Engine<Bully> {
+    fn detect(n: usize, detector: NodeId, seed: u64, net: NetworkConfig, pairs: &str) -> Engine<Bully> {
         let mut e = engine(n, pairs, seed, net);
         let top = (0..n).max_by_key(|&i| e.proto.ids[i]).unwrap();
         e.apply(&Act::Crash(top)).unwrap();
@@ -720,13 +688,13 @@ mod tests {
     fn second_largest_detecting_costs_n_minus_2_messages_in_one_transit() {
         for n in [3, 4, 5, 8, 16, 32] {
             for seed in 0..5 {
-                let net = NetworkConfig { delay_min: 1, delay_max: 100, ..Default::default() };
-                let e = detect(n, n - 2, seed, net, &[("timeout", "300")]);
+                let net = kit::delays(1, 100);
+                let e = detect(n, n - 2, seed, net, "timeout=300");
                 let want = (n - 2) as f64;
-                assert_eq!(metric(&e, "messages"), (Some(want), Textbook::Exact(want)), "N={n}");
-                assert_eq!(metric(&e, "coordinator_messages").0, Some(want));
-                assert_eq!(metric(&e, "election_messages").0, Some(0.0));
-                assert_eq!(metric(&e, "turnaround"), (Some(1.0), Textbook::Exact(1.0)));
+                assert_eq!(reading(&e, "messages"), (Some(want), Textbook::Exact(want)), "N={n}");
+                assert_eq!(measured(&e, "coordinator_messages"), Some(want));
+                assert_eq!(measured(&e, "election_messages"), Some(0.0));
+                assert_eq!(reading(&e, "turnaround"), (Some(1.0), Textbook::Exact(1.0)));
                 assert_eq!(e.world.counters.sent, n as u64 - 2);
                 assert!(everyone_names(&e, n as u32 - 1));
                 assert!(e.trace.violations().is_empty(), "{:?}", e.trace.violations());
@@ -740,15 +708,15 @@ mod tests {
             let nn = n as u64;
             let (mut lo, mut hi) = (u32::MAX, 0);
             for seed in 0..40 {
-                let net = NetworkConfig { delay_min: 1, delay_max: 100, ..Default::default() };
-                let e = detect(n, 0, seed, net, &[("timeout", "300")]);
+                let net = kit::delays(1, 100);
+                let e = detect(n, 0, seed, net, "timeout=300");
                 let want = (nn * nn - nn - 1) as f64;
-                assert_eq!(metric(&e, "messages"), (Some(want), Textbook::Exact(want)), "N={n} seed {seed}");
+                assert_eq!(reading(&e, "messages"), (Some(want), Textbook::Exact(want)), "N={n} seed {seed}");
                 let per_kind = [((nn - 2) * (nn + 1) / 2) as f64, ((nn - 2) * (nn - 1) / 2) as f64, (nn - 1) as f64];
-                assert_eq!(metric(&e, "election_messages").0, Some(per_kind[0]));
-                assert_eq!(metric(&e, "answer_messages").0, Some(per_kind[1]));
-                assert_eq!(metric(&e, "coordinator_messages").0, Some(per_kind[2]));
-                let (t, book) = metric(&e, "turnaround");
+                assert_eq!(measured(&e, "election_messages"), Some(per_kind[0]));
+                assert_eq!(measured(&e, "answer_messages"), Some(per_kind[1]));
+                assert_eq!(measured(&e, "coordinator_messages"), Some(per_kind[2]));
+                let (t, book) = reading(&e, "turnaround");
                 let Textbook::Range(a, b) = book else { panic!("{book:?}") };
                 let t = t.unwrap();
                 assert!(a <= t && t <= b, "N={n} seed {seed}: turnaround {t} outside {a}..{b}");
@@ -760,18 +728,18 @@ mod tests {
             println!("N={n}: turnaround {lo}..{hi}");
         }
         // The default network (40..80) and the default timeout give the same count.
-        let e = detect(8, 0, 1, NetworkConfig::default(), &[]);
-        assert_eq!(metric(&e, "messages").0, Some(55.0));
+        let e = detect(8, 0, 1, NetworkConfig::default(), "");
+        assert_eq!(measured(&e, "messages"), Some(55.0));
     }
 
     #[test]
     fn the_general_count_is_d_squared_plus_2d_plus_n_minus_1() {
         let n = 8u64;
         for detector in 0..7 {
-            let e = detect(8, detector, 3, NetworkConfig { delay_min: 1, delay_max: 100, ..Default::default() }, &[("timeout", "300")]);
+            let e = detect(8, detector, 3, kit::delays(1, 100), "timeout=300");
             let d = 6 - detector as u64;
             let want = if d == 0 { n - 2 } else { d * d + 2 * d + n - 1 };
-            assert_eq!(metric(&e, "messages"), (Some(want as f64), Textbook::Exact(want as f64)), "detector {detector}");
+            assert_eq!(reading(&e, "messages"), (Some(want as f64), Textbook::Exact(want as f64)), "detector {detector}");
             assert_eq!(e.world.counters.sent, want);
         }
     }
@@ -779,24 +747,24 @@ mod tests {
     #[test]
     fn recovered_largest_bullies_its_way_back_with_n_minus_1_messages() {
         for n in [2, 3, 8, 16] {
-            let mut e = detect(n, 0, 4, NetworkConfig::default(), &[]);
+            let mut e = detect(n, 0, 4, NetworkConfig::default(), "");
             assert!(everyone_names(&e, n as u32 - 1));
-            let finished = metric(&e, "finished").0.unwrap();
+            let finished = measured(&e, "finished").unwrap();
             e.apply(&Act::Recover(n - 1)).unwrap();
             run_out(&mut e);
             assert!(everyone_names(&e, n as u32), "N={n}");
             assert!(e.world.states[n - 1].is_leader());
             let want = (n - 1) as f64;
-            assert_eq!(metric(&e, "messages"), (Some(want), Textbook::Exact(want)), "N={n}");
-            assert_eq!(metric(&e, "turnaround"), (Some(1.0), Textbook::Exact(1.0)));
-            assert_eq!(metric(&e, "finished").0, Some(finished + 1.0));
+            assert_eq!(reading(&e, "messages"), (Some(want), Textbook::Exact(want)), "N={n}");
+            assert_eq!(reading(&e, "turnaround"), (Some(1.0), Textbook::Exact(1.0)));
+            assert_eq!(measured(&e, "finished"), Some(finished + 1.0));
             assert!(e.trace.violations().is_empty(), "N={n}: {:?}", e.trace.violations());
         }
     }
 
     #[test]
     fn a_recovered_middle_node_asks_and_the_largest_keeps_its_place() {
-        let mut e = engine(6, &[], 2, NetworkConfig::default());
+        let mut e = engine(6, "", 2, NetworkConfig::default());
         e.apply(&Act::Crash(2)).unwrap();
         e.apply(&Act::Recover(2)).unwrap();
         run_out(&mut e);
@@ -813,9 +781,9 @@ mod tests {
         let mut counted = 0;
         for seed in 0..1000u64 {
             let n = 2 + (seed % 15) as usize;
-            let net = NetworkConfig { delay_min: 1, delay_max: 100, ..Default::default() };
+            let net = kit::delays(1, 100);
             let initially = if seed % 5 == 4 { "unknown" } else { "elected" };
-            let mut e = engine(n, &[("ids", "random"), ("timeout", "300"), ("initially", initially)], seed, net);
+            let mut e = engine(n, &format!("ids=random&timeout=300&initially={initially}"), seed, net);
             let top = (0..n).max_by_key(|&i| e.proto.ids[i]).unwrap();
             e.apply(&Act::Crash(top)).unwrap();
             let mut draw = crate::sim::rng::SimRng::new(seed ^ 0x5eed);
@@ -835,7 +803,7 @@ mod tests {
             assert_eq!(leaders.len(), 1, "seed {seed}");
             assert_eq!(e.trace.marked("elected").count(), 1, "seed {seed}: one declaration");
             // Where the textbook count applies, it is met exactly.
-            if let (Some(m), Textbook::Exact(t)) = metric(&e, "messages") {
+            if let (Some(m), Textbook::Exact(t)) = reading(&e, "messages") {
                 assert_eq!(m, t, "seed {seed}");
                 counted += 1;
             }
@@ -847,7 +815,7 @@ mod tests {
     fn timeouts_shorter_than_the_delays_make_two_coordinators_and_the_monitor_says_so() {
         let mut caught = 0;
         for seed in 0..50 {
-            let e = detect(8, 5, seed, NetworkConfig::default(), &[("timeout", "30")]);
+            let e = detect(8, 5, seed, NetworkConfig::default(), "timeout=30");
             let v: Vec<_> = e.trace.violations().iter().filter(|v| v.invariant == "one_coordinator").collect();
             if !v.is_empty() {
                 caught += 1;
@@ -861,7 +829,7 @@ mod tests {
 
     #[test]
     fn a_false_suspicion_at_the_second_largest_leaves_the_real_coordinator_out() {
-        let mut e = engine(5, &[], 1, NetworkConfig::default());
+        let mut e = engine(5, "", 1, NetworkConfig::default());
         e.apply(&Act::Input(3, "start".into(), None)).unwrap();
         run_out(&mut e);
         assert!(e.broken().contains(&"agreement"), "{:?}", e.trace.violations());
@@ -869,7 +837,7 @@ mod tests {
 
     #[test]
     fn start_is_offered_only_outside_elections_and_not_to_the_leader() {
-        let mut e = engine(4, &[], 1, NetworkConfig::default());
+        let mut e = engine(4, "", 1, NetworkConfig::default());
         assert!(e.proto.inputs_for(3, &e.world.states[3]).is_empty(), "the coordinator does not detect itself");
         assert_eq!(e.proto.inputs_for(0, &e.world.states[0]), vec![START]);
         e.apply(&Act::Crash(3)).unwrap();
@@ -894,7 +862,7 @@ mod tests {
     fn a_cold_start_elects_the_largest_over_many_seeds() {
         for seed in 0..200u64 {
             let n = 2 + (seed % 9) as usize;
-            let mut e = engine(n, &[("initially", "election"), ("ids", "random")], seed, NetworkConfig::default());
+            let mut e = engine(n, "initially=election&ids=random", seed, NetworkConfig::default());
             assert!(e.world.states.iter().all(|s| s.in_election() || s.is_leader()), "everyone starts at once");
             run_out(&mut e);
             assert!(everyone_names(&e, n as u32), "seed {seed}");
@@ -905,7 +873,7 @@ mod tests {
 
     #[test]
     fn unknown_coordinator_at_start_still_elects_the_largest() {
-        let mut e = engine(6, &[("initially", "unknown"), ("ids", "descending")], 1, NetworkConfig::default());
+        let mut e = engine(6, "initially=unknown&ids=descending", 1, NetworkConfig::default());
         assert_eq!(e.proto.view(2, &e.world.states[2]).role, "idle");
         e.apply(&Act::Input(5, "start".into(), None)).unwrap();
         run_out(&mut e);
@@ -915,31 +883,16 @@ mod tests {
 
     #[test]
     fn build_refuses_bad_parameters() {
-        let mut p = params(&[]);
+        let mut p = kit::params::<Bully>(SCENE);
         p.0.insert("timeout", crate::sim::ParamValue::Int(0));
         let err = Bully::build(&Setup::new(4, Topology::Complete, p, 1).unwrap()).err().unwrap();
         assert!(err.contains("timeout 0") && err.contains("1 to 100000"), "{err}");
-        let mut p = params(&[]);
+        let mut p = kit::params::<Bully>(SCENE);
         p.0.insert("order", crate::sim::ParamValue::IdList(vec![3, 1, 4]));
         let err = Bully::build(&Setup::new(4, Topology::Complete, p, 1).unwrap()).err().unwrap();
         assert!(err.contains("3 ids for 4 nodes"), "{err}");
-        let err = Bully::build(&Setup::new(4, Topology::Ring, params(&[]), 1).unwrap()).err().unwrap();
+        let err = Bully::build(&kit::setup_on::<Bully>(4, "ring", SCENE, 1)).err().unwrap();
         assert!(err.contains("complete"), "{err}");
-    }
-
-    fn run_scenario(id: &str) -> History {
-        let registry = crate::protocols::REGISTRY;
-        let ready = Bully::info().scenarios.iter().find(|s| s.id == id).copied().unwrap();
-        let scenario = Scenario::parse_strict(ready.fragment, registry).unwrap_or_else(|e| panic!("{id}: {e:?}"));
-        assert_eq!(scenario.protocol, "election-bully");
-        let mut h = History::new(scenario.start(registry).unwrap(), scenario.acts.clone());
-        while h.forward() {}
-        assert!(h.problems().is_empty(), "{id}: {:?}", h.problems());
-        h
-    }
-
-    fn measured(h: &History, id: &str) -> Option<f64> {
-        h.sim().metrics().into_iter().find(|m| m.id == id).unwrap().measured
     }
 
     fn badges(h: &History) -> Vec<String> {
@@ -948,20 +901,20 @@ mod tests {
 
     #[test]
     fn ready_scenarios_parse_and_do_what_they_say() {
-        let h = run_scenario("second-detects");
+        let h = kit::ready::<Bully>("second-detects");
         assert_eq!(measured(&h, "messages"), Some(6.0));
         assert_eq!(measured(&h, "turnaround"), Some(1.0));
         assert!(h.sim().trace().violations().is_empty());
         assert!(badges(&h)[..7].iter().all(|b| b.ends_with("leader 7") || b == "id 7 · leader"));
 
-        let h = run_scenario("lowest-detects");
+        let h = kit::ready::<Bully>("lowest-detects");
         assert_eq!(measured(&h, "messages"), Some(55.0));
         assert_eq!(measured(&h, "election_messages"), Some(27.0));
         assert_eq!(measured(&h, "answer_messages"), Some(21.0));
         assert_eq!(measured(&h, "coordinator_messages"), Some(7.0));
         assert!(h.sim().trace().violations().is_empty());
 
-        let h = run_scenario("recovered");
+        let h = kit::ready::<Bully>("recovered");
         let first = h.sim().trace().events().iter().filter(|e| e.step < 23 && matches!(e.kind, EventKind::Send { .. })).count();
         assert_eq!(first, 22, "the first election, before the recovery");
         assert_eq!(measured(&h, "finished"), Some(2.0));
@@ -971,7 +924,7 @@ mod tests {
         assert!(badges(&h)[..7].iter().all(|b| b.ends_with("leader 8")));
         assert_eq!(h.sim().trace().marked("elected").map(|(e, _)| e.node).collect::<Vec<_>>(), vec![Some(6), Some(7)]);
 
-        let h = run_scenario("short-timeouts");
+        let h = kit::ready::<Bully>("short-timeouts");
         let v = h.sim().trace().violations();
         let two = v.iter().find(|v| v.invariant == "one_coordinator").unwrap_or_else(|| panic!("{v:?}"));
         assert_eq!(two.nodes, vec![5, 6]);

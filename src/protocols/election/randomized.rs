@@ -141,8 +141,8 @@ impl Protocol for Randomized {
 
     fn info() -> ProtocolInfo {
         let mut params = shared::id_params("ascending");
-        params.push(ParamSpec::int("wait", 1, 100_000, 400));
-        params.push(ParamSpec::int("confirm", 1, 1_000_000, 200));
+        params.push(ParamSpec::int("wait", 1, 100_000, 400).short("wait", "最长等待"));
+        params.push(ParamSpec::int("confirm", 1, 1_000_000, 200).short("confirm", "确认窗口"));
         ProtocolInfo::new("election-randomized", &super::FAMILY, (2, 32, 8))
             .params(params)
             .scenarios(&[
@@ -226,13 +226,6 @@ impl Protocol for Randomized {
     fn label(&self, m: &Msg) -> MsgLabel {
         let Msg::Claim { id } = m;
         MsgLabel::new("claim", format!("id={id}"))
-    }
-
-    fn timer_name(&self, t: &Timer) -> &'static str {
-        match t {
-            Timer::Wait => "wait",
-            Timer::Confirm => "confirm",
-        }
     }
 
     fn countdown(&self, _: &Timer) -> bool {
@@ -350,14 +343,9 @@ const WORDS: Words = &[
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::NetworkConfig;
-    use crate::protocols::election::all_to_all::tests::{everyone_names, metric, params_of, run_out, run_scenario, scenario_metric};
+    use crate::protocols::election::all_to_all::tests::everyone_names;
+    use crate::sim::kit::{self, measured, reading, run_out};
     use crate::sim::{Engine, Topology};
-
-    fn engine(n: usize, set: &[(&str, String)], seed: u64, net: NetworkConfig) -> Engine<Randomized> {
-        let setup = Setup::new(n, Topology::Complete, params_of::<Randomized>(set), seed).unwrap();
-        Engine::new(Randomized::build(&setup).unwrap(), setup, net, seed)
-    }
 
     /// Claims made, in order: (time, node).
     fn claims(e: &Engine<Randomized>) -> Vec<(Time, NodeId)> {
@@ -365,10 +353,10 @@ mod tests {
     }
 
     /// The first seed from 1 on whose default run (N = 8) satisfies `want`.
-    fn first_seed(extra: &[(&str, String)], want: impl Fn(&Engine<Randomized>) -> bool) -> u64 {
+    fn first_seed(extra: &str, want: impl Fn(&Engine<Randomized>) -> bool) -> u64 {
         (1..10_000)
             .find(|&seed| {
-                let mut e = engine(8, extra, seed, NetworkConfig::default());
+                let mut e = kit::engine::<Randomized>(8, extra, seed);
                 run_out(&mut e);
                 want(&e)
             })
@@ -379,18 +367,17 @@ mod tests {
     fn the_ready_seeds_are_the_first_that_show_their_case() {
         // calm: one claim; collision: two claims, the later one larger (it wins anyway);
         // short-window: two declarations with a 20-tick window.
-        assert_eq!(first_seed(&[], |e| claims(e).len() == 1), 18);
+        assert_eq!(first_seed("", |e| claims(e).len() == 1), 18);
         let crossing = |e: &Engine<Randomized>| {
             let c = claims(e);
             c.len() == 2 && e.proto.ids[c[1].1] > e.proto.ids[c[0].1]
         };
-        assert_eq!(first_seed(&[], crossing), 1);
-        assert_eq!(first_seed(&[("confirm", "20".into())], |e| e.trace.marked("elected").count() == 2), 1);
+        assert_eq!(first_seed("", crossing), 1);
+        assert_eq!(first_seed("confirm=20", |e| e.trace.marked("elected").count() == 2), 1);
     }
 
     #[test]
     fn ready_scenarios_parse_and_do_what_they_say() {
-        let scenarios = Randomized::info().scenarios;
         let elected = |h: &crate::sim::History| -> Vec<(Time, Option<NodeId>)> {
             h.sim().trace().marked("elected").map(|(e, _)| (e.time, e.node)).collect()
         };
@@ -398,34 +385,34 @@ mod tests {
             h.sim().trace().marked("start").map(|(e, _)| (e.time, e.node)).collect()
         };
 
-        let calm = run_scenario(scenarios[0].fragment);
+        let calm = kit::ready::<Randomized>("calm");
         assert_eq!(claimed(&calm), vec![(27, Some(4))]);
         assert_eq!(elected(&calm), vec![(227, Some(4))]);
-        assert_eq!(scenario_metric(&calm, "messages"), Some(7.0));
-        assert_eq!(scenario_metric(&calm, "claims"), Some(1.0));
-        assert_eq!(scenario_metric(&calm, "collisions"), Some(0.0));
-        assert_eq!(scenario_metric(&calm, "turnaround"), Some(1.0));
-        assert_eq!(scenario_metric(&calm, "shortest_wait"), Some(27.0));
+        assert_eq!(measured(&calm, "messages"), Some(7.0));
+        assert_eq!(measured(&calm, "claims"), Some(1.0));
+        assert_eq!(measured(&calm, "collisions"), Some(0.0));
+        assert_eq!(measured(&calm, "turnaround"), Some(1.0));
+        assert_eq!(measured(&calm, "shortest_wait"), Some(27.0));
         assert!(calm.sim().trace().violations().is_empty());
 
-        let collision = run_scenario(scenarios[1].fragment);
+        let collision = kit::ready::<Randomized>("collision");
         assert_eq!(claimed(&collision), vec![(5, Some(6)), (58, Some(7))]);
         assert_eq!(elected(&collision), vec![(258, Some(7))], "the larger id wins though it claimed later");
         let yielded: Vec<_> = collision.sim().trace().marked("collision").map(|(e, _)| e.node).collect();
         assert_eq!(yielded, vec![Some(6)], "counted once, where the smaller claimant yields");
-        assert_eq!(scenario_metric(&collision, "messages"), Some(14.0));
-        assert_eq!(scenario_metric(&collision, "claims"), Some(2.0));
-        assert_eq!(scenario_metric(&collision, "collisions"), Some(1.0));
+        assert_eq!(measured(&collision, "messages"), Some(14.0));
+        assert_eq!(measured(&collision, "claims"), Some(2.0));
+        assert_eq!(measured(&collision, "collisions"), Some(1.0));
         assert!(collision.sim().trace().violations().is_empty());
 
-        let short = run_scenario(scenarios[2].fragment);
+        let short = kit::ready::<Randomized>("short-window");
         assert_eq!(elected(&short), vec![(25, Some(6)), (78, Some(7))]);
         let v = short.sim().trace().violations();
         assert_eq!(v.len(), 1, "{v:?}");
         assert_eq!((v[0].invariant, v[0].time, v[0].nodes.clone()), ("one_coordinator", 78, vec![6, 7]));
         // Node 6 then hears the larger claim and steps down: the run ends agreeing on node 7.
         assert!(short.sim().node_views()[6].role == "knows_leader" && short.sim().node_views()[7].role == "leader");
-        assert_eq!(scenario_metric(&short, "collisions"), Some(1.0));
+        assert_eq!(measured(&short, "collisions"), Some(1.0));
     }
 
     #[test]
@@ -433,19 +420,18 @@ mod tests {
         for n in [2, 4, 8, 16] {
             let mut found = 0;
             for seed in 0..40 {
-                let set = [("wait", "100000".to_string())];
-                let mut e = engine(n, &set, seed, NetworkConfig::default());
+                let mut e = kit::engine::<Randomized>(n, "wait=100000", seed);
                 run_out(&mut e);
                 if claims(&e).len() != 1 {
                     continue;
                 }
                 found += 1;
                 let want = (n - 1) as f64;
-                assert_eq!(metric(&e, "messages"), (Some(want), Textbook::Range(want, (n * (n - 1)) as f64)), "N={n}");
-                assert_eq!(metric(&e, "claims").0, Some(1.0));
-                assert_eq!(metric(&e, "collisions").0, Some(0.0));
-                assert_eq!(metric(&e, "turnaround"), (Some(1.0), Textbook::Exact(1.0)));
-                assert_eq!(metric(&e, "finished").0, Some(1.0));
+                assert_eq!(reading(&e, "messages"), (Some(want), Textbook::Range(want, (n * (n - 1)) as f64)), "N={n}");
+                assert_eq!(measured(&e, "claims"), Some(1.0));
+                assert_eq!(measured(&e, "collisions"), Some(0.0));
+                assert_eq!(reading(&e, "turnaround"), (Some(1.0), Textbook::Exact(1.0)));
+                assert_eq!(measured(&e, "finished"), Some(1.0));
                 let winner = claims(&e)[0].1;
                 assert!(everyone_names(&e, e.proto.ids[winner]));
                 assert!(e.trace.violations().is_empty());
@@ -456,13 +442,13 @@ mod tests {
 
     #[test]
     fn invariants_hold_over_a_thousand_seeds_with_a_window_above_twice_the_delay() {
-        let net = NetworkConfig { delay_min: 1, delay_max: 100, ..Default::default() };
+        let net = kit::delays(1, 100);
         let mut collided = 0;
         for seed in 0..1000u64 {
             let n = 2 + (seed % 15) as usize;
             let wait = [20, 100, 400, 2000][(seed % 4) as usize];
-            let set = [("ids", "random".to_string()), ("wait", wait.to_string()), ("confirm", "201".to_string())];
-            let mut e = engine(n, &set, seed, net.clone());
+            let set = format!("ids=random&wait={wait}&confirm=201");
+            let mut e = kit::engine_with::<Randomized>(n, &set, seed, net.clone());
             run_out(&mut e);
             assert!(e.trace.violations().is_empty(), "seed {seed}: {:?}", e.trace.violations());
             let c = claims(&e);
@@ -474,9 +460,9 @@ mod tests {
             assert!(everyone_names(&e, top), "seed {seed}: {:?}", e.world.states);
             // Every claim reaches the N-1 others; k crossing claims are k-1 collisions.
             assert_eq!(e.world.counters.sent, (c.len() * (n - 1)) as u64);
-            assert_eq!(metric(&e, "claims").0, Some(c.len() as f64));
-            assert_eq!(metric(&e, "collisions").0, Some((c.len() - 1) as f64));
-            assert_eq!(metric(&e, "turnaround").0, Some(1.0));
+            assert_eq!(measured(&e, "claims"), Some(c.len() as f64));
+            assert_eq!(measured(&e, "collisions"), Some((c.len() - 1) as f64));
+            assert_eq!(measured(&e, "turnaround"), Some(1.0));
             collided += usize::from(c.len() > 1);
         }
         assert!(collided > 50, "collisions are part of the lesson: {collided}");
@@ -486,7 +472,7 @@ mod tests {
     fn a_window_shorter_than_the_delay_can_crown_two_and_the_monitor_says_so() {
         let mut twice = 0;
         for seed in 0..300 {
-            let mut e = engine(8, &[("confirm", "20".into())], seed, NetworkConfig::default());
+            let mut e = kit::engine::<Randomized>(8, "confirm=20", seed);
             run_out(&mut e);
             let declared = e.trace.marked("elected").count();
             let caught = e.trace.violations().iter().any(|v| v.invariant == "one_coordinator");
@@ -500,7 +486,7 @@ mod tests {
 
     #[test]
     fn a_claimant_that_crashes_before_declaring_leaves_nobody_in_charge() {
-        let mut e = engine(8, &[], 18, NetworkConfig::default());
+        let mut e = kit::engine::<Randomized>(8, "", 18);
         while claims(&e).is_empty() {
             e.step();
         }
@@ -514,7 +500,7 @@ mod tests {
 
     #[test]
     fn views_show_the_phases() {
-        let mut e = engine(4, &[], 2, NetworkConfig::default());
+        let mut e = kit::engine::<Randomized>(4, "", 2);
         assert!((0..4).all(|i| e.proto.view(i, &e.world.states[i]).role == "waiting"));
         assert_eq!(e.armed_timers().len(), 4);
         assert!(e.armed_timers().iter().all(|t| e.proto.countdown(t.3)));
@@ -531,15 +517,14 @@ mod tests {
         assert!(crate::sim::scenario::Scenario::parse_strict("v=1&proto=election-randomized&p.wait=0", registry).is_err());
         assert!(crate::sim::scenario::Scenario::parse_strict("v=1&proto=election-randomized&p.confirm=-5", registry).is_err());
         assert!(crate::sim::scenario::Scenario::parse_strict("v=1&proto=election-randomized&topo=ring", registry).is_err());
-        let mut p = params_of::<Randomized>(&[]);
+        let mut p = kit::params::<Randomized>("");
         p.0.insert("wait", crate::sim::ParamValue::Int(0));
         let err = Randomized::build(&Setup::new(4, Topology::Complete, p, 1).unwrap()).err().unwrap();
         assert!(err.contains("wait 0") && err.contains("1 or more"), "{err}");
-        let mut p = params_of::<Randomized>(&[]);
+        let mut p = kit::params::<Randomized>("");
         p.0.insert("confirm", crate::sim::ParamValue::Int(0));
         let err = Randomized::build(&Setup::new(4, Topology::Complete, p, 1).unwrap()).err().unwrap();
         assert!(err.contains("confirm 0"), "{err}");
-        let p = params_of::<Randomized>(&[("order", "3.1.4".into())]);
-        assert!(Randomized::build(&Setup::new(4, Topology::Complete, p, 1).unwrap()).err().unwrap().contains("3 ids for 4 nodes"));
+        assert!(Randomized::build(&kit::setup::<Randomized>(4, "order=3.1.4", 1)).err().unwrap().contains("3 ids for 4 nodes"));
     }
 }

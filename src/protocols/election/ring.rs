@@ -145,9 +145,6 @@ pub enum Msg {
     Elected { id: u32 },
 }
 
-/// The algorithm has no timers.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum Timer {}
 
 const START: InputSpec = InputSpec::plain("start");
 
@@ -260,17 +257,17 @@ fn formula(f: &'static str) -> Text {
 impl Protocol for ChangRoberts {
     type State = Node;
     type Msg = Msg;
-    type Timer = Timer;
+    type Timer = NoTimer;
     type Stats = Rounds;
 
     fn info() -> ProtocolInfo {
         ProtocolInfo::new("election-ring", &super::FAMILY, (2, 64, 8))
             .on(&[TopologyKind::Ring])
             .params(vec![
-                ParamSpec::choice("ids", IDS, "worst"),
-                ParamSpec::choice("initiators", INITIATORS, "one"),
-                ParamSpec::node("starter", 0),
-                ParamSpec::id_list("order"),
+                ParamSpec::choice("ids", IDS, "worst").short("ids", "标识布局"),
+                ParamSpec::choice("initiators", INITIATORS, "one").short("initiators", "发起方"),
+                ParamSpec::node("starter", 0).short("starter", "发起节点"),
+                ParamSpec::id_list("order").short("order", "标识顺序"),
             ])
             .inputs(&[START])
             .scenarios(&[
@@ -383,10 +380,6 @@ impl Protocol for ChangRoberts {
             Msg::Election { id } => MsgLabel::new("election", format!("id={id}")),
             Msg::Elected { id } => MsgLabel::new("elected", format!("id={id}")),
         }
-    }
-
-    fn timer_name(&self, t: &Timer) -> &'static str {
-        match *t {}
     }
 
     fn view(&self, _me: NodeId, s: &Node) -> NodeView {
@@ -510,47 +503,17 @@ const WORDS: Words = &[
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::NetworkConfig;
+    use crate::sim::kit::{self, measured, reading, run_out, REST};
     use crate::sim::scenario::Scenario;
-    use crate::sim::{Act, Engine, EventKind, History, Params, Topology};
-
-    fn params(ids: &str, initiators: &str, starter: i64) -> Params {
-        let specs = ChangRoberts::info().params;
-        let mut p = Params::defaults(&specs);
-        for (name, text) in [("ids", ids.to_string()), ("initiators", initiators.to_string()), ("starter", starter.to_string())] {
-            let spec = specs.iter().find(|s| s.name == name).unwrap();
-            p.0.insert(spec.name, spec.parse(&text).unwrap());
-        }
-        p
-    }
-
-    /// A run; with `ids=random` the id order is drawn from `seed` too.
-    fn engine(n: usize, ids: &str, initiators: &str, starter: i64, seed: u64, net: NetworkConfig) -> Engine<ChangRoberts> {
-        let setup = Setup::new(n, Topology::Ring, params(ids, initiators, starter), seed).unwrap();
-        Engine::new(ChangRoberts::build(&setup).unwrap(), setup, net, seed)
-    }
+    use crate::sim::{Act, Engine, EventKind, NetworkConfig};
 
     /// An engine over hand-picked ids (for the exhaustive checks).
     fn engine_over(ids: Vec<u32>, initiators: Initiators, starter: NodeId, seed: u64) -> Engine<ChangRoberts> {
         let n = ids.len();
-        let setup = Setup::new(n, Topology::Ring, params("random", "one", 0), seed).unwrap();
+        let setup = kit::setup::<ChangRoberts>(n, "ids=random&initiators=one&starter=0", seed);
         let next = (0..n).map(|i| setup.graph.ring_next(i).unwrap()).collect();
         let proto = ChangRoberts { n, next, ids, layout: Layout::Random, initiators, starter };
-        Engine::new(proto, setup, NetworkConfig { delay_min: 1, delay_max: 100, ..Default::default() }, seed)
-    }
-
-    fn run_out(e: &mut Engine<ChangRoberts>) {
-        for _ in 0..200_000 {
-            if !e.step() {
-                return;
-            }
-        }
-        panic!("the run did not come to rest");
-    }
-
-    fn metric(e: &Engine<ChangRoberts>, name: &str) -> (Option<f64>, Textbook) {
-        let m = e.proto.metrics(&e.world.stats, &e.run_view()).into_iter().find(|m| m.id == name).unwrap();
-        (m.measured, m.textbook)
+        Engine::new(proto, setup, kit::delays(1, 100), seed)
     }
 
     fn everyone_names(e: &Engine<ChangRoberts>, id: u32) -> bool {
@@ -589,13 +552,13 @@ mod tests {
     fn worst_layout_costs_3n_minus_1_messages_and_transits() {
         for n in [2, 3, 4, 5, 8, 16, 32] {
             for starter in [0, n / 2, n - 1] {
-                let mut e = engine(n, "worst", "one", starter as i64, n as u64, NetworkConfig::default());
+                let mut e = kit::engine::<ChangRoberts>(n, &format!("ids=worst&initiators=one&starter={starter}"), n as u64);
                 run_out(&mut e);
                 let want = (3 * n - 1) as f64;
-                assert_eq!(metric(&e, "messages"), (Some(want), Textbook::Exact(want)), "N={n}");
-                assert_eq!(metric(&e, "turnaround"), (Some(want), Textbook::Exact(want)), "N={n}");
-                assert_eq!(metric(&e, "election_messages").0, Some((2 * n - 1) as f64));
-                assert_eq!(metric(&e, "elected_messages").0, Some(n as f64));
+                assert_eq!(reading(&e, "messages"), (Some(want), Textbook::Exact(want)), "N={n}");
+                assert_eq!(reading(&e, "turnaround"), (Some(want), Textbook::Exact(want)), "N={n}");
+                assert_eq!(measured(&e, "election_messages"), Some((2 * n - 1) as f64));
+                assert_eq!(measured(&e, "elected_messages"), Some(n as f64));
                 assert_eq!(e.world.counters.sent, 3 * n as u64 - 1);
                 assert_eq!(e.world.counters.by_kind["election"] + e.world.counters.by_kind["elected"], 3 * n as u64 - 1);
                 // The round's own chain agrees with the engine's hops for an election begun at step 0.
@@ -612,12 +575,12 @@ mod tests {
     fn best_layout_costs_2n_messages_and_transits() {
         for n in [2, 3, 4, 5, 8, 16, 32] {
             let starter = n / 3;
-            let mut e = engine(n, "best", "one", starter as i64, 7, NetworkConfig::default());
+            let mut e = kit::engine::<ChangRoberts>(n, &format!("ids=best&initiators=one&starter={starter}"), 7);
             run_out(&mut e);
             let want = (2 * n) as f64;
-            assert_eq!(metric(&e, "messages"), (Some(want), Textbook::Exact(want)), "N={n}");
-            assert_eq!(metric(&e, "turnaround"), (Some(want), Textbook::Exact(want)), "N={n}");
-            assert_eq!(metric(&e, "election_messages").0, Some(n as f64));
+            assert_eq!(reading(&e, "messages"), (Some(want), Textbook::Exact(want)), "N={n}");
+            assert_eq!(reading(&e, "turnaround"), (Some(want), Textbook::Exact(want)), "N={n}");
+            assert_eq!(measured(&e, "election_messages"), Some(n as f64));
             assert_eq!(e.trace.marked("done").next().unwrap().0.hops as f64, want);
             assert!(everyone_names(&e, n as u32));
             assert!(e.trace.violations().is_empty());
@@ -630,21 +593,21 @@ mod tests {
         for n in [3, 5, 8] {
             for ids in ["ascending", "descending", "random"] {
                 for starter in 0..n {
-                    let mut e = engine(n, ids, "one", starter as i64, 11 + starter as u64, NetworkConfig::default());
+                    let mut e = kit::engine::<ChangRoberts>(n, &format!("ids={ids}&initiators=one&starter={starter}"), 11 + starter as u64);
                     let top = e.proto.ids.iter().position(|&x| x == n as u32).unwrap();
                     let d = ((top + n - starter) % n) as f64;
                     run_out(&mut e);
                     let want = 2.0 * n as f64 + d;
-                    assert_eq!(metric(&e, "messages"), (Some(want), Textbook::Exact(want)), "N={n} {ids} starter {starter}");
-                    assert_eq!(metric(&e, "election_messages"), (Some(want - n as f64), Textbook::Exact(want - n as f64)));
+                    assert_eq!(reading(&e, "messages"), (Some(want), Textbook::Exact(want)), "N={n} {ids} starter {starter}");
+                    assert_eq!(reading(&e, "election_messages"), (Some(want - n as f64), Textbook::Exact(want - n as f64)));
                 }
             }
         }
         // Everyone starting: ascending ids are the cheap order, descending the dear one.
         for (ids, want) in [("ascending", 3 * 8 - 1), ("descending", 8 * 11 / 2)] {
-            let mut e = engine(8, ids, "all", 0, 1, NetworkConfig::default());
+            let mut e = kit::engine::<ChangRoberts>(8, &format!("ids={ids}&initiators=all&starter=0"), 1);
             run_out(&mut e);
-            assert_eq!(metric(&e, "messages"), (Some(want as f64), Textbook::Exact(want as f64)), "{ids}");
+            assert_eq!(reading(&e, "messages"), (Some(want as f64), Textbook::Exact(want as f64)), "{ids}");
         }
     }
 
@@ -653,10 +616,10 @@ mod tests {
         for n in [2, 3, 4, 5, 8, 16, 32] {
             let quad = (n * (n + 3) / 2) as f64;
             for (ids, want) in [("worst", quad), ("best", (3 * n - 1) as f64)] {
-                let mut e = engine(n, ids, "all", 0, 3, NetworkConfig { delay_min: 1, delay_max: 100, ..Default::default() });
+                let mut e = kit::engine_with::<ChangRoberts>(n, &format!("ids={ids}&initiators=all&starter=0"), 3, kit::delays(1, 100));
                 run_out(&mut e);
-                assert_eq!(metric(&e, "messages"), (Some(want), Textbook::Exact(want)), "N={n} {ids}");
-                assert_eq!(metric(&e, "turnaround"), (Some((2 * n) as f64), Textbook::Exact((2 * n) as f64)), "N={n} {ids}");
+                assert_eq!(reading(&e, "messages"), (Some(want), Textbook::Exact(want)), "N={n} {ids}");
+                assert_eq!(reading(&e, "turnaround"), (Some((2 * n) as f64), Textbook::Exact((2 * n) as f64)), "N={n} {ids}");
                 assert_eq!(e.trace.marked("elected").count(), 1);
                 assert!(everyone_names(&e, n as u32));
                 assert!(e.trace.violations().is_empty());
@@ -698,7 +661,7 @@ mod tests {
                     let d = ((top + n - starter) % n) as u64;
                     let sent = e.world.counters.sent;
                     assert_eq!(sent, d + 2 * n as u64, "ids {ids:?} starter {starter}");
-                    assert_eq!(metric(&e, "turnaround").0, Some(sent as f64));
+                    assert_eq!(measured(&e, "turnaround"), Some(sent as f64));
                     assert!(everyone_names(&e, n as u32) && e.trace.violations().is_empty());
                 }
                 let mut e = engine_over(ids.clone(), Initiators::All, 0, k as u64);
@@ -718,7 +681,7 @@ mod tests {
             for seed in 0..1000u64 {
                 let n = 2 + (seed % 11) as usize;
                 let net = NetworkConfig { delay_min: 1, delay_max: 100, fifo, ..Default::default() };
-                let mut e = engine(n, "random", "all", 0, seed, net);
+                let mut e = kit::engine_with::<ChangRoberts>(n, "ids=random&initiators=all&starter=0", seed, net);
                 run_out(&mut e);
                 assert!(e.trace.violations().is_empty(), "fifo {fifo} seed {seed}: {:?}", e.trace.violations());
                 assert!(e.broken().is_empty());
@@ -745,14 +708,14 @@ mod tests {
     #[test]
     fn a_second_election_is_measured_on_its_own() {
         let n = 8;
-        let mut e = engine(n, "worst", "one", 0, 5, NetworkConfig::default());
+        let mut e = kit::engine::<ChangRoberts>(n, "ids=worst&initiators=one&starter=0", 5);
         run_out(&mut e);
         // Now the node with the largest id (node 7) starts again: the best case.
         e.apply(&Act::Input(7, "start".into(), None)).unwrap();
         run_out(&mut e);
-        assert_eq!(metric(&e, "messages").0, Some(2.0 * n as f64));
-        assert_eq!(metric(&e, "turnaround").0, Some(2.0 * n as f64));
-        assert_eq!(metric(&e, "finished").0, Some(2.0));
+        assert_eq!(measured(&e, "messages"), Some(2.0 * n as f64));
+        assert_eq!(measured(&e, "turnaround"), Some(2.0 * n as f64));
+        assert_eq!(measured(&e, "finished"), Some(2.0));
         // The engine's hops count from step 0, so they include the first election.
         assert_eq!(e.trace.marked("done").last().unwrap().0.hops as usize, (3 * n - 1) + 2 * n);
         assert!(e.trace.violations().is_empty());
@@ -760,10 +723,10 @@ mod tests {
 
     #[test]
     fn clicks_start_elections_and_participants_offer_no_start() {
-        let mut e = engine(5, "random", "none", 0, 2, NetworkConfig::default());
+        let mut e = kit::engine::<ChangRoberts>(5, "ids=random&initiators=none&starter=0", 2);
         assert!(!e.step(), "nothing happens until someone clicks");
         assert!(e.trace.violations().is_empty(), "agreement is not asked before any election");
-        assert_eq!(metric(&e, "messages").0, None);
+        assert_eq!(measured(&e, "messages"), None);
         e.apply(&Act::Input(2, "start".into(), None)).unwrap();
         assert!(e.proto.inputs_for(2, &e.world.states[2]).is_empty());
         // A second click at the participant is refused politely and sends nothing.
@@ -779,28 +742,22 @@ mod tests {
 
     #[test]
     fn build_refuses_a_starter_that_is_not_a_node() {
-        let setup = Setup::new(4, Topology::Ring, params("worst", "one", 6), 1).unwrap();
+        let setup = kit::setup::<ChangRoberts>(4, "ids=worst&initiators=one&starter=6", 1);
         let err = ChangRoberts::build(&setup).err().unwrap();
         assert!(err.contains("starter node 6") && err.contains("0 to 3"), "{err}");
     }
 
     #[test]
     fn ready_scenarios_parse_and_run() {
-        let registry = crate::protocols::REGISTRY;
         let scenarios = ChangRoberts::info().scenarios;
         let expect = [Some(23.0), Some(16.0), Some(44.0), Some(22.0), None];
         for (ready, want) in scenarios.iter().zip(expect) {
-            let scenario = Scenario::parse_strict(ready.fragment, registry).unwrap_or_else(|e| panic!("{}: {e:?}", ready.id));
-            assert_eq!(scenario.protocol, "election-ring");
-            let mut h = History::new(scenario.start(registry).unwrap(), scenario.acts.clone());
-            while h.forward() {}
-            assert!(h.problems().is_empty(), "{}: {:?}", ready.id, h.problems());
-            let metrics = h.sim().metrics();
-            let messages = metrics.iter().find(|m| m.id == "messages").unwrap();
-            let finished = metrics.iter().find(|m| m.id == "finished").unwrap().measured;
+            let h = kit::ready::<ChangRoberts>(ready.id);
+            let messages = measured(&h, "messages");
+            let finished = measured(&h, "finished");
             match want {
                 Some(w) => {
-                    assert_eq!(messages.measured, Some(w), "{}", ready.id);
+                    assert_eq!(messages, Some(w), "{}", ready.id);
                     assert_eq!(finished, Some(1.0));
                     assert!(h.sim().trace().violations().is_empty(), "{}", ready.id);
                 }
@@ -811,11 +768,7 @@ mod tests {
 
     #[test]
     fn a_crash_stalls_the_election_and_the_monitor_names_who_does_not_know() {
-        let registry = crate::protocols::REGISTRY;
-        let ready = ChangRoberts::info().scenarios.iter().find(|r| r.id == "crash").unwrap();
-        let scenario = Scenario::parse_strict(ready.fragment, registry).unwrap();
-        let mut h = History::new(scenario.start(registry).unwrap(), scenario.acts.clone());
-        while h.forward() {}
+        let h = kit::ready::<ChangRoberts>("crash");
         let v = &h.sim().trace().violations();
         let stall = v.iter().find(|v| v.invariant == "agreement").unwrap_or_else(|| panic!("{v:?}"));
         // Node 7 (id 8) is the largest live node; nobody has been told anything.
@@ -823,7 +776,7 @@ mod tests {
         assert!(stall.detail.en(WORDS).contains("id 8 (node 7)"), "{}", stall.detail.en(WORDS));
         assert!(h.sim().trace().events().iter().any(|e| matches!(e.kind, EventKind::Discard { .. }) && e.node == Some(3)));
         // Starting again past the crash does not help, and nothing panics on the way.
-        let mut e = engine(8, "worst", "one", 0, 1, NetworkConfig::default());
+        let mut e = kit::engine::<ChangRoberts>(8, "ids=worst&initiators=one&starter=0", 1);
         e.apply(&Act::Crash(3)).unwrap();
         run_out(&mut e);
         e.apply(&Act::Input(5, "start".into(), None)).unwrap();
@@ -841,7 +794,7 @@ mod tests {
 
     #[test]
     fn the_leaders_crash_leaves_a_stale_coordinator_at_rest() {
-        let mut e = engine(6, "best", "one", 2, 4, NetworkConfig::default());
+        let mut e = kit::engine::<ChangRoberts>(6, "ids=best&initiators=one&starter=2", 4);
         run_out(&mut e);
         assert!(e.broken().is_empty());
         e.apply(&Act::Crash(2)).unwrap();
@@ -855,10 +808,7 @@ mod tests {
     }
 
     fn with_order(n: usize, order: &str, initiators: &str) -> Result<Engine<ChangRoberts>, String> {
-        let mut p = params("worst", initiators, 0);
-        let spec = ChangRoberts::info().params.into_iter().find(|s| s.name == "order").unwrap();
-        p.0.insert("order", spec.parse(order).map_err(|e| e.en(WORDS))?);
-        let setup = Setup::new(n, Topology::Ring, p, 1).unwrap();
+        let setup = kit::setup::<ChangRoberts>(n, &format!("ids=worst&initiators={initiators}&starter=0&order={order}"), 1);
         Ok(Engine::new(ChangRoberts::build(&setup)?, setup, NetworkConfig::default(), 1))
     }
 
@@ -887,8 +837,7 @@ mod tests {
         let s = Scenario::parse_strict(text, registry).unwrap();
         assert!(s.to_fragment().contains("p.order=3.1.4.2"), "{}", s.to_fragment());
         assert_eq!(Scenario::parse_strict(&s.to_fragment(), registry).unwrap(), s);
-        let mut h = History::new(s.start(registry).unwrap(), s.acts.clone());
-        while h.forward() {}
+        let h = kit::run(text, REST);
         let badges: Vec<String> = h.sim().node_views().iter().map(|v| v.badge.en(WORDS)).collect();
         assert_eq!(badges, vec!["id 3 · leader 4", "id 1 · leader 4", "id 4 · leader", "id 2 · leader 4"]);
         let errors = Scenario::parse("v=1&proto=election-ring&n=5&p.order=3.1.4.2", registry).1;
@@ -897,14 +846,14 @@ mod tests {
 
     #[test]
     fn random_ids_follow_the_runs_seed() {
-        let ids = |seed: u64| engine(8, "random", "none", 0, seed, NetworkConfig::default()).proto.ids;
+        let ids = |seed: u64| kit::engine::<ChangRoberts>(8, "ids=random&initiators=none&starter=0", seed).proto.ids;
         assert_eq!(ids(5), vec![2, 6, 3, 4, 8, 7, 5, 1], "seed 5 always lays out the same ids");
         let layouts: std::collections::BTreeSet<Vec<u32>> = (0..20).map(ids).collect();
         assert!(layouts.len() > 15, "seeds give different layouts: {}", layouts.len());
         // The layout has its own stream: the first message's delay is the same under
         // every layout (only the order of ids changed).
         let first_due = |seed: u64, layout: &str| {
-            let mut e = engine(8, layout, "one", 0, seed, NetworkConfig { delay_min: 1, delay_max: 500, ..Default::default() });
+            let mut e = kit::engine_with::<ChangRoberts>(8, &format!("ids={layout}&initiators=one&starter=0"), seed, kit::delays(1, 500));
             e.step();
             e.trace.events().last().map(|ev| ev.time)
         };

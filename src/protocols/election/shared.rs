@@ -50,7 +50,7 @@ pub const ID_LAYOUTS: &[&str] = &["ascending", "descending", "random"];
 
 /// The `ids` layout (with its default) and the `order` typed in.
 pub fn id_params(default: &'static str) -> Vec<ParamSpec> {
-    vec![ParamSpec::choice("ids", ID_LAYOUTS, default), ParamSpec::id_list("order")]
+    vec![ParamSpec::choice("ids", ID_LAYOUTS, default).short("ids", "标识布局"), ParamSpec::id_list("order").short("order", "标识顺序")]
 }
 
 /// A permutation of 1..=n drawn from `rng`.
@@ -187,9 +187,6 @@ impl Monitor for OneCoordinator {
         }
         verdict
     }
-    fn clone_box(&self) -> Box<dyn Monitor> {
-        Box::new(self.clone())
-    }
 }
 
 /// What one election cost, counted as it runs.
@@ -321,13 +318,11 @@ pub fn exact(value: f64, formula: &'static str) -> (Textbook, Text) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::{Params, Topology};
+    use crate::sim::kit;
+    use crate::sim::Topology;
 
     fn setup(n: usize, ids: &str, order: &str) -> Setup {
-        let specs = id_params("ascending");
-        let mut p = Params::defaults(&specs);
-        p.0.insert("ids", specs[0].parse(ids).unwrap());
-        p.0.insert("order", specs[1].parse(order).unwrap());
+        let p = kit::params_from(&id_params("ascending"), &format!("ids={ids}&order={order}"));
         Setup::new(n, Topology::Complete, p, 3).unwrap()
     }
 

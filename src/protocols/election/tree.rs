@@ -142,9 +142,6 @@ pub enum Msg {
     Wake,
 }
 
-/// The algorithm has no timers.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum Timer {}
 
 const START: InputSpec = InputSpec::plain("start");
 const INITIATORS: &[&str] = &["leaves", "none"];
@@ -233,12 +230,12 @@ impl TreeElection {
 impl Protocol for TreeElection {
     type State = Node;
     type Msg = Msg;
-    type Timer = Timer;
+    type Timer = NoTimer;
     type Stats = Rounds;
 
     fn info() -> ProtocolInfo {
         let mut params = shared::id_params("ascending");
-        params.push(ParamSpec::choice("initiators", INITIATORS, "leaves"));
+        params.push(ParamSpec::choice("initiators", INITIATORS, "leaves").short("initiators", "发起方"));
         ProtocolInfo::new("election-tree", &super::FAMILY, (NODES.min, NODES.max, NODES.default))
             .on(&[TopologyKind::Tree, TopologyKind::RandomTree, TopologyKind::Star, TopologyKind::Edges])
             .params(params)
@@ -370,10 +367,6 @@ impl Protocol for TreeElection {
             Msg::Coordinator { id } => MsgLabel::new("coordinator", format!("id={id}")),
             Msg::Wake => MsgLabel::new("wake", ""),
         }
-    }
-
-    fn timer_name(&self, t: &Timer) -> &'static str {
-        match *t {}
     }
 
     fn view(&self, me: NodeId, s: &Node) -> NodeView {
@@ -528,46 +521,9 @@ const WORDS: Words = &[
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::NetworkConfig;
+    use crate::sim::kit::{self, measured, metric, reading, run_out};
     use crate::sim::scenario::Scenario;
-    use crate::sim::{Act, Engine, History, Params, Topology};
-
-    fn params(ids: &str, initiators: &str, order: &str) -> Params {
-        let specs = TreeElection::info().params;
-        let mut p = Params::defaults(&specs);
-        for (name, text) in [("ids", ids), ("initiators", initiators), ("order", order)] {
-            let spec = specs.iter().find(|s| s.name == name).unwrap();
-            p.0.insert(spec.name, spec.parse(text).unwrap());
-        }
-        p
-    }
-
-    fn setup(n: usize, topo: &str, ids: &str, initiators: &str, seed: u64) -> Setup {
-        Setup::new(n, Topology::parse(topo).unwrap(), params(ids, initiators, ""), seed).unwrap()
-    }
-
-    fn engine(n: usize, topo: &str, ids: &str, initiators: &str, seed: u64, net: NetworkConfig) -> Engine<TreeElection> {
-        let setup = setup(n, topo, ids, initiators, seed);
-        Engine::new(TreeElection::build(&setup).unwrap(), setup, net, seed)
-    }
-
-    fn random_delays() -> NetworkConfig {
-        NetworkConfig { delay_min: 1, delay_max: 100, ..Default::default() }
-    }
-
-    fn run_out(e: &mut Engine<TreeElection>) {
-        for _ in 0..200_000 {
-            if !e.step() {
-                return;
-            }
-        }
-        panic!("the run did not come to rest");
-    }
-
-    fn metric(e: &Engine<TreeElection>, name: &str) -> (Option<f64>, Textbook) {
-        let m = e.proto.metrics(&e.world.stats, &e.run_view()).into_iter().find(|m| m.id == name).unwrap();
-        (m.measured, m.textbook)
-    }
+    use crate::sim::{Act, Engine, NetworkConfig};
 
     /// Every live node names the largest live id, whose owner is the only leader.
     fn settled_on_the_largest(e: &Engine<TreeElection>) -> bool {
@@ -602,16 +558,16 @@ mod tests {
     #[test]
     fn exactly_2n_minus_2_messages_and_2_depth_transits_on_every_tree() {
         for (topo, n, seed) in trees() {
-            for (ids, net) in [("ascending", NetworkConfig::default()), ("random", random_delays()), ("descending", random_delays())] {
-                let mut e = engine(n, &topo, ids, "leaves", seed, net);
+            for (ids, net) in [("ascending", NetworkConfig::default()), ("random", kit::delays(1, 100)), ("descending", kit::delays(1, 100))] {
+                let mut e = kit::engine_on::<TreeElection>(n, &topo, &format!("ids={ids}&initiators=leaves"), seed, net);
                 let h = e.run_view().setup.graph.height();
                 run_out(&mut e);
                 let (m, t) = ((2 * (n - 1)) as f64, (2 * h) as f64);
-                assert_eq!(metric(&e, "messages"), (Some(m), Textbook::Exact(m)), "{topo} N={n} seed {seed} {ids}");
-                assert_eq!(metric(&e, "turnaround"), (Some(t), Textbook::Exact(t)), "{topo} N={n} seed {seed} {ids}");
-                assert_eq!(metric(&e, "report_messages").0, Some((n - 1) as f64));
-                assert_eq!(metric(&e, "coordinator_messages").0, Some((n - 1) as f64));
-                assert_eq!(metric(&e, "finished").0, Some(1.0));
+                assert_eq!(reading(&e, "messages"), (Some(m), Textbook::Exact(m)), "{topo} N={n} seed {seed} {ids}");
+                assert_eq!(reading(&e, "turnaround"), (Some(t), Textbook::Exact(t)), "{topo} N={n} seed {seed} {ids}");
+                assert_eq!(measured(&e, "report_messages"), Some((n - 1) as f64));
+                assert_eq!(measured(&e, "coordinator_messages"), Some((n - 1) as f64));
+                assert_eq!(measured(&e, "finished"), Some(1.0));
                 assert_eq!(e.world.counters.sent, 2 * (n as u64 - 1));
                 assert!(settled_on_the_largest(&e), "{topo} N={n}");
                 assert!(e.trace.violations().is_empty(), "{topo} N={n}: {:?}", e.trace.violations());
@@ -623,9 +579,9 @@ mod tests {
     #[test]
     fn balanced_trees_are_shallow_and_paths_are_deep() {
         let cost = |n: usize, topo: &str| {
-            let mut e = engine(n, topo, "ascending", "leaves", 1, NetworkConfig::default());
+            let mut e = kit::engine_on::<TreeElection>(n, topo, "ids=ascending&initiators=leaves", 1, NetworkConfig::default());
             run_out(&mut e);
-            (metric(&e, "messages").0.unwrap(), metric(&e, "turnaround").0.unwrap())
+            (measured(&e, "messages").unwrap(), measured(&e, "turnaround").unwrap())
         };
         assert_eq!(cost(8, "tree"), (14.0, 6.0), "N=8: depth 3");
         assert_eq!(cost(8, "tree:3"), (14.0, 4.0));
@@ -640,7 +596,7 @@ mod tests {
     fn the_winner_declares_itself_where_it_learns_it() {
         // Ascending: the largest id sits on the last leaf; the root announces someone else
         // and the declaration is the last leaf's receipt of Coordinator{15}.
-        let mut e = engine(15, "tree", "ascending", "leaves", 1, NetworkConfig::default());
+        let mut e = kit::engine_on::<TreeElection>(15, "tree", "ids=ascending&initiators=leaves", 1, NetworkConfig::default());
         run_out(&mut e);
         let decided: Vec<_> = e.trace.marked("decided").map(|(ev, _)| ev.node).collect();
         let elected: Vec<_> = e.trace.marked("elected").map(|(ev, _)| (ev.node, ev.hops)).collect();
@@ -648,12 +604,12 @@ mod tests {
         assert_eq!(elected, vec![(Some(14), 6)], "the last leaf, 3 transits up and 3 down");
         assert!(e.world.states[14].is_leader() && !e.world.states[0].is_leader());
         // Descending: the root owns the largest id and declares itself as it decides.
-        let mut e = engine(15, "tree", "descending", "leaves", 1, NetworkConfig::default());
+        let mut e = kit::engine_on::<TreeElection>(15, "tree", "ids=descending&initiators=leaves", 1, NetworkConfig::default());
         run_out(&mut e);
         let elected: Vec<_> = e.trace.marked("elected").map(|(ev, _)| (ev.node, ev.hops)).collect();
         assert_eq!(elected, vec![(Some(0), 3)]);
-        assert_eq!(metric(&e, "messages").0, Some(28.0));
-        assert_eq!(metric(&e, "turnaround").0, Some(6.0), "the layout changes neither cost");
+        assert_eq!(measured(&e, "messages"), Some(28.0));
+        assert_eq!(measured(&e, "turnaround"), Some(6.0), "the layout changes neither cost");
     }
 
     #[test]
@@ -661,7 +617,7 @@ mod tests {
         for seed in 0..1000u64 {
             let n = 2 + (seed % 62) as usize;
             let clicks = seed % 4 == 3;
-            let mut e = engine(n, "random-tree", "random", if clicks { "none" } else { "leaves" }, seed, random_delays());
+            let mut e = kit::engine_on::<TreeElection>(n, "random-tree", &format!("ids=random&initiators={}", if clicks { "none" } else { "leaves" }), seed, kit::delays(1, 100));
             if clicks {
                 // One to three clicks at random nodes, at random moments.
                 for k in 0..1 + seed % 3 {
@@ -694,21 +650,21 @@ mod tests {
     fn one_click_wakes_the_whole_tree() {
         for (topo, n) in [("tree", 15), ("tree:3", 13), ("random-tree", 20)] {
             // At the root: Wake sweeps down first, so 3(N-1) messages and 3×depth transits.
-            let mut e = engine(n, topo, "random", "none", 4, random_delays());
+            let mut e = kit::engine_on::<TreeElection>(n, topo, "ids=random&initiators=none", 4, kit::delays(1, 100));
             let g = e.run_view().setup.graph.clone();
             assert!(!e.step(), "nothing happens until someone clicks");
             assert!(e.trace.violations().is_empty());
             e.apply(&Act::Input(0, "start".into(), None)).unwrap();
             run_out(&mut e);
             let (m, t) = (3.0 * (n - 1) as f64, 3.0 * g.height() as f64);
-            assert_eq!(metric(&e, "messages").0, Some(m), "{topo}");
-            assert_eq!(metric(&e, "messages").1, Textbook::Range(2.0 * (n - 1) as f64, m));
-            assert_eq!(metric(&e, "turnaround").0, Some(t), "{topo}");
-            assert_eq!(metric(&e, "wake_messages").0, Some((n - 1) as f64));
+            assert_eq!(measured(&e, "messages"), Some(m), "{topo}");
+            assert_eq!(metric(&e, "messages").textbook, Textbook::Range(2.0 * (n - 1) as f64, m));
+            assert_eq!(measured(&e, "turnaround"), Some(t), "{topo}");
+            assert_eq!(measured(&e, "wake_messages"), Some((n - 1) as f64));
             assert!(settled_on_the_largest(&e) && e.trace.violations().is_empty());
             // At a leaf: its ancestors are woken by reports, not by Wake.
             for leaf in (0..n).filter(|&i| g.children(i).is_empty()) {
-                let mut e = engine(n, topo, "random", "none", 4, random_delays());
+                let mut e = kit::engine_on::<TreeElection>(n, topo, "ids=random&initiators=none", 4, kit::delays(1, 100));
                 e.apply(&Act::Input(leaf, "start".into(), None)).unwrap();
                 assert!(e.proto.inputs_for(leaf, &e.world.states[leaf]).is_empty(), "an awake node offers no start");
                 run_out(&mut e);
@@ -720,7 +676,7 @@ mod tests {
 
     #[test]
     fn with_leaves_starting_nobody_is_offered_a_start_and_no_wake_is_sent() {
-        let mut e = engine(15, "tree", "ascending", "leaves", 1, NetworkConfig::default());
+        let mut e = kit::engine_on::<TreeElection>(15, "tree", "ids=ascending&initiators=leaves", 1, NetworkConfig::default());
         assert!((0..15).all(|i| e.proto.inputs_for(i, &e.world.states[i]).is_empty()));
         e.apply(&Act::Input(3, "start".into(), None)).unwrap();
         run_out(&mut e);
@@ -730,7 +686,7 @@ mod tests {
 
     #[test]
     fn the_view_counts_reports_and_shows_them_as_cells() {
-        let mut e = engine(7, "tree", "ascending", "leaves", 1, NetworkConfig { delay_min: 10, delay_max: 10, ..Default::default() });
+        let mut e = kit::engine_on::<TreeElection>(7, "tree", "ids=ascending&initiators=leaves", 1, kit::delays(10, 10));
         let v = e.proto.view(1, &e.world.states[1]);
         assert_eq!(v.role, "waiting");
         assert_eq!(v.rows[0].cells.iter().map(|c| c.text.as_str()).collect::<Vec<_>>(), vec!["?", "?"]);
@@ -760,7 +716,7 @@ mod tests {
     #[test]
     fn build_refuses_graphs_that_are_not_spanning_trees() {
         let try_build = |n: usize, topo: &str| {
-            let s = Setup::new(n, Topology::parse(topo).unwrap(), params("ascending", "leaves", ""), 1).unwrap();
+            let s = kit::setup_on::<TreeElection>(n, topo, "ids=ascending&initiators=leaves&order=", 1);
             TreeElection::build(&s).err()
         };
         for (n, topo) in [(4, "edges:0-1.1-2.0-2"), (5, "edges:0-1.2-3"), (4, "edges:0-1.1-2.2-3.3-0"), (4, "ring"), (4, "complete"), (9, "grid")] {
@@ -777,33 +733,18 @@ mod tests {
         let err = s.start(registry).err().expect("a cyclic edge list must not run");
         assert!(err.message.en(WORDS).contains("needs a spanning tree"), "{err:?}");
         // Typed ids are checked against N; N is bounded.
-        let s = Setup::new(4, Topology::Tree(2), params("ascending", "leaves", "3.1.4"), 1).unwrap();
+        let s = kit::setup_on::<TreeElection>(4, "tree:2", "ids=ascending&initiators=leaves&order=3.1.4", 1);
         assert!(TreeElection::build(&s).err().unwrap().contains("3 ids for 4 nodes"));
-        let s = Setup::new(64, Topology::Tree(2), params("ascending", "leaves", ""), 1).unwrap();
+        let s = kit::setup_on::<TreeElection>(64, "tree:2", "ids=ascending&initiators=leaves&order=", 1);
         assert!(TreeElection::build(&s).err().unwrap().contains("2 to 63 nodes, not 64"));
     }
 
     #[test]
     fn typed_ids_go_on_nodes_in_order() {
-        let s = Setup::new(4, Topology::Tree(2), params("ascending", "leaves", "30.10.2.7"), 1).unwrap();
-        let mut e = Engine::new(TreeElection::build(&s).unwrap(), s, random_delays(), 1);
+        let mut e = kit::engine_on::<TreeElection>(4, "tree:2", "ids=ascending&initiators=leaves&order=30.10.2.7", 1, kit::delays(1, 100));
         run_out(&mut e);
         assert!(e.world.states[0].is_leader() && settled_on_the_largest(&e));
         assert_eq!(e.proto.view(3, &e.world.states[3]).badge.en(WORDS), "id 7 · leader 30");
-    }
-
-    fn run_scenario(i: usize) -> History {
-        let registry = crate::protocols::REGISTRY;
-        let ready = TreeElection::info().scenarios[i];
-        let scenario = Scenario::parse_strict(ready.fragment, registry).unwrap_or_else(|e| panic!("{}: {e:?}", ready.id));
-        assert_eq!(scenario.protocol, "election-tree");
-        let mut h = History::new(scenario.start(registry).unwrap(), scenario.acts.clone());
-        while h.forward() {}
-        h
-    }
-
-    fn measured(h: &History, id: &str) -> Option<f64> {
-        h.sim().metrics().into_iter().find(|m| m.id == id).unwrap().measured
     }
 
     #[test]
@@ -812,7 +753,7 @@ mod tests {
         assert_eq!(ids, vec!["balanced-15", "deep", "random-tree", "crash", "click-root"]);
         // (messages, turnaround) of the runs that finish.
         for (i, want) in [(0, (28.0, 6.0)), (1, (28.0, 28.0)), (2, (38.0, RANDOM_TREE_TURNAROUND)), (4, (42.0, 9.0))] {
-            let h = run_scenario(i);
+            let h = kit::ready::<TreeElection>(ids[i]);
             assert!(h.problems().is_empty(), "{}: {:?}", ids[i], h.problems());
             assert!(h.sim().trace().violations().is_empty(), "{}", ids[i]);
             assert_eq!((measured(&h, "messages"), measured(&h, "turnaround")), (Some(want.0), Some(want.1)), "{}", ids[i]);
@@ -825,7 +766,7 @@ mod tests {
 
     #[test]
     fn a_crashed_inner_node_stalls_its_subtree_and_nothing_is_decided() {
-        let h = run_scenario(3);
+        let h = kit::ready::<TreeElection>("crash");
         assert_eq!(measured(&h, "finished"), Some(0.0));
         assert_eq!((measured(&h, "messages"), measured(&h, "coordinator_messages")), (Some(13.0), Some(0.0)));
         let v = h.sim().trace().violations();

@@ -97,11 +97,8 @@ impl Protocol for Central {
     type Stats = MutexCosts;
 
     fn info() -> ProtocolInfo {
-        ProtocolInfo::new("mutex-central", &super::FAMILY, (2, 32, 6))
+        costs::described("mutex-central", (2, 32, 6))
             .on(&[TopologyKind::Star])
-            .params(crate::protocols::mutex::costs::workload_params())
-            .inputs(&[REQUEST])
-            .workload(crate::protocols::mutex::costs::WORKLOAD)
             .scenarios(&[
                 ReadyScenario { id: "central-queue", fragment: "v=1&proto=mutex-central&n=6&seed=7&p.cs=120&p.requests=400" },
                 ReadyScenario { id: "server-crash", fragment: "v=1&proto=mutex-central&n=6&seed=2&p.requests=300&act=0:crash:0" },
@@ -140,10 +137,7 @@ impl Protocol for Central {
             Msg::Grant if s.cs == Cs::Wanted => {
                 s.cs = Cs::Held;
                 s.entries += 1;
-                ctx.mark("enter_cs");
-                ctx.mark("served");
-                ctx.note(Text::key("note.enters"));
-                ctx.set_timer(self.cs_time, Timer::Leave);
+                costs::enter(self.cs_time, ctx);
             }
             // A grant nobody asked for (a duplicate), or a request reaching a client: ignored.
             _ => {}
@@ -171,18 +165,6 @@ impl Protocol for Central {
             ctx.silent();
             ctx.send(SERVER, Msg::Request);
         }
-    }
-
-    fn label(&self, m: &Msg) -> MsgLabel {
-        match m {
-            Msg::Request => MsgLabel::new("request", ""),
-            Msg::Grant => MsgLabel::new("grant", ""),
-            Msg::Release => MsgLabel::new("release", ""),
-        }
-    }
-
-    fn timer_name(&self, t: &Timer) -> &'static str {
-        t.name()
     }
 
     fn countdown(&self, _: &Timer) -> bool {
@@ -291,25 +273,13 @@ const WORDS: Words = &[
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::NetworkConfig;
-    use crate::sim::scenario::Scenario;
-    use crate::sim::{Act, Engine, History, ParamValue, Params, Topology};
-
-    fn engine(n: usize, seed: u64, requests: i64) -> Engine<Central> {
-        let mut params = Params::defaults(&Central::info().params);
-        params.0.insert("requests", ParamValue::Int(requests));
-        let setup = Setup::new(n, Topology::Star, params, seed).unwrap();
-        Engine::new(Central::build(&setup).unwrap(), setup, NetworkConfig::default(), seed)
-    }
-
-    fn metric(e: &Engine<Central>, id: &str) -> Option<f64> {
-        e.proto.metrics(&e.world.stats, &e.run_view()).into_iter().find(|m| m.id == id).unwrap().measured
-    }
+    use crate::sim::kit::{self, measured};
+    use crate::sim::Act;
 
     #[test]
     fn mutual_exclusion_holds_and_every_request_is_served_over_a_thousand_seeds() {
         for seed in 0..1_000 {
-            let mut e = engine(5, seed, 300);
+            let mut e = kit::engine::<Central>(5, "requests=300", seed);
             for _ in 0..1_500 {
                 e.step();
             }
@@ -324,22 +294,22 @@ mod tests {
     #[test]
     fn uncontended_costs_are_the_textbooks() {
         for n in [3, 5, 8] {
-            let mut e = engine(n, 1, 0);
+            let mut e = kit::engine::<Central>(n, "requests=0", 1);
             for i in 1..n {
                 e.apply(&Act::Input(i, "request".into(), None)).unwrap();
                 while e.step() {}
             }
             assert!(e.trace.violations().is_empty(), "{:?}", e.trace.violations());
-            assert_eq!(metric(&e, "entries"), Some((n - 1) as f64));
-            assert_eq!(metric(&e, "messages_per_entry"), Some(3.0), "N={n}");
-            assert_eq!(metric(&e, "enter_mean"), Some(2.0), "N={n}");
-            assert_eq!(metric(&e, "sync_mean"), Some(2.0), "N={n}");
+            assert_eq!(measured(&e, "entries"), Some((n - 1) as f64));
+            assert_eq!(measured(&e, "messages_per_entry"), Some(3.0), "N={n}");
+            assert_eq!(measured(&e, "enter_mean"), Some(2.0), "N={n}");
+            assert_eq!(measured(&e, "sync_mean"), Some(2.0), "N={n}");
         }
     }
 
     #[test]
     fn the_server_queues_requests_and_shows_its_queue() {
-        let mut e = engine(4, 1, 0);
+        let mut e = kit::engine::<Central>(4, "requests=0", 1);
         for i in 1..4 {
             e.apply(&Act::Input(i, "request".into(), None)).unwrap();
         }
@@ -357,28 +327,19 @@ mod tests {
         assert!(e.proto.view(holder, &e.world.states[holder]).holds(Glyph::Lock));
         while e.step() {}
         assert!(e.world.states.iter().skip(1).all(|s| s.entries == 1));
-        assert_eq!(metric(&e, "messages_per_entry"), Some(3.0));
-    }
-
-    fn ready(i: usize) -> History {
-        let registry = crate::protocols::REGISTRY;
-        let s = Scenario::parse_strict(Central::info().scenarios[i].fragment, registry).unwrap();
-        let mut h = History::new(s.start(registry).unwrap(), s.acts.clone());
-        while h.step() < 3_000 && h.forward() {}
-        assert!(h.problems().is_empty(), "{:?}", h.problems());
-        h
+        assert_eq!(measured(&e, "messages_per_entry"), Some(3.0));
     }
 
     #[test]
     fn the_ready_scenarios_run() {
-        let h = ready(0);
+        let h = kit::ready_for::<Central>("central-queue", 3_000);
         assert!(h.sim().trace().violations().is_empty(), "{:?}", h.sim().trace().violations());
         assert!(h.sim().trace().marked("enter_cs").count() > 5);
     }
 
     #[test]
     fn a_crashed_server_blocks_everyone_and_the_monitor_says_why() {
-        let h = ready(1);
+        let h = kit::ready_for::<Central>("server-crash", 3_000);
         let v = h.sim().trace().violations();
         let stall = v.iter().rfind(|v| v.invariant == "progress").unwrap_or_else(|| panic!("{v:?}"));
         assert_eq!(stall.nodes, vec![1, 2, 3, 4, 5], "every client waits");

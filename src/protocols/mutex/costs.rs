@@ -11,7 +11,7 @@
 
 use crate::phrase;
 use crate::sim::engine::RunView;
-use crate::sim::protocol::{Breach, InputSpec, Metric, Observe, Protocol, Tally, Textbook, WorkloadSpec};
+use crate::sim::protocol::{Breach, Ctx, InputSpec, Metric, Observe, Protocol, ProtocolInfo, Tally, Textbook, WorkloadSpec};
 use crate::sim::ParamSpec;
 use crate::sim::trace::{Event, Trace};
 use crate::sim::waves::Waves;
@@ -32,18 +32,24 @@ pub enum Timer {
     Leave,
 }
 
-impl Timer {
-    /// The timer's id (`timer.leave` in the core's words).
-    pub fn name(&self) -> &'static str {
-        match self {
-            Timer::Leave => "leave",
-        }
-    }
+/// A mutual-exclusion algorithm's description: the family's request input, its shared
+/// workload and the workload's parameters; each protocol adds its topology and scenarios.
+pub fn described(id: &'static str, nodes: (usize, usize, usize)) -> ProtocolInfo {
+    ProtocolInfo::new(id, &super::FAMILY, nodes).params(workload_params()).inputs(&[REQUEST]).workload(WORKLOAD)
+}
+
+/// A node enters the critical section: the milestones the family's costs are counted
+/// from, the log's line, and the end of its stay (drawn as a countdown).
+pub fn enter<P: Protocol<Timer = Timer>>(stay: Time, ctx: &mut Ctx<P>) {
+    ctx.mark("enter_cs");
+    ctx.mark("served");
+    ctx.note(Text::key("note.enters"));
+    ctx.set_timer(stay, Timer::Leave);
 }
 
 /// The workload's two parameters (their words are the core's).
 pub fn workload_params() -> Vec<ParamSpec> {
-    vec![ParamSpec::int("cs", 1, 10_000, 120), ParamSpec::int("requests", 0, 100_000, 600)]
+    vec![ParamSpec::int("cs", 1, 10_000, 120).short("CS time", "临界区时长"), ParamSpec::int("requests", 0, 100_000, 600).short("requests", "请求间隔")]
 }
 
 /// The wave of the last exit (requests use their node's id).

@@ -103,10 +103,7 @@ impl Lamport {
         if heard {
             s.mode = Mode::Held;
             s.entries += 1;
-            ctx.mark("enter_cs");
-            ctx.mark("served");
-            ctx.note(Text::key("note.enters"));
-            ctx.set_timer(self.cs_time, Timer::Leave);
+            costs::enter(self.cs_time, ctx);
         }
     }
 }
@@ -118,10 +115,7 @@ impl Protocol for Lamport {
     type Stats = MutexCosts;
 
     fn info() -> ProtocolInfo {
-        ProtocolInfo::new("mutex-lamport", &super::FAMILY, (2, 16, 4))
-            .params(crate::protocols::mutex::costs::workload_params())
-            .inputs(&[REQUEST])
-            .workload(crate::protocols::mutex::costs::WORKLOAD)
+        costs::described("mutex-lamport", (2, 16, 4))
             .scenarios(&[
                 ReadyScenario { id: "contention", fragment: "v=1&proto=mutex-lamport&n=3&seed=1&p.requests=0&act=0:input:2:request,0:input:1:request,0:input:0:request" },
                 ReadyScenario { id: "no-fifo", fragment: NO_FIFO },
@@ -204,10 +198,6 @@ impl Protocol for Lamport {
             Msg::Reply { ts } => MsgLabel::new("reply", format!("ts={ts}")),
             Msg::Release { ts } => MsgLabel::new("release", format!("ts={ts}")),
         }
-    }
-
-    fn timer_name(&self, t: &Timer) -> &'static str {
-        t.name()
     }
 
     fn countdown(&self, _: &Timer) -> bool {
@@ -302,35 +292,14 @@ const WORDS: Words = &[
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::NetworkConfig;
-    use crate::sim::scenario::Scenario;
+    use crate::sim::kit::{self, measured};
     use crate::sim::trace::EventKind;
-    use crate::sim::{Act, Engine, History, Params, Topology};
-
-    fn engine(n: usize, seed: u64, requests: i64) -> Engine<Lamport> {
-        let mut params = Params::defaults(&Lamport::info().params);
-        params.0.insert("requests", crate::sim::ParamValue::Int(requests));
-        let setup = Setup::new(n, Topology::Complete, params, seed).unwrap();
-        Engine::new(Lamport::build(&setup).unwrap(), setup, NetworkConfig::default(), seed)
-    }
-
-    fn metric(e: &Engine<Lamport>, id: &str) -> Option<f64> {
-        e.proto.metrics(&e.world.stats, &e.run_view()).into_iter().find(|m| m.id == id).unwrap().measured
-    }
-
-    fn ready(i: usize) -> History {
-        let registry = crate::protocols::REGISTRY;
-        let s = Scenario::parse_strict(Lamport::info().scenarios[i].fragment, registry).unwrap();
-        let mut h = History::new(s.start(registry).unwrap(), s.acts.clone());
-        while h.step() < 3_000 && h.forward() {}
-        assert!(h.problems().is_empty(), "{:?}", h.problems());
-        h
-    }
+    use crate::sim::Act;
 
     #[test]
     fn mutual_exclusion_holds_and_every_request_is_served_over_a_thousand_seeds() {
         for seed in 0..1_000 {
-            let mut e = engine(4, seed, 300);
+            let mut e = kit::engine::<Lamport>(4, "requests=300", seed);
             for _ in 0..1_500 {
                 e.step();
             }
@@ -342,34 +311,34 @@ mod tests {
     #[test]
     fn uncontended_use_costs_the_textbook() {
         for n in [3, 5, 8] {
-            let mut e = engine(n, 7, 0);
+            let mut e = kit::engine::<Lamport>(n, "requests=0", 7);
             for round in 0..2 * n {
                 e.apply(&Act::Input(round % n, "request".into(), None)).unwrap();
                 while e.step() {}
             }
             assert!(e.trace.violations().is_empty(), "n={n}: {:?}", e.trace.violations());
-            let per_entry = metric(&e, "messages_per_entry").unwrap();
+            let per_entry = measured(&e, "messages_per_entry").unwrap();
             assert_eq!(per_entry, 3.0 * (n as f64 - 1.0), "n={n}");
-            assert_eq!(metric(&e, "enter_mean"), Some(2.0), "n={n}: request, reply");
-            assert_eq!(metric(&e, "entries"), Some(2.0 * n as f64));
+            assert_eq!(measured(&e, "enter_mean"), Some(2.0), "n={n}: request, reply");
+            assert_eq!(measured(&e, "entries"), Some(2.0 * n as f64));
             assert!(e.world.states.iter().all(|s| s.queue.is_empty()), "every request was released");
         }
     }
 
     #[test]
     fn contention_is_resolved_by_timestamp_then_id() {
-        let h = ready(0);
+        let h = kit::ready_for::<Lamport>("contention", 3_000);
         let order: Vec<NodeId> = h.sim().trace().marked("enter_cs").map(|(e, _)| e.node.unwrap()).collect();
         assert_eq!(order, vec![0, 1, 2]);
         // Under contention each waiter enters one transit after the exit before it.
-        let sync = h.sim().metrics().into_iter().find(|m| m.id == "sync_mean").unwrap().measured;
+        let sync = measured(&h, "sync_mean");
         assert_eq!(sync, Some(1.0));
         assert!(h.sim().trace().violations().is_empty(), "{:?}", h.sim().trace().violations());
     }
 
     #[test]
     fn without_fifo_two_nodes_enter_together() {
-        let h = ready(1);
+        let h = kit::ready_for::<Lamport>("no-fifo", 3_000);
         let v = h.sim().trace().violations();
         assert!(v.iter().any(|v| v.invariant == "me1" && v.nodes == vec![0, 1]), "{v:?}");
         // As the lesson says: the first message node 1 hears from node 0 is a reply.
@@ -383,7 +352,7 @@ mod tests {
 
     #[test]
     fn a_crashed_node_stalls_the_others() {
-        let mut e = engine(3, 1, 0);
+        let mut e = kit::engine::<Lamport>(3, "requests=0", 1);
         e.apply(&Act::Crash(2)).unwrap();
         e.apply(&Act::Input(0, "request".into(), None)).unwrap();
         while e.step() {}
@@ -394,7 +363,7 @@ mod tests {
 
     #[test]
     fn the_node_shows_its_state_clock_queue_and_replies() {
-        let mut e = engine(3, 1, 0);
+        let mut e = kit::engine::<Lamport>(3, "requests=0", 1);
         e.apply(&Act::Input(1, "request".into(), None)).unwrap();
         let view = e.proto.view(1, &e.world.states[1]);
         assert_eq!((view.role, view.badge.clone()), ("wanted", Text::plain("L=1")));
@@ -408,12 +377,9 @@ mod tests {
     #[test]
     #[ignore]
     fn search_no_fifo() {
-        let registry = crate::protocols::REGISTRY;
         for seed in 0..200 {
             let fragment = NO_FIFO.replace("seed=16", &format!("seed={seed}"));
-            let s = Scenario::parse_strict(&fragment, registry).unwrap();
-            let mut h = History::new(s.start(registry).unwrap(), s.acts.clone());
-            while h.step() < 3_000 && h.forward() {}
+            let h = kit::run(&fragment, 3_000);
             let v = h.sim().trace().violations();
             if v.iter().any(|v| v.invariant == "me1") {
                 println!("seed {seed}: {:?}", v.iter().map(|v| (v.invariant, v.nodes.clone())).collect::<Vec<_>>());

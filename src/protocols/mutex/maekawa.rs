@@ -271,10 +271,7 @@ impl Maekawa {
             s.entries += 1;
             s.inquired.clear();
             s.failed.clear();
-            ctx.mark("enter_cs");
-            ctx.mark("served");
-            ctx.note(Text::key("note.enters"));
-            ctx.set_timer(self.cs_time, Timer::Leave);
+            costs::enter(self.cs_time, ctx);
         }
     }
 }
@@ -292,11 +289,10 @@ impl Protocol for Maekawa {
     type Stats = Stats;
 
     fn info() -> ProtocolInfo {
-        ProtocolInfo::new("mutex-maekawa", &super::FAMILY, (4, 32, 9))
-            .on(&[TopologyKind::Grid])
-            .params([crate::protocols::mutex::costs::workload_params(), vec![ParamSpec::flag("fix", false)]].concat())
-            .inputs(&[REQUEST])
-            .workload(crate::protocols::mutex::costs::WORKLOAD)
+        let info = costs::described("mutex-maekawa", (4, 32, 9));
+        let params = [info.params.clone(), vec![ParamSpec::flag("fix", false).short("fix", "修正")]].concat();
+        info.on(&[TopologyKind::Grid])
+            .params(params)
             .scenarios(&[
                 ReadyScenario { id: "voting", fragment: "v=1&proto=mutex-maekawa&n=9&seed=14&p.cs=120&p.requests=3000" },
                 ReadyScenario { id: "deadlock", fragment: DEADLOCK },
@@ -404,10 +400,6 @@ impl Protocol for Maekawa {
             Msg::Failed => MsgLabel::new("failed", ""),
             Msg::Yield => MsgLabel::new("yield", ""),
         }
-    }
-
-    fn timer_name(&self, t: &Timer) -> &'static str {
-        t.name()
     }
 
     fn countdown(&self, _: &Timer) -> bool {
@@ -546,26 +538,7 @@ const WORDS: Words = &[
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::NetworkConfig;
-    use crate::sim::scenario::Scenario;
-    use crate::sim::{Engine, History, ParamValue, Params, Topology};
-
-    fn engine(n: usize, seed: u64, requests: i64, fix: bool) -> Engine<Maekawa> {
-        let mut params = Params::defaults(&Maekawa::info().params);
-        params.0.insert("requests", ParamValue::Int(requests));
-        params.0.insert("fix", ParamValue::Bool(fix));
-        let setup = Setup::new(n, Topology::Grid, params, seed).unwrap();
-        Engine::new(Maekawa::build(&setup).unwrap(), setup, NetworkConfig::default(), seed)
-    }
-
-    fn run(fragment: &str, steps: u64) -> History {
-        let registry = crate::protocols::REGISTRY;
-        let s = Scenario::parse_strict(fragment, registry).unwrap();
-        let mut h = History::new(s.start(registry).unwrap(), s.acts.clone());
-        while h.step() < steps && h.forward() {}
-        assert!(h.problems().is_empty(), "{:?}", h.problems());
-        h
-    }
+    use crate::sim::kit::{self, metric, run};
 
     #[test]
     fn voting_sets_are_rows_and_columns_and_always_meet() {
@@ -588,7 +561,7 @@ mod tests {
         // Without the fix a light load, so runs last before requests cross and deadlock.
         for (fix, requests) in [(false, 3000), (true, 300)] {
             for seed in 0..1000 {
-                let mut e = engine(9, seed, requests, fix);
+                let mut e = kit::engine::<Maekawa>(9, &format!("requests={requests}&fix={fix}"), seed);
                 for _ in 0..1500 {
                     e.step();
                 }
@@ -604,14 +577,13 @@ mod tests {
     #[test]
     fn an_uncontended_entry_costs_three_k_minus_one() {
         for (n, k) in [(4, 3.0), (9, 5.0), (16, 7.0)] {
-            let mut e = engine(n, 1, 0, false);
+            let mut e = kit::engine::<Maekawa>(n, "requests=0&fix=off", 1);
             for who in 0..n {
                 e.apply(&crate::sim::Act::Input(who, "request".into(), None)).unwrap();
                 while e.step() {}
             }
             assert!(e.trace.violations().is_empty(), "{:?}", e.trace.violations());
-            let metrics = e.proto.metrics(&e.world.stats, &e.run_view());
-            let get = |id: &str| metrics.iter().find(|m| m.id == id).unwrap().clone();
+            let get = |id: &str| metric(&e, id);
             let msgs = get("messages_per_entry");
             assert_eq!(msgs.measured, Some(3.0 * (k - 1.0)), "n={n}");
             assert_eq!(msgs.textbook, Textbook::Exact(3.0 * (k - 1.0)));
@@ -622,7 +594,7 @@ mod tests {
 
     #[test]
     fn the_deadlock_scenario_stalls_on_a_cycle_and_the_fix_does_not() {
-        let h = run(Maekawa::info().scenarios[1].fragment, 2_000);
+        let h = kit::ready_for::<Maekawa>("deadlock", 2_000);
         let v = h.sim().trace().violations();
         let stall = v.iter().find(|v| v.invariant == "progress").unwrap_or_else(|| panic!("no stall: {v:?}"));
         let why = stall.detail.en(WORDS);
@@ -631,7 +603,7 @@ mod tests {
         let arrows = h.sim().overlays(None);
         assert!(arrows.iter().any(|o| matches!(o, Overlay::Arrows { alarm: true, edges, .. } if edges.len() == 3)), "{arrows:?}");
 
-        let h = run(Maekawa::info().scenarios[2].fragment, 2_000);
+        let h = kit::ready_for::<Maekawa>("fixed", 2_000);
         assert!(h.sim().trace().violations().is_empty(), "{:?}", h.sim().trace().violations());
         assert_eq!(h.sim().trace().marked("enter_cs").count(), 3);
         assert!(!h.sim().overlays(None).iter().any(|o| matches!(o, Overlay::Arrows { alarm: true, .. })));
@@ -639,7 +611,7 @@ mod tests {
 
     #[test]
     fn the_overlay_shows_the_selected_voting_set() {
-        let e = engine(9, 1, 0, false);
+        let e = kit::engine::<Maekawa>(9, "requests=0&fix=off", 1);
         let o = e.proto.overlays(&e.run_view(), Some(4));
         assert_eq!(o, vec![Overlay::Set { label: phrase!("overlay.voting_set", 4, 5), nodes: vec![1, 3, 4, 5, 7] }]);
     }
@@ -651,7 +623,7 @@ mod tests {
         for (fix, lo, hi) in [("", 12.0, 12.5), ("&p.fix=on", 12.0, 15.0)] {
             let h = run(&format!("{}{fix}", Maekawa::info().scenarios[0].fragment), 1_500);
             assert!(h.sim().trace().violations().is_empty(), "{fix}: {:?}", h.sim().trace().violations());
-            let m = h.sim().metrics().into_iter().find(|m| m.id == "messages_per_entry").unwrap();
+            let m = metric(&h, "messages_per_entry");
             let per = m.measured.unwrap();
             assert!((lo..=hi).contains(&per), "{fix}: {per} messages per entry");
             assert_eq!(m.textbook, Textbook::Exact(12.0));

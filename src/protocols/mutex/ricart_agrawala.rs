@@ -82,10 +82,7 @@ impl RicartAgrawala {
         if s.cs == Cs::Wanted && s.replied.len() + 1 >= self.n {
             s.cs = Cs::Held;
             s.entries += 1;
-            ctx.mark("enter_cs");
-            ctx.mark("served");
-            ctx.note(Text::key("note.enters"));
-            ctx.set_timer(self.cs_time, Timer::Leave);
+            costs::enter(self.cs_time, ctx);
         }
     }
 }
@@ -97,10 +94,7 @@ impl Protocol for RicartAgrawala {
     type Stats = MutexCosts;
 
     fn info() -> ProtocolInfo {
-        ProtocolInfo::new("mutex-ricart-agrawala", &super::FAMILY, (2, 16, 5))
-            .params(crate::protocols::mutex::costs::workload_params())
-            .inputs(&[REQUEST])
-            .workload(crate::protocols::mutex::costs::WORKLOAD)
+        costs::described("mutex-ricart-agrawala", (2, 16, 5))
             .scenarios(&[
                 ReadyScenario { id: "deferred-replies", fragment: "v=1&proto=mutex-ricart-agrawala&n=4&seed=3&p.requests=0&act=0:input:0:request,0:input:1:request,0:input:2:request" },
                 ReadyScenario { id: "lost-reply", fragment: "v=1&proto=mutex-ricart-agrawala&n=4&seed=1&p.requests=0&act=0:input:2:request,1:drop:3" },
@@ -181,10 +175,6 @@ impl Protocol for RicartAgrawala {
             Msg::Request { ts, .. } => MsgLabel::new("request", format!("ts={ts}")),
             Msg::Reply => MsgLabel::new("reply", ""),
         }
-    }
-
-    fn timer_name(&self, t: &Timer) -> &'static str {
-        t.name()
     }
 
     fn countdown(&self, _: &Timer) -> bool {
@@ -289,25 +279,13 @@ const WORDS: Words = &[
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::NetworkConfig;
-    use crate::sim::scenario::Scenario;
-    use crate::sim::{Act, Engine, History, ParamValue, Params, Topology};
-
-    fn engine(n: usize, seed: u64, requests: i64) -> Engine<RicartAgrawala> {
-        let mut params = Params::defaults(&RicartAgrawala::info().params);
-        params.0.insert("requests", ParamValue::Int(requests));
-        let setup = Setup::new(n, Topology::Complete, params, seed).unwrap();
-        Engine::new(RicartAgrawala::build(&setup).unwrap(), setup, NetworkConfig::default(), seed)
-    }
-
-    fn metric(e: &Engine<RicartAgrawala>, id: &str) -> Option<f64> {
-        e.proto.metrics(&e.world.stats, &e.run_view()).into_iter().find(|m| m.id == id).unwrap().measured
-    }
+    use crate::sim::kit::{self, measured};
+    use crate::sim::Act;
 
     #[test]
     fn mutual_exclusion_holds_and_every_request_is_served_over_a_thousand_seeds() {
         for seed in 0..1_000 {
-            let mut e = engine(4, seed, 300);
+            let mut e = kit::engine::<RicartAgrawala>(4, "requests=300", seed);
             for _ in 0..1_500 {
                 e.step();
             }
@@ -321,37 +299,28 @@ mod tests {
     #[test]
     fn uncontended_costs_are_the_textbooks() {
         for n in [3, 5, 8] {
-            let mut e = engine(n, 1, 0);
+            let mut e = kit::engine::<RicartAgrawala>(n, "requests=0", 1);
             for i in 0..n {
                 e.apply(&Act::Input(i, "request".into(), None)).unwrap();
                 while e.step() {}
             }
             assert!(e.trace.violations().is_empty(), "{:?}", e.trace.violations());
-            assert_eq!(metric(&e, "entries"), Some(n as f64));
-            assert_eq!(metric(&e, "messages_per_entry"), Some(2.0 * (n as f64 - 1.0)), "N={n}");
-            assert_eq!(metric(&e, "enter_mean"), Some(2.0), "N={n}");
-            assert_eq!(metric(&e, "sync_mean"), Some(1.0), "N={n}");
+            assert_eq!(measured(&e, "entries"), Some(n as f64));
+            assert_eq!(measured(&e, "messages_per_entry"), Some(2.0 * (n as f64 - 1.0)), "N={n}");
+            assert_eq!(measured(&e, "enter_mean"), Some(2.0), "N={n}");
+            assert_eq!(measured(&e, "sync_mean"), Some(1.0), "N={n}");
         }
-    }
-
-    fn ready(i: usize) -> History {
-        let registry = crate::protocols::REGISTRY;
-        let s = Scenario::parse_strict(RicartAgrawala::info().scenarios[i].fragment, registry).unwrap();
-        let mut h = History::new(s.start(registry).unwrap(), s.acts.clone());
-        while h.step() < 3_000 && h.forward() {}
-        assert!(h.problems().is_empty(), "{:?}", h.problems());
-        h
     }
 
     #[test]
     fn contention_defers_replies_and_serves_in_timestamp_order() {
-        let h = ready(0);
+        let h = kit::ready_for::<RicartAgrawala>("deferred-replies", 3_000);
         let trace = h.sim().trace();
         assert!(trace.violations().is_empty(), "{:?}", trace.violations());
         let order: Vec<NodeId> = trace.marked("enter_cs").map(|(e, _)| e.node.unwrap()).collect();
         assert_eq!(order, vec![0, 1, 2], "equal timestamps: the smaller id goes first");
         // Deferred replies on the way: node 0 deferred both others while it waited.
-        let mut e = engine(4, 3, 0);
+        let mut e = kit::engine::<RicartAgrawala>(4, "requests=0", 3);
         for i in 0..3 {
             e.apply(&Act::Input(i, "request".into(), None)).unwrap();
         }
@@ -370,7 +339,7 @@ mod tests {
 
     #[test]
     fn a_lost_reply_stalls_the_requester_and_the_monitor_says_why() {
-        let h = ready(1);
+        let h = kit::ready_for::<RicartAgrawala>("lost-reply", 3_000);
         let v = h.sim().trace().violations();
         let stall = v.iter().find(|v| v.invariant == "progress").unwrap_or_else(|| panic!("{v:?}"));
         assert_eq!(stall.nodes, vec![2]);

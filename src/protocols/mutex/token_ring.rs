@@ -19,6 +19,7 @@
 //! from clicks and from the shared workload. Invariants: ME1 (at most one node in the CS),
 //! one token; the progress monitor (ME2) names who waits and why.
 
+use super::costs;
 use crate::phrase;
 use crate::sim::engine::RunView;
 use crate::sim::monitor::{Monitor, Progress};
@@ -172,11 +173,8 @@ impl Protocol for TokenRing {
     type Stats = Stats;
 
     fn info() -> ProtocolInfo {
-        ProtocolInfo::new("mutex-token-ring", &super::FAMILY, (2, 32, 6))
+        costs::described("mutex-token-ring", (2, 32, 6))
             .on(&[TopologyKind::Ring])
-            .params(crate::protocols::mutex::costs::workload_params())
-            .inputs(&[REQUEST])
-            .workload(crate::protocols::mutex::costs::WORKLOAD)
             .scenarios(&[
                 ReadyScenario { id: "ring-order", fragment: "v=1&proto=mutex-token-ring&n=6&seed=7&p.cs=120&p.requests=400" },
                 ReadyScenario { id: "idle", fragment: "v=1&proto=mutex-token-ring&n=6&seed=1&p.requests=0" },
@@ -209,10 +207,7 @@ impl Protocol for TokenRing {
         if s.wanting_since.is_some() && !s.in_cs {
             s.in_cs = true;
             s.entries += 1;
-            ctx.mark("enter_cs");
-            ctx.mark("served");
-            ctx.note(Text::key("note.enters"));
-            ctx.set_timer(self.cs_time, Timer::Leave);
+            costs::enter(self.cs_time, ctx);
         } else if !s.in_cs {
             self.pass_tokens(me, s, ctx);
         }
@@ -246,10 +241,6 @@ impl Protocol for TokenRing {
     fn label(&self, m: &Msg) -> MsgLabel {
         let Msg::Token { pass } = m;
         MsgLabel { kind: "token", text: format!("#{pass}"), token: true }
-    }
-
-    fn timer_name(&self, t: &Timer) -> &'static str {
-        t.name()
     }
 
     fn countdown(&self, _: &Timer) -> bool {
@@ -452,31 +443,21 @@ const WORDS: Words = &[
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::NetworkConfig;
-    use crate::sim::scenario::Scenario;
-    use crate::sim::{Engine, History, Params, Topology};
-
-    fn engine(n: usize, seed: u64, requests: i64) -> Engine<TokenRing> {
-        let mut params = Params::defaults(&TokenRing::info().params);
-        params.0.insert("requests", crate::sim::ParamValue::Int(requests));
-        let setup = Setup::new(n, Topology::Ring, params, seed).unwrap();
-        Engine::new(TokenRing::build(&setup).unwrap(), setup, NetworkConfig::default(), seed)
-    }
+    use crate::sim::kit::{self, metric};
 
     #[test]
     fn every_requester_enters_and_waits_at_most_a_lap() {
         for n in [3, 5, 8] {
             let bound = n as f64;
             for seed in 0..50 {
-                let mut e = engine(n, seed, 300);
+                let mut e = kit::engine::<TokenRing>(n, "requests=300", seed);
                 for _ in 0..3000 {
                     e.step();
                 }
                 assert!(e.trace.violations().is_empty(), "N={n} seed {seed}: {:?}", e.trace.violations());
-                let metrics = e.proto.metrics(&e.world.stats, &e.run_view());
-                let worst = metrics.iter().find(|m| m.id == "enter_worst").unwrap().measured.unwrap();
+                let worst = metric(&e, "enter_worst").measured.unwrap();
                 assert!(worst <= bound, "N={n} seed {seed}: waited {worst} transits");
-                let sync = metrics.iter().find(|m| m.id == "sync_mean").unwrap().measured.unwrap();
+                let sync = metric(&e, "sync_mean").measured.unwrap();
                 assert!((1.0..=bound).contains(&sync), "N={n} seed {seed}: sync delay {sync} outside 1..N");
                 assert!(e.world.states.iter().all(|s| s.entries > 0), "N={n} seed {seed}: someone starved");
             }
@@ -489,13 +470,12 @@ mod tests {
         // the k transits the token needs to reach it (0..N, as the textbook says).
         for n in [3, 5, 8] {
             for k in 1..n {
-                let mut e = engine(n, 1, 0);
+                let mut e = kit::engine::<TokenRing>(n, "requests=0", 1);
                 e.apply(&crate::sim::Act::Input(k, "request".into(), None)).unwrap();
                 while e.trace.marked("enter_cs").next().is_none() {
                     assert!(e.step());
                 }
-                let metrics = e.proto.metrics(&e.world.stats, &e.run_view());
-                let enter = metrics.iter().find(|m| m.id == "enter_mean").unwrap();
+                let enter = metric(&e, "enter_mean");
                 assert_eq!(enter.measured, Some(k as f64), "N={n}, node {k}");
                 assert_eq!(enter.textbook, Textbook::Range(0.0, n as f64));
             }
@@ -504,7 +484,7 @@ mod tests {
 
     #[test]
     fn an_idle_ring_passes_the_token_without_entries() {
-        let mut e = engine(4, 1, 0);
+        let mut e = kit::engine::<TokenRing>(4, "requests=0", 1);
         for _ in 0..40 {
             e.step();
         }
@@ -515,25 +495,15 @@ mod tests {
 
     #[test]
     fn the_lost_token_scenario_stalls_and_says_who_waits() {
-        let registry = crate::protocols::REGISTRY;
-        let ready = *TokenRing::info().scenarios.iter().find(|s| s.id == "lost-token").unwrap();
-        let scenario = Scenario::parse_strict(ready.fragment, registry).unwrap();
-        let mut h = History::new(scenario.start(registry).unwrap(), scenario.acts.clone());
-        while h.forward() {}
-        assert!(h.problems().is_empty(), "{:?}", h.problems());
+        let h = kit::ready::<TokenRing>("lost-token");
         let v = &h.sim().trace().violations();
         assert!(v.iter().any(|v| v.invariant == "progress" && v.nodes == vec![3]), "{v:?}");
     }
 
     #[test]
     fn the_ready_failures_show_what_they_promise() {
-        let registry = crate::protocols::REGISTRY;
         let run = |id: &str| {
-            let ready = TokenRing::info().scenarios.iter().find(|s| s.id == id).unwrap().fragment;
-            let s = Scenario::parse_strict(ready, registry).unwrap();
-            let mut h = History::new(s.start(registry).unwrap(), s.acts.clone());
-            while h.step() < 2_000 && h.forward() {}
-            assert!(h.problems().is_empty(), "{:?}", h.problems());
+            let h = kit::ready_for::<TokenRing>(id, 2_000);
             h.sim().trace().violations().iter().map(|v| v.invariant).collect::<Vec<_>>()
         };
         assert!(run("crash").contains(&"progress"), "a crash stalls the ring");
@@ -546,7 +516,7 @@ mod tests {
     fn a_duplicated_token_breaks_mutual_exclusion() {
         let mut caught = 0;
         for seed in 0..20 {
-            let mut e = engine(4, seed, 50);
+            let mut e = kit::engine::<TokenRing>(4, "requests=50", seed);
             e.step();
             let token = e.flights().next().unwrap().0;
             e.apply(&crate::sim::Act::Duplicate(token)).unwrap();
@@ -562,7 +532,7 @@ mod tests {
     #[test]
     fn the_charts_count_waiters_and_entries_and_the_overlay_shows_the_tokens_way() {
         // Node 3 asks while the token is on its way to node 1: the road is 1 → 2 → 3.
-        let mut e = engine(6, 1, 0);
+        let mut e = kit::engine::<TokenRing>(6, "requests=0", 1);
         e.apply(&crate::sim::Act::Input(3, "request".into(), None)).unwrap();
         let road = e.proto.overlays(&e.run_view(), None);
         match &road[..] {

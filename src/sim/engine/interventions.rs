@@ -49,7 +49,7 @@ impl<P: Protocol> Engine<P> {
                 if !self.world.up[*node] {
                     return Err(phrase!("err.input_down", *node));
                 }
-                let info = P::info();
+                let info = self.proto.describe();
                 let Some(spec) = info.inputs.iter().find(|i| i.id == name) else {
                     let names: Vec<&str> = info.inputs.iter().map(|i| i.id).collect();
                     return Err(phrase!("err.no_input", name.clone(), if names.is_empty() { "-".into() } else { names.join(", ") }));
@@ -106,7 +106,7 @@ impl<P: Protocol> Engine<P> {
             }
             Act::Input(node, name, arg) => {
                 let me = *node;
-                let spec = *P::info().inputs.iter().find(|i| i.id == name).expect("validated");
+                let spec = *self.proto.describe().inputs.iter().find(|i| i.id == name).expect("validated");
                 let offered = self.proto.inputs_for(me, &self.world.states[me]).iter().any(|i| i.id == spec.id);
                 let input = Input { id: spec.id, arg: arg.clone() };
                 let kind = EventKind::Input { input: spec.id, arg: arg.as_deref().map(Box::from), workload: false };

@@ -204,7 +204,7 @@ impl<P: Protocol> Engine<P> {
         let vectors = n <= VECTOR_CLOCK_LIMIT;
         let invariants = proto.invariants();
         let monitors = proto.monitors();
-        let info = P::info();
+        let info = proto.describe();
         let workload = info.workload.and_then(|w| {
             let every = setup.params.0.get(w.every_param).and_then(|v| if let super::params::ParamValue::Int(i) = v { Some(*i) } else { None }).unwrap_or(0);
             (every > 0).then_some(Workload { input: w.input, every: every as Time })
