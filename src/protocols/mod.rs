@@ -12,6 +12,10 @@ pub mod election;
 pub mod clocks;
 /// D. Commit and consensus.
 pub mod consensus;
+/// E. Communication.
+pub mod communication;
+/// F. Fault tolerance and placement.
+pub mod fault;
 
 /// All protocols, in the order the picker lists them. The first is the default.
 pub const REGISTRY: &[ProtocolEntry] = &[

@@ -2,7 +2,7 @@
 
 /// Concurrent pairs counted as the run goes, shared by the two clock lessons.
 use crate::sim::Family;
-use crate::words::w;
+use crate::words::{w, Words};
 
 pub mod concurrency;
 /// The driving both clock lessons share; each is a `Clock`.
@@ -22,15 +22,12 @@ pub mod multicast_hybrid;
 /// ordered anyway: the converse of the clock condition fails in any run with concurrency.
 pub const CONVERSE_PAIR: crate::sim::DiagramTools = crate::sim::DiagramTools { converse_pair: true, ..crate::sim::DiagramTools::NONE };
 
-/// The family's name, the words several of its protocols share, and what `dsviz compare`
-/// puts side by side (nothing: its protocols are compared by their lessons, not by one workload).
-pub static FAMILY: Family = Family {
-    id: "clocks",
-    words: &[
-        w("family.clocks", "Clocks, cuts and ordered multicast", "时钟、割与排序组播"),
-        w("scenario.classic", "Three processes, the classic picture", "三个进程：经典的图"),
-        w("detail.lamport", "Lamport clock", "Lamport 时钟"),
-        w("formula.ordered", "L(a) < L(b) does not imply a → b", "L(a) < L(b) 并不意味着 a → b"),
-    ],
-    compare: &[],
-};
+pub static FAMILY: Family = Family { id: "clocks", words: WORDS, compare: &[] };
+
+/// C. The clock lessons' shared words: the classic picture and the clock condition.
+const WORDS: Words = &[
+    w("family.clocks", "Clocks, cuts and ordered multicast", "时钟、割与排序组播"),
+    w("scenario.classic", "Three processes, the classic picture", "三个进程：经典的图"),
+    w("detail.lamport", "Lamport clock", "Lamport 时钟"),
+    w("formula.ordered", "L(a) < L(b) does not imply a → b", "L(a) < L(b) 并不意味着 a → b"),
+];

@@ -2,8 +2,9 @@
 //! names the live node with the largest id.
 
 use crate::sim::Family;
-use crate::words::w;
+use crate::words::{w, Words};
 
+/// What the election protocols share: the safety and liveness monitors, the coordinator they agree on.
 pub mod shared;
 
 pub mod ring;
@@ -12,18 +13,15 @@ pub mod all_to_all;
 pub mod randomized;
 pub mod tree;
 
-/// The family's name, the words several of its protocols share, and what `dsviz compare`
-/// puts side by side (nothing: its protocols are compared by their lessons, not by one workload).
-pub static FAMILY: Family = Family {
-    id: "election",
-    words: &[
-        w("family.election", "Leader election", "选举"),
-        w("role.candidate", "candidate", "候选者"),
-        w("msg.election", "election", "选举"),
-        w("msg.coordinator", "coordinator", "协调者"),
-        w("metric.election_messages", "Election messages", "Election 消息数"),
-        w("metric.coordinator_messages", "Coordinator messages", "Coordinator 消息数"),
-        w("detail.started", "elections started here", "在此发起的选举"),
-    ],
-    compare: &[],
-};
+pub static FAMILY: Family = Family { id: "election", words: WORDS, compare: &[] };
+
+/// B. Leader election's shared words: candidates, election and coordinator messages.
+const WORDS: Words = &[
+    w("family.election", "Leader election", "选举"),
+    w("role.candidate", "candidate", "候选者"),
+    w("msg.election", "election", "选举"),
+    w("msg.coordinator", "coordinator", "协调者"),
+    w("metric.election_messages", "Election messages", "Election 消息数"),
+    w("metric.coordinator_messages", "Coordinator messages", "Coordinator 消息数"),
+    w("detail.started", "elections started here", "在此发起的选举"),
+];
