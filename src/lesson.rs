@@ -361,7 +361,7 @@ pub fn all_shipped() -> Vec<Lesson> {
 /// (URL-encoded, starting with `{`), or that JSON in base64 (either alphabet, padding
 /// optional).
 pub fn from_link(value: &str) -> Result<Lesson, LessonError> {
-    let value = percent_decode(value.trim());
+    let value = crate::sim::scenario::percent_decode(value.trim());
     if value.starts_with('{') {
         return Lesson::parse(&value);
     }
@@ -380,25 +380,6 @@ pub fn from_link(value: &str) -> Result<Lesson, LessonError> {
 /// The lesson's JSON as a link value (base64url, no padding).
 pub fn to_link(json: &str) -> String {
     base64_encode(json.as_bytes())
-}
-
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";

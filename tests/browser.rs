@@ -179,6 +179,20 @@ fn share_link(root: &web_sys::Element) -> String {
     one(root, "[data-testid=share-url]").dyn_into::<web_sys::HtmlInputElement>().unwrap().value()
 }
 
+/// Press "step" until the run has nothing left to do (at most `steps` times), as a user
+/// would, waiting for each step to show; then let the page draw.
+async fn step_to_the_end(root: &web_sys::Element, steps: u32) {
+    for k in 1..=steps {
+        let button = one(root, "[data-action=step-forward]");
+        if button.has_attribute("disabled") {
+            break;
+        }
+        click(&button);
+        until(&format!("step {k}"), || cursor(root) == k.to_string()).await;
+    }
+    rendered().await;
+}
+
 fn cursor(root: &web_sys::Element) -> String {
     one(root, "[data-testid=cursor]").text_content().unwrap()
 }
@@ -237,15 +251,7 @@ async fn token_ring_steps_back_and_catches_a_dropped_token() {
 #[wasm_bindgen_test]
 async fn election_metrics_reach_the_textbook_worst_case() {
     let root = mount("v=1&proto=election-ring&n=6&seed=1&p.ids=worst&p.initiators=one&lang=en").await;
-    for k in 1..=200 {
-        let button = one(&root, "[data-action=step-forward]");
-        if button.has_attribute("disabled") {
-            break;
-        }
-        click(&button);
-        until(&format!("step {k}"), || cursor(&root) == k.to_string()).await;
-    }
-    rendered().await;
+    step_to_the_end(&root, 200).await;
     let metrics = one(&root, "[data-testid=metrics]").text_content().unwrap();
     assert!(metrics.contains("3N-1 = 17"), "{metrics}");
     let row = one(&root, "[data-metric='messages'] .num").text_content().unwrap();
@@ -391,26 +397,14 @@ async fn the_comparison_runs_the_family_on_this_workload() {
 
 #[wasm_bindgen_test]
 async fn maekawas_deadlock_is_drawn_as_a_cycle_and_the_fix_has_none() {
-    let run_out = |root: web_sys::Element| async move {
-        for k in 1..=400 {
-            let button = one(&root, "[data-action=step-forward]");
-            if button.has_attribute("disabled") {
-                break;
-            }
-            click(&button);
-            until(&format!("step {k}"), || cursor(&root) == k.to_string()).await;
-        }
-        rendered().await;
-        root
-    };
     let root = mount("v=1&proto=mutex-maekawa&n=9&seed=0&p.requests=0&act=0:input:0:request,0:input:4:request,0:input:8:request&lang=en").await;
-    let root = run_out(root).await;
+    step_to_the_end(&root, 400).await;
     let cycle = all(&root, "#topology [data-overlay=arrows].alarm line");
     assert_eq!(cycle.len(), 3, "n0 → n4 → n8 → n0 drawn in alarm colour");
     assert!(one(&root, "[data-invariant='progress']").class_list().contains("bad"), "the stall is caught");
     root.remove();
     let root = mount("v=1&proto=mutex-maekawa&n=9&seed=0&p.requests=0&p.fix=on&act=0:input:0:request,0:input:4:request,0:input:8:request&lang=en").await;
-    let root = run_out(root).await;
+    step_to_the_end(&root, 400).await;
     assert!(all(&root, "#topology [data-overlay=arrows].alarm").is_empty(), "no cycle with inquire/relinquish");
     assert!(all(&root, ".invariants .bad").is_empty());
     root.remove();
@@ -462,11 +456,8 @@ async fn a_31_node_tree_is_drawn_in_layers_with_no_node_on_another_or_on_an_edge
     }
 }
 
-/// Every ready-made scenario of every protocol in `families` loads from the picker, steps forward and back to the same picture,
-/// and shows no word missing from the tables. Split by family to stay within the test
-/// runner's time limit.
-/// The families the tours below visit.
-const TOURED: &[&str] = &["mutex", "election", "clocks", "consensus"];
+/// Every ready-made scenario of every protocol in `families` loads from the picker, steps
+/// forward and back to the same picture, and shows no word missing from the tables.
 
 async fn tour(families: &[&str]) {
     // One app for the whole tour: the picker switches protocols as a student would.
@@ -528,27 +519,30 @@ async fn tour(families: &[&str]) {
     root.remove();
 }
 
-#[wasm_bindgen_test]
-async fn every_mutual_exclusion_scenario_loads_from_the_picker_and_travels_in_time() {
-    tour(&["mutex"]).await;
+/// One test per family, so each stays within the test runner's time limit; `TOURED` lists
+/// the families they visit.
+macro_rules! tours {
+    ($($test:ident: $family:literal),* $(,)?) => {
+        const TOURED: &[&str] = &[$($family),*];
+        $(
+            #[wasm_bindgen_test]
+            async fn $test() {
+                tour(&[$family]).await;
+            }
+        )*
+    };
 }
 
-#[wasm_bindgen_test]
-async fn every_election_scenario_loads_from_the_picker_and_travels_in_time() {
-    tour(&["election"]).await;
+tours! {
+    every_mutual_exclusion_scenario_loads_from_the_picker_and_travels_in_time: "mutex",
+    every_election_scenario_loads_from_the_picker_and_travels_in_time: "election",
+    every_clocks_and_multicast_scenario_loads_from_the_picker_and_travels_in_time: "clocks",
+    every_commit_and_consensus_scenario_loads_from_the_picker_and_travels_in_time: "consensus",
+    every_communication_scenario_loads_from_the_picker_and_travels_in_time: "communication",
+    every_fault_tolerance_scenario_loads_from_the_picker_and_travels_in_time: "fault",
 }
 
-#[wasm_bindgen_test]
-async fn every_clocks_and_multicast_scenario_loads_from_the_picker_and_travels_in_time() {
-    tour(&["clocks"]).await;
-}
-
-#[wasm_bindgen_test]
-async fn every_commit_and_consensus_scenario_loads_from_the_picker_and_travels_in_time() {
-    tour(&["consensus"]).await;
-}
-
-/// A new family needs its own tour (above), or its scenarios go unvisited.
+/// A new family needs its own line in `tours!`, or its scenarios go unvisited.
 #[wasm_bindgen_test]
 fn every_family_has_a_tour() {
     for entry in dsviz::protocols::REGISTRY {

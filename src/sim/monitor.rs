@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 use std::fmt::Debug;
 
 use super::breach::Breach;
-use super::trace::{Event, EventKind, Trace};
+use super::trace::{Event, EventKind, Mark, Trace};
 use super::{EventId, NodeId, Time};
 use crate::phrase;
 use crate::words::{nodes, Text};
@@ -124,31 +124,89 @@ impl Monitor for Progress {
     }
 }
 
+/// A property of the history judged one mark at a time: the monitor feeds `see` every
+/// mark tagged [`MarkRule::TAG`] with the node that made it, and keeps the first breach
+/// `see` reports, since a history once broken stays broken. Most safety properties of
+/// the catalogue read this way ("at most one leader per term", "one value chosen").
+pub trait MarkRule: Clone + Debug + 'static {
+    /// Stable id (`inv.ID` in the words).
+    const ID: &'static str;
+    /// The marks it reads.
+    const TAG: &'static str;
+    /// One mark, in log order; a breach when the property breaks at it.
+    fn see(&mut self, node: NodeId, mark: &Mark) -> Option<Breach>;
+}
+
+/// The monitor of a [`MarkRule`].
+#[derive(Clone, Debug, Default)]
+pub struct ByMarks<R> {
+    rule: R,
+    broken: Option<Breach>,
+}
+
+impl<R: MarkRule> ByMarks<R> {
+    pub fn boxed(rule: R) -> Box<dyn Monitor> {
+        Box::new(ByMarks { rule, broken: None })
+    }
+}
+
+impl<R: MarkRule> Monitor for ByMarks<R> {
+    fn id(&self) -> &'static str {
+        R::ID
+    }
+    fn check(&mut self, events: &[Event], log: &Trace, _: &Moment) -> Result<(), Breach> {
+        for e in events {
+            let Some(node) = e.node else { continue };
+            for m in log.marks_of(e.id).filter(|m| m.tag == R::TAG) {
+                if let Some(breach) = self.rule.see(node, m) {
+                    self.broken.get_or_insert(breach);
+                }
+            }
+        }
+        self.broken.clone().map_or(Ok(()), Err)
+    }
+}
+
+/// Who first claimed each key, for rules of the form "every claim on a key agrees with the
+/// first" (one leader per term, one command per log index). Keeps the latest `keep` keys,
+/// so the state stays bounded however long the run.
+#[derive(Clone, Debug, Default)]
+pub struct FirstClaims<V> {
+    first: BTreeMap<u64, (V, NodeId)>,
+}
+
+impl<V: Copy + PartialEq> FirstClaims<V> {
+    /// Record `node`'s claim of `value` on `key`; the first claim when it differs.
+    pub fn claim(&mut self, key: u64, value: V, node: NodeId, keep: usize) -> Option<(V, NodeId)> {
+        match self.first.get(&key) {
+            Some(&(first, by)) => (first != value).then_some((first, by)),
+            None => {
+                self.first.insert(key, (value, node));
+                if self.first.len() > keep {
+                    self.first.pop_first();
+                }
+                None
+            }
+        }
+    }
+}
+
 /// Deliveries of one sender's multicasts happen in its sending order at every node.
 #[derive(Clone, Debug, Default)]
 pub struct FifoOrder {
     /// (receiver, origin) → the highest sequence number delivered.
     last: BTreeMap<(NodeId, NodeId), u64>,
-    broken: Option<Breach>,
 }
 
-impl Monitor for FifoOrder {
-    fn id(&self) -> &'static str {
-        "fifo"
-    }
-    fn check(&mut self, events: &[Event], log: &Trace, _: &Moment) -> Result<(), Breach> {
-        for e in events {
-            let Some(node) = e.node else { continue };
-            for m in log.marks_of(e.id).filter(|m| m.tag == "deliver") {
-                let (origin, seq) = multicast_origin(m.key);
-                let last = self.last.entry((node, origin)).or_insert(0);
-                if seq < *last && self.broken.is_none() {
-                    self.broken = Some(Breach { nodes: vec![node, origin], detail: phrase!("breach.fifo", node, *last, origin, seq) });
-                }
-                *last = (*last).max(seq);
-            }
-        }
-        self.broken.clone().map_or(Ok(()), Err)
+impl MarkRule for FifoOrder {
+    const ID: &'static str = "fifo";
+    const TAG: &'static str = "deliver";
+    fn see(&mut self, node: NodeId, m: &Mark) -> Option<Breach> {
+        let (origin, seq) = multicast_origin(m.key);
+        let last = self.last.entry((node, origin)).or_insert(0);
+        let broken = (seq < *last).then(|| Breach { nodes: vec![node, origin], detail: phrase!("breach.fifo", node, *last, origin, seq) });
+        *last = (*last).max(seq);
+        broken
     }
 }
 
@@ -375,7 +433,6 @@ impl Monitor for RequestOrder {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::trace::Mark;
 
     fn event(id: EventId, node: NodeId, time: Time) -> Event {
         Event { id, step: id as u64, time, node: Some(node), kind: EventKind::Start, lamport: 1, hops: 0, cause: None }
@@ -402,15 +459,15 @@ mod tests {
         let (a1, a2, b1) = (multicast_id(0, 1), multicast_id(0, 2), multicast_id(1, 1));
         // Clean: both nodes deliver a1, a2, b1 in that order.
         let clean = deliveries(&[(1, a1), (2, a1), (1, a2), (2, a2), (1, b1), (2, b1)]);
-        assert!(check_all(&mut FifoOrder::default(), &clean).is_ok());
+        assert!(check_all(&mut *ByMarks::boxed(FifoOrder::default()), &clean).is_ok());
         assert!(check_all(&mut TotalOrder::new(3), &clean).is_ok());
         // Node 2 delivers node 0's second multicast before its first: FIFO breaks.
         let unfifo = deliveries(&[(1, a1), (2, a2), (2, a1)]);
-        let b = check_all(&mut FifoOrder::default(), &unfifo).unwrap_err();
+        let b = check_all(&mut *ByMarks::boxed(FifoOrder::default()), &unfifo).unwrap_err();
         assert_eq!((b.nodes.clone(), b.detail.en(&[])), (vec![2, 0], "node 2 delivered message 2 of node 0 before message 1".to_string()));
         // Nodes 1 and 2 deliver a1 and b1 in different orders: total order breaks, FIFO holds.
         let untotal = deliveries(&[(1, a1), (2, b1), (1, b1), (2, a1)]);
-        assert!(check_all(&mut FifoOrder::default(), &untotal).is_ok());
+        assert!(check_all(&mut *ByMarks::boxed(FifoOrder::default()), &untotal).is_ok());
         let b = check_all(&mut TotalOrder::new(3), &untotal).unwrap_err();
         assert_eq!(b.nodes, vec![1, 2]);
         assert!(b.detail.en(&[]).contains("m0.1") && b.detail.en(&[]).contains("m1.1"), "{}", b.detail.en(&[]));

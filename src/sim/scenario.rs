@@ -81,7 +81,7 @@ fn err(key: &str, message: Text) -> ScenarioError {
 }
 
 /// Undo %XX escapes (a fragment copied through a chat client may come back escaped).
-fn percent_decode(text: &str) -> String {
+pub fn percent_decode(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

@@ -73,7 +73,7 @@ pub fn ping_pong(n: usize, seed: u64, config: NetworkConfig) -> Engine<PingPong>
 // ---------------------------------------------------------------------------------------
 // Showcase: one small protocol that uses every capability the core offers a protocol.
 
-use super::monitor::{multicast_id, CausalOrder, FifoOrder, Monitor, TotalOrder};
+use super::monitor::{multicast_id, ByMarks, CausalOrder, FifoOrder, Monitor, TotalOrder};
 use super::params::ParamSpec;
 use super::trace::{Event, EventKind, Trace};
 use super::view::{Cell, CellRow, Chart, ChartKind, Glyph, Group, Overlay, Placement, Series, Table};
@@ -429,7 +429,7 @@ impl Protocol for Multicaster {
         vec![]
     }
     fn monitors(&self) -> Vec<Box<dyn Monitor>> {
-        vec![Box::new(FifoOrder::default()), Box::new(CausalOrder::new(self.n)), Box::new(TotalOrder::new(self.n))]
+        vec![ByMarks::boxed(FifoOrder::default()), Box::new(CausalOrder::new(self.n)), Box::new(TotalOrder::new(self.n))]
     }
     fn metrics(&self, _: &(), _: &RunView<Self>) -> Vec<Metric> {
         vec![]

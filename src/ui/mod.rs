@@ -11,28 +11,11 @@ pub mod topology_model;
 pub mod view_settings;
 pub mod words;
 
-#[cfg(target_arch = "wasm32")]
-mod app;
-#[cfg(target_arch = "wasm32")]
-mod controls;
-#[cfg(target_arch = "wasm32")]
-mod export;
-#[cfg(target_arch = "wasm32")]
-mod hooks;
-#[cfg(target_arch = "wasm32")]
-mod lesson;
-#[cfg(target_arch = "wasm32")]
-mod library;
-#[cfg(target_arch = "wasm32")]
-mod import;
-#[cfg(target_arch = "wasm32")]
-mod panels;
-#[cfg(target_arch = "wasm32")]
-mod popup;
-#[cfg(target_arch = "wasm32")]
-mod timeline;
-#[cfg(target_arch = "wasm32")]
-mod topology;
+/// The components: they draw the models above and exist only in the browser.
+macro_rules! page_components {
+    ($($name:ident),* $(,)?) => { $( #[cfg(target_arch = "wasm32")] mod $name; )* };
+}
+page_components!(app, controls, export, hooks, lesson, library, import, panels, popup, timeline, topology);
 
 #[cfg(target_arch = "wasm32")]
 pub use app::{start, App};

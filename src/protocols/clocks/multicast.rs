@@ -26,7 +26,7 @@ use std::marker::PhantomData;
 
 use crate::phrase;
 use crate::sim::engine::RunView;
-use crate::sim::monitor::{multicast_id, multicast_origin, CausalOrder, FifoOrder, Monitor, TotalOrder};
+use crate::sim::monitor::{multicast_id, multicast_origin, ByMarks, CausalOrder, FifoOrder, Monitor, TotalOrder};
 use crate::sim::protocol::*;
 use crate::sim::trace::{Event, EventKind, Trace};
 use crate::sim::view::{Cell, CellRow, NodeView, Tone};
@@ -518,7 +518,7 @@ impl<O: Order> Protocol for Multicast<O> {
     }
 
     fn monitors(&self) -> Vec<Box<dyn Monitor>> {
-        vec![Box::new(FifoOrder::default()), Box::new(CausalOrder::new(self.n)), Box::new(TotalOrder::new(self.n))]
+        vec![ByMarks::boxed(FifoOrder::default()), Box::new(CausalOrder::new(self.n)), Box::new(TotalOrder::new(self.n))]
     }
 
     /// The order monitors this ordering does not promise are there to be seen firing.

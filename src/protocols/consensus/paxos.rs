@@ -69,10 +69,10 @@ use std::collections::BTreeMap;
 
 use crate::phrase;
 use crate::sim::engine::RunView;
-use crate::sim::monitor::{Moment, Monitor};
+use crate::sim::monitor::{ByMarks, FirstClaims, MarkRule, Moment, Monitor};
 use crate::sim::protocol::*;
 use crate::sim::topology::TopologyKind;
-use crate::sim::trace::{Event, EventKind, Trace};
+use crate::sim::trace::{Event, EventKind, Mark, Trace};
 use crate::sim::view::{Cell, CellRow, Chart, ChartKind, Glyph, Group, NodeView, Placement, Series, Table, Tone};
 use crate::sim::{NodeId, ParamSpec, Time};
 use crate::words::{nodes, w, Text, Words};
@@ -739,8 +739,8 @@ impl Protocol for Paxos {
 
     fn monitors(&self) -> Vec<Box<dyn Monitor>> {
         vec![
-            Box::new(OneValue { majority: self.majority(), votes: BTreeMap::new(), chosen: None, broken: None }),
-            Box::new(LearnersAgree::default()),
+            ByMarks::boxed(OneValue { majority: self.majority(), votes: BTreeMap::new(), chosen: None }),
+            ByMarks::boxed(LearnersAgree::default()),
             Box::new(Decides { learners: self.learner_nodes().collect(), patience: self.patience, proposed: None, learned: 0 }),
         ]
     }
@@ -834,63 +834,43 @@ pub struct OneValue {
     /// Per proposal number: its value and the acceptors (by node) that accepted it.
     votes: BTreeMap<u64, (u8, u64)>,
     chosen: Option<(u64, u8)>,
-    broken: Option<Breach>,
 }
 
-impl Monitor for OneValue {
-    fn id(&self) -> &'static str {
-        "one_value"
-    }
-    fn check(&mut self, events: &[Event], log: &Trace, _: &Moment) -> Result<(), Breach> {
-        for e in events {
-            let Some(node) = e.node else { continue };
-            for m in log.marks_of(e.id).filter(|m| m.tag == "accept") {
-                let (n, v) = (m.key >> 8, (m.key & 0xff) as u8);
-                let entry = self.votes.entry(n).or_insert((v, 0));
-                entry.1 |= 1 << node;
-                if entry.1.count_ones() < self.majority {
-                    continue;
-                }
-                match self.chosen {
-                    None => self.chosen = Some((n, v)),
-                    Some((cn, cv)) if cv != v && self.broken.is_none() => {
-                        let who: Vec<NodeId> = (0..64).filter(|b| entry.1 & (1 << b) != 0).collect();
-                        self.broken = Some(Breach { detail: phrase!("breach.two_values", value_text(cv), cn, value_text(v), n), nodes: who });
-                    }
-                    _ => {}
-                }
-            }
+impl MarkRule for OneValue {
+    const ID: &'static str = "one_value";
+    const TAG: &'static str = "accept";
+    fn see(&mut self, node: NodeId, m: &Mark) -> Option<Breach> {
+        let (n, v) = (m.key >> 8, (m.key & 0xff) as u8);
+        let entry = self.votes.entry(n).or_insert((v, 0));
+        entry.1 |= 1 << node;
+        if entry.1.count_ones() < self.majority {
+            return None;
         }
-        self.broken.clone().map_or(Ok(()), Err)
+        match self.chosen {
+            None => self.chosen = Some((n, v)),
+            Some((cn, cv)) if cv != v => {
+                let who: Vec<NodeId> = (0..64).filter(|b| entry.1 & (1 << b) != 0).collect();
+                return Some(Breach { detail: phrase!("breach.two_values", value_text(cv), cn, value_text(v), n), nodes: who });
+            }
+            _ => {}
+        }
+        None
     }
 }
 
 /// No two learners learn different values (from the learners' `learned` marks).
 #[derive(Clone, Debug, Default)]
 pub struct LearnersAgree {
-    first: Option<(NodeId, u8)>,
-    broken: Option<Breach>,
+    first: FirstClaims<u8>,
 }
 
-impl Monitor for LearnersAgree {
-    fn id(&self) -> &'static str {
-        "learners_agree"
-    }
-    fn check(&mut self, events: &[Event], log: &Trace, _: &Moment) -> Result<(), Breach> {
-        for e in events {
-            let Some(node) = e.node else { continue };
-            for m in log.marks_of(e.id).filter(|m| m.tag == "learned") {
-                let v = m.key as u8;
-                match self.first {
-                    None => self.first = Some((node, v)),
-                    Some((by, fv)) if fv != v && self.broken.is_none() => {
-                        self.broken = Some(Breach { nodes: vec![by, node], detail: phrase!("breach.learners_differ", by, value_text(fv), node, value_text(v)) });
-                    }
-                    _ => {}
-                }
-            }
-        }
-        self.broken.clone().map_or(Ok(()), Err)
+impl MarkRule for LearnersAgree {
+    const ID: &'static str = "learners_agree";
+    const TAG: &'static str = "learned";
+    fn see(&mut self, node: NodeId, m: &Mark) -> Option<Breach> {
+        let v = m.key as u8;
+        let (fv, by) = self.first.claim(0, v, node, 1)?;
+        Some(Breach { nodes: vec![by, node], detail: phrase!("breach.learners_differ", by, value_text(fv), node, value_text(v)) })
     }
 }
 

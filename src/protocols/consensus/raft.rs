@@ -77,14 +77,13 @@
 //! the replies, `InstallSnapshot`, `redirect`. Timers: election timeout (a countdown
 //! ring), heartbeat.
 
-use std::collections::BTreeMap;
 
 use crate::phrase;
 use crate::sim::engine::RunView;
-use crate::sim::monitor::{Monitor, Moment};
+use crate::sim::monitor::{ByMarks, FirstClaims, MarkRule, Monitor};
 use crate::sim::protocol::*;
 use crate::sim::topology::TopologyKind;
-use crate::sim::trace::{Event, EventKind, Trace};
+use crate::sim::trace::{Event, EventKind, Mark, Trace};
 use crate::sim::view::{Cell, CellRow, Glyph, NodeView, Table, Tone};
 use crate::sim::{NetworkConfig, NodeId, ParamSpec, Time};
 use crate::words::{w, Text, Words};
@@ -784,7 +783,7 @@ impl Protocol for Raft {
     }
 
     fn monitors(&self) -> Vec<Box<dyn Monitor>> {
-        vec![Box::new(ElectionSafety::default()), Box::new(StateMachineSafety::default())]
+        vec![ByMarks::boxed(ElectionSafety::default()), ByMarks::boxed(StateMachineSafety::default())]
     }
 
     fn metrics(&self, stats: &Stats, _run: &RunView<Self>) -> Vec<Metric> {
@@ -861,33 +860,15 @@ fn leader_completeness(_: &Raft, snap: &Snapshot<Raft>) -> Result<(), Breach> {
 /// last 64 terms.
 #[derive(Clone, Debug, Default)]
 pub struct ElectionSafety {
-    leaders: BTreeMap<u64, NodeId>,
-    broken: Option<Breach>,
+    leaders: FirstClaims<NodeId>,
 }
 
-impl Monitor for ElectionSafety {
-    fn id(&self) -> &'static str {
-        "election_safety"
-    }
-    fn check(&mut self, events: &[Event], log: &Trace, _: &Moment) -> Result<(), Breach> {
-        for e in events {
-            let Some(node) = e.node else { continue };
-            for m in log.marks_of(e.id).filter(|m| m.tag == "leader") {
-                match self.leaders.get(&m.key) {
-                    Some(&other) if other != node && self.broken.is_none() => {
-                        self.broken = Some(Breach { nodes: vec![other, node], detail: phrase!("breach.election_safety", other, node, m.key) });
-                    }
-                    Some(_) => {}
-                    None => {
-                        self.leaders.insert(m.key, node);
-                        if self.leaders.len() > 64 {
-                            self.leaders.pop_first();
-                        }
-                    }
-                }
-            }
-        }
-        self.broken.clone().map_or(Ok(()), Err)
+impl MarkRule for ElectionSafety {
+    const ID: &'static str = "election_safety";
+    const TAG: &'static str = "leader";
+    fn see(&mut self, node: NodeId, m: &Mark) -> Option<Breach> {
+        let (other, _) = self.leaders.claim(m.key, node, node, 64)?;
+        Some(Breach { nodes: vec![other, node], detail: phrase!("breach.election_safety", other, node, m.key) })
     }
 }
 
@@ -895,37 +876,16 @@ impl Monitor for ElectionSafety {
 /// (keyed by index and command). Keeps the last 512 indices.
 #[derive(Clone, Debug, Default)]
 pub struct StateMachineSafety {
-    applied: BTreeMap<u64, (u32, NodeId)>,
-    broken: Option<Breach>,
+    applied: FirstClaims<u32>,
 }
 
-impl Monitor for StateMachineSafety {
-    fn id(&self) -> &'static str {
-        "state_machine_safety"
-    }
-    fn check(&mut self, events: &[Event], log: &Trace, _: &Moment) -> Result<(), Breach> {
-        for e in events {
-            let Some(node) = e.node else { continue };
-            for m in log.marks_of(e.id).filter(|m| m.tag == "apply") {
-                let (index, cmd) = (m.key >> 32, (m.key & 0xffff_ffff) as u32);
-                match self.applied.get(&index) {
-                    Some(&(first, by)) if first != cmd && self.broken.is_none() => {
-                        self.broken = Some(Breach {
-                            nodes: vec![by, node],
-                            detail: phrase!("breach.state_machine_safety", by, command_text(first), node, command_text(cmd), index),
-                        });
-                    }
-                    Some(_) => {}
-                    None => {
-                        self.applied.insert(index, (cmd, node));
-                        if self.applied.len() > 512 {
-                            self.applied.pop_first();
-                        }
-                    }
-                }
-            }
-        }
-        self.broken.clone().map_or(Ok(()), Err)
+impl MarkRule for StateMachineSafety {
+    const ID: &'static str = "state_machine_safety";
+    const TAG: &'static str = "apply";
+    fn see(&mut self, node: NodeId, m: &Mark) -> Option<Breach> {
+        let (index, cmd) = (m.key >> 32, (m.key & 0xffff_ffff) as u32);
+        let (first, by) = self.applied.claim(index, cmd, node, 512)?;
+        Some(Breach { nodes: vec![by, node], detail: phrase!("breach.state_machine_safety", by, command_text(first), node, command_text(cmd), index) })
     }
 }
 

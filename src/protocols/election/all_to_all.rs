@@ -90,14 +90,8 @@ impl Node {
 }
 
 impl Elector for Node {
-    fn key(&self) -> u32 {
-        self.id
-    }
-    fn coordinator(&self) -> Option<u32> {
-        self.leader
-    }
-    fn involved(&self) -> bool {
-        self.involved
+    fn standing(&self) -> (u32, Option<u32>, bool) {
+        (self.id, self.leader, self.involved)
     }
 }
 

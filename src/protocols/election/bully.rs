@@ -147,14 +147,8 @@ impl Node {
 }
 
 impl Elector for Node {
-    fn key(&self) -> u32 {
-        self.id
-    }
-    fn coordinator(&self) -> Option<u32> {
-        self.leader
-    }
-    fn involved(&self) -> bool {
-        self.involved
+    fn standing(&self) -> (u32, Option<u32>, bool) {
+        (self.id, self.leader, self.involved)
     }
 }
 
@@ -341,20 +335,17 @@ impl Bully {
         let total = e + a + c;
         let one = (Textbook::Exact(1.0), plain("1"));
         match case {
-            Case::SecondDetects => Costs {
-                messages: exact(total, plain("N-2")),
-                election: exact(0, plain("0")),
-                answer: exact(0, plain("0")),
-                coordinator: exact(c, plain("N-2")),
-                turnaround: one,
-            },
-            Case::Recovered => Costs {
-                messages: exact(total, plain("N-1")),
-                election: exact(0, plain("0")),
-                answer: exact(0, plain("0")),
-                coordinator: exact(c, plain("N-1")),
-                turnaround: one,
-            },
+            // The new coordinator needs no election: it only tells the others.
+            Case::SecondDetects | Case::Recovered => {
+                let others = if case == Case::SecondDetects { "N-2" } else { "N-1" };
+                Costs {
+                    messages: exact(total, plain(others)),
+                    election: exact(0, plain("0")),
+                    answer: exact(0, plain("0")),
+                    coordinator: exact(c, plain(others)),
+                    turnaround: one,
+                }
+            }
             Case::LowestDetects => Costs {
                 messages: exact(total, Text::key("formula.lowest")),
                 election: exact(e, plain("(N-2)(N+1)/2")),

@@ -83,14 +83,8 @@ pub struct Node {
 }
 
 impl Elector for Node {
-    fn key(&self) -> u32 {
-        self.id
-    }
-    fn coordinator(&self) -> Option<u32> {
-        self.leader
-    }
-    fn involved(&self) -> bool {
-        true
+    fn standing(&self) -> (u32, Option<u32>, bool) {
+        (self.id, self.leader, true)
     }
 }
 

@@ -28,18 +28,24 @@ use crate::words::{nodes, Text};
 
 /// What the family's monitors read from a node's state.
 pub trait Elector {
-    /// The node's id, its election key.
-    fn key(&self) -> u32;
-    /// The coordinator this node names, by id.
-    fn coordinator(&self) -> Option<u32>;
-    /// Has taken part in an election since it (re)started; agreement is asked only once
+    /// The node's id (its election key), the coordinator it names (by id), and whether it
+    /// has taken part in an election since it (re)started: agreement is asked only once
     /// some node has.
-    fn involved(&self) -> bool;
+    fn standing(&self) -> (u32, Option<u32>, bool);
     /// The largest id this node has heard of in the election under way, for its badge.
     fn largest_seen(&self) -> Option<u32> {
         None
     }
 
+    fn key(&self) -> u32 {
+        self.standing().0
+    }
+    fn coordinator(&self) -> Option<u32> {
+        self.standing().1
+    }
+    fn involved(&self) -> bool {
+        self.standing().2
+    }
     fn is_leader(&self) -> bool {
         self.coordinator() == Some(self.key())
     }

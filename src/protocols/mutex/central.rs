@@ -24,7 +24,7 @@
 
 use std::collections::VecDeque;
 
-use super::costs::{self, exact, MutexCosts, MutexTextbook};
+use super::costs::{self, exact, MutexCosts, MutexTextbook, REQUEST};
 use crate::phrase;
 use crate::sim::engine::RunView;
 use crate::sim::monitor::{Monitor, Progress};
@@ -41,14 +41,6 @@ pub struct Central {
     n: usize,
     /// Ticks a client stays in the CS.
     cs_time: Time,
-}
-
-/// A client's state, as the textbooks name it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Cs {
-    Released,
-    Wanted,
-    Held,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -76,9 +68,7 @@ pub enum Msg {
     Release,
 }
 
-pub use crate::protocols::mutex::costs::Timer;
-
-use crate::protocols::mutex::costs::REQUEST;
+pub use super::costs::{Cs, Timer};
 
 impl Central {
     /// The server hands the permission to `to`.
@@ -185,11 +175,7 @@ impl Protocol for Central {
                 .detail("queued", s.queue.len())
                 .detail("grants", s.grants);
         }
-        let (role, tone) = match s.cs {
-            Cs::Released => ("released", Tone::Idle),
-            Cs::Wanted => ("wanted", Tone::Waiting),
-            Cs::Held => ("held", Tone::Active),
-        };
+        let (role, tone) = s.cs.look();
         let badge = match s.wanting_since {
             Some(t) if s.cs == Cs::Wanted => costs::since(t),
             _ => phrase!("badge.entries", s.entries),
@@ -273,33 +259,28 @@ const WORDS: Words = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::protocols::mutex::costs::testing::{safe_and_live, uncontended};
     use crate::sim::kit::{self, measured};
     use crate::sim::Act;
 
     #[test]
-    fn mutual_exclusion_holds_and_every_request_is_served_over_a_thousand_seeds() {
-        for seed in 0..1_000 {
-            let mut e = kit::engine::<Central>(5, "requests=300", seed);
-            for _ in 0..1_500 {
-                e.step();
-            }
-            assert!(e.trace.violations().is_empty(), "seed {seed}: {:?}", e.trace.violations());
-            for (i, s) in e.world.states.iter().enumerate().skip(1) {
-                assert!(s.entries > 0, "seed {seed}: node {i} never entered");
-            }
-            assert_eq!(e.world.states[SERVER].entries, 0, "the server never asks");
+    fn mutual_exclusion_holds_and_every_client_is_served_over_a_thousand_seeds() {
+        safe_and_live::<Central>(5, |i, s| (i != SERVER).then_some(s.entries));
+    }
+
+    #[test]
+    fn the_server_never_asks() {
+        let mut e = kit::engine::<Central>(5, "requests=100", 3);
+        for _ in 0..2_000 {
+            e.step();
         }
+        assert!(e.world.states[SERVER].entries == 0 && e.world.states[1..].iter().any(|s| s.entries > 0));
     }
 
     #[test]
     fn uncontended_costs_are_the_textbooks() {
         for n in [3, 5, 8] {
-            let mut e = kit::engine::<Central>(n, "requests=0", 1);
-            for i in 1..n {
-                e.apply(&Act::Input(i, "request".into(), None)).unwrap();
-                while e.step() {}
-            }
-            assert!(e.trace.violations().is_empty(), "{:?}", e.trace.violations());
+            let e = uncontended::<Central>(n, 1, 1..n);
             assert_eq!(measured(&e, "entries"), Some((n - 1) as f64));
             assert_eq!(measured(&e, "messages_per_entry"), Some(3.0), "N={n}");
             assert_eq!(measured(&e, "enter_mean"), Some(2.0), "N={n}");

@@ -12,6 +12,7 @@
 use crate::phrase;
 use crate::sim::engine::RunView;
 use crate::sim::protocol::{Breach, Ctx, InputSpec, Metric, Observe, Protocol, ProtocolInfo, Tally, Textbook, WorkloadSpec};
+use crate::sim::view::Tone;
 use crate::sim::ParamSpec;
 use crate::sim::trace::{Event, Trace};
 use crate::sim::waves::Waves;
@@ -24,6 +25,25 @@ pub const REQUEST: InputSpec = InputSpec::plain("request");
 
 /// The shared workload: a request every `requests` ticks on average, `cs` ticks inside.
 pub const WORKLOAD: WorkloadSpec = WorkloadSpec { input: "request", every_param: "requests", hold_param: Some("cs") };
+
+/// Where a node stands towards the critical section, as every textbook names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Cs {
+    Released,
+    Wanted,
+    Held,
+}
+
+impl Cs {
+    /// Role word and tone, the same in every algorithm of the family.
+    pub fn look(self) -> (&'static str, Tone) {
+        match self {
+            Cs::Released => ("released", Tone::Idle),
+            Cs::Wanted => ("wanted", Tone::Waiting),
+            Cs::Held => ("held", Tone::Active),
+        }
+    }
+}
 
 /// The family's one timer: a node's stay in the critical section ends. Every algorithm
 /// draws it as a countdown ring around the node inside.
@@ -143,6 +163,43 @@ pub fn exact(value: f64, formula: &'static str) -> (Textbook, Text) {
 /// The time a node has waited, for badges ("since t=…").
 pub fn since(t: Time) -> Text {
     phrase!("badge.since", t)
+}
+
+/// What every algorithm of the family is tested by, so each file states only its figures.
+#[cfg(test)]
+pub mod testing {
+    use crate::sim::engine::Engine;
+    use crate::sim::kit;
+    use crate::sim::protocol::Protocol;
+    use crate::sim::{Act, NodeId};
+
+    /// Over a thousand seeds of the shared workload on `n` nodes, no property is ever
+    /// caught broken and every node that `entries` counts (None: a node that never asks)
+    /// enters the critical section at least once.
+    pub fn safe_and_live<P: Protocol>(n: usize, entries: fn(NodeId, &P::State) -> Option<u32>) {
+        for seed in 0..1_000 {
+            let mut e = kit::engine::<P>(n, "requests=300", seed);
+            for _ in 0..1_500 {
+                e.step();
+            }
+            assert!(e.trace.violations().is_empty(), "seed {seed}: {:?}", e.trace.violations());
+            for (i, s) in e.world.states.iter().enumerate() {
+                assert!(entries(i, s).is_none_or(|k| k > 0), "seed {seed}: node {i} never entered");
+            }
+        }
+    }
+
+    /// The nodes `askers` ask one at a time on `n` nodes, each request run to rest before
+    /// the next, so every cost is the uncontended one; the run is clean.
+    pub fn uncontended<P: Protocol>(n: usize, seed: u64, askers: impl IntoIterator<Item = NodeId>) -> Engine<P> {
+        let mut e = kit::engine::<P>(n, "requests=0", seed);
+        for i in askers {
+            e.apply(&Act::Input(i, "request".into(), None)).unwrap();
+            while e.step() {}
+        }
+        assert!(e.trace.violations().is_empty(), "n={n}: {:?}", e.trace.violations());
+        e
+    }
 }
 
 #[cfg(test)]

@@ -24,11 +24,11 @@
 //! replies or releases, and everybody waits: the progress monitor says so.
 
 use crate::phrase;
-use crate::protocols::mutex::costs::{self, exact, MutexCosts, MutexTextbook};
+use super::costs::{self, exact, MutexCosts, MutexTextbook, REQUEST};
 use crate::sim::engine::RunView;
 use crate::sim::monitor::{Monitor, Progress, RequestOrder};
 use crate::sim::protocol::*;
-use crate::sim::view::{Cell, CellRow, NodeView, Tone};
+use crate::sim::view::{Cell, CellRow, NodeView};
 use crate::sim::{NodeId, Time};
 use crate::words::{w, Text, Words};
 
@@ -38,17 +38,9 @@ pub struct Lamport {
     cs_time: Time,
 }
 
-/// The textbook's three states of a node.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Mode {
-    Released,
-    Wanted,
-    Held,
-}
-
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Node {
-    pub mode: Mode,
+    pub mode: Cs,
     /// The Lamport clock.
     pub clock: u64,
     /// Requests known here, ordered by (timestamp, id).
@@ -64,7 +56,7 @@ pub struct Node {
 
 impl Node {
     fn fresh(n: usize) -> Node {
-        Node { mode: Mode::Released, clock: 0, queue: Vec::new(), asked: None, latest: vec![None; n], replies: 0, entries: 0 }
+        Node { mode: Cs::Released, clock: 0, queue: Vec::new(), asked: None, latest: vec![None; n], replies: 0, entries: 0 }
     }
 
     fn enqueue(&mut self, ts: u64, id: NodeId) {
@@ -87,21 +79,19 @@ pub enum Msg {
     Release { ts: u64 },
 }
 
-pub use crate::protocols::mutex::costs::Timer;
-
-use crate::protocols::mutex::costs::REQUEST;
+pub use super::costs::{Cs, Timer};
 
 impl Lamport {
     /// Enter if the own request heads the queue and every other node has sent something
     /// later than it (in the (timestamp, id) order).
     fn try_enter(&self, me: NodeId, s: &mut Node, ctx: &mut Ctx<Self>) {
         let Some(ts) = s.asked else { return };
-        if s.mode != Mode::Wanted || s.queue.first() != Some(&(ts, me)) {
+        if s.mode != Cs::Wanted || s.queue.first() != Some(&(ts, me)) {
             return;
         }
         let heard = (0..self.n).filter(|&j| j != me).all(|j| s.latest[j].is_some_and(|t| (t, j) > (ts, me)));
         if heard {
-            s.mode = Mode::Held;
+            s.mode = Cs::Held;
             s.entries += 1;
             costs::enter(self.cs_time, ctx);
         }
@@ -142,7 +132,7 @@ impl Protocol for Lamport {
             }
             Msg::Reply { ts } => {
                 s.hear(from, ts);
-                if s.mode == Mode::Wanted {
+                if s.mode == Cs::Wanted {
                     s.replies += 1;
                 }
             }
@@ -161,7 +151,7 @@ impl Protocol for Lamport {
         match t {
             Timer::Leave => {
                 s.queue.retain(|&(_, id)| id != me);
-                s.mode = Mode::Released;
+                s.mode = Cs::Released;
                 s.asked = None;
                 s.replies = 0;
                 s.clock += 1;
@@ -173,11 +163,11 @@ impl Protocol for Lamport {
     }
 
     fn on_input(&self, me: NodeId, s: &mut Node, i: &Input, ctx: &mut Ctx<Self>) {
-        if i.id == REQUEST.id && s.mode == Mode::Released {
+        if i.id == REQUEST.id && s.mode == Cs::Released {
             s.clock += 1;
             let ts = s.clock;
             s.asked = Some(ts);
-            s.mode = Mode::Wanted;
+            s.mode = Cs::Wanted;
             s.replies = 0;
             s.enqueue(ts, me);
             ctx.mark("request");
@@ -205,11 +195,7 @@ impl Protocol for Lamport {
     }
 
     fn view(&self, _me: NodeId, s: &Node) -> NodeView {
-        let (role, tone) = match s.mode {
-            Mode::Released => ("released", Tone::Idle),
-            Mode::Wanted => ("wanted", Tone::Waiting),
-            Mode::Held => ("held", Tone::Active),
-        };
+        let (role, tone) = s.mode.look();
         let cells = s.queue.iter().map(|&(ts, id)| Cell { text: format!("{ts}.{id}"), shade: id as u32 }).collect();
         NodeView::new(role, tone)
             .badge(Text::plain(format!("L={}", s.clock)))
@@ -221,7 +207,7 @@ impl Protocol for Lamport {
     }
 
     fn inputs_for(&self, _me: NodeId, s: &Node) -> Vec<InputSpec> {
-        if s.mode == Mode::Released {
+        if s.mode == Cs::Released {
             vec![REQUEST]
         } else {
             vec![]
@@ -229,7 +215,7 @@ impl Protocol for Lamport {
     }
 
     fn invariants(&self) -> Vec<Invariant<Self>> {
-        vec![Invariant { id: "me1", check: |_, snap| costs::me1(snap.live_where(|s| s.mode == Mode::Held)) }]
+        vec![Invariant { id: "me1", check: |_, snap| costs::me1(snap.live_where(|s| s.mode == Cs::Held)) }]
     }
 
     fn monitors(&self) -> Vec<Box<dyn Monitor>> {
@@ -292,31 +278,20 @@ const WORDS: Words = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::protocols::mutex::costs::testing::{safe_and_live, uncontended};
     use crate::sim::kit::{self, measured};
     use crate::sim::trace::EventKind;
     use crate::sim::Act;
 
     #[test]
     fn mutual_exclusion_holds_and_every_request_is_served_over_a_thousand_seeds() {
-        for seed in 0..1_000 {
-            let mut e = kit::engine::<Lamport>(4, "requests=300", seed);
-            for _ in 0..1_500 {
-                e.step();
-            }
-            assert!(e.trace.violations().is_empty(), "seed {seed}: {:?}", e.trace.violations());
-            assert!(e.world.states.iter().all(|s| s.entries > 0), "seed {seed}: someone starved");
-        }
+        safe_and_live::<Lamport>(4, |_, s| Some(s.entries));
     }
 
     #[test]
     fn uncontended_use_costs_the_textbook() {
         for n in [3, 5, 8] {
-            let mut e = kit::engine::<Lamport>(n, "requests=0", 7);
-            for round in 0..2 * n {
-                e.apply(&Act::Input(round % n, "request".into(), None)).unwrap();
-                while e.step() {}
-            }
-            assert!(e.trace.violations().is_empty(), "n={n}: {:?}", e.trace.violations());
+            let e = uncontended::<Lamport>(n, 7, (0..2 * n).map(|round| round % n));
             let per_entry = measured(&e, "messages_per_entry").unwrap();
             assert_eq!(per_entry, 3.0 * (n as f64 - 1.0), "n={n}");
             assert_eq!(measured(&e, "enter_mean"), Some(2.0), "n={n}: request, reply");

@@ -36,14 +36,14 @@
 
 use std::collections::BTreeSet;
 
-use super::costs::{self, MutexCosts, MutexTextbook};
+use super::costs::{self, MutexCosts, MutexTextbook, REQUEST};
 use crate::phrase;
 use crate::sim::engine::RunView;
 use crate::sim::monitor::{Monitor, Progress};
 use crate::sim::protocol::*;
 use crate::sim::topology::TopologyKind;
 use crate::sim::trace::{Event, Trace};
-use crate::sim::view::{Cell, CellRow, Glyph, NodeView, Overlay, Tone};
+use crate::sim::view::{Cell, CellRow, Glyph, NodeView, Overlay};
 use crate::sim::{NodeId, ParamSpec, Time};
 use crate::words::{nodes, w, Text, Words};
 
@@ -59,13 +59,6 @@ pub struct Maekawa {
     fix: bool,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Phase {
-    Released,
-    Wanted,
-    Held,
-}
-
 /// A request a voter keeps waiting, and whether it has told its sender Failed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Queued {
@@ -75,7 +68,7 @@ pub struct Queued {
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Node {
-    pub phase: Phase,
+    pub phase: Cs,
     /// Lamport clock, for request stamps.
     pub clock: u64,
     /// The stamp of this node's current request.
@@ -99,7 +92,7 @@ pub struct Node {
 impl Node {
     fn fresh() -> Node {
         Node {
-            phase: Phase::Released,
+            phase: Cs::Released,
             clock: 0,
             stamp: None,
             votes: BTreeSet::new(),
@@ -124,14 +117,13 @@ pub enum Msg {
     Yield,
 }
 
-pub use crate::protocols::mutex::costs::Timer;
+pub use super::costs::{Cs, Timer};
 
 #[derive(Clone, Debug, Default)]
 pub struct Stats {
     costs: MutexCosts,
 }
 
-use crate::protocols::mutex::costs::REQUEST;
 
 /// The voting sets on a grid of `cols` columns: row and column of each node.
 fn voting_sets(n: usize, cols: usize) -> Vec<Vec<NodeId>> {
@@ -142,7 +134,7 @@ fn voting_sets(n: usize, cols: usize) -> Vec<Vec<NodeId>> {
 /// voted for requester `b`: a → b. Edges in order, without repeats.
 fn wait_for(sets: &[Vec<NodeId>], states: &[Node], up: &[bool]) -> Vec<(NodeId, NodeId)> {
     let mut edges = Vec::new();
-    for a in (0..states.len()).filter(|&a| up[a] && states[a].phase == Phase::Wanted) {
+    for a in (0..states.len()).filter(|&a| up[a] && states[a].phase == Cs::Wanted) {
         for &v in &sets[a] {
             if states[a].votes.contains(&v) {
                 continue;
@@ -208,10 +200,10 @@ impl Maekawa {
     }
 
     fn want(&self, me: NodeId, s: &mut Node, ctx: &mut Ctx<Self>) {
-        if s.phase != Phase::Released {
+        if s.phase != Cs::Released {
             return;
         }
-        s.phase = Phase::Wanted;
+        s.phase = Cs::Wanted;
         s.clock += 1;
         let stamp = (s.clock, me);
         s.stamp = Some(stamp);
@@ -249,7 +241,7 @@ impl Maekawa {
 
     /// (Fix) Give back every inquired vote, if this node knows it cannot win.
     fn maybe_yield(&self, s: &mut Node, ctx: &mut Ctx<Self>) {
-        if !self.fix || s.phase != Phase::Wanted || s.failed.is_empty() {
+        if !self.fix || s.phase != Cs::Wanted || s.failed.is_empty() {
             return;
         }
         let inquired = std::mem::take(&mut s.inquired);
@@ -266,8 +258,8 @@ impl Maekawa {
     }
 
     fn maybe_enter(&self, me: NodeId, s: &mut Node, ctx: &mut Ctx<Self>) {
-        if s.phase == Phase::Wanted && s.votes.len() == self.k(me) {
-            s.phase = Phase::Held;
+        if s.phase == Cs::Wanted && s.votes.len() == self.k(me) {
+            s.phase = Cs::Held;
             s.entries += 1;
             s.inquired.clear();
             s.failed.clear();
@@ -335,7 +327,7 @@ impl Protocol for Maekawa {
                 }
             }
             Msg::Vote => {
-                if s.phase != Phase::Wanted {
+                if s.phase != Cs::Wanted {
                     // A vote this node no longer needs (after a duplicate): hand it back.
                     ctx.send(from, Msg::Release);
                     return;
@@ -351,13 +343,13 @@ impl Protocol for Maekawa {
                 }
             }
             Msg::Inquire => {
-                if s.phase == Phase::Wanted {
+                if s.phase == Cs::Wanted {
                     s.inquired.insert(from);
                     self.maybe_yield(s, ctx);
                 }
             }
             Msg::Failed => {
-                if s.phase == Phase::Wanted && !s.votes.contains(&from) {
+                if s.phase == Cs::Wanted && !s.votes.contains(&from) {
                     s.failed.insert(from);
                     self.maybe_yield(s, ctx);
                 }
@@ -374,7 +366,7 @@ impl Protocol for Maekawa {
     fn on_timer(&self, me: NodeId, s: &mut Node, t: Timer, ctx: &mut Ctx<Self>) {
         match t {
             Timer::Leave => {
-                s.phase = Phase::Released;
+                s.phase = Cs::Released;
                 s.wanting_since = None;
                 s.stamp = None;
                 s.votes.clear();
@@ -407,11 +399,7 @@ impl Protocol for Maekawa {
     }
 
     fn view(&self, me: NodeId, s: &Node) -> NodeView {
-        let (role, tone) = match s.phase {
-            Phase::Released => ("released", Tone::Idle),
-            Phase::Wanted => ("wanted", Tone::Waiting),
-            Phase::Held => ("held", Tone::Active),
-        };
+        let (role, tone) = s.phase.look();
         let k = self.k(me);
         let badge = Text::plain(format!("{}/{k}", s.votes.len()));
         let queue = CellRow { label: "queue", cells: s.queue.iter().map(|q| Cell { text: format!("n{}", q.stamp.1), shade: q.stamp.1 as u32 }).collect(), marked_upto: None };
@@ -427,7 +415,7 @@ impl Protocol for Maekawa {
     }
 
     fn inputs_for(&self, _me: NodeId, s: &Node) -> Vec<InputSpec> {
-        if s.phase == Phase::Released {
+        if s.phase == Cs::Released {
             vec![REQUEST]
         } else {
             vec![]
@@ -435,7 +423,7 @@ impl Protocol for Maekawa {
     }
 
     fn invariants(&self) -> Vec<Invariant<Self>> {
-        vec![Invariant { id: "me1", check: |_, snap| costs::me1(snap.live_where(|s| s.phase == Phase::Held)) }]
+        vec![Invariant { id: "me1", check: |_, snap| costs::me1(snap.live_where(|s| s.phase == Cs::Held)) }]
     }
 
     fn monitors(&self) -> Vec<Box<dyn Monitor>> {

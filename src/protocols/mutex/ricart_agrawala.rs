@@ -23,12 +23,12 @@
 
 use std::collections::BTreeSet;
 
-use super::costs::{self, exact, MutexCosts, MutexTextbook};
+use super::costs::{self, exact, MutexCosts, MutexTextbook, REQUEST};
 use crate::phrase;
 use crate::sim::engine::RunView;
 use crate::sim::monitor::{Monitor, Progress, RequestOrder};
 use crate::sim::protocol::*;
-use crate::sim::view::{Cell, CellRow, Glyph, NodeView, Tone};
+use crate::sim::view::{Cell, CellRow, Glyph, NodeView};
 use crate::sim::{NodeId, Time};
 use crate::words::{w, Text, Words};
 
@@ -36,13 +36,6 @@ pub struct RicartAgrawala {
     n: usize,
     /// Ticks a node stays in the CS.
     cs_time: Time,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Cs {
-    Released,
-    Wanted,
-    Held,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -72,9 +65,7 @@ pub enum Msg {
     Reply,
 }
 
-pub use crate::protocols::mutex::costs::Timer;
-
-use crate::protocols::mutex::costs::REQUEST;
+pub use super::costs::{Cs, Timer};
 
 impl RicartAgrawala {
     /// All N-1 replies are in: enter.
@@ -182,11 +173,7 @@ impl Protocol for RicartAgrawala {
     }
 
     fn view(&self, _me: NodeId, s: &Node) -> NodeView {
-        let (role, tone) = match s.cs {
-            Cs::Released => ("released", Tone::Idle),
-            Cs::Wanted => ("wanted", Tone::Waiting),
-            Cs::Held => ("held", Tone::Active),
-        };
+        let (role, tone) = s.cs.look();
         let badge = match s.cs {
             Cs::Wanted => Text::plain(format!("{}/{}", s.replied.len(), self.n - 1)),
             _ => Text::plain(format!("L={}", s.clock)),
@@ -279,32 +266,19 @@ const WORDS: Words = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::protocols::mutex::costs::testing::{safe_and_live, uncontended};
     use crate::sim::kit::{self, measured};
     use crate::sim::Act;
 
     #[test]
     fn mutual_exclusion_holds_and_every_request_is_served_over_a_thousand_seeds() {
-        for seed in 0..1_000 {
-            let mut e = kit::engine::<RicartAgrawala>(4, "requests=300", seed);
-            for _ in 0..1_500 {
-                e.step();
-            }
-            assert!(e.trace.violations().is_empty(), "seed {seed}: {:?}", e.trace.violations());
-            for (i, s) in e.world.states.iter().enumerate() {
-                assert!(s.entries > 0, "seed {seed}: node {i} never entered");
-            }
-        }
+        safe_and_live::<RicartAgrawala>(4, |_, s| Some(s.entries));
     }
 
     #[test]
     fn uncontended_costs_are_the_textbooks() {
         for n in [3, 5, 8] {
-            let mut e = kit::engine::<RicartAgrawala>(n, "requests=0", 1);
-            for i in 0..n {
-                e.apply(&Act::Input(i, "request".into(), None)).unwrap();
-                while e.step() {}
-            }
-            assert!(e.trace.violations().is_empty(), "{:?}", e.trace.violations());
+            let e = uncontended::<RicartAgrawala>(n, 1, 0..n);
             assert_eq!(measured(&e, "entries"), Some(n as f64));
             assert_eq!(measured(&e, "messages_per_entry"), Some(2.0 * (n as f64 - 1.0)), "N={n}");
             assert_eq!(measured(&e, "enter_mean"), Some(2.0), "N={n}");
