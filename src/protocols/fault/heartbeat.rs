@@ -95,6 +95,13 @@ pub fn phi_of_y(y_milli: i64) -> u32 {
     (a + (b - a) * frac / TABLE_STEP).clamp(0, PHI_MAX as i64) as u32
 }
 
+/// φ in thousandths after `elapsed` ticks of silence, for gaps of this mean and deviation
+/// (both in thousandths of a tick).
+pub fn phi_milli(elapsed: Time, mean_milli: u64, dev_milli: u64) -> u32 {
+    let y = (elapsed as i128 * 1_000 - mean_milli as i128) * 1_000 / dev_milli.max(1) as i128;
+    phi_of_y(y.clamp(i64::MIN as i128, i64::MAX as i128) as i64)
+}
+
 /// One node's heartbeats as the monitor saw them: the instant φ counts from (the last
 /// heartbeat, or a pong since, or when the first one is expected) and a bounded window of
 /// the gaps between heartbeats, with their running sums.
@@ -159,9 +166,7 @@ impl Arrivals {
 
     /// φ in thousandths after `elapsed` ticks of silence.
     pub fn phi_after(&self, elapsed: Time, floor_milli: u64) -> u32 {
-        let (mean, dev) = (self.mean_milli() as i128, self.deviation_milli(floor_milli) as i128);
-        let y = (elapsed as i128 * 1_000 - mean) * 1_000 / dev;
-        phi_of_y(y.clamp(i64::MIN as i128, i64::MAX as i128) as i64)
+        phi_milli(elapsed, self.mean_milli(), self.deviation_milli(floor_milli))
     }
 
     /// φ in thousandths at `now`.
@@ -429,8 +434,7 @@ impl Stretch {
     /// φ at `t`, as a figure, at most `cap`.
     fn value(&self, t: Time, cap: f64) -> f64 {
         let Some((since, mean, dev)) = self.shape else { return 0.0 };
-        let y = (t.saturating_sub(since) as i128 * 1_000 - mean as i128) * 1_000 / dev.max(1) as i128;
-        (phi_of_y(y.clamp(i64::MIN as i128, i64::MAX as i128) as i64) as f64 / 1_000.0).min(cap)
+        (phi_milli(t.saturating_sub(since), mean, dev) as f64 / 1_000.0).min(cap)
     }
 }
 
@@ -1054,6 +1058,7 @@ const WORDS: Words = &[
     w("chart.phi", "suspicion level φ per node", "各节点的怀疑程度 φ"),
     w("chart.false_suspicions", "false suspicions", "误怀疑次数"),
     w("series.threshold", "threshold Φ", "阈值 Φ"),
+    w("series.node", "n{0}", "n{0}"),
     w("scenario.steady", "Steady heartbeats", "平稳的心跳"),
     w(
         "scenario.steady.about",
