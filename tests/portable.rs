@@ -120,7 +120,7 @@ const PINNED: &[(&str, u64, u64)] = &[
     ("v=1&proto=raft&n=7&seed=1", 1_500, 0xb3407913779395bc),
     ("v=1&proto=raft&n=9&seed=1", 1_500, 0x1a6391ba373a921c),
     ("v=1&proto=heartbeat", 1_500, 0x68e462e857d87e3b),
-    ("v=1&proto=heartbeat&n=6&seed=1", 1_500, 0x68e462e857d87e3b),
+    ("v=1&proto=heartbeat&n=6&seed=2", 1_500, 0x4c115babdf259a68),
     ("v=1&proto=heartbeat&n=6&seed=1&act=mark.beat.n0.40:crash:3", 1_500, 0x221366ff842dee9e),
     ("v=1&proto=heartbeat&n=6&seed=1&act=0:delays:0-3:spike=20/360", 1_500, 0x410bee9a51b85f9b),
     ("v=1&proto=heartbeat&n=6&seed=1&p.phi=2&act=0:delays:0-3:spike=20/360", 1_500, 0x28cd47f4370b0401),

@@ -585,11 +585,11 @@ impl Heartbeat {
 
     /// Node k's φ line over the chart's last `CHART_PERIODS` periods up to `now`, on a
     /// grid of `CHART_POINTS` and at each stretch's start (the value just before the
-    /// heartbeat, then after it), capped at twice the threshold.
+    /// heartbeat, then after it), capped at one and a half times the threshold.
     fn phi_line(&self, st: &Stats, k: NodeId, now: Time) -> Series {
         let mut line = Series::new(phrase!("series.node", k));
         let Some(curve) = st.curve.get(k).filter(|c| !c.is_empty()) else { return line };
-        let cap = 2.0 * self.threshold as f64 / 1_000.0;
+        let cap = 1.5 * self.threshold as f64 / 1_000.0;
         let t0 = now.saturating_sub(CHART_PERIODS * self.period);
         let step = (CHART_PERIODS * self.period / CHART_POINTS).max(1);
         // Before the first stretch nothing is known: 0.
@@ -755,10 +755,18 @@ impl Protocol for Heartbeat {
 
     fn view(&self, me: NodeId, s: &Node) -> NodeView {
         if me == MONITOR {
-            let count = |f: fn(&Verdict) -> bool| s.watches.iter().filter(|w| w.verdict.iter().any(f)).count();
-            let suspected = count(|v| matches!(v, Verdict::Suspected { .. }));
-            let dead = count(|v| *v == Verdict::Dead);
-            return NodeView::new("monitor", Tone::Leader).badge(phrase!("badge.monitor", suspected, dead)).detail("watched", s.watches.len());
+            // Who is in doubt and who is dead (by either detector), by name: a crashed
+            // node is drawn crossed out, so its verdict is read here.
+            let dead: Vec<NodeId> = (1..=s.watches.len()).filter(|&k| s.watches[k - 1].verdict.contains(&Verdict::Dead)).collect();
+            let doubt: Vec<NodeId> = (1..=s.watches.len()).filter(|&k| !dead.contains(&k) && s.watches[k - 1].verdict.iter().any(|v| *v != Verdict::Alive)).collect();
+            let names = |l: &[NodeId]| Text::plain(l.iter().map(|k| format!("n{k}")).collect::<Vec<_>>().join(" "));
+            let badge = match (doubt.is_empty(), dead.is_empty()) {
+                (true, true) => Text::key("badge.all_trusted"),
+                (false, true) => phrase!("badge.suspects", names(&doubt)),
+                (true, false) => phrase!("badge.dead", names(&dead)),
+                (false, false) => phrase!("badge.suspects_dead", names(&doubt), names(&dead)),
+            };
+            return NodeView::new("monitor", Tone::Leader).badge(badge).detail("watched", s.watches.len());
         }
         NodeView::new("watched", Tone::Idle).badge(phrase!("badge.sent", s.seq)).detail("incarnation", s.incarnation).detail("sent", s.seq).detail("pongs", s.pongs)
     }
@@ -971,7 +979,7 @@ pub const FAULTS: FaultModel = FaultModel {
 };
 
 const SCENARIOS: &[ReadyScenario] = &[
-    ReadyScenario { id: "steady", fragment: "v=1&proto=heartbeat&n=6&seed=1" },
+    ReadyScenario { id: "steady", fragment: "v=1&proto=heartbeat&n=6&seed=2" },
     ReadyScenario { id: "crash", fragment: "v=1&proto=heartbeat&n=6&seed=1&act=mark.beat.n0.40:crash:3" },
     ReadyScenario { id: "slow-link", fragment: "v=1&proto=heartbeat&n=6&seed=1&act=0:delays:0-3:spike=20/360" },
     ReadyScenario { id: "low-threshold", fragment: "v=1&proto=heartbeat&n=6&seed=1&p.phi=2&act=0:delays:0-3:spike=20/360" },
@@ -1003,7 +1011,10 @@ const WORDS: Words = &[
     w("by.both", "by both", "两者判定"),
     w("badge.phi", "φ {0}", "φ {0}"),
     w("badge.verdict", "{0} · φ {1}", "{0} · φ {1}"),
-    w("badge.monitor", "{0} suspected, {1} dead", "{0} 个被怀疑，{1} 个已死亡"),
+    w("badge.all_trusted", "trusts all", "全部信任"),
+    w("badge.suspects", "suspects {0}", "怀疑 {0}"),
+    w("badge.dead", "{0} dead", "{0} 已死亡"),
+    w("badge.suspects_dead", "suspects {0} · {1} dead", "怀疑 {0} · {1} 已死亡"),
     w("badge.sent", "{0} sent", "已发 {0}"),
     w("verdict.alive", "alive", "存活"),
     w("verdict.suspected", "suspected, ping {0}/{1}", "被怀疑，ping {0}/{1}"),
