@@ -1211,10 +1211,8 @@ mod tests {
             }
             assert!(e.trace.violations().iter().all(|v| v.invariant != "completeness"), "seed {seed}: {:?}", e.trace.violations());
             let views = Simulation::node_views(&e);
-            for k in 1..5 {
-                if !e.world.up[k] {
-                    assert_eq!(views[k].role, "declared_dead", "seed {seed}: n{k} is down");
-                }
+            for (k, v) in views.iter().enumerate().skip(1).filter(|&(k, _)| !e.world.up[k]) {
+                assert_eq!(v.role, "declared_dead", "seed {seed}: n{k} is down");
             }
         }
     }
