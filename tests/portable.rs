@@ -119,6 +119,11 @@ const PINNED: &[(&str, u64, u64)] = &[
     ("v=1&proto=raft&n=5&seed=10&act=mark.commit.n4.3:partition:3.4/0.1.2,mark.commit.10:heal", 1_500, 0xda1cd865db1b287b),
     ("v=1&proto=raft&n=7&seed=1", 1_500, 0xb3407913779395bc),
     ("v=1&proto=raft&n=9&seed=1", 1_500, 0x1a6391ba373a921c),
+    ("v=1&proto=heartbeat", 1_500, 0x68e462e857d87e3b),
+    ("v=1&proto=heartbeat&n=6&seed=2", 1_500, 0x4c115babdf259a68),
+    ("v=1&proto=heartbeat&n=6&seed=1&act=mark.beat.n0.40:crash:3", 1_500, 0x221366ff842dee9e),
+    ("v=1&proto=heartbeat&n=6&seed=1&act=0:delays:0-3:spike=20/360", 1_500, 0x410bee9a51b85f9b),
+    ("v=1&proto=heartbeat&n=6&seed=1&p.phi=2&act=0:delays:0-3:spike=20/360", 1_500, 0x28cd47f4370b0401),
     // Runs that lean on the network's randomness (drops, duplicates, reordering).
     ("v=1&proto=mutex-token-ring&n=5&seed=3&delay=1-100&drop=2&dup=3&fifo=0&act=4:crash:2,40@900:recover:2", 1_500, 0xb76722b0c1474f74),
     ("v=1&proto=election-ring&n=12&seed=9&p.ids=random&p.initiators=all&delay=1-90&fifo=0", 5_000, 0x2b5c06813a5d0bf9),

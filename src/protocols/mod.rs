@@ -40,6 +40,7 @@ pub const REGISTRY: &[ProtocolEntry] = &[
     entry::<consensus::three_phase::ThreePhaseCommit>(),
     entry::<consensus::paxos::Paxos>(),
     entry::<consensus::raft::Raft>(),
+    entry::<fault::heartbeat::Heartbeat>(),
 ];
 
 /// The registry entry with this id.

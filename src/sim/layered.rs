@@ -279,8 +279,18 @@ impl<U: Protocol, L: Channel<U::Msg>> Protocol for Layered<U, L> {
     fn countdown(&self, t: &Self::Timer) -> bool {
         matches!(t, LayerTimer::Upper(t) if self.upper.countdown(t))
     }
+    fn watches(&self, t: &Self::Timer) -> Option<NodeId> {
+        match t {
+            LayerTimer::Upper(t) => self.upper.watches(t),
+            LayerTimer::Lower(_) => None,
+        }
+    }
     fn view(&self, me: NodeId, s: &Self::State) -> NodeView {
         self.upper.view(me, &s.upper)
+    }
+    fn views(&self, states: &[Self::State], now: Time) -> Vec<NodeView> {
+        let upper: Vec<U::State> = states.iter().map(|s| s.upper.clone()).collect();
+        self.upper.views(&upper, now)
     }
     fn inputs_for(&self, me: NodeId, s: &Self::State) -> Vec<InputSpec> {
         self.upper.inputs_for(me, &s.upper)

@@ -570,7 +570,19 @@ pub trait Protocol: Sized + 'static {
     fn countdown(&self, _t: &Self::Timer) -> bool {
         false
     }
+    /// The node a timer watches, when it is not its owner's (a failure detector's
+    /// timeout on a peer): its countdown is drawn around that node. None: its owner.
+    fn watches(&self, _t: &Self::Timer) -> Option<NodeId> {
+        None
+    }
     fn view(&self, me: NodeId, s: &Self::State) -> NodeView;
+    /// Every node's picture at once, at `now`, for protocols that draw a node as another
+    /// node sees it (a monitored node in the colour of the detector's verdict on it, with
+    /// a suspicion level that grows with the time since its last heartbeat). By default
+    /// each node's own [`Protocol::view`].
+    fn views(&self, states: &[Self::State], _now: Time) -> Vec<NodeView> {
+        states.iter().enumerate().map(|(i, s)| self.view(i, s)).collect()
+    }
     /// Inputs that make sense for this node now (the node menu shows these).
     fn inputs_for(&self, _me: NodeId, _s: &Self::State) -> Vec<InputSpec> {
         self.describe().inputs.to_vec()

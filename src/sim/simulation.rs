@@ -38,8 +38,11 @@ pub struct TimerView {
     pub due: Time,
     /// `timer.ID` in the words.
     pub timer: &'static str,
-    /// Drawn as a countdown ring around the node.
+    /// Drawn as a countdown ring, around `about`.
     pub countdown: bool,
+    /// The node the timer watches: its owner, or the peer a failure detector's timeout
+    /// is about ([`Protocol::watches`]).
+    pub about: NodeId,
 }
 
 /// An invariant's or monitor's verdict after the last step.
@@ -152,7 +155,7 @@ impl<P: Protocol> Simulation for Engine<P> {
         &self.world.absent
     }
     fn node_views(&self) -> Vec<NodeView> {
-        self.world.states.iter().enumerate().map(|(i, s)| self.proto.view(i, s)).collect()
+        self.proto.views(&self.world.states, self.world.now)
     }
     fn inputs_for(&self, node: NodeId) -> Vec<InputSpec> {
         self.world.states.get(node).map(|s| self.proto.inputs_for(node, s)).unwrap_or_default()
@@ -168,7 +171,7 @@ impl<P: Protocol> Simulation for Engine<P> {
     fn timers(&self) -> Vec<TimerView> {
         self.armed_timers()
             .into_iter()
-            .map(|(node, set_at, due, t)| TimerView { node, set_at, due, timer: self.proto.timer_name(t), countdown: self.proto.countdown(t) })
+            .map(|(node, set_at, due, t)| TimerView { node, set_at, due, timer: self.proto.timer_name(t), countdown: self.proto.countdown(t), about: self.proto.watches(t).unwrap_or(node) })
             .collect()
     }
     fn invariants(&self) -> Vec<InvariantStatus> {

@@ -305,6 +305,64 @@ fn pictured(n: usize, shape: i64, vnodes: i64, keys: i64) -> Engine<Pictured> {
     Engine::new(Pictured::build(&setup).expect("valid settings"), setup, Pictured::info().network, 1)
 }
 
+// ---------------------------------------------------------------------------------------
+// Watcher: node 0 arms one timer about each other node (after 10·k ticks) and counts its
+// firings; each other node is drawn as node 0 sees it ("unseen", then "seen"), with the
+// time of the picture as its badge.
+
+pub struct Watcher;
+
+impl Protocol for Watcher {
+    type State = Vec<u32>;
+    type Msg = ();
+    type Timer = NodeId;
+    type Stats = ();
+
+    fn info() -> ProtocolInfo {
+        ProtocolInfo::new("watcher", &TEST_FAMILY, (2, 8, 4))
+    }
+    fn build(_: &Setup) -> Result<Self, String> {
+        Ok(Watcher)
+    }
+    fn init(&self, me: NodeId, ctx: &mut Ctx<Self>) -> Vec<u32> {
+        if me == 0 {
+            for k in 1..ctx.n() {
+                ctx.set_timer(10 * k as Time, k);
+            }
+        }
+        vec![0; ctx.n()]
+    }
+    fn on_message(&self, _: NodeId, _: &mut Vec<u32>, _: NodeId, _: (), _: &mut Ctx<Self>) {}
+    fn on_timer(&self, _: NodeId, s: &mut Vec<u32>, k: NodeId, _: &mut Ctx<Self>) {
+        s[k] += 1;
+    }
+    fn label(&self, _: &()) -> MsgLabel {
+        MsgLabel::new("none", "")
+    }
+    fn timer_name(&self, _: &NodeId) -> &'static str {
+        "watch"
+    }
+    fn countdown(&self, _: &NodeId) -> bool {
+        true
+    }
+    fn watches(&self, k: &NodeId) -> Option<NodeId> {
+        Some(*k)
+    }
+    fn view(&self, _: NodeId, _: &Vec<u32>) -> NodeView {
+        NodeView::new("self", Tone::Idle)
+    }
+    fn views(&self, states: &[Vec<u32>], now: Time) -> Vec<NodeView> {
+        let seen = |k: usize| states[0][k] > 0;
+        (0..states.len()).map(|k| if k == 0 { self.view(0, &states[0]) } else { NodeView::new(if seen(k) { "seen" } else { "unseen" }, Tone::Active) }.badge(now)).collect()
+    }
+    fn invariants(&self) -> Vec<Invariant<Self>> {
+        vec![]
+    }
+    fn metrics(&self, _: &(), _: &RunView<Self>) -> Vec<Metric> {
+        vec![]
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -452,5 +510,23 @@ mod tests {
         assert_eq!(e.proto.placement(), Placement::Field);
         assert_eq!(e.proto.placement().bands(1_000, e.groups()), None, "a field is not by groups");
         assert_eq!(e.world.states.len(), 1_000);
+    }
+
+    #[test]
+    fn a_timer_about_another_node_is_drawn_there_and_nodes_are_drawn_as_another_sees_them() {
+        use crate::sim::Simulation;
+        use crate::words::Text;
+        let setup = Setup::new(4, Topology::Complete, Params::defaults(&[]), 1).expect("a valid test topology");
+        let mut e = Engine::new(Watcher, setup, Watcher::info().network, 1);
+        let about: Vec<(NodeId, NodeId, bool)> = e.timers().iter().map(|t| (t.node, t.about, t.countdown)).collect();
+        assert_eq!(about, vec![(0, 1, true), (0, 2, true), (0, 3, true)], "owned by node 0, each about its node");
+        let roles = |e: &Engine<Watcher>| e.node_views().iter().map(|v| v.role).collect::<Vec<_>>();
+        assert_eq!(roles(&e), vec!["self", "unseen", "unseen", "unseen"]);
+        assert!(e.step());
+        assert_eq!(roles(&e), vec!["self", "seen", "unseen", "unseen"], "node 1 as node 0 sees it, from node 0's state");
+        assert_eq!(e.node_views()[2].badge, Text::plain("10"), "the picture is of the moment");
+        while e.step() {}
+        assert_eq!(roles(&e), vec!["self", "seen", "seen", "seen"]);
+        assert!(e.timers().is_empty());
     }
 }

@@ -339,11 +339,11 @@ pub fn build(state: &AppState, size: Size, measured: Bands) -> Topology {
     let countdowns: Vec<Countdown> = sim
         .timers()
         .into_iter()
-        .filter(|tm| tm.countdown && tm.node < n && up[tm.node])
+        .filter(|tm| tm.countdown && tm.node < n && tm.about < n && up[tm.node])
         .map(|tm| {
             let left = tm.due.saturating_sub(t) as f64 / tm.due.saturating_sub(tm.set_at).max(1) as f64;
-            let c = pos[tm.node];
-            Countdown { node: tm.node, at: c, radius: r + 5.0, arc: arc(c, r + 5.0, left), title: phrase!("ui.timer_at", Text::Id("timer", tm.timer), tm.due) }
+            let c = pos[tm.about];
+            Countdown { node: tm.about, at: c, radius: r + 5.0, arc: arc(c, r + 5.0, left), title: phrase!("ui.timer_at", Text::Id("timer", tm.timer), tm.due) }
         })
         .collect();
     let tokens: Vec<(NodeId, Point)> = nodes.iter().enumerate().filter(|(_, v)| v.view.holds(Glyph::Token) && !v.down).map(|(i, _)| (i, layout::token_spot(f.area, pos[i], r))).collect();

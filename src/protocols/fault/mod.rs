@@ -10,3 +10,6 @@ pub static FAMILY: Family = Family { id: "fault", words: WORDS, compare: &[] };
 const WORDS: Words = &[
     w("family.fault", "Fault tolerance and placement", "容错与放置"),
 ];
+
+/// Heartbeats: a fixed timeout against φ accrual detection, with bounded retries.
+pub mod heartbeat;
