@@ -60,6 +60,9 @@ pub fn timeline() -> Html {
         html! { <div class={classes!("tl-verdict", extra, line.class)} data-testid={testid} data-consistent={consistent} data-relation={relation}>{d.render(&line.text)}</div> }
     };
     let frame = model.axes.frame;
+    // What is drawn in the page's x moves back on screen by one transform per frame.
+    let pan = format!("translate({:.2},0)", -model.pan);
+    let dispatch = state.dispatcher();
     html! {
         <div class="timeline-box">
             { bar(&state, &d, &model, stamps_ref) }
@@ -69,7 +72,7 @@ pub fn timeline() -> Html {
             <div class="timeline-canvas" ref={boxed}>
             <svg id="timeline" ref={svg_ref} class={classes!(model.cutting.then_some("cutting"), drag.is_some().then_some("dragging"))} viewBox={format!("0 0 {} {height:.0}", width)} width={width.to_string()} height={height.to_string()}
                  onclick={clear} onmousemove={hand.on_move()} onmouseup={hand.on_release()} onmouseleave={hand.on_leave()} data-events={model.logged_events.to_string()}>
-                <g class="ticks">{ ticks(&model) }</g>
+                <g class="ticks" transform={pan.clone()}>{ ticks(&model) }</g>
                 <g class="rows">{ rows(&model) }</g>
                 <line class="now-line" x1={model.now_x.to_string()} y1={(TOP - 10.0).to_string()} x2={model.now_x.to_string()} y2={(height - 6.0).to_string()} />
                 <defs>
@@ -78,14 +81,14 @@ pub fn timeline() -> Html {
                     </clipPath>
                 </defs>
                 <g clip-path="url(#timeline-window)">
-                    <g class="tl-messages">{ for model.messages.iter().map(message) }</g>
+                    <g class="tl-messages" transform={pan.clone()}>{ for model.messages.iter().map(|m| html! { <Message key={m.id} line={m.clone()} /> }) }</g>
                     <g class="row-hits">{ for model.row_hits.iter().map(|r| hand.row_hit(&d, r)) }</g>
-                    <g class="tl-marks">{ marked(&model) }</g>
-                    <g class="tl-events">{ for model.events.iter().map(|e| event(&state, e, model.dense, model.cutting)) }</g>
+                    <g class="tl-marks" transform={pan.clone()}>{ marked(&model) }</g>
+                    <g class="tl-events" transform={pan.clone()}>{ for model.events.iter().map(|e| html! { <Dot key={e.id} dot={e.clone()} dense={model.dense} cutting={model.cutting} dispatch={dispatch.clone()} /> }) }</g>
                 </g>
-                <g class="tl-cuts">{ cuts(&model) }</g>
+                <g class="tl-cuts" transform={pan.clone()}>{ cuts(&model) }</g>
                 { for drag_line }
-                <g class="tl-violations">{ violations(&model) }</g>
+                <g class="tl-violations" transform={pan}>{ violations(&model) }</g>
             </svg>
             </div>
             { hints(&model) }
@@ -155,7 +158,7 @@ fn ticks(model: &Diagram) -> Html {
         .iter()
         .map(|tick| {
             html! {
-                <g class="tick"><line x1={tick.x.to_string()} y1={(TOP - 8.0).to_string()} x2={tick.x.to_string()} y2={(model.height - 10.0).to_string()} />
+                <g class="tick" key={tick.time}><line x1={tick.x.to_string()} y1={(TOP - 8.0).to_string()} x2={tick.x.to_string()} y2={(model.height - 10.0).to_string()} />
                 if tick.labelled { <text x={tick.x.to_string()} y={model.tick_y.to_string()}>{tick.time}</text> }</g>
             }
         })
@@ -181,7 +184,15 @@ fn rows(model: &Diagram) -> Html {
         .collect()
 }
 
-fn message(m: &MessageLine) -> Html {
+#[derive(Properties, PartialEq)]
+struct MessageProps {
+    line: Rc<MessageLine>,
+}
+
+/// A message line; drawn again only when it changed (memoised on its props, keyed by id).
+#[function_component(Message)]
+fn message(props: &MessageProps) -> Html {
+    let m = &*props.line;
     let (from, to) = (m.from, m.to);
     html! {
         <g class={classes!("tl-msg", m.class, format!("kind-{}", kind_slot(m.kind)), m.token.then_some("token-msg"), m.lit, m.ghost.then_some("ghost"), m.crossing.then_some("crossing"), m.in_transit.then_some("in-transit"))}
@@ -192,11 +203,22 @@ fn message(m: &MessageLine) -> Html {
     }
 }
 
+#[derive(Properties, PartialEq)]
+struct DotProps {
+    dot: Rc<EventDot>,
+    dense: bool,
+    cutting: bool,
+    dispatch: yew::UseReducerDispatcher<super::state::AppState>,
+}
+
 /// An event's dot, its stamps and milestones; a click selects it (shift: compares it), or
-/// while drawing a cut puts the cut right after it.
-fn event(state: &AppHandle, e: &EventDot, dense: bool, cutting: bool) -> Html {
+/// while drawing a cut puts the cut right after it. Drawn again only when it changed
+/// (memoised on its props, keyed by id).
+#[function_component(Dot)]
+fn event(props: &DotProps) -> Html {
+    let (e, dense, cutting) = (&*props.dot, props.dense, props.cutting);
     let onclick = {
-        let d = state.dispatcher();
+        let d = props.dispatch.clone();
         let (id, node, time) = (e.id, e.node, e.time);
         Callback::from(move |ev: MouseEvent| {
             ev.stop_propagation();
