@@ -12,7 +12,7 @@ use crate::sim::trace::{causal_future, causal_past, happened_before, CutVerdict,
 use crate::sim::view::Overlay;
 use crate::sim::{Act, EventId, NodeId, ProtocolInfo, Simulation, Time};
 use crate::ui::layout::{self, Anchor, Point, Rect, Size, Timeline as Frame};
-use crate::ui::state::{fitting_span, AppState, Selection, SPANS};
+use crate::ui::state::{fitting_span, AppState, RunMemo, Selection, SPANS};
 use crate::ui::text;
 use crate::ui::view_settings::Stamps;
 use crate::words::{Dictionary, Text};
@@ -331,10 +331,10 @@ pub struct EventDot {
     /// Milestones with words of their own, joined (empty: none).
     pub marks: String,
     pub stamp_at: Option<Spot>,
-    pub vector_at: Option<(Spot, String)>,
+    pub vector_at: Option<(Spot, Rc<str>)>,
     pub mark_at: Option<Spot>,
     /// What the event was, its time, step and stamps: the dot's tooltip.
-    pub title: String,
+    pub title: Rc<str>,
 }
 
 /// A broken invariant: its line, its ⚠ if there was room.
@@ -462,8 +462,17 @@ fn event_xs(events: &[Event], window: &[Event], frame: &Frame) -> BTreeMap<Event
     xs
 }
 
+/// The words of an event the diagram keeps between frames: its tooltip, its vector stamp.
+pub type EventWords = RunMemo<(Rc<str>, Option<Rc<str>>)>;
+
 /// Everything the diagram shows of `state` in a box of `size`.
 pub fn build(state: &AppState, size: Size) -> Diagram {
+    build_with(state, size, &mut EventWords::default())
+}
+
+/// As [`build`], with the words of events already drawn kept in `words` (a frame words
+/// only the events new to the window).
+pub fn build_with(state: &AppState, size: Size, words: &mut EventWords) -> Diagram {
     let d = state.dict();
     let h = state.history.borrow();
     let sim = h.sim();
@@ -484,6 +493,7 @@ pub fn build(state: &AppState, size: Size) -> Diagram {
     // back on screen by `pan`: what is already drawn keeps its place while playing.
     let frame = frame.paged();
     let pan = frame.pan();
+    words.follow(state, range.start);
     let window = &events[range];
     let dense = row < 30.0;
     let tools = state.info.show.diagram;
@@ -525,6 +535,7 @@ pub fn build(state: &AppState, size: Size) -> Diagram {
         .iter()
         .map(|e| {
             let node = e.node.expect("filtered");
+            let (title, vector) = words.get(e.id, || (event_title(&d, trace, e).into(), trace.vector(e.id).map(|v| text::vector(v).into())));
             Rc::new(EventDot {
                 id: e.id,
                 node,
@@ -538,9 +549,9 @@ pub fn build(state: &AppState, size: Size) -> Diagram {
                 lamport: e.lamport,
                 marks: marks_of(e).join(" · "),
                 stamp_at: placed.lamport.get(&e.id).copied(),
-                vector_at: placed.vector.get(&e.id).copied().zip(trace.vector(e.id).map(text::vector)),
+                vector_at: placed.vector.get(&e.id).copied().zip(vector),
                 mark_at: placed.marks.get(&e.id).copied(),
-                title: event_title(&d, trace, e),
+                title,
             })
         })
         .collect();

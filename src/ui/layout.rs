@@ -570,34 +570,66 @@ pub fn bold_box(text: &str, font: f64, at: Point, anchor: Anchor) -> Rect {
 pub struct Placer {
     bounds: Rect,
     taken: Vec<Rect>,
+    /// The boxes taken, filed by the cells of a grid over the bounds that they touch (a
+    /// box outside the bounds in the nearest cells), so a box is checked against the few
+    /// near it: a diagram of hundreds of dots and words costs in proportion to them, not
+    /// to their square.
+    cells: Vec<Vec<u32>>,
+    columns: usize,
+    rows: usize,
 }
+
+/// The side of a cell of the placer's grid, in pixels.
+const PLACER_CELL: f64 = 64.0;
 
 impl Placer {
     pub fn new(bounds: Rect) -> Placer {
-        Placer { bounds, taken: Vec::new() }
+        let columns = (((bounds.x1 - bounds.x0) / PLACER_CELL).ceil().max(1.0) as usize).min(256);
+        let rows = (((bounds.y1 - bounds.y0) / PLACER_CELL).ceil().max(1.0) as usize).min(256);
+        Placer { bounds, taken: Vec::new(), cells: vec![Vec::new(); columns * rows], columns, rows }
+    }
+    /// The cells a box touches: (first column, last column, first row, last row).
+    fn span(&self, r: &Rect) -> (usize, usize, usize, usize) {
+        let cell = |v: f64, from: f64, count: usize| (((v - from) / PLACER_CELL).floor().max(0.0) as usize).min(count - 1);
+        let b = &self.bounds;
+        (cell(r.x0, b.x0, self.columns), cell(r.x1, b.x0, self.columns), cell(r.y0, b.y0, self.rows), cell(r.y1, b.y0, self.rows))
+    }
+    fn take(&mut self, r: Rect) {
+        let k = self.taken.len() as u32;
+        self.taken.push(r);
+        let (c0, c1, r0, r1) = self.span(&r);
+        for row in r0..=r1 {
+            for c in c0..=c1 {
+                self.cells[row * self.columns + c].push(k);
+            }
+        }
     }
     /// Something drawn that labels must keep off (a node, a token).
     pub fn block(&mut self, r: Rect) {
-        self.taken.push(r);
+        self.take(r);
     }
     pub fn free(&self, r: &Rect) -> bool {
-        r.inside(&self.bounds) && !self.taken.iter().any(|t| t.overlaps(r))
+        if !r.inside(&self.bounds) {
+            return false;
+        }
+        let (c0, c1, r0, r1) = self.span(r);
+        !(r0..=r1).any(|row| (c0..=c1).any(|c| self.cells[row * self.columns + c].iter().any(|&k| self.taken[k as usize].overlaps(r))))
     }
     /// The first free candidate (by index), taken.
     pub fn place(&mut self, candidates: impl IntoIterator<Item = Rect>) -> Option<usize> {
         let (k, r) = candidates.into_iter().enumerate().find(|(_, r)| self.free(r))?;
-        self.taken.push(r);
+        self.take(r);
         Some(k)
     }
     /// The first free candidate that `also` accepts (e.g. crossed by no line), taken.
     pub fn place_if(&mut self, candidates: impl IntoIterator<Item = Rect>, also: impl Fn(&Rect) -> bool) -> Option<usize> {
         let (k, r) = candidates.into_iter().enumerate().find(|(_, r)| self.free(r) && also(r))?;
-        self.taken.push(r);
+        self.take(r);
         Some(k)
     }
     /// Take a box whatever it touches (what must be written: a node's id).
     pub fn force(&mut self, r: Rect) {
-        self.taken.push(r);
+        self.take(r);
     }
     pub fn bounds(&self) -> Rect {
         self.bounds

@@ -306,33 +306,23 @@ pub fn network_panel() -> Html {
     }
 }
 
-/// The words of the log's lines already written, for as long as the run's past is the
-/// same (the same history, interventions and language): a frame words only the new lines.
-struct LogWords {
-    run: (usize, Vec<crate::sim::TimedAct>, crate::words::Lang),
-    lines: std::collections::BTreeMap<crate::sim::EventId, std::rc::Rc<str>>,
-}
-
 #[function_component(EventLog)]
 pub fn event_log() -> Html {
     let state = use_context::<AppHandle>().expect("app context");
-    let words = use_mut_ref(|| LogWords { run: (0, Vec::new(), state.lang), lines: Default::default() });
+    // A line already written keeps its words: a frame words only the new lines.
+    let words = use_mut_ref(super::state::RunMemo::<std::rc::Rc<str>>::default);
     let d = state.dict();
     let h = state.history.borrow();
     let trace = h.sim().trace();
     let from = trace.events().len().saturating_sub(LOG_LINES);
     let mut words = words.borrow_mut();
-    let run = std::rc::Rc::as_ptr(&state.history) as usize;
-    if words.run.0 != run || words.run.1 != h.acts() || words.run.2 != state.lang {
-        *words = LogWords { run: (run, h.acts().to_vec(), state.lang), lines: Default::default() };
-    }
-    words.lines.retain(|&id, _| id >= from);
+    words.follow(&state, from);
     let dispatch = state.dispatcher();
     let lines: Vec<Html> = trace.events()[from..]
         .iter()
         .rev()
         .map(|e| {
-            let text = words.lines.entry(e.id).or_insert_with(|| d.render(&text::describe(trace, e)).into()).clone();
+            let text = words.get(e.id, || d.render(&text::describe(trace, e)).into());
             let selected = state.selected == Selection::Event(e.id);
             html! { <LogLine key={e.id} id={e.id} time={e.time} lamport={e.lamport} {text} {selected} marked={trace.has_marks(e.id)} dispatch={dispatch.clone()} /> }
         })

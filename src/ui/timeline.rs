@@ -40,7 +40,8 @@ pub fn timeline() -> Html {
     // The click that ends a drag or places a cut point must not also clear the selection.
     let swallow = use_mut_ref(|| false);
     let size = use_box_size(boxed.clone());
-    let model = diagram_model::build(&state, size);
+    let words = use_mut_ref(diagram_model::EventWords::default);
+    let model = diagram_model::build_with(&state, size, &mut words.borrow_mut());
     let (width, height) = (model.width, model.height);
     let hand = Gestures { state: state.clone(), svg: svg_ref.clone(), drag: drag.clone(), held, swallow, axes: model.axes, hands: Rc::new(model.hands.clone()) };
     let clear = {
@@ -84,7 +85,7 @@ pub fn timeline() -> Html {
                     <g class="tl-messages" transform={pan.clone()}>{ for model.messages.iter().map(|m| html! { <Message key={m.id} line={m.clone()} /> }) }</g>
                     <g class="row-hits">{ for model.row_hits.iter().map(|r| hand.row_hit(&d, r)) }</g>
                     <g class="tl-marks" transform={pan.clone()}>{ marked(&model) }</g>
-                    <g class="tl-events" transform={pan.clone()}>{ for model.events.iter().map(|e| html! { <Dot key={e.id} dot={e.clone()} dense={model.dense} cutting={model.cutting} dispatch={dispatch.clone()} /> }) }</g>
+                    <g class="tl-events" transform={pan.clone()}>{ for model.events.iter().map(|e| html! { <Dot key={e.id} dot={e.clone()} dense={model.dense} cutting={model.cutting} still={!state.playing} dispatch={dispatch.clone()} /> }) }</g>
                 </g>
                 <g class="tl-cuts" transform={pan.clone()}>{ cuts(&model) }</g>
                 { for drag_line }
@@ -208,6 +209,9 @@ struct DotProps {
     dot: Rc<EventDot>,
     dense: bool,
     cutting: bool,
+    /// Paused: the dot gets its tooltip and its wider target for the pointer (while
+    /// playing, a busy run makes and drops dozens of dots a frame; they do without).
+    still: bool,
     dispatch: yew::UseReducerDispatcher<super::state::AppState>,
 }
 
@@ -241,12 +245,14 @@ fn event(props: &DotProps) -> Html {
     html! {
         <g class={classes!("tl-event", e.class, e.relation, e.selected.then_some("selected"), e.compared.then_some("compared"), marked.then_some("marked"), e.ghost.then_some("ghost"))}
            onclick={onclick} data-event={e.id.to_string()}>
-            <title>{e.title.clone()}</title>
-            <circle class="hit" cx={x.clone()} cy={y.clone()} r="11" />
+            if props.still {
+                <title>{e.title.to_string()}</title>
+                <circle class="hit" cx={x.clone()} cy={y.clone()} r="11" />
+            }
             if marked { <circle class="mark-ring" cx={x.clone()} cy={y.clone()} r="10" /> }
             <circle class="dot" cx={x} cy={y} r={if dense { "3.5" } else { "5.5" }} />
             { for e.stamp_at.map(|spot| word(spot, "stamp", e.lamport.to_string())) }
-            { for e.vector_at.clone().map(|(spot, v)| word(spot, "vstamp", v)) }
+            { for e.vector_at.clone().map(|(spot, v)| word(spot, "vstamp", v.to_string())) }
             { for e.mark_at.map(|spot| word(spot, "mark-label", e.marks.clone())) }
         </g>
     }

@@ -15,7 +15,9 @@
 // one run where the diagram holds about 10^2, 10^3 and 10^4 events. --only keeps the
 // rows whose name contains WORD.
 // Without base-url it serves dist/ itself; with one (e.g. http://127.0.0.1:8103/ while
-// `python3 -m http.server -d dist 8103` runs) it uses that.
+// `python3 -m http.server -d dist 8103` runs) it uses that. Several base URLs, comma
+// separated (a build before and after a change), are measured row by row in turn, so
+// both see the same load on a shared machine.
 import { chromium } from "playwright-core";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -27,10 +29,14 @@ const flag = (name) => flags.includes(name);
 const value = (name) => { const i = flags.indexOf(name); return i >= 0 ? flags[i + 1] : undefined; };
 const positional = flags.filter((f, i) => !f.startsWith("--") && !(i > 0 && flags[i - 1] === "--only"));
 const seconds = Number(positional[0] || 6);
-let base = positional[1];
+let bases = positional[1] ? positional[1].split(",") : [];
 const only = value("--only");
 let server = null;
-if (!base) ({ base, server } = await serve(join(dirname(fileURLToPath(import.meta.url)), "..", "..", "dist")));
+if (!bases.length) {
+  let base;
+  ({ base, server } = await serve(join(dirname(fileURLToPath(import.meta.url)), "..", "..", "dist")));
+  bases = [base];
+}
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
   args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
@@ -43,7 +49,7 @@ const runs = [
   ["token-ring n=32", "v=1&proto=mutex-token-ring&n=32", false],
 ];
 
-async function open(fragment) {
+async function open(fragment, base = bases[0]) {
   const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
   page.on("pageerror", (e) => console.error("pageerror", e.message));
   await page.goto(`${base}#${fragment}&speed=8&lang=en`);
@@ -74,12 +80,13 @@ if (flag("--windows")) {
 
 const pad = (x, w) => String(x).padStart(w);
 const fix = (x) => (Number.isFinite(x) ? x.toFixed(1) : "-");
-console.log(`# ${new Date().toISOString()} · ${cpus().length} × ${cpus()[0]?.model ?? "?"} · ${base} · ${seconds} s per row at 8×, 1920x1080`);
+console.log(`# ${new Date().toISOString()} · ${cpus().length} × ${cpus()[0]?.model ?? "?"} · ${bases.join(" and ")} · ${seconds} s per row at 8×, 1920x1080`);
 console.log(`| ${"run".padEnd(34)} | ${pad("frames/s", 8)} | ${pad("p50 ms", 7)} | ${pad("p95 ms", 7)} | ${pad("max ms", 7)} | ${pad("CPU ms/frame", 12)} | ${pad("SVG", 6)} | ${pad("events", 15)} |`);
 console.log(`|${"-".repeat(36)}|${"-".repeat(10)}|${"-".repeat(9)}|${"-".repeat(9)}|${"-".repeat(9)}|${"-".repeat(14)}|${"-".repeat(8)}|${"-".repeat(17)}|`);
-for (const [name, fragment, widest] of runs) {
-  if (only && !name.includes(only)) continue;
-  const page = await open(fragment);
+for (const [run, fragment, widest] of runs) for (const [b, base] of bases.entries()) {
+  if (only && !run.includes(only)) continue;
+  const name = bases.length > 1 ? `${run} [${b + 1}]` : run;
+  const page = await open(fragment, base);
   if (widest) for (let i = 0; i < 24; i++) await page.click("[data-action=zoom-out]");
   const before = await page.locator("#timeline").getAttribute("data-events");
   if (await page.locator("[data-action=play]").isDisabled().catch(() => true)) {
