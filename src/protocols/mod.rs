@@ -40,6 +40,7 @@ pub const REGISTRY: &[ProtocolEntry] = &[
     entry::<consensus::three_phase::ThreePhaseCommit>(),
     entry::<consensus::paxos::Paxos>(),
     entry::<consensus::raft::Raft>(),
+    entry::<fault::consistent_hashing::ConsistentHashing>(),
 ];
 
 /// The registry entry with this id.
