@@ -49,6 +49,7 @@ pub const SHIPPED: &[(&str, &str)] = &[
     ("election-randomized", include_str!("../lessons/election-randomized.json")),
     ("election-tree", include_str!("../lessons/election-tree.json")),
     ("commit-3pc", include_str!("../lessons/commit-3pc.json")),
+    ("consistent-hashing", include_str!("../lessons/consistent-hashing.json")),
 ];
 
 /// How far a lesson's anchors are looked for (steps); a lesson is meant to be short.

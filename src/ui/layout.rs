@@ -335,18 +335,13 @@ pub struct RingFrame {
     pub node_r: f64,
 }
 
-/// Rows of nodes outside a hash ring's circle: a node whose own point is too close to
-/// another's goes one row further out, on the same spoke.
-const RING_ROWS: usize = 3;
-
-/// Where a hash ring goes in `size` for `n` nodes: the nodes sit outside the circle on
-/// spokes from their points, in up to [`RING_ROWS`] rows, so the circle leaves them room.
+/// Where a hash ring goes in `size` for `n` nodes: the circle as large as the picture
+/// allows with a row of nodes and a line of words around it; the nodes small, since the
+/// ring, not the nodes, is the picture.
 pub fn ring_frame(size: Size, n: usize) -> RingFrame {
-    let node_r = circle_node_radius(size, n).min(24.0);
-    let outer = size.ring_radius(n);
-    // The first row just outside the circle, the others one node further out each; the
-    // last row may reach past the usual ring, into the room kept for labels.
-    let radius = (outer - node_r - 8.0 - (2.0 * node_r + 4.0)).max(3.0 * node_r);
+    let node_r = circle_node_radius(size, n).min(18.0);
+    let half = (size.w / 2.0 - 10.0).min(size.h / 2.0);
+    let radius = (half - 2.0 * node_r - 30.0).max(3.0 * node_r);
     RingFrame { centre: size.centre(), radius, node_r }
 }
 
@@ -375,10 +370,13 @@ pub fn ring_nodes(f: &RingFrame, ring: &crate::sim::view::Ring, n: usize) -> Vec
     order.sort_by_key(|&i| (angle(i), i));
     let gap = 2.0 * f.node_r + 4.0;
     for i in order {
+        // Off the ring: inside the circle. On it: just outside, else just inside past the
+        // keys' ticks, else a row further out or in, on the spoke from its point.
         let rows: Vec<f64> = if ring.off.contains(&i) {
-            (0..RING_ROWS).map(|k| f.radius * 0.62 - k as f64 * gap).collect()
+            (0..3).map(|k| f.radius * 0.55 - k as f64 * gap).collect()
         } else {
-            (0..=RING_ROWS).map(|k| f.radius + f.node_r + 8.0 + k as f64 * gap).collect()
+            let (out, inside) = (f.radius + f.node_r + 6.0, f.radius - f.node_r - 30.0);
+            vec![out, inside, out + gap, inside - gap]
         };
         let spot = rows.iter().map(|&r| on_ring(f, angle(i), r)).find(|p| placed.iter().all(|q| p.distance(*q) >= gap)).unwrap_or_else(|| on_ring(f, angle(i), rows[0]));
         pos[i] = spot;

@@ -1124,7 +1124,8 @@ mod tests {
             assert!(ring.points.iter().all(|p| on_circle(p.at)), "{w}x{h}: every point on the circle");
             for p in ring.points.iter().filter(|p| p.own.is_some()) {
                 assert_eq!(p.own, Some(m.nodes[p.node].at), "the spoke ends at its node");
-                assert!(m.nodes[p.node].at.distance(ring.centre) > ring.radius + m.radius, "{w}x{h}: server {} outside the circle", p.node);
+                // Beside the circle, on the spoke from its point, never over the circle.
+                assert!((m.nodes[p.node].at.distance(ring.centre) - ring.radius).abs() > m.radius, "{w}x{h}: server {} off the circle", p.node);
             }
             // One tick per key, from the circle inwards, in its owner's colour.
             assert_eq!(ring.keys.len(), 200);

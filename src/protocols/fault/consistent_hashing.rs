@@ -701,7 +701,7 @@ impl Protocol for ConsistentHashing {
 
     fn charts(&self, stats: &Stats, run: &RunView<Self>) -> Vec<Chart> {
         let members = self.members(run.states);
-        let bars = |owners: Vec<Option<NodeId>>| {
+        let bars = |owners: Vec<Option<NodeId>>| -> Vec<Series> {
             let mean = self.geo.keys as f64 / members.len().max(1) as f64;
             let mut series: Vec<Series> = members
                 .iter()
@@ -724,7 +724,8 @@ impl Protocol for ConsistentHashing {
             }
             moved.push(Series::threshold(Text::key("series.one_in_n"), (100.0 / Self::textbook_n(c) as f64).round()));
         }
-        let mut charts = vec![Chart { id: "load", kind: ChartKind::Bars, series: bars(self.geo.owners(members)) }, Chart { id: "load_mod", kind: ChartKind::Bars, series: bars(self.geo.owners_mod(members)) }];
+        // Loads under mod N are even by construction: the metric says so; the bars are the ring's.
+        let mut charts = vec![Chart { id: "load", kind: ChartKind::Bars, series: bars(self.geo.owners(members)) }];
         if !moved.is_empty() {
             charts.push(Chart { id: "moved", kind: ChartKind::Bars, series: moved });
         }
@@ -829,8 +830,7 @@ const WORDS: Words = &[
     w("metric.misses", "reads that found no copy", "未找到副本的读取"),
     w("formula.lost", "K/N per crash (R = 1)", "每次崩溃 K/N（R = 1）"),
     w("formula.misses", "0 once handovers are done", "移交完成后为 0"),
-    w("chart.load", "keys per server, ring", "每台服务器的键数（环）"),
-    w("chart.load_mod", "keys per server, hash mod N", "每台服务器的键数（取模）"),
+    w("chart.load", "keys per server on the ring", "环上每台服务器的键数"),
     w("chart.moved", "% of keys moved by the last change", "上一次变更移动的键（%）"),
     w("series.node", "n{0}", "n{0}"),
     w("series.mean", "mean", "平均"),
@@ -858,8 +858,8 @@ const WORDS: Words = &[
     w("scenario.virtual-nodes", "Virtual nodes even out the load", "虚拟节点使负载均匀"),
     w(
         "scenario.virtual-nodes.about",
-        "Each server puts sixteen points on the ring, so its share is the sum of many small arcs: the load bars stand close to the mean (max/mean near 1, against about 2 with one point each). When n9 joins, it takes a few keys from every server instead of many from one.",
-        "每台服务器在环上放十六个点，它负责的部分是许多小段弧之和：负载柱都接近平均值（最大/平均接近 1，而每台只有一个点时约为 2）。n9 加入时，它从每台服务器各取一些键，而不是从一台那里取走许多。",
+        "Each server puts sixteen points on the ring, so its share is the sum of many small arcs: the load bars stand close to the mean (max/mean below 1.5, against about 3 with one point each). When n9 joins, it takes a few keys from every server instead of many from one.",
+        "每台服务器在环上放十六个点，它负责的部分是许多小段弧之和：负载柱都接近平均值（最大/平均低于 1.5，而每台只有一个点时约为 3）。n9 加入时，它从每台服务器各取一些键，而不是从一台那里取走许多。",
     ),
     w("scenario.crash-one-copy", "One copy only: a crash loses keys", "只有一个副本：崩溃丢失键"),
     w(
