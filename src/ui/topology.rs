@@ -322,7 +322,8 @@ fn charts(d: &Dictionary, m: &Topology, open: UseStateHandle<bool>) -> Html {
                 <button class={classes!("small", "charts-toggle", (*open).then_some("on"))} onclick={toggle} aria-pressed={open.to_string()} data-action="charts">{d.render(&phrase!("ui.charts", m.charts.len()))}</button>
             }
             if !folded || *open {
-                <div class={classes!("charts", below.then_some("below"), folded.then_some("over"))} data-testid="charts">
+                <div class={classes!("charts", below.then_some("below"), folded.then_some("over"))} data-testid="charts"
+                     style={(below && !folded).then(|| format!("bottom:{:.0}px", m.legend_band.max(30.0)))}>
                     { for m.charts.iter().map(|c| super::chart::chart(d, c, m.time)) }
                 </div>
             }

@@ -223,6 +223,9 @@ pub struct Topology {
     pub time: Time,
     pub charts: Vec<Chart>,
     pub charts_place: ChartsPlace,
+    /// The band kept under the picture for the legend (measured): charts below the picture
+    /// sit on top of it, whether the legend takes one line or two.
+    pub legend_band: f64,
     pub radius: f64,
     /// Size of the node's number (0: not written).
     pub id_font: f64,
@@ -473,6 +476,7 @@ pub fn build(state: &AppState, size: Size, measured: Bands) -> Topology {
         time: t,
         charts: sim.charts(),
         charts_place: f.charts,
+        legend_band,
         radius: r,
         id_font: (r * 0.75).clamp(if n > 64 { 0.0 } else { 16.0 * ts }, 34.0 * ts),
         role_font: 20.0 * ts,
