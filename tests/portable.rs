@@ -119,6 +119,12 @@ const PINNED: &[(&str, u64, u64)] = &[
     ("v=1&proto=raft&n=5&seed=10&act=mark.commit.n4.3:partition:3.4/0.1.2,mark.commit.10:heal", 1_500, 0xda1cd865db1b287b),
     ("v=1&proto=raft&n=7&seed=1", 1_500, 0xb3407913779395bc),
     ("v=1&proto=raft&n=9&seed=1", 1_500, 0x1a6391ba373a921c),
+    ("v=1&proto=consistent-hashing", 1_500, 0xd42c7af10659a968),
+    ("v=1&proto=consistent-hashing&n=12&seed=1&p.requests=0&act=0:input:0:get=7", 1_500, 0xfb7dca8a30e9325e),
+    ("v=1&proto=consistent-hashing&n=11&seed=1&p.r=2&p.requests=0&act=0@100:crash:1,0@100:input:0:get=13", 1_500, 0x110b33aecb5db698),
+    ("v=1&proto=consistent-hashing&n=12&seed=1&p.r=2&p.requests=0&act=0@100:recover:11", 1_500, 0x06f28014d894d852),
+    ("v=1&proto=consistent-hashing&n=10&seed=1&p.servers=8&p.keys=800&p.vnodes=16&p.requests=0&act=0@100:recover:9", 1_500, 0xf57bb1d068f43b27),
+    ("v=1&proto=consistent-hashing&n=11&seed=1&p.requests=0&act=0@100:crash:1,0@100:input:0:get=13", 1_500, 0x2a4ccbc2789f5216),
     // Runs that lean on the network's randomness (drops, duplicates, reordering).
     ("v=1&proto=mutex-token-ring&n=5&seed=3&delay=1-100&drop=2&dup=3&fifo=0&act=4:crash:2,40@900:recover:2", 1_500, 0xb76722b0c1474f74),
     ("v=1&proto=election-ring&n=12&seed=9&p.ids=random&p.initiators=all&delay=1-90&fifo=0", 5_000, 0x2b5c06813a5d0bf9),

@@ -432,7 +432,8 @@ pub fn build(state: &AppState, size: Size, measured: Bands) -> Topology {
     let t = state.display_time.max(sim.now());
     let ts = state.type_scale();
     let top = if state.presenting() { caption_band } else { 2.0 };
-    let mut words = Words::new(sim, &f, Rect::new(2.0, top, f.picture.w - 2.0, size.h - legend_band), ts);
+    // Words stay above the legend, and above the charts when they lie under the picture.
+    let mut words = Words::new(sim, &f, Rect::new(2.0, top, f.picture.w - 2.0, f.picture.h - legend_band), ts);
     let nodes = words.nodes(state, sim, &roles, &badges);
     let arrows = words.arrows(state, sim, &d, t);
     let deaths = words.deaths(sim, &d, t);

@@ -1069,6 +1069,9 @@ mod tests {
     /// The figures for the closing note: N = 10 servers, the 11th added, and one
     /// of the ten removed, over 200 seeds each (`cargo test --lib consistent_hashing::
     /// tests::figures -- --ignored --nocapture`).
+    /// The figures for the closing note: N = 10 servers, the 11th added, and one
+    /// of the ten removed, over 200 seeds each (`cargo test --lib consistent_hashing::
+    /// tests::figures -- --ignored --nocapture`).
     #[test]
     #[ignore]
     fn keys_for_scenarios() {
