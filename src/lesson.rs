@@ -50,6 +50,7 @@ pub const SHIPPED: &[(&str, &str)] = &[
     ("election-tree", include_str!("../lessons/election-tree.json")),
     ("commit-3pc", include_str!("../lessons/commit-3pc.json")),
     ("heartbeat", include_str!("../lessons/heartbeat.json")),
+    ("consistent-hashing", include_str!("../lessons/consistent-hashing.json")),
 ];
 
 /// How far a lesson's anchors are looked for (steps); a lesson is meant to be short.

@@ -284,6 +284,7 @@ pub const CORE: Words = &[
     w("topo.random-tree", "random tree", "随机树"),
     w("topo.grid", "grid", "网格"),
     w("topo.edges", "edge list", "边列表"),
+    w("topo.peers", "peers (no links drawn)", "对等（不画连线）"),
     w("yes", "yes", "是"),
     w("no", "no", "否"),
     w("unknown", "unknown", "未知"),

@@ -124,6 +124,12 @@ const PINNED: &[(&str, u64, u64)] = &[
     ("v=1&proto=heartbeat&n=6&seed=1&act=mark.beat.n0.40:crash:3", 1_500, 0x221366ff842dee9e),
     ("v=1&proto=heartbeat&n=6&seed=1&act=0:delays:0-3:spike=20/360", 1_500, 0x410bee9a51b85f9b),
     ("v=1&proto=heartbeat&n=6&seed=1&p.phi=2&act=0:delays:0-3:spike=20/360", 1_500, 0x28cd47f4370b0401),
+    ("v=1&proto=consistent-hashing", 1_500, 0xd42c7af10659a968),
+    ("v=1&proto=consistent-hashing&n=12&seed=1&p.requests=0&act=0:input:0:get=7", 1_500, 0xfb7dca8a30e9325e),
+    ("v=1&proto=consistent-hashing&n=11&seed=1&p.r=2&p.requests=0&act=0@100:crash:1,0@100:input:0:get=13", 1_500, 0x110b33aecb5db698),
+    ("v=1&proto=consistent-hashing&n=12&seed=1&p.r=2&p.requests=0&act=0@100:recover:11", 1_500, 0x06f28014d894d852),
+    ("v=1&proto=consistent-hashing&n=10&seed=1&p.servers=8&p.keys=800&p.vnodes=16&p.requests=0&act=0@100:recover:9", 1_500, 0xf57bb1d068f43b27),
+    ("v=1&proto=consistent-hashing&n=11&seed=1&p.requests=0&act=0@100:crash:1,0@100:input:0:get=13", 1_500, 0x2a4ccbc2789f5216),
     // Runs that lean on the network's randomness (drops, duplicates, reordering).
     ("v=1&proto=mutex-token-ring&n=5&seed=3&delay=1-100&drop=2&dup=3&fifo=0&act=4:crash:2,40@900:recover:2", 1_500, 0xb76722b0c1474f74),
     ("v=1&proto=election-ring&n=12&seed=9&p.ids=random&p.initiators=all&delay=1-90&fifo=0", 5_000, 0x2b5c06813a5d0bf9),

@@ -41,6 +41,7 @@ pub const REGISTRY: &[ProtocolEntry] = &[
     entry::<consensus::paxos::Paxos>(),
     entry::<consensus::raft::Raft>(),
     entry::<fault::heartbeat::Heartbeat>(),
+    entry::<fault::consistent_hashing::ConsistentHashing>(),
 ];
 
 /// The registry entry with this id.

@@ -551,6 +551,12 @@ pub trait Protocol: Sized + 'static {
     fn placement(&self) -> Placement {
         Placement::Topology
     }
+    /// Where the nodes go given the run so far, for a picture that changes as it runs (a
+    /// hash ring whose servers join and leave and whose keys change owner). By default
+    /// [`Protocol::placement`], which most protocols decide once.
+    fn placement_now(&self, _run: &RunView<Self>) -> Placement {
+        self.placement()
+    }
 
     /// How a message is drawn; by default its kind is its variant's name in snake case
     /// (`msg.KIND` in the words) and it shows no fields.

@@ -97,6 +97,7 @@ pub trait Simulation {
     fn fate_group(&self, node: NodeId) -> Vec<NodeId>;
     /// The layer a message kind belongs to, when the protocol runs over another.
     fn message_layer(&self, kind: &'static str) -> Option<&'static str>;
+    /// Where the nodes go now ([`Protocol::placement_now`]).
     fn placement(&self) -> Placement;
     fn checkpoint(&self) -> Checkpoint;
     /// Back (or forward along the known run) to a checkpoint.
@@ -198,7 +199,7 @@ impl<P: Protocol> Simulation for Engine<P> {
         self.proto.layer(kind)
     }
     fn placement(&self) -> Placement {
-        self.proto.placement()
+        self.proto.placement_now(&self.run_view())
     }
     fn checkpoint(&self) -> Checkpoint {
         Checkpoint(Box::new(Engine::checkpoint(self)))

@@ -201,16 +201,7 @@ pub struct Pictured {
     keys: u32,
 }
 
-/// A position on the ring from a number (splitmix64's finaliser: consecutive numbers
-/// land far apart, unlike a bare multiplication, whose points of one node and keys would
-/// be shifted copies of one another), spread over one turn.
-fn ring_hash(x: u64) -> u32 {
-    let mut z = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^= z >> 31;
-    (((z >> 32) * TURN as u64) >> 32) as u32
-}
+use super::view::ring_angle as ring_hash;
 
 impl Pictured {
     /// Node `i`'s points: its own first, then its virtual ones.

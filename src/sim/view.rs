@@ -237,6 +237,9 @@ pub struct Ring {
     /// Nodes drawn at their angle that hold no part of the ring (a client, a server not
     /// yet added or removed): they own no items.
     pub off: Vec<NodeId>,
+    /// Nodes drawn in the middle of the ring, holding no part of it (the clients that ask
+    /// the ring's servers).
+    pub centre: Vec<NodeId>,
     pub items: Vec<RingItem>,
 }
 
@@ -247,10 +250,42 @@ pub struct RingItem {
     pub label: String,
     pub angle: u32,
     pub owner: NodeId,
+    /// What happened to it lately: drawn plain, highlighted, or in alarm colour.
+    pub mark: ItemMark,
+}
+
+/// What the drawing says of a ring's item beyond where it is.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ItemMark {
+    /// Held by its owner, nothing new.
+    #[default]
+    Held,
+    /// It changed owner a moment ago (a server joined or left): highlighted.
+    Moved,
+    /// No live copy of it is left (its owner crashed and nobody else had it): `owner`
+    /// is where it was last.
+    Lost,
 }
 
 /// One turn, in the units of a ring's angles.
 pub const TURN: u32 = 1_000_000;
+
+/// A portable 64-bit hash of a number (splitmix64's finaliser): the same on every
+/// machine and in the browser, and consecutive numbers land far apart, unlike a bare
+/// multiplication (whose points of one node and keys would be shifted copies of one
+/// another). Never std's `Hash`, whose output may change between releases.
+pub fn mix64(x: u64) -> u64 {
+    let mut z = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// A position on a ring from a number, spread evenly over one turn (the high bits of
+/// [`mix64`], scaled without division).
+pub fn ring_angle(x: u64) -> u32 {
+    (((mix64(x) >> 32) * TURN as u64) >> 32) as u32
+}
 
 impl Ring {
     pub fn new(angles: Vec<u32>) -> Ring {
@@ -264,17 +299,31 @@ impl Ring {
         self.off.push(node);
         self
     }
-    pub fn item(mut self, label: impl Into<String>, angle: u32, owner: NodeId) -> Ring {
-        self.items.push(RingItem { label: label.into(), angle, owner });
+    /// Draw `node` in the middle of the ring; it holds no part of it.
+    pub fn centre(mut self, node: NodeId) -> Ring {
+        self.centre.push(node);
+        self
+    }
+    pub fn item(self, label: impl Into<String>, angle: u32, owner: NodeId) -> Ring {
+        self.marked_item(label, angle, owner, ItemMark::Held)
+    }
+    /// An item with what happened to it lately (moved, lost).
+    pub fn marked_item(mut self, label: impl Into<String>, angle: u32, owner: NodeId, mark: ItemMark) -> Ring {
+        self.items.push(RingItem { label: label.into(), angle, owner, mark });
         self
     }
 
+    /// Whether `node` holds a part of the ring (it is neither off nor in the centre).
+    pub fn holds_part(&self, node: NodeId) -> bool {
+        !self.off.contains(&node) && !self.centre.contains(&node)
+    }
+
     /// Every point of the nodes on the ring, (angle, node), in clockwise order (a node's
-    /// own angle and its virtual points; nodes that are off left out).
+    /// own angle and its virtual points; nodes that are off or in the centre left out).
     pub fn points(&self) -> Vec<(u32, NodeId)> {
         let own = self.angles.iter().enumerate().map(|(n, &a)| (a, n));
         let virt = self.virtual_points.iter().map(|&(n, a)| (a, n));
-        let mut all: Vec<(u32, NodeId)> = own.chain(virt).filter(|(_, n)| !self.off.contains(n)).collect();
+        let mut all: Vec<(u32, NodeId)> = own.chain(virt).filter(|&(_, n)| self.holds_part(n)).collect();
         all.sort_unstable();
         all.dedup();
         all
@@ -485,10 +534,30 @@ mod tests {
         assert_eq!(ring.owner_at(550_000), Some(0), "node 0's virtual point");
         assert_eq!(ring.owner_at(950_000), Some(0), "past the last point, round the top");
         assert_eq!(Ring::default().owner_at(5), None);
+        // A node in the centre holds no part either; items keep their marks.
+        let centred = ring.clone().centre(1).marked_item("k1", 550_000, 0, ItemMark::Moved).item("k2", 50_000, 0);
+        assert_eq!(centred.points(), vec![(100_000, 0), (600_000, 0)]);
+        assert_eq!(centred.owner_at(200_000), Some(0));
+        assert!(!centred.holds_part(1) && !centred.holds_part(2) && centred.holds_part(0));
+        assert_eq!(centred.items.iter().map(|i| i.mark).collect::<Vec<_>>(), vec![ItemMark::Moved, ItemMark::Held]);
         // It reads as the nodes' own angles, as the placement always did.
         let plain: Ring = [1u32, 2, 3].into_iter().collect();
         assert_eq!((plain.len(), plain.get(1).copied()), (3, Some(2)));
         assert_eq!(&ring[..], &[100_000, 500_000, 900_000]);
+    }
+
+    #[test]
+    fn ring_angles_are_portable_and_spread_over_the_turn() {
+        // Pinned values: the same on every machine, in the browser too.
+        assert_eq!(mix64(0), 0xE220_A839_7B1D_CDAF);
+        let angles: Vec<u32> = (0..1_000u64).map(ring_angle).collect();
+        assert!(angles.iter().all(|&a| a < TURN));
+        // Ten equal arcs each get about a tenth of a thousand consecutive numbers.
+        let mut tenths = [0u32; 10];
+        for a in &angles {
+            tenths[(a / (TURN / 10)) as usize] += 1;
+        }
+        assert!(tenths.iter().all(|&c| (60..=140).contains(&c)), "{tenths:?}");
     }
 
     #[test]

@@ -312,17 +312,9 @@ pub fn place(size: Size, graph: &Graph, placement: &Placement, groups: &[Group])
             let r = fit(&pos, 34.0);
             (pos, r)
         }
-        Placement::Angles(turns) => {
-            let ring = size.ring_radius(n.max(1));
-            let c = size.centre();
-            let pos: Vec<Point> = (0..n)
-                .map(|i| {
-                    let a = turns.get(i).copied().unwrap_or(0) as f64 / 1e6 * std::f64::consts::TAU - std::f64::consts::FRAC_PI_2;
-                    Point::new(c.x + ring * a.cos(), c.y + ring * a.sin())
-                })
-                .collect();
-            let r = fit(&pos, 28.0);
-            (pos, r)
+        Placement::Angles(ring) => {
+            let frame = ring_frame(size, n);
+            (ring_nodes(&frame, ring, n), frame.node_r)
         }
         Placement::Field => {
             let cols = ((n as f64 * size.w / size.h.max(1.0)).sqrt().ceil() as usize).max(1);
@@ -332,6 +324,65 @@ pub fn place(size: Size, graph: &Graph, placement: &Placement, groups: &[Group])
             (pos, (dx.min(dy) * 0.36).clamp(1.5, 30.0))
         }
     }
+}
+
+/// The circle a hash ring is drawn on, and the size of its nodes.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RingFrame {
+    pub centre: Point,
+    /// The circle the points and keys lie on.
+    pub radius: f64,
+    pub node_r: f64,
+}
+
+/// Where a hash ring goes in `size` for `n` nodes: the circle as large as the picture
+/// allows with a row of nodes and a line of words around it; the nodes small, since the
+/// ring, not the nodes, is the picture.
+pub fn ring_frame(size: Size, n: usize) -> RingFrame {
+    let node_r = circle_node_radius(size, n).min(18.0);
+    let half = (size.w / 2.0 - 10.0).min(size.h / 2.0);
+    let radius = (half - 2.0 * node_r - 30.0).max(3.0 * node_r);
+    RingFrame { centre: size.centre(), radius, node_r }
+}
+
+/// The point at `angle` (millionths of a turn, clockwise from the top) at `radius` from
+/// the ring's centre.
+pub fn on_ring(f: &RingFrame, angle: u32, radius: f64) -> Point {
+    let a = angle as f64 / crate::sim::view::TURN as f64 * std::f64::consts::TAU - std::f64::consts::FRAC_PI_2;
+    Point::new(f.centre.x + radius * a.cos(), f.centre.y + radius * a.sin())
+}
+
+/// Where each node of a hash ring is drawn: a node in the centre in the middle (several on
+/// a small circle), a node off the ring inside the circle at its angle, a node on the ring
+/// outside it on the spoke from its own point, in the first row where it covers no node
+/// placed before it (going clockwise).
+pub fn ring_nodes(f: &RingFrame, ring: &crate::sim::view::Ring, n: usize) -> Vec<Point> {
+    let mut pos = vec![f.centre; n];
+    let angle = |i: NodeId| ring.angles.get(i).copied().unwrap_or(0);
+    let middle: Vec<NodeId> = ring.centre.iter().copied().filter(|&i| i < n).collect();
+    for (j, &i) in middle.iter().enumerate() {
+        if middle.len() > 1 {
+            pos[i] = on_ring(f, (j as u64 * crate::sim::view::TURN as u64 / middle.len() as u64) as u32, 2.4 * f.node_r);
+        }
+    }
+    let mut placed: Vec<Point> = middle.iter().map(|&i| pos[i]).collect();
+    let mut order: Vec<NodeId> = (0..n).filter(|i| !middle.contains(i)).collect();
+    order.sort_by_key(|&i| (angle(i), i));
+    let gap = 2.0 * f.node_r + 4.0;
+    for i in order {
+        // Off the ring: inside the circle. On it: just outside, else just inside past the
+        // keys' ticks, else a row further out or in, on the spoke from its point.
+        let rows: Vec<f64> = if ring.off.contains(&i) {
+            (0..3).map(|k| f.radius * 0.55 - k as f64 * gap).collect()
+        } else {
+            let (out, inside) = (f.radius + f.node_r + 6.0, f.radius - f.node_r - 30.0);
+            vec![out, inside, out + gap, inside - gap]
+        };
+        let spot = rows.iter().map(|&r| on_ring(f, angle(i), r)).find(|p| placed.iter().all(|q| p.distance(*q) >= gap)).unwrap_or_else(|| on_ring(f, angle(i), rows[0]));
+        pos[i] = spot;
+        placed.push(spot);
+    }
+    pos
 }
 
 /// The two ends of the arrow for a message from `a` to `b`: trimmed to the node rims and

@@ -6,10 +6,10 @@ use yew::prelude::*;
 
 use super::hooks::use_box_size;
 use super::layout::Point;
-use super::topology_model::{self as model, kind_slot, Arrow, Bands, ChartsPlace, Death, EdgeDrawing, Legend, NodeDrawing, OverlayDrawing, RowPlan, Topology, CELL_GAP};
+use super::topology_model::{self as model, kind_slot, Arrow, Bands, ChartsPlace, Death, EdgeDrawing, Legend, NodeDrawing, OverlayDrawing, RingDrawing, RowPlan, Topology, CELL_GAP};
 use super::state::{Action, AppHandle, Selection};
 use crate::phrase;
-use crate::sim::view::{CellRow, Glyph, Tone};
+use crate::sim::view::{CellRow, Glyph, ItemMark, Tone};
 use crate::words::{Dictionary, Text};
 
 pub fn tone_class(t: Tone) -> &'static str {
@@ -84,6 +84,7 @@ pub fn topology_view() -> Html {
         <div class="topology-box" ref={boxed}>
             <svg id="topology" viewBox={format!("0 0 {} {}", size.w, size.h)} width={size.w.to_string()} height={size.h.to_string()} onclick={clear} role="img"
                  aria-label={aria} data-nodes={m.n.to_string()} data-in-flight={m.in_flight.to_string()}>
+                { for m.ring.as_ref().map(ring) }
                 <g class="overlays">{ for m.overlays.iter().map(overlay) }</g>
                 <g class="edges">{ for m.edges.iter().map(|e| edge(&state, e)) }</g>
                 <g class="countdowns">{ countdowns(&d, &m) }</g>
@@ -98,6 +99,36 @@ pub fn topology_view() -> Html {
             { charts(&d, &m, charts_open) }
             { for m.popup.as_ref().map(|p| super::popup::popup(&state, &d, p)) }
         </div>
+    }
+}
+
+/// A hash ring under the nodes: the circle shaded by owner, the points (own ones joined
+/// to their nodes), and a tick per key in its owner's colour, moved and lost keys marked.
+fn ring(g: &RingDrawing) -> Html {
+    let (c, r) = (g.centre, g.radius);
+    html! {
+        <g class="ring" data-ring-points={g.points.len().to_string()} data-ring-keys={g.keys.len().to_string()}>
+            <circle class="ring-circle" cx={format!("{:.1}", c.x)} cy={format!("{:.1}", c.y)} r={format!("{r:.1}")} />
+            { for g.arcs.iter().map(|(d, k)| html! { <path class={format!("ring-arc ring-c{k}")} d={d.clone()} /> }) }
+            { for g.keys.iter().map(|k| {
+                let class = match k.mark { ItemMark::Held => "ring-key", ItemMark::Moved => "ring-key moved", ItemMark::Lost => "ring-key lost" };
+                html! {
+                    <line class={format!("{class} ring-c{}", k.colour)} x1={format!("{:.1}", k.from.x)} y1={format!("{:.1}", k.from.y)} x2={format!("{:.1}", k.to.x)} y2={format!("{:.1}", k.to.y)}>
+                        <title>{k.title.clone()}</title>
+                    </line>
+                }
+            }) }
+            { for g.points.iter().map(|p| html! {
+                <g class={format!("ring-point ring-c{}", p.colour)} data-ring-node={p.node.to_string()}>
+                    if let Some(at) = p.own {
+                        <line class="ring-spoke" x1={format!("{:.1}", p.at.x)} y1={format!("{:.1}", p.at.y)} x2={format!("{:.1}", at.x)} y2={format!("{:.1}", at.y)} />
+                        <circle class="ring-halo" cx={format!("{:.1}", at.x)} cy={format!("{:.1}", at.y)} r={format!("{:.1}", g.node_r + 4.0)} />
+                    }
+                    <circle cx={format!("{:.1}", p.at.x)} cy={format!("{:.1}", p.at.y)} r={if p.own.is_some() { "7" } else { "5" }} />
+                    <title>{format!("n{}", p.node)}</title>
+                </g>
+            }) }
+        </g>
     }
 }
 
@@ -273,6 +304,10 @@ fn legend(d: &Dictionary, l: &Legend) -> Html {
             { key(l.cut, "cut-key", "cut", "ui.link_cut_key") }
             { key(l.slow, "slow-key", "slow", "ui.link_slow_key") }
             { key(l.lossy, "lossy-key", "lossy", "ui.link_lossy_key") }
+            { key(l.ring_keys, "ring-key-key", "ring-key", "ui.ring_key") }
+            { key(l.ring_points, "ring-point-key", "ring-point", "ui.ring_point") }
+            { key(l.ring_moved, "ring-moved-key", "ring-moved", "ui.ring_moved") }
+            { key(l.ring_lost, "ring-lost-key", "ring-lost", "ui.ring_lost") }
             if l.break_hint { <span class="break-hint" data-testid="break-hint">{d.word("ui.break_hint")}</span> }
         </>
     }
@@ -295,7 +330,8 @@ fn charts(d: &Dictionary, m: &Topology, open: UseStateHandle<bool>) -> Html {
                 <button class={classes!("small", "charts-toggle", (*open).then_some("on"))} onclick={toggle} aria-pressed={open.to_string()} data-action="charts">{d.render(&phrase!("ui.charts", m.charts.len()))}</button>
             }
             if !folded || *open {
-                <div class={classes!("charts", below.then_some("below"), folded.then_some("over"))} data-testid="charts">
+                <div class={classes!("charts", below.then_some("below"), folded.then_some("over"))} data-testid="charts"
+                     style={(below && !folded).then(|| format!("bottom:{:.0}px", m.legend_band.max(30.0)))}>
                     { for m.charts.iter().map(|c| super::chart::chart(d, c, m.time)) }
                 </div>
             }

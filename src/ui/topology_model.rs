@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use crate::phrase;
 use crate::sim::protocol::InputSpec;
 use crate::sim::trace::EventKind;
-use crate::sim::view::{CellRow, Chart, Glyph, NodeView, Overlay, Tone};
+use crate::sim::view::{CellRow, Chart, Glyph, ItemMark, NodeView, Overlay, Placement, Ring, Tone, TURN};
 use crate::sim::{network::link_key, Act, FlightView, MsgId, NodeId, Simulation, Time, TopologyKind};
 use crate::ui::layout::{self, Anchor, Point, Rect, Size};
 use crate::ui::state::{AppState, Selection};
@@ -189,6 +189,11 @@ pub struct Legend {
     pub slow: bool,
     pub lossy: bool,
     pub break_hint: bool,
+    /// A hash ring's keys, virtual points, and keys moved a moment ago or lost.
+    pub ring_keys: bool,
+    pub ring_points: bool,
+    pub ring_moved: bool,
+    pub ring_lost: bool,
 }
 
 /// What the menu of the selected thing is about.
@@ -218,6 +223,9 @@ pub struct Topology {
     pub time: Time,
     pub charts: Vec<Chart>,
     pub charts_place: ChartsPlace,
+    /// The band kept under the picture for the legend (measured): charts below the picture
+    /// sit on top of it, whether the legend takes one line or two.
+    pub legend_band: f64,
     pub radius: f64,
     /// Size of the node's number (0: not written).
     pub id_font: f64,
@@ -236,6 +244,100 @@ pub struct Topology {
     pub caption_lines: usize,
     pub legend: Legend,
     pub popup: Option<Popup>,
+    /// The hash ring under the nodes, when the protocol places them on one.
+    pub ring: Option<RingDrawing>,
+}
+
+/// How many colours tell a ring's nodes apart (a node's colour is its number modulo this).
+pub const RING_COLOURS: usize = 10;
+
+/// A hash ring as drawn: the circle, each node's share of it as arcs in the node's colour,
+/// every point of a node (its own, joined to the node by a spoke, and its virtual ones,
+/// smaller), and each item as a tick on the circle in its owner's colour.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RingDrawing {
+    pub centre: Point,
+    pub radius: f64,
+    /// The nodes' radius: a node on the ring wears a halo of its colour just outside it.
+    pub node_r: f64,
+    /// (SVG path, colour) of each stretch of the circle, from one point to the next,
+    /// owned by the node of the point it ends at.
+    pub arcs: Vec<(String, usize)>,
+    pub points: Vec<RingPoint>,
+    pub keys: Vec<KeyMark>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct RingPoint {
+    pub node: NodeId,
+    pub at: Point,
+    pub colour: usize,
+    /// The node's own point: drawn larger, with a spoke to the node.
+    pub own: Option<Point>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct KeyMark {
+    /// The tick from the circle inwards.
+    pub from: Point,
+    pub to: Point,
+    pub colour: usize,
+    pub mark: ItemMark,
+    /// "k7 → n3".
+    pub title: String,
+}
+
+/// The ring drawn for `ring` in the frame the layout placed the nodes in.
+fn ring_drawing(ring: &Ring, area: Size, pos: &[Point]) -> RingDrawing {
+    let f = layout::ring_frame(area, pos.len());
+    let colour = |n: NodeId| n % RING_COLOURS;
+    let mut points: Vec<RingPoint> = Vec::new();
+    for (n, &a) in ring.angles.iter().enumerate().filter(|&(n, _)| n < pos.len() && ring.holds_part(n)) {
+        points.push(RingPoint { node: n, at: layout::on_ring(&f, a, f.radius), colour: colour(n), own: Some(pos[n]) });
+    }
+    for &(n, a) in ring.virtual_points.iter().filter(|&&(n, _)| ring.holds_part(n)) {
+        points.push(RingPoint { node: n, at: layout::on_ring(&f, a, f.radius), colour: colour(n), own: None });
+    }
+    // Each stretch from one point to the next belongs to the node of the point it ends at.
+    let all = ring.points();
+    let arcs = all
+        .iter()
+        .enumerate()
+        .map(|(k, &(end, n))| {
+            let start = if k == 0 { all[all.len() - 1].0 } else { all[k - 1].0 };
+            (ring_arc(&f, start, end), colour(n))
+        })
+        .collect();
+    let band = (f.node_r * 0.5).clamp(8.0, 12.0);
+    let keys = ring
+        .items
+        .iter()
+        .map(|it| {
+            let long = if it.mark == ItemMark::Held { 1.0 } else { 1.8 };
+            KeyMark {
+                from: layout::on_ring(&f, it.angle, f.radius - 3.0),
+                to: layout::on_ring(&f, it.angle, f.radius - 3.0 - band * long),
+                colour: colour(it.owner),
+                mark: it.mark,
+                title: format!("{} → n{}", it.label, it.owner),
+            }
+        })
+        .collect();
+    RingDrawing { centre: f.centre, radius: f.radius, node_r: f.node_r, arcs, points, keys }
+}
+
+/// The circle's stretch clockwise from `a` to `b` (a whole turn when they are equal: a
+/// single point owns everything), as an SVG path.
+fn ring_arc(f: &layout::RingFrame, a: u32, b: u32) -> String {
+    let span = if b > a { b - a } else { b + TURN - a };
+    let r = f.radius;
+    let to = |x: u32| layout::on_ring(f, x % TURN, r);
+    if span >= TURN {
+        let (p, q) = (to(a), to(a + TURN / 2));
+        return format!("M {:.1} {:.1} A {r:.1} {r:.1} 0 0 1 {:.1} {:.1} A {r:.1} {r:.1} 0 0 1 {:.1} {:.1}", p.x, p.y, q.x, q.y, p.x, p.y);
+    }
+    let (p, q) = (to(a), to(a + span));
+    format!("M {:.1} {:.1} A {r:.1} {r:.1} 0 {} 1 {:.1} {:.1}", p.x, p.y, u8::from(span > TURN / 2), q.x, q.y)
 }
 
 /// Where the picture's nodes go: the area and the nodes' places and radius, and whether
@@ -247,6 +349,7 @@ struct Frame {
     r: f64,
     compact: bool,
     charts: ChartsPlace,
+    placement: Placement,
 }
 
 /// The measured heights of the caption over the picture and the legend under it (0 when
@@ -309,7 +412,7 @@ fn frame(sim: &dyn Simulation, size: Size, caption_band: f64, legend_band: f64, 
         area
     };
     let (pos, r) = layout::place(area, graph, &placement, groups);
-    Frame { area, picture, pos, r, compact, charts }
+    Frame { area, picture, pos, r, compact, charts, placement }
 }
 
 /// Everything the topology shows of `state` in a box of `size`.
@@ -329,7 +432,8 @@ pub fn build(state: &AppState, size: Size, measured: Bands) -> Topology {
     let t = state.display_time.max(sim.now());
     let ts = state.type_scale();
     let top = if state.presenting() { caption_band } else { 2.0 };
-    let mut words = Words::new(sim, &f, Rect::new(2.0, top, f.picture.w - 2.0, size.h - legend_band), ts);
+    // Words stay above the legend, and above the charts when they lie under the picture.
+    let mut words = Words::new(sim, &f, Rect::new(2.0, top, f.picture.w - 2.0, f.picture.h - legend_band), ts);
     let nodes = words.nodes(state, sim, &roles, &badges);
     let arrows = words.arrows(state, sim, &d, t);
     let deaths = words.deaths(sim, &d, t);
@@ -353,8 +457,18 @@ pub fn build(state: &AppState, size: Size, measured: Bands) -> Topology {
     };
     let overlays = sim.overlays(selected_node).iter().filter_map(|o| overlay(&d, o, pos, r)).collect();
     let (caption, caption_lines) = caption(sim, &d, h.step(), n);
-    let legend = legend(state, sim, &nodes, &edges, &countdowns, &deaths);
+    let mut legend = legend(state, sim, &nodes, &edges, &countdowns, &deaths);
     let popup = popup(state, sim, &d, pos, r, size);
+    let ring = match &f.placement {
+        Placement::Angles(ring) => Some(ring_drawing(ring, f.area, pos)),
+        _ => None,
+    };
+    if let Some(ring) = &ring {
+        legend.ring_keys = !ring.keys.is_empty();
+        legend.ring_points = ring.points.iter().any(|p| p.own.is_none());
+        legend.ring_moved = ring.keys.iter().any(|k| k.mark == ItemMark::Moved);
+        legend.ring_lost = ring.keys.iter().any(|k| k.mark == ItemMark::Lost);
+    }
     Topology {
         size,
         n,
@@ -363,6 +477,7 @@ pub fn build(state: &AppState, size: Size, measured: Bands) -> Topology {
         time: t,
         charts: sim.charts(),
         charts_place: f.charts,
+        legend_band,
         radius: r,
         id_font: (r * 0.75).clamp(if n > 64 { 0.0 } else { 16.0 * ts }, 34.0 * ts),
         role_font: 20.0 * ts,
@@ -379,6 +494,7 @@ pub fn build(state: &AppState, size: Size, measured: Bands) -> Topology {
         caption_lines,
         legend,
         popup,
+        ring,
     }
 }
 
@@ -995,5 +1111,66 @@ mod tests {
         // A lesson step's selection opens no menu.
         let quiet = page_at(RING_OF_8, 3).apply(Action::Select(Selection::Node(1))).next(|s| s.quiet_popup = true);
         assert!(build(&quiet, Size::new(1280.0, 720.0), Bands::default()).popup.is_none());
+    }
+
+    #[test]
+    fn a_hash_ring_is_drawn_with_every_point_and_key_on_its_circle() {
+        // Ten servers with three points each, one waiting outside, the client in the middle.
+        let s = page_at("v=1&proto=consistent-hashing&n=12&seed=1&p.vnodes=3&p.keys=200&p.requests=0", 0);
+        let Placement::Angles(data) = s.history.borrow().sim().placement() else { panic!("a ring") };
+        for (w, h) in [(1920.0, 1080.0), (1280.0, 720.0)] {
+            let m = build(&s, Size::new(w, h), Bands::default());
+            let ring = m.ring.as_ref().expect("the ring is drawn");
+            let on_circle = |p: Point| (p.distance(ring.centre) - ring.radius).abs() < 0.5;
+            // One mark per point: each server's own, joined to the node, and its virtual ones.
+            assert_eq!(ring.points.len(), data.points().len());
+            assert_eq!(ring.points.iter().filter(|p| p.own.is_some()).count(), 10);
+            assert_eq!(ring.points.iter().filter(|p| p.own.is_none()).count(), data.virtual_points.len());
+            assert!(ring.points.iter().all(|p| on_circle(p.at)), "{w}x{h}: every point on the circle");
+            for p in ring.points.iter().filter(|p| p.own.is_some()) {
+                assert_eq!(p.own, Some(m.nodes[p.node].at), "the spoke ends at its node");
+                // Beside the circle, on the spoke from its point, never over the circle.
+                assert!((m.nodes[p.node].at.distance(ring.centre) - ring.radius).abs() > m.radius, "{w}x{h}: server {} off the circle", p.node);
+            }
+            // One tick per key, from the circle inwards, in its owner's colour.
+            assert_eq!(ring.keys.len(), 200);
+            for (k, it) in ring.keys.iter().zip(&data.items) {
+                assert!((k.from.distance(ring.centre) - (ring.radius - 3.0)).abs() < 0.5 && k.to.distance(ring.centre) < k.from.distance(ring.centre));
+                assert_eq!(k.colour, it.owner % RING_COLOURS);
+            }
+            // Each stretch between points once: together a whole turn.
+            assert_eq!(ring.arcs.len(), data.points().len());
+            // The client in the middle, the waiting server inside the circle, nodes apart.
+            assert_eq!(m.nodes[0].at, ring.centre);
+            assert!(m.nodes[11].at.distance(ring.centre) < ring.radius - m.radius);
+            for (i, a) in m.nodes.iter().enumerate() {
+                assert!(a.at.x > 0.0 && a.at.x < w && a.at.y > 0.0 && a.at.y < h, "{w}x{h}: node {i} in the picture");
+                for b in &m.nodes[i + 1..] {
+                    assert!(a.at.distance(b.at) >= 2.0 * m.radius, "{w}x{h}: nodes overlap");
+                }
+            }
+            assert!(m.legend.ring_keys && m.legend.ring_points && !m.legend.ring_moved && !m.legend.ring_lost);
+            if w >= 1920.0 {
+                assert!(m.role_font >= 16.0 && m.badge_size >= 16.0, "readable from the back");
+            }
+        }
+        // A server joins: the keys it took are marked as moved, and the legend keys them.
+        let s = s.apply(Action::Act(Act::Recover(11)));
+        let s = (0..40).fold(s, |s, _| s.apply(Action::StepForward));
+        let m = build(&s, Size::new(1280.0, 720.0), Bands::default());
+        let ring = m.ring.as_ref().unwrap();
+        assert!(ring.keys.iter().any(|k| k.mark == ItemMark::Moved && k.colour == 11 % RING_COLOURS));
+        assert!(m.legend.ring_moved);
+        assert_eq!(ring.points.iter().filter(|p| p.own.is_some()).count(), 11);
+    }
+
+    #[test]
+    fn a_ring_arc_goes_clockwise_and_a_lone_point_owns_the_whole_turn() {
+        let f = layout::RingFrame { centre: Point::new(100.0, 100.0), radius: 50.0, node_r: 10.0 };
+        // A quarter from the top: to the right, the small arc.
+        assert_eq!(ring_arc(&f, 0, TURN / 4), "M 100.0 50.0 A 50.0 50.0 0 0 1 150.0 100.0");
+        // From a quarter back to the top, round the long way: the large arc.
+        assert!(ring_arc(&f, TURN / 4, 0).contains(" 0 1 1 100.0 50.0"), "{}", ring_arc(&f, TURN / 4, 0));
+        assert_eq!(ring_arc(&f, 7, 7).matches(" A ").count(), 2, "a whole circle in two halves");
     }
 }

@@ -1,6 +1,8 @@
 //! F. Fault tolerance and placement: failure detectors, consistent hashing, load balancing,
 //! replication under partitions, checkpoints, deadlock detection, synchronizers.
 
+pub mod consistent_hashing;
+
 use crate::sim::Family;
 use crate::words::{w, Words};
 
