@@ -991,13 +991,8 @@ fn crowding(svg: &web_sys::Element) -> Crowding {
           if (a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1) { pairs++; if (examples.length < 3) examples.push(`${texts[i].s}|${texts[j].s}`); }
         }
         // A message line through a stamp's box (shrunk by a pixel): Liang-Barsky clipping.
-        // Lines are drawn in the diagram's page x and shifted on screen by a transform.
-        const onScreen = (l, x, y) => new DOMPoint(x, y).matrixTransform(l.getScreenCTM());
-        const lines = [...root.querySelectorAll(".tl-msg line")].filter(shown).map((l) => {
-          const [x1, y1, x2, y2] = ["x1", "y1", "x2", "y2"].map((k) => Number(l.getAttribute(k)));
-          const [a, b] = [onScreen(l, x1, y1), onScreen(l, x2, y2)];
-          return [a.x, a.y, b.x, b.y];
-        });
+        const lines = [...root.querySelectorAll(".tl-msg line")].filter(shown).map((l) => ["x1", "y1", "x2", "y2"].map((k) => Number(l.getAttribute(k))))
+          .map(([x1, y1, x2, y2]) => [box.left + x1, box.top + y1, box.left + x2, box.top + y2]);
         const hits = (r, [x1, y1, x2, y2]) => {
           let t0 = 0, t1 = 1; const dx = x2 - x1, dy = y2 - y1;
           for (const [p, q] of [[-dx, x1 - (r.left + 1)], [dx, r.right - 1 - x1], [-dy, y1 - (r.top + 1)], [dy, r.bottom - 1 - y1]]) {

@@ -4,7 +4,7 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
-use gloo_timers::callback::Timeout;
+use gloo_timers::callback::{Interval, Timeout};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -18,6 +18,8 @@ use super::state::{Action, AppHandle, AppState, Overlay, Theme};
 use super::timeline::Timeline;
 use super::topology::TopologyView;
 use crate::words::Lang;
+
+const FRAME_MS: u32 = 16;
 
 fn window() -> web_sys::Window {
     web_sys::window().expect("a browser window")
@@ -94,9 +96,6 @@ fn toggle_fullscreen() {
     }
 }
 
-/// The clock's callback for the next display frame.
-type FrameCallback = Closure<dyn FnMut()>;
-
 /// How long the address bar waits for the run to stop changing before it follows.
 const URL_SETTLE_MS: u32 = 200;
 
@@ -110,38 +109,19 @@ pub fn app() -> Html {
     let keys_off = use_mut_ref(|| false);
     *keys_off.borrow_mut() = imported.is_some() || *dialog;
 
-    // The clock: while playing, one tick per display frame (requestAnimationFrame, so a
-    // tick and the frame it is drawn in never beat against each other) with the wall time
-    // that passed.
+    // The clock: while playing, one tick per frame with the wall time that passed.
     {
         let dispatch = state.dispatcher();
         use_effect_with(state.playing, move |playing| {
-            // The next frame's callback and its request id; the cleanup (pause, unmount)
-            // cancels the request and drops the callback.
-            let frame: Rc<std::cell::RefCell<Option<FrameCallback>>> = Rc::default();
-            let pending = Rc::new(Cell::new(None::<i32>));
-            if *playing {
+            let interval = playing.then(|| {
                 let last = Rc::new(Cell::new(js_sys::Date::now()));
-                let (again, next) = (Rc::downgrade(&frame), pending.clone());
-                let tick = Closure::new(move || {
+                Interval::new(FRAME_MS, move || {
                     let now = js_sys::Date::now();
                     let ms = now - last.replace(now);
                     dispatch.dispatch(Action::Tick(ms));
-                    if let Some(frame) = again.upgrade() {
-                        if let Some(f) = frame.borrow().as_ref() {
-                            next.set(window().request_animation_frame(f.as_ref().unchecked_ref()).ok());
-                        }
-                    }
-                });
-                pending.set(window().request_animation_frame(tick.as_ref().unchecked_ref()).ok());
-                *frame.borrow_mut() = Some(tick);
-            }
-            move || {
-                if let Some(id) = pending.take() {
-                    let _ = window().cancel_animation_frame(id);
-                }
-                drop(frame.borrow_mut().take());
-            }
+                })
+            });
+            move || drop(interval)
         });
     }
 

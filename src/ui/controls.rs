@@ -44,31 +44,9 @@ fn fit_digits(digits: usize) -> String {
     format!("width: calc({}ch + 2rem)", digits.max(2))
 }
 
-/// The header: drawn again when what it shows changes (the protocol, the run's settings,
-/// the language, the lesson, the text size, presenter mode), not on every frame of a run
-/// playing.
 #[function_component(Header)]
 pub fn header() -> Html {
     let state = use_context::<AppHandle>().expect("app context");
-    let shows = (state.info.id, state.lang, state.lesson, state.text_size, state.presenting(), state.scenario.clone());
-    html! { <HeaderBody {state} {shows} /> }
-}
-
-#[derive(Properties)]
-struct HeaderProps {
-    state: AppHandle,
-    shows: (&'static str, Lang, Option<&'static str>, u32, bool, crate::sim::scenario::Scenario),
-}
-
-impl PartialEq for HeaderProps {
-    fn eq(&self, other: &Self) -> bool {
-        self.shows == other.shows
-    }
-}
-
-#[function_component(HeaderBody)]
-fn header_body(props: &HeaderProps) -> Html {
-    let state = props.state.clone();
     let w = state.dict();
     let info = &state.info;
     let s = &state.scenario;

@@ -5,14 +5,13 @@
 //! and messages are found by binary search, so a long run costs as much as a short one.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::rc::Rc;
 
 use crate::sim::protocol::{DiagramTools, InputSpec};
 use crate::sim::trace::{causal_future, causal_past, happened_before, CutVerdict, Event, EventKind, MessageRecord, Trace};
 use crate::sim::view::Overlay;
 use crate::sim::{Act, EventId, NodeId, ProtocolInfo, Simulation, Time};
 use crate::ui::layout::{self, Anchor, Point, Rect, Size, Timeline as Frame};
-use crate::ui::state::{fitting_span, AppState, RunMemo, Selection, SPANS};
+use crate::ui::state::{fitting_span, AppState, Selection, SPANS};
 use crate::ui::text;
 use crate::ui::view_settings::Stamps;
 use crate::words::{Dictionary, Text};
@@ -279,7 +278,7 @@ pub fn cut_words(trace: &Trace, frontier: &[Time], verdict: &CutVerdict) -> Text
 /// One process line: where it runs, and the stretches where its node was down.
 pub struct Row {
     pub y: f64,
-    /// Screen x from and to of each stretch down, inside the window.
+    /// x from and to of each stretch down, inside the window.
     pub down: Vec<(f64, f64)>,
 }
 
@@ -291,7 +290,6 @@ pub struct Tick {
 }
 
 /// One message drawn on the diagram: from its send to its end, or to where it is now.
-#[derive(Clone, Debug, PartialEq)]
 pub struct MessageLine {
     pub id: usize,
     pub kind: &'static str,
@@ -316,7 +314,6 @@ pub struct MessageLine {
 pub type Spot = (Point, Anchor);
 
 /// One event's dot and its words.
-#[derive(Clone, Debug, PartialEq)]
 pub struct EventDot {
     pub id: EventId,
     pub node: NodeId,
@@ -331,10 +328,10 @@ pub struct EventDot {
     /// Milestones with words of their own, joined (empty: none).
     pub marks: String,
     pub stamp_at: Option<Spot>,
-    pub vector_at: Option<(Spot, Rc<str>)>,
+    pub vector_at: Option<(Spot, String)>,
     pub mark_at: Option<Spot>,
     /// What the event was, its time, step and stamps: the dot's tooltip.
-    pub title: Rc<str>,
+    pub title: String,
 }
 
 /// A broken invariant: its line, its ⚠ if there was room.
@@ -392,10 +389,6 @@ pub struct Diagram {
     pub height: f64,
     pub axes: Axes,
     pub span_index: usize,
-    /// How far left what is drawn in the page's x (dots, lines, words, ticks, cuts) is
-    /// shifted to stand on screen; the rows, the cursor line and the hit areas are in
-    /// screen x.
-    pub pan: f64,
     pub now_x: f64,
     pub dense: bool,
     pub row_font: f64,
@@ -404,8 +397,8 @@ pub struct Diagram {
     pub rows: Vec<Row>,
     pub ticks: Vec<Tick>,
     pub tick_y: f64,
-    pub messages: Vec<Rc<MessageLine>>,
-    pub events: Vec<Rc<EventDot>>,
+    pub messages: Vec<MessageLine>,
+    pub events: Vec<EventDot>,
     pub violations: Vec<ViolationMark>,
     pub marked: Vec<MarkedEvents>,
     pub cuts: Vec<CutOverlay>,
@@ -462,17 +455,8 @@ fn event_xs(events: &[Event], window: &[Event], frame: &Frame) -> BTreeMap<Event
     xs
 }
 
-/// The words of an event the diagram keeps between frames: its tooltip, its vector stamp.
-pub type EventWords = RunMemo<(Rc<str>, Option<Rc<str>>)>;
-
 /// Everything the diagram shows of `state` in a box of `size`.
 pub fn build(state: &AppState, size: Size) -> Diagram {
-    build_with(state, size, &mut EventWords::default())
-}
-
-/// As [`build`], with the words of events already drawn kept in `words` (a frame words
-/// only the events new to the window).
-pub fn build_with(state: &AppState, size: Size, words: &mut EventWords) -> Diagram {
     let d = state.dict();
     let h = state.history.borrow();
     let sim = h.sim();
@@ -489,11 +473,6 @@ pub fn build_with(state: &AppState, size: Size, words: &mut EventWords) -> Diagr
     let events = trace.known_events();
     let asked = state.span.unwrap_or_else(|| fitting_span(t));
     let (span_index, frame, range) = window(events, asked, frame_of);
-    // Everything in the window is drawn in the page's x (see layout::Timeline), shifted
-    // back on screen by `pan`: what is already drawn keeps its place while playing.
-    let frame = frame.paged();
-    let pan = frame.pan();
-    words.follow(state, range.start);
     let window = &events[range];
     let dense = row < 30.0;
     let tools = state.info.show.diagram;
@@ -515,9 +494,9 @@ pub fn build_with(state: &AppState, size: Size, words: &mut EventWords) -> Diagr
     // the names of marked events and of cuts last. A word that would touch one already
     // placed (or a dot, or the edge) tries its other spots or is left out; the dot and
     // its tooltip stay. Left of the clip (x = 38) only the forced row names may stand.
-    let mut placer = layout::Placer::new(Rect::new(40.0 + pan, 2.0, size.w - 2.0 + pan, height));
+    let mut placer = layout::Placer::new(Rect::new(40.0, 2.0, size.w - 2.0, height));
     for i in 0..n {
-        placer.force(layout::text_box(&format!("n{i}"), row_font, Point::new(6.0 + pan, frame.y(i as f64) + 5.0), Anchor::Start));
+        placer.force(layout::text_box(&format!("n{i}"), row_font, Point::new(6.0, frame.y(i as f64) + 5.0), Anchor::Start));
     }
     for e in &placed_events {
         placer.block(Rect::disc(Point::new(x_of(e.id, e.time), frame.y(e.node.expect("filtered") as f64)), 4.0));
@@ -526,17 +505,16 @@ pub fn build_with(state: &AppState, size: Size, words: &mut EventWords) -> Diagr
     let messages = message_lines(sim, trace, &frame, t, &x_of, &ahead);
     let stamps = StampPlan { dense, fs, stamps: state.stamps, selected: state.selected, compare };
     let marks_of = |e: &Event| -> Vec<&'static str> { trace.marks_of(e.id).filter_map(|m| d.try_word(&format!("mark.{}", m.tag))).collect() };
-    let placed = stamps.place(&mut placer, trace, &placed_events, &messages, (pan, size.w), &frame, &x_of, &marks_of);
+    let placed = stamps.place(&mut placer, trace, &placed_events, &messages, size.w, &frame, &x_of, &marks_of);
     let (rows, any_down) = rows(sim, trace, &frame, n);
     let tick_y = (TOP - 14.0).max(fs * 0.95 + 3.0);
     let ticks = ticks(&mut placer, &frame, SPANS[span_index], tick_y, fs);
     let messages = lit_messages(messages, trace, &causality, cut_verdict.as_ref(), &ahead);
-    let dots: Vec<Rc<EventDot>> = placed_events
+    let dots: Vec<EventDot> = placed_events
         .iter()
         .map(|e| {
             let node = e.node.expect("filtered");
-            let (title, vector) = words.get(e.id, || (event_title(&d, trace, e).into(), trace.vector(e.id).map(|v| text::vector(v).into())));
-            Rc::new(EventDot {
+            EventDot {
                 id: e.id,
                 node,
                 time: e.time,
@@ -549,10 +527,10 @@ pub fn build_with(state: &AppState, size: Size, words: &mut EventWords) -> Diagr
                 lamport: e.lamport,
                 marks: marks_of(e).join(" · "),
                 stamp_at: placed.lamport.get(&e.id).copied(),
-                vector_at: placed.vector.get(&e.id).copied().zip(vector),
+                vector_at: placed.vector.get(&e.id).copied().zip(trace.vector(e.id).map(text::vector)),
                 mark_at: placed.marks.get(&e.id).copied(),
-                title,
-            })
+                title: event_title(&d, trace, e),
+            }
         })
         .collect();
     let protocol_marks = Marks { placer: &mut placer, trace, d: &d, frame: &frame, xs: &xs, fs, height };
@@ -604,8 +582,7 @@ pub fn build_with(state: &AppState, size: Size, words: &mut EventWords) -> Diagr
         height,
         axes: Axes { frame, n },
         span_index,
-        pan,
-        now_x: frame.x(t) - pan,
+        now_x: frame.x(t),
         dense,
         row_font,
         cutting,
@@ -661,7 +638,7 @@ fn violations(placer: &mut layout::Placer, trace: &Trace, d: &Dictionary, frame:
 
 /// The message lines lit by the selection (both ends in its past, or in its future) and
 /// marked by the drawn cut (crossing it backwards, in transit across it).
-fn lit_messages(lines: Vec<Geometry>, trace: &Trace, causality: &Causality, verdict: Option<&CutVerdict>, ahead: &impl Fn(&Event) -> bool) -> Vec<Rc<MessageLine>> {
+fn lit_messages(lines: Vec<Geometry>, trace: &Trace, causality: &Causality, verdict: Option<&CutVerdict>, ahead: &impl Fn(&Event) -> bool) -> Vec<MessageLine> {
     let relation = |id: usize| causality.of(id).map(Relation::class);
     let (crossing, in_transit): (&[usize], &[usize]) = match verdict {
         Some(CutVerdict::Inconsistent { crossing }) => (crossing, &[]),
@@ -677,7 +654,7 @@ fn lit_messages(lines: Vec<Geometry>, trace: &Trace, causality: &Causality, verd
                 (Some(_), _) => Some("unrelated"),
                 _ => None,
             };
-            Rc::new(MessageLine {
+            MessageLine {
                 id: m.id,
                 kind: m.kind,
                 token: m.token,
@@ -691,7 +668,7 @@ fn lit_messages(lines: Vec<Geometry>, trace: &Trace, causality: &Causality, verd
                 ghost: ahead(send),
                 crossing: crossing.contains(&m.id),
                 in_transit: in_transit.contains(&m.id),
-            })
+            }
         })
         .collect()
 }
@@ -883,7 +860,7 @@ impl StampPlan {
         trace: &Trace,
         placed_events: &[&Event],
         messages: &[Geometry],
-        (pan, width): (f64, f64),
+        width: f64,
         frame: &Frame,
         x_of: &impl Fn(usize, u64) -> f64,
         marks_of: &impl Fn(&Event) -> Vec<&'static str>,
@@ -891,7 +868,7 @@ impl StampPlan {
         let fs = self.fs;
         // Stamps keep off the message lines: each line is filed under the columns of the
         // picture it spans, so a stamp is checked against the few lines near it.
-        let lines = Lines::new(messages.iter().map(|g| (g.2.x - pan, g.2.y, g.3.x - pan, g.3.y)), width);
+        let lines = Lines::new(messages.iter().map(|g| (g.2.x, g.2.y, g.3.x, g.3.y)), width);
         let selected_event = match self.selected {
             Selection::Event(id) => Some(id),
             _ => None,
@@ -915,7 +892,7 @@ impl StampPlan {
                 cands.extend([(Point::new(x, y + 10.0 + fs), Anchor::Middle), (Point::new(x - 5.0, y + 6.0 + fs), Anchor::End), (Point::new(x + 5.0, y + 6.0 + fs), Anchor::Start)]);
             }
             out.wanted += 1;
-            if let Some(k) = placer.place_if(cands.iter().map(|&(p, a)| layout::text_box(&text, fs, p, a)), |r| !lines.cross(&r.shifted(-pan, 0.0))) {
+            if let Some(k) = placer.place_if(cands.iter().map(|&(p, a)| layout::text_box(&text, fs, p, a)), |r| !lines.cross(r)) {
                 out.lamport.insert(e.id, cands[k]);
             }
         }
@@ -953,7 +930,7 @@ impl StampPlan {
             ];
             // Monospace digits are narrower than the estimate's bold letters.
             out.wanted += 1;
-            if let Some(k) = placer.place_if(cands.iter().map(|&(p, a)| layout::text_box(&text, fs * 0.92, p, a)), |r| !lines.cross(&r.shifted(-pan, 0.0))) {
+            if let Some(k) = placer.place_if(cands.iter().map(|&(p, a)| layout::text_box(&text, fs * 0.92, p, a)), |r| !lines.cross(r)) {
                 out.vector.insert(e.id, cands[k]);
             }
         }
@@ -996,8 +973,7 @@ fn rows(sim: &dyn Simulation, trace: &Trace, frame: &Frame, n: usize) -> (Vec<Ro
             if let Some(s) = down_since[i] {
                 down.push((s, frame.t1));
             }
-            let pan = frame.pan();
-            let down = down.into_iter().filter(|(a, b)| *b >= frame.t0 && *a <= frame.t1).map(|(a, b)| (frame.x(a.max(frame.t0)) - pan, frame.x(b.min(frame.t1)) - pan)).collect();
+            let down = down.into_iter().filter(|(a, b)| *b >= frame.t0 && *a <= frame.t1).map(|(a, b)| (frame.x(a.max(frame.t0)), frame.x(b.min(frame.t1)))).collect();
             Row { y: frame.y(i as f64), down }
         })
         .collect();
@@ -1245,14 +1221,14 @@ mod tests {
         let axes = model.axes;
         let f = axes.frame;
         for t in [f.t0, (f.t0 + f.t1) / 2, f.t1] {
-            assert!(axes.time_at(f.x(t) - f.pan()).abs_diff(t) <= 1, "{t}");
+            assert!(axes.time_at(f.x(t)).abs_diff(t) <= 1, "{t}");
         }
         assert_eq!(axes.time_at(-50.0), f.t0, "left of the lines is the window's start");
         for i in 0..4 {
             assert_eq!(axes.row_at(f.y(i as f64)), i);
         }
         assert_eq!(axes.row_at(10_000.0), 3, "below the last line is the last line");
-        assert_eq!(axes.cut_point(2, f.x(f.t1) - f.pan()), (2, f.t1));
+        assert_eq!(axes.cut_point(2, f.x(f.t1)), (2, f.t1));
         let y = |i: usize| f.y(i as f64);
         assert_eq!(axes.release(&model.hands, 0, (200.0, y(0)), (260.0, y(2))), Some(Act::Input(0, "send_to".into(), Some("2".into()))));
         assert_eq!(axes.release(&model.hands, 1, (200.0, y(1)), (202.0, y(1) + 1.0)), Some(Act::Input(1, "local".into(), None)));

@@ -476,12 +476,6 @@ pub fn label_spot(size: Size, graph: &Graph, node: Point, radius: f64) -> (Point
 }
 
 /// The time-space diagram's mapping from (time, node) to the page.
-///
-/// x is measured from an `origin` instant at or before the window's start: while the
-/// window slides (playing), everything drawn keeps its x and only the picture's shift
-/// ([`Timeline::pan`]) changes, so a frame rewrites one transform, not every line and dot.
-/// The origin moves on in pages of [`ORIGIN_PAGE`] windows (x stays small enough for the
-/// browser's single-precision geometry). Screen x = `x(t) - pan()`.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Timeline {
     pub t0: Time,
@@ -490,34 +484,18 @@ pub struct Timeline {
     pub x1: f64,
     pub y0: f64,
     pub row: f64,
-    pub origin: Time,
 }
-
-/// How many window widths the diagram's x origin stays put for.
-pub const ORIGIN_PAGE: Time = 16;
 
 impl Timeline {
     /// A window of `span` ticks ending at `now` (or starting at 0 while the run is short),
-    /// drawn across `width` with `n` rows of `row` height under a header of `y0`; x counted
-    /// from the window's start.
+    /// drawn across `width` with `n` rows of `row` height under a header of `y0`.
     pub fn new(now: Time, span: Time, width: f64, x0: f64, y0: f64, row: f64) -> Self {
         let span = span.max(10);
         let t1 = now.max(span);
-        Timeline { t0: t1 - span, t1, x0, x1: width - 20.0, y0, row, origin: t1 - span }
+        Timeline { t0: t1 - span, t1, x0, x1: width - 20.0, y0, row }
     }
-    /// The same window with x counted from the start of its page of [`ORIGIN_PAGE`]
-    /// windows, so that x of an instant stays the same from frame to frame.
-    pub fn paged(self) -> Self {
-        let page = (self.t1 - self.t0) * ORIGIN_PAGE;
-        Timeline { origin: self.t0 - self.t0 % page, ..self }
-    }
-    /// x of instant `t` (one before the window's start stands at its start).
     pub fn x(&self, t: Time) -> f64 {
-        self.x0 + (self.x1 - self.x0) * (t.max(self.t0) - self.origin) as f64 / (self.t1 - self.t0) as f64
-    }
-    /// How far the picture is shifted left: x of the window's start less its screen x.
-    pub fn pan(&self) -> f64 {
-        (self.x1 - self.x0) * (self.t0 - self.origin) as f64 / (self.t1 - self.t0) as f64
+        self.x0 + (self.x1 - self.x0) * (t.saturating_sub(self.t0)) as f64 / (self.t1 - self.t0) as f64
     }
     /// Fractional row positions are allowed (a message line between two rows).
     pub fn y(&self, node: f64) -> f64 {
@@ -621,66 +599,34 @@ pub fn bold_box(text: &str, font: f64, at: Point, anchor: Anchor) -> Rect {
 pub struct Placer {
     bounds: Rect,
     taken: Vec<Rect>,
-    /// The boxes taken, filed by the cells of a grid over the bounds that they touch (a
-    /// box outside the bounds in the nearest cells), so a box is checked against the few
-    /// near it: a diagram of hundreds of dots and words costs in proportion to them, not
-    /// to their square.
-    cells: Vec<Vec<u32>>,
-    columns: usize,
-    rows: usize,
 }
-
-/// The side of a cell of the placer's grid, in pixels.
-const PLACER_CELL: f64 = 64.0;
 
 impl Placer {
     pub fn new(bounds: Rect) -> Placer {
-        let columns = (((bounds.x1 - bounds.x0) / PLACER_CELL).ceil().max(1.0) as usize).min(256);
-        let rows = (((bounds.y1 - bounds.y0) / PLACER_CELL).ceil().max(1.0) as usize).min(256);
-        Placer { bounds, taken: Vec::new(), cells: vec![Vec::new(); columns * rows], columns, rows }
-    }
-    /// The cells a box touches: (first column, last column, first row, last row).
-    fn span(&self, r: &Rect) -> (usize, usize, usize, usize) {
-        let cell = |v: f64, from: f64, count: usize| (((v - from) / PLACER_CELL).floor().max(0.0) as usize).min(count - 1);
-        let b = &self.bounds;
-        (cell(r.x0, b.x0, self.columns), cell(r.x1, b.x0, self.columns), cell(r.y0, b.y0, self.rows), cell(r.y1, b.y0, self.rows))
-    }
-    fn take(&mut self, r: Rect) {
-        let k = self.taken.len() as u32;
-        self.taken.push(r);
-        let (c0, c1, r0, r1) = self.span(&r);
-        for row in r0..=r1 {
-            for c in c0..=c1 {
-                self.cells[row * self.columns + c].push(k);
-            }
-        }
+        Placer { bounds, taken: Vec::new() }
     }
     /// Something drawn that labels must keep off (a node, a token).
     pub fn block(&mut self, r: Rect) {
-        self.take(r);
+        self.taken.push(r);
     }
     pub fn free(&self, r: &Rect) -> bool {
-        if !r.inside(&self.bounds) {
-            return false;
-        }
-        let (c0, c1, r0, r1) = self.span(r);
-        !(r0..=r1).any(|row| (c0..=c1).any(|c| self.cells[row * self.columns + c].iter().any(|&k| self.taken[k as usize].overlaps(r))))
+        r.inside(&self.bounds) && !self.taken.iter().any(|t| t.overlaps(r))
     }
     /// The first free candidate (by index), taken.
     pub fn place(&mut self, candidates: impl IntoIterator<Item = Rect>) -> Option<usize> {
         let (k, r) = candidates.into_iter().enumerate().find(|(_, r)| self.free(r))?;
-        self.take(r);
+        self.taken.push(r);
         Some(k)
     }
     /// The first free candidate that `also` accepts (e.g. crossed by no line), taken.
     pub fn place_if(&mut self, candidates: impl IntoIterator<Item = Rect>, also: impl Fn(&Rect) -> bool) -> Option<usize> {
         let (k, r) = candidates.into_iter().enumerate().find(|(_, r)| self.free(r) && also(r))?;
-        self.take(r);
+        self.taken.push(r);
         Some(k)
     }
     /// Take a box whatever it touches (what must be written: a node's id).
     pub fn force(&mut self, r: Rect) {
-        self.take(r);
+        self.taken.push(r);
     }
     pub fn bounds(&self) -> Rect {
         self.bounds
@@ -875,14 +821,6 @@ mod tests {
         assert_eq!(t.y(0.0), 50.0);
         let early = Timeline::new(100, 1000, 1020.0, 20.0, 30.0, 40.0);
         assert_eq!(early.t0, 0);
-        // Paged: x counts from the page's start, the pan brings the window back on screen,
-        // and the next frame's window (a few ticks on) draws each instant at the same x.
-        let p = Timeline::new(37_450, 1000, 1020.0, 20.0, 30.0, 40.0).paged();
-        assert_eq!(p.origin, 32_000);
-        assert!((p.x(36_450) - p.pan() - 20.0).abs() < 1e-9 && (p.x(37_450) - p.pan() - 1000.0).abs() < 1e-9);
-        let next = Timeline::new(37_461, 1000, 1020.0, 20.0, 30.0, 40.0).paged();
-        assert_eq!(next.x(37_000), p.x(37_000));
-        assert_eq!(p.x(10), p.x(36_450), "before the window: at its start");
         assert_eq!(tick_step(1000, 10), 100);
         assert_eq!(tick_step(1300, 10), 200);
         assert_eq!(tick_step(7, 10), 1);

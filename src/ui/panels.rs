@@ -309,53 +309,27 @@ pub fn network_panel() -> Html {
 #[function_component(EventLog)]
 pub fn event_log() -> Html {
     let state = use_context::<AppHandle>().expect("app context");
-    // A line already written keeps its words: a frame words only the new lines.
-    let words = use_mut_ref(super::state::RunMemo::<std::rc::Rc<str>>::default);
     let d = state.dict();
     let h = state.history.borrow();
     let trace = h.sim().trace();
     let from = trace.events().len().saturating_sub(LOG_LINES);
-    let mut words = words.borrow_mut();
-    words.follow(&state, from);
-    let dispatch = state.dispatcher();
-    let lines: Vec<Html> = trace.events()[from..]
-        .iter()
-        .rev()
-        .map(|e| {
-            let text = words.get(e.id, || d.render(&text::describe(trace, e)).into());
-            let selected = state.selected == Selection::Event(e.id);
-            html! { <LogLine key={e.id} id={e.id} time={e.time} lamport={e.lamport} {text} {selected} marked={trace.has_marks(e.id)} dispatch={dispatch.clone()} /> }
-        })
-        .collect();
+    let lines = trace.events()[from..].iter().rev().map(|e| {
+        let dispatch = state.dispatcher();
+        let id = e.id;
+        let selected = state.selected == Selection::Event(id);
+        html! {
+            <li class={classes!(selected.then_some("selected"), trace.has_marks(id).then_some("marked"))} onclick={Callback::from(move |_| dispatch.dispatch(Action::SelectEvent(id)))}>
+                <span class="t">{format!("t={}", e.time)}</span>
+                <span class="l">{format!("L{}", e.lamport)}</span>
+                {d.render(&text::describe(trace, e))}
+            </li>
+        }
+    });
     html! {
         <section class="panel log" data-testid="log">
             <h2>{d.render(&phrase!("ui.log_title", trace.events().len()))}</h2>
             <ol>{ for lines }</ol>
         </section>
-    }
-}
-
-#[derive(Properties, PartialEq)]
-struct LogLineProps {
-    id: crate::sim::EventId,
-    time: crate::sim::Time,
-    lamport: u64,
-    text: std::rc::Rc<str>,
-    selected: bool,
-    marked: bool,
-    dispatch: yew::UseReducerDispatcher<super::state::AppState>,
-}
-
-/// One line of the log (memoised: a line already written is not drawn again).
-#[function_component(LogLine)]
-fn log_line(p: &LogLineProps) -> Html {
-    let (dispatch, id) = (p.dispatch.clone(), p.id);
-    html! {
-        <li class={classes!(p.selected.then_some("selected"), p.marked.then_some("marked"))} onclick={Callback::from(move |_| dispatch.dispatch(Action::SelectEvent(id)))}>
-            <span class="t">{format!("t={}", p.time)}</span>
-            <span class="l">{format!("L{}", p.lamport)}</span>
-            {p.text.to_string()}
-        </li>
     }
 }
 

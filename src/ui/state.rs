@@ -110,37 +110,6 @@ pub struct AppState {
     pub quiet_popup: bool,
 }
 
-/// Words worked out once per event and kept between frames (a dot's tooltip, a line of
-/// the log): an event's words stay the same for as long as the run's past does (the same
-/// history, interventions and language), so a frame words only the events new to it.
-pub struct RunMemo<V> {
-    run: Option<(usize, Vec<crate::sim::TimedAct>, Lang)>,
-    items: std::collections::BTreeMap<EventId, V>,
-}
-
-impl<V: Clone> Default for RunMemo<V> {
-    fn default() -> Self {
-        RunMemo { run: None, items: Default::default() }
-    }
-}
-
-impl<V: Clone> RunMemo<V> {
-    /// Ready for `state`'s run: forgets everything if the run is another, and what lies
-    /// before `from` (out of view).
-    pub fn follow(&mut self, state: &AppState, from: EventId) {
-        let h = state.history.borrow();
-        let run = Rc::as_ptr(&state.history) as usize;
-        if !self.run.as_ref().is_some_and(|(r, acts, lang)| *r == run && acts[..] == *h.acts() && *lang == state.lang) {
-            *self = RunMemo { run: Some((run, h.acts().to_vec(), state.lang)), items: Default::default() };
-        }
-        self.items = self.items.split_off(&from);
-    }
-    /// The value for event `id`, made by `make` the first time.
-    pub fn get(&mut self, id: EventId, make: impl FnOnce() -> V) -> V {
-        self.items.entry(id).or_insert_with(make).clone()
-    }
-}
-
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Overlay {
     None,

@@ -40,8 +40,7 @@ pub fn timeline() -> Html {
     // The click that ends a drag or places a cut point must not also clear the selection.
     let swallow = use_mut_ref(|| false);
     let size = use_box_size(boxed.clone());
-    let words = use_mut_ref(diagram_model::EventWords::default);
-    let model = diagram_model::build_with(&state, size, &mut words.borrow_mut());
+    let model = diagram_model::build(&state, size);
     let (width, height) = (model.width, model.height);
     let hand = Gestures { state: state.clone(), svg: svg_ref.clone(), drag: drag.clone(), held, swallow, axes: model.axes, hands: Rc::new(model.hands.clone()) };
     let clear = {
@@ -61,9 +60,6 @@ pub fn timeline() -> Html {
         html! { <div class={classes!("tl-verdict", extra, line.class)} data-testid={testid} data-consistent={consistent} data-relation={relation}>{d.render(&line.text)}</div> }
     };
     let frame = model.axes.frame;
-    // What is drawn in the page's x moves back on screen by one transform per frame.
-    let pan = format!("translate({:.2},0)", -model.pan);
-    let dispatch = state.dispatcher();
     html! {
         <div class="timeline-box">
             { bar(&state, &d, &model, stamps_ref) }
@@ -73,7 +69,7 @@ pub fn timeline() -> Html {
             <div class="timeline-canvas" ref={boxed}>
             <svg id="timeline" ref={svg_ref} class={classes!(model.cutting.then_some("cutting"), drag.is_some().then_some("dragging"))} viewBox={format!("0 0 {} {height:.0}", width)} width={width.to_string()} height={height.to_string()}
                  onclick={clear} onmousemove={hand.on_move()} onmouseup={hand.on_release()} onmouseleave={hand.on_leave()} data-events={model.logged_events.to_string()}>
-                <g class="ticks" transform={pan.clone()}>{ ticks(&model) }</g>
+                <g class="ticks">{ ticks(&model) }</g>
                 <g class="rows">{ rows(&model) }</g>
                 <line class="now-line" x1={model.now_x.to_string()} y1={(TOP - 10.0).to_string()} x2={model.now_x.to_string()} y2={(height - 6.0).to_string()} />
                 <defs>
@@ -82,14 +78,14 @@ pub fn timeline() -> Html {
                     </clipPath>
                 </defs>
                 <g clip-path="url(#timeline-window)">
-                    <g class="tl-messages" transform={pan.clone()}>{ for model.messages.iter().map(|m| html! { <Message key={m.id} line={m.clone()} /> }) }</g>
+                    <g class="tl-messages">{ for model.messages.iter().map(message) }</g>
                     <g class="row-hits">{ for model.row_hits.iter().map(|r| hand.row_hit(&d, r)) }</g>
-                    <g class="tl-marks" transform={pan.clone()}>{ marked(&model) }</g>
-                    <g class="tl-events" transform={pan.clone()}>{ for model.events.iter().map(|e| html! { <Dot key={e.id} dot={e.clone()} dense={model.dense} cutting={model.cutting} still={!state.playing} dispatch={dispatch.clone()} /> }) }</g>
+                    <g class="tl-marks">{ marked(&model) }</g>
+                    <g class="tl-events">{ for model.events.iter().map(|e| event(&state, e, model.dense, model.cutting)) }</g>
                 </g>
-                <g class="tl-cuts" transform={pan.clone()}>{ cuts(&model) }</g>
+                <g class="tl-cuts">{ cuts(&model) }</g>
                 { for drag_line }
-                <g class="tl-violations" transform={pan}>{ violations(&model) }</g>
+                <g class="tl-violations">{ violations(&model) }</g>
             </svg>
             </div>
             { hints(&model) }
@@ -159,7 +155,7 @@ fn ticks(model: &Diagram) -> Html {
         .iter()
         .map(|tick| {
             html! {
-                <g class="tick" key={tick.time}><line x1={tick.x.to_string()} y1={(TOP - 8.0).to_string()} x2={tick.x.to_string()} y2={(model.height - 10.0).to_string()} />
+                <g class="tick"><line x1={tick.x.to_string()} y1={(TOP - 8.0).to_string()} x2={tick.x.to_string()} y2={(model.height - 10.0).to_string()} />
                 if tick.labelled { <text x={tick.x.to_string()} y={model.tick_y.to_string()}>{tick.time}</text> }</g>
             }
         })
@@ -185,15 +181,7 @@ fn rows(model: &Diagram) -> Html {
         .collect()
 }
 
-#[derive(Properties, PartialEq)]
-struct MessageProps {
-    line: Rc<MessageLine>,
-}
-
-/// A message line; drawn again only when it changed (memoised on its props, keyed by id).
-#[function_component(Message)]
-fn message(props: &MessageProps) -> Html {
-    let m = &*props.line;
+fn message(m: &MessageLine) -> Html {
     let (from, to) = (m.from, m.to);
     html! {
         <g class={classes!("tl-msg", m.class, format!("kind-{}", kind_slot(m.kind)), m.token.then_some("token-msg"), m.lit, m.ghost.then_some("ghost"), m.crossing.then_some("crossing"), m.in_transit.then_some("in-transit"))}
@@ -204,25 +192,11 @@ fn message(props: &MessageProps) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
-struct DotProps {
-    dot: Rc<EventDot>,
-    dense: bool,
-    cutting: bool,
-    /// Paused: the dot gets its tooltip and its wider target for the pointer (while
-    /// playing, a busy run makes and drops dozens of dots a frame; they do without).
-    still: bool,
-    dispatch: yew::UseReducerDispatcher<super::state::AppState>,
-}
-
 /// An event's dot, its stamps and milestones; a click selects it (shift: compares it), or
-/// while drawing a cut puts the cut right after it. Drawn again only when it changed
-/// (memoised on its props, keyed by id).
-#[function_component(Dot)]
-fn event(props: &DotProps) -> Html {
-    let (e, dense, cutting) = (&*props.dot, props.dense, props.cutting);
+/// while drawing a cut puts the cut right after it.
+fn event(state: &AppHandle, e: &EventDot, dense: bool, cutting: bool) -> Html {
     let onclick = {
-        let d = props.dispatch.clone();
+        let d = state.dispatcher();
         let (id, node, time) = (e.id, e.node, e.time);
         Callback::from(move |ev: MouseEvent| {
             ev.stop_propagation();
@@ -245,14 +219,12 @@ fn event(props: &DotProps) -> Html {
     html! {
         <g class={classes!("tl-event", e.class, e.relation, e.selected.then_some("selected"), e.compared.then_some("compared"), marked.then_some("marked"), e.ghost.then_some("ghost"))}
            onclick={onclick} data-event={e.id.to_string()}>
-            if props.still {
-                <title>{e.title.to_string()}</title>
-                <circle class="hit" cx={x.clone()} cy={y.clone()} r="11" />
-            }
+            <title>{e.title.clone()}</title>
+            <circle class="hit" cx={x.clone()} cy={y.clone()} r="11" />
             if marked { <circle class="mark-ring" cx={x.clone()} cy={y.clone()} r="10" /> }
             <circle class="dot" cx={x} cy={y} r={if dense { "3.5" } else { "5.5" }} />
             { for e.stamp_at.map(|spot| word(spot, "stamp", e.lamport.to_string())) }
-            { for e.vector_at.clone().map(|(spot, v)| word(spot, "vstamp", v.to_string())) }
+            { for e.vector_at.clone().map(|(spot, v)| word(spot, "vstamp", v)) }
             { for e.mark_at.map(|spot| word(spot, "mark-label", e.marks.clone())) }
         </g>
     }

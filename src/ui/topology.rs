@@ -54,25 +54,17 @@ pub fn topology_view() -> Html {
     let legend_ref = use_node_ref();
     let measured = use_state(Bands::default);
     let charts_open = use_state(|| false);
-    // Measured when one of the three boxes changes size, not after every render.
     {
-        let (boxed, caption_ref, legend_ref, measured) = (boxed.clone(), caption_ref.clone(), legend_ref.clone(), measured.setter());
-        let last = use_mut_ref(Bands::default);
-        let refs = vec![boxed.clone(), caption_ref.clone(), legend_ref.clone()];
-        super::hooks::use_resize(
-            refs,
-            std::rc::Rc::new(move || {
-                let (Some(b), Some(c), Some(l)) = (boxed.cast::<web_sys::Element>(), caption_ref.cast::<web_sys::Element>(), legend_ref.cast::<web_sys::Element>()) else { return };
-                let (br, cr, lr) = (b.get_bounding_client_rect(), c.get_bounding_client_rect(), l.get_bounding_client_rect());
-                let caption = if cr.height() > 0.0 { (cr.bottom() - br.top()).ceil() } else { 0.0 };
-                let legend = if lr.height() > 0.0 { (br.bottom() - lr.top()).ceil() } else { 0.0 };
-                let was = *last.borrow();
-                if (caption - was.caption).abs() >= 1.0 || (legend - was.legend).abs() >= 1.0 {
-                    *last.borrow_mut() = Bands { caption, legend };
-                    measured.set(Bands { caption, legend });
-                }
-            }),
-        );
+        let (boxed, caption_ref, legend_ref, measured) = (boxed.clone(), caption_ref.clone(), legend_ref.clone(), measured.clone());
+        use_effect(move || {
+            let (Some(b), Some(c), Some(l)) = (boxed.cast::<web_sys::Element>(), caption_ref.cast::<web_sys::Element>(), legend_ref.cast::<web_sys::Element>()) else { return };
+            let (br, cr, lr) = (b.get_bounding_client_rect(), c.get_bounding_client_rect(), l.get_bounding_client_rect());
+            let caption = if cr.height() > 0.0 { (cr.bottom() - br.top()).ceil() } else { 0.0 };
+            let legend = if lr.height() > 0.0 { (br.bottom() - lr.top()).ceil() } else { 0.0 };
+            if (caption - measured.caption).abs() >= 1.0 || (legend - measured.legend).abs() >= 1.0 {
+                measured.set(Bands { caption, legend });
+            }
+        });
     }
     let m = model::build(&state, size, *measured);
     let clear = {
@@ -254,7 +246,7 @@ fn arrow(state: &AppHandle, a: &Arrow) -> Html {
     let f = &a.flight;
     let (start, head) = (a.start, a.head);
     html! {
-        <g key={f.id} class={classes!("message", format!("kind-{}", kind_slot(f.kind)), f.token.then_some("token-msg"), a.selected.then_some("selected"), f.lost.is_some().then_some("doomed"))}
+        <g class={classes!("message", format!("kind-{}", kind_slot(f.kind)), f.token.then_some("token-msg"), a.selected.then_some("selected"), f.lost.is_some().then_some("doomed"))}
            onclick={select(state, Selection::Message(f.id))} data-msg={f.id.to_string()} data-kind={f.kind} data-from={f.from.to_string()} data-to={f.to.to_string()}>
             <line class="msg-hit" x1={start.x.to_string()} y1={start.y.to_string()} x2={head.x.to_string()} y2={head.y.to_string()} />
             <line class="msg-trail" x1={start.x.to_string()} y1={start.y.to_string()} x2={head.x.to_string()} y2={head.y.to_string()} />
@@ -273,7 +265,7 @@ fn arrow(state: &AppHandle, a: &Arrow) -> Html {
 /// A message that died a moment ago: a red cross where it died.
 fn death(x: &Death) -> Html {
     html! {
-        <g key={format!("x{}", x.msg)} class="death" style={format!("opacity:{:.2}", x.fade)} data-died={x.msg.to_string()}>
+        <g class="death" style={format!("opacity:{:.2}", x.fade)} data-died={x.msg.to_string()}>
             <line class="death-trail" x1={x.start.x.to_string()} y1={x.start.y.to_string()} x2={x.at.x.to_string()} y2={x.at.y.to_string()} />
             <text class="death-mark" x={x.at.x.to_string()} y={(x.at.y + 10.0).to_string()}>{"✕"}</text>
             if let Some(p) = x.label_at {
