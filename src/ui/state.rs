@@ -255,14 +255,22 @@ impl AppState {
             (None, _) => now,
         };
         // The lesson this run comes from: its settings and interventions, perhaps with the
-        // viewer's own after them.
-        let lesson = info.scenarios.iter().find_map(|r| {
-            let ready = Scenario::parse_strict(r.fragment, REGISTRY).ok()?;
-            let k = ready.acts.len();
-            let prefix = scenario.acts.len() >= k && scenario.acts[..k] == ready.acts[..];
-            let mine = Scenario { acts: scenario.acts.iter().take(k).cloned().collect(), ..scenario.clone() };
-            (prefix && ready.run_only() == mine.run_only()).then_some((r.id, k))
-        });
+        // viewer's own after them. Where one scenario extends another (the same settings,
+        // more interventions), the run is the one that matches the most of them.
+        let lesson = info
+            .scenarios
+            .iter()
+            .filter_map(|r| {
+                let ready = Scenario::parse_strict(r.fragment, REGISTRY).ok()?;
+                let k = ready.acts.len();
+                let prefix = scenario.acts.len() >= k && scenario.acts[..k] == ready.acts[..];
+                let mine = Scenario { acts: scenario.acts.iter().take(k).cloned().collect(), ..scenario.clone() };
+                (prefix && ready.run_only() == mine.run_only()).then_some((r.id, k))
+            })
+            .fold(None, |best: Option<(&'static str, usize)>, m| match best {
+                Some(b) if b.1 >= m.1 => Some(b),
+                _ => Some(m),
+            });
         let known = history.known_trace().known_events().len();
         let n = scenario.n;
         let selected = match view.select {
@@ -864,6 +872,17 @@ mod tests {
 
     fn step(s: &AppState) -> u64 {
         s.history.borrow().step()
+    }
+
+    /// `lost-token` is `idle` with interventions after it: its link is named `lost-token`,
+    /// and `idle` stays `idle`, with or without the viewer's own interventions after it.
+    #[test]
+    fn a_link_is_named_after_the_scenario_it_matches_the_most_of() {
+        let info = crate::protocols::find("mutex-token-ring").unwrap().info();
+        let fragment = |id: &str| info.scenarios.iter().find(|r| r.id == id).unwrap().fragment;
+        assert_eq!(open(fragment("lost-token")).lesson, Some("lost-token"));
+        assert_eq!(open(fragment("idle")).lesson, Some("idle"));
+        assert_eq!(open(&format!("{}&act=0:input:2:request", fragment("idle"))).lesson, Some("idle"));
     }
 
     #[test]
